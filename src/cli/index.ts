@@ -1,0 +1,40 @@
+/**
+ * The `edgeware` command line: `event`, `invoke`, `dev`, `build`, `origins`.
+ * Each subcommand lives in its own module under src/cli/ and is loaded on demand.
+ */
+
+type Command = (args: string[]) => Promise<number>
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  event: { summary: 'edgeware event <stage>                 print a sample CloudFront event', load: async () => (await import('./event.js')).run },
+  invoke: { summary: 'edgeware invoke <file|zip> --event <file|stage>  run a handler and validate its result', load: async () => (await import('./invoke.js')).run },
+  dev: { summary: 'edgeware dev [--config wrangler.toml] [--port N]  run the local edge', load: async () => (await import('./dev.js')).run },
+  build: { summary: 'edgeware build [--config wrangler.toml] [--out DIR]  bundle, zip and write association config', load: async () => (await import('./build.js')).run },
+  origins: { summary: 'edgeware origins <put|get|list|delete|create-table> …  manage the DynamoDB origin table', load: async () => (await import('./origins.js')).run },
+}
+
+function usage(): string {
+  return ['usage: edgeware <command> [options]', '', ...Object.values(COMMANDS).map((c) => '  ' + c.summary)].join('\n')
+}
+
+/**
+ * Runs the CLI with `argv` (without node and the script) and resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(['event', 'viewer-request'])
+ * ```
+ */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage())
+    return name ? 0 : 1
+  }
+  const cmd = COMMANDS[name]
+  if (!cmd) {
+    console.error(`edgeware: unknown command "${name}"\n\n${usage()}`)
+    return 2
+  }
+  return (await cmd.load())(rest)
+}

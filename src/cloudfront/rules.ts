@@ -1,0 +1,221 @@
+import { EdgeRuleError } from '../core/errors.js'
+import type { Stage } from './types.js'
+
+/**
+ * Header rules of Lambda@Edge [RALL] (reference §3). Names are lowercase.
+ * Disallowed headers: not exposed to functions, and a function can't add them (502).
+ */
+export const DISALLOWED_HEADERS: ReadonlySet<string> = new Set([
+  'connection',
+  'expect',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'trailer',
+  'upgrade',
+  'x-accel-buffering',
+  'x-accel-charset',
+  'x-accel-limit-rate',
+  'x-accel-redirect',
+  'x-amzn-auth',
+  'x-amzn-cf-billing',
+  'x-amzn-cf-id',
+  'x-amzn-cf-xff',
+  'x-amzn-errortype',
+  'x-amzn-fle-profile',
+  'x-amzn-header-count',
+  'x-amzn-header-order',
+  'x-amzn-lambda-integration-tag',
+  'x-amzn-requestid',
+  'x-cache',
+  'x-forwarded-proto',
+  'x-real-ip',
+])
+
+/** Disallowed name prefixes: `X-Amz-Cf-*`, `X-Edge-*` [RALL]. */
+export const DISALLOWED_HEADER_PREFIXES: readonly string[] = ['x-amz-cf-', 'x-edge-']
+
+/** Read-only headers per stage: can't be added, modified or deleted (502) [RALL]. */
+export const READ_ONLY_HEADERS: Readonly<Record<Stage, ReadonlySet<string>>> = {
+  'viewer-request': new Set(['cdn-loop', 'content-length', 'host', 'transfer-encoding', 'via']),
+  'origin-request': new Set([
+    'accept-encoding',
+    'cdn-loop',
+    'content-length',
+    'if-modified-since',
+    'if-none-match',
+    'if-range',
+    'if-unmodified-since',
+    'transfer-encoding',
+    'via',
+  ]),
+  'origin-response': new Set(['transfer-encoding', 'via']),
+  'viewer-response': new Set(['warning', 'via', 'content-length', 'content-encoding', 'transfer-encoding']),
+}
+
+/** Names CloudFront can't send as origin custom headers [CUSTHDR]. `x-amz-*`, `x-edge-*` are prefixes. */
+export const CUSTOM_HEADER_DENY: ReadonlySet<string> = new Set([
+  'cache-control',
+  'connection',
+  'content-length',
+  'cookie',
+  'host',
+  'if-match',
+  'if-modified-since',
+  'if-none-match',
+  'if-range',
+  'if-unmodified-since',
+  'max-forwards',
+  'pragma',
+  'proxy-authorization',
+  'proxy-connection',
+  'range',
+  'request-range',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'via',
+  'x-real-ip',
+])
+/** Prefixes CloudFront can't send as origin custom headers [CUSTHDR]. */
+export const CUSTOM_HEADER_DENY_PREFIXES: readonly string[] = ['x-amz-', 'x-edge-']
+
+/**
+ * Whether a (lowercase) header name is disallowed in every stage.
+ *
+ * @example
+ * ```ts
+ * isDisallowedHeader('x-amz-cf-pop') // true
+ * ```
+ */
+export function isDisallowedHeader(lowerName: string): boolean {
+  if (DISALLOWED_HEADERS.has(lowerName)) return true
+  for (const p of DISALLOWED_HEADER_PREFIXES) if (lowerName.startsWith(p)) return true
+  return false
+}
+
+/**
+ * Whether a (lowercase) header name is read-only in a stage.
+ *
+ * @example
+ * ```ts
+ * isReadOnlyHeader('viewer-request', 'host') // true
+ * isReadOnlyHeader('origin-request', 'host') // false
+ * ```
+ */
+export function isReadOnlyHeader(stage: Stage, lowerName: string): boolean {
+  return READ_ONLY_HEADERS[stage].has(lowerName)
+}
+
+/** RFC 7230 token characters for a header name. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** Control characters other than horizontal tab (CR and LF included) are never valid in a header value. */
+// eslint-disable-next-line no-control-regex
+const BAD_VALUE_CHAR = /[\u0000-\u0008\u000a-\u001f\u007f]/
+
+/**
+ * Whether a string is a valid HTTP header name (RFC 7230 token).
+ *
+ * @example
+ * ```ts
+ * isValidHeaderName('X-Ab') // true
+ * ```
+ */
+export function isValidHeaderName(name: string): boolean {
+  return HEADER_NAME.test(name)
+}
+
+/**
+ * Whether a header value contains CR, LF or another control character (header injection).
+ *
+ * @example
+ * ```ts
+ * hasInvalidHeaderValueChar('a\r\nSet-Cookie: x') // true
+ * ```
+ */
+export function hasInvalidHeaderValueChar(value: string): boolean {
+  return BAD_VALUE_CHAR.test(value)
+}
+
+/**
+ * Throws `EdgeRuleError` unless `name` may be added, changed or removed by a function in `stage`.
+ * Used by the header helpers at the call site.
+ *
+ * @example
+ * ```ts
+ * assertHeaderWritable('viewer-request', 'host') // throws EdgeRuleError ReadOnlyHeader
+ * ```
+ */
+export function assertHeaderWritable(stage: Stage, name: string): void {
+  const lower = name.toLowerCase()
+  if (!isValidHeaderName(name)) {
+    throw new EdgeRuleError('InvalidHeaderName', `"${name}" is not a valid HTTP header name`, name, stage)
+  }
+  if (isDisallowedHeader(lower)) {
+    throw new EdgeRuleError('DisallowedHeader', `${name} is a disallowed header: Lambda@Edge functions can't add or change it`, name, stage)
+  }
+  if (isReadOnlyHeader(stage, lower)) {
+    throw new EdgeRuleError('ReadOnlyHeader', `${name} is read-only in ${stage}: it can't be added, changed or deleted`, name, stage)
+  }
+  if (stage === 'viewer-request' && lower === 'cloudfront-viewer-country') {
+    throw new EdgeRuleError('ViewerCountryAdded', 'a viewer-request function may not add CloudFront-Viewer-Country', name, stage)
+  }
+}
+
+/**
+ * Throws `EdgeRuleError` if a header value is not a string or carries CR/LF or other control characters.
+ *
+ * @example
+ * ```ts
+ * assertHeaderValue('x-a', 'ok\r\nx') // throws EdgeRuleError InvalidHeaderValue
+ * ```
+ */
+export function assertHeaderValue(name: string, value: unknown, stage?: Stage): asserts value is string {
+  if (typeof value !== 'string') {
+    throw new EdgeRuleError('InvalidHeaderValue', `the value of header ${name} must be a string, got ${typeof value}`, value, stage)
+  }
+  if (hasInvalidHeaderValueChar(value)) {
+    throw new EdgeRuleError('InvalidHeaderValue', `the value of header ${name} contains CR, LF or another control character: ${JSON.stringify(value)}`, value, stage)
+  }
+}
+
+/**
+ * The `key` CloudFront inserts when a function omits it: initial capital on each hyphen-separated part [EVT].
+ *
+ * @example
+ * ```ts
+ * canonicalHeaderKey('user-agent') // 'User-Agent'
+ * ```
+ */
+export function canonicalHeaderKey(name: string): string {
+  let out = ''
+  let up = true
+  for (let i = 0; i < name.length; i++) {
+    const ch = name[i]!
+    out += up ? ch.toUpperCase() : ch.toLowerCase()
+    up = ch === '-'
+  }
+  return out
+}
+
+/**
+ * HTTP status reason phrases for `statusDescription`.
+ *
+ * @example
+ * ```ts
+ * statusText(302) // 'Found'
+ * ```
+ */
+export function statusText(status: number): string {
+  return STATUS_TEXT[status] ?? ''
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 206: 'Partial Content',
+  301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified', 307: 'Temporary Redirect', 308: 'Permanent Redirect',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
+  410: 'Gone', 412: 'Precondition Failed', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+}
