@@ -1,0 +1,137 @@
+/**
+ * Building generated responses (request stages) and measuring them against CloudFront's limits [GEN], [QUO].
+ */
+import type { LimitsProfile } from '../cloudfront/limits.js'
+import { assertHeaderValue, statusText } from '../cloudfront/rules.js'
+import type { CfHeaders, CfResultResponse, RequestStage, Stage } from '../cloudfront/types.js'
+import { EdgeRuleError } from './errors.js'
+import { CfHeaderMap, checkHeaderWrite } from './headers.js'
+import type { EdgeGeneratedResponse, EdgeResponseInit } from './types.js'
+
+/**
+ * Throws `EdgeRuleError('InvalidStatus')` unless `status` is an integer in 200–599 [GEN].
+ * @internal
+ */
+export function assertStatus(status: unknown, stage?: Stage): asserts status is number {
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) {
+    throw new EdgeRuleError('InvalidStatus', `status must be an integer from 200 to 599, got ${JSON.stringify(status) ?? String(status)}`, status, stage)
+  }
+}
+
+/**
+ * Bytes of a generated response as CloudFront counts them: every header name and value plus the body [GEN], [ISS-1MB].
+ * @internal
+ */
+export function generatedResponseBytes(res: { headers?: CfHeaders; body?: string }): number {
+  let n = 0
+  const headers = res.headers
+  if (headers !== undefined) {
+    for (const name in headers) {
+      const list = headers[name]!
+      for (let i = 0; i < list.length; i++) {
+        n += byteLength(name) + byteLength(list[i]!.value)
+      }
+    }
+  }
+  if (typeof res.body === 'string') n += byteLength(res.body)
+  return n
+}
+
+/** UTF-8 byte length without allocating (ASCII fast path). */
+export function byteLength(s: string): number {
+  let n = s.length
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80) continue
+    if (c < 0x800) n += 1
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2 // a surrogate pair is 4 bytes for 2 UTF-16 units
+      i++
+    } else n += 2 // 3 bytes (a lone surrogate becomes U+FFFD, also 3 bytes)
+  }
+  return n
+}
+
+/** Base64 of bytes (Node's Buffer: the Lambda runtime is Node.js). */
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+}
+
+/**
+ * Builds a CloudFront generated response from an init, checked against the stage's rules:
+ * status 200–599 [GEN], header names/values [RALL], no body with 204 [ISS-204], size ≤ the stage limit [GEN], [QUO].
+ * @internal
+ */
+export function buildGeneratedResponse(stage: RequestStage, limits: LimitsProfile, init: EdgeResponseInit): CfResultResponse {
+  if (init === null || typeof init !== 'object') {
+    throw new EdgeRuleError('InvalidResponse', `a response init must be an object, got ${init === null ? 'null' : typeof init}`, init, stage)
+  }
+  const status = init.status
+  assertStatus(status, stage)
+  const res: CfResultResponse = { status: String(status), statusDescription: init.statusDescription ?? statusText(status), headers: {} }
+  if (init.statusDescription !== undefined) assertHeaderValue('statusDescription', init.statusDescription, stage)
+  const map = new CfHeaderMap(res.headers!, stage, 'generated')
+  const headers = init.headers
+  if (headers !== undefined) {
+    if (headers === null || typeof headers !== 'object') {
+      throw new EdgeRuleError('InvalidHeaders', `response headers must be a plain object of name → value(s)`, headers, stage)
+    }
+    for (const name in headers) {
+      const v = headers[name]!
+      checkHeaderWrite('generated', stage, name)
+      if (typeof v === 'string') map.append(name, v)
+      else if (Array.isArray(v)) for (const one of v) map.append(name, one as string)
+      else assertHeaderValue(name, v, stage)
+    }
+  }
+  const body = init.body
+  if (body !== undefined) {
+    if (status === 204) {
+      throw new EdgeRuleError('BodyOn204', 'a 204 response must not carry a body (not even an empty one)', status, stage)
+    }
+    if (typeof body === 'string') {
+      res.bodyEncoding = 'text'
+      res.body = body
+    } else if (body instanceof Uint8Array) {
+      res.bodyEncoding = 'base64'
+      res.body = toBase64(body)
+    } else {
+      throw new EdgeRuleError('InvalidBody', `a response body must be a string or a Uint8Array, got ${typeof body}`, body, stage)
+    }
+  }
+  assertGeneratedSize(stage, limits, res)
+  return res
+}
+
+/**
+ * Throws `EdgeRuleError('ResponseTooLarge')` when headers + body exceed the stage's generated-response limit [GEN], [QUO].
+ * @internal
+ */
+export function assertGeneratedSize(stage: RequestStage, limits: LimitsProfile, res: CfResultResponse): void {
+  const max = limits.generatedResponseBytes[stage]
+  const size = generatedResponseBytes(res)
+  if (size > max) {
+    throw new EdgeRuleError(
+      'ResponseTooLarge',
+      `the generated response is ${size} bytes (headers + body), over the ${stage} limit of ${max} bytes`,
+      size,
+      stage,
+    )
+  }
+}
+
+/** The generated response a request-stage middleware sees after a responder ran. */
+export class GeneratedResponse implements EdgeGeneratedResponse {
+  readonly raw: CfResultResponse
+  readonly headers: CfHeaderMap
+
+  constructor(raw: CfResultResponse, stage: RequestStage) {
+    this.raw = raw
+    raw.headers ??= {}
+    this.headers = new CfHeaderMap(raw.headers, stage, 'generated')
+  }
+
+  get status(): number {
+    return Number(this.raw.status)
+  }
+}

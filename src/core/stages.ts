@@ -1,0 +1,257 @@
+/**
+ * The four stage factories: `viewerRequest`, `originRequest`, `originResponse`, `viewerResponse`.
+ * Each returns an async Lambda handler that checks the event, builds the stage's context, runs the onion and
+ * returns exactly what CloudFront expects: the (mutated) request or a generated response in request stages,
+ * the response in response stages.
+ */
+import { resolveLimits } from '../cloudfront/limits.js'
+import type {
+  CfEvent,
+  CfRequest,
+  CfResponse,
+  CfResultResponse,
+  LambdaContext,
+  RequestStage,
+  ResponseStage,
+  Stage,
+} from '../cloudfront/types.js'
+import { compose } from './compose.js'
+import { RequestCtx, ResponseCtx } from './context.js'
+import { assertEvent } from './event.js'
+import { CfHeaderMap } from './headers.js'
+import { assertStatus, buildGeneratedResponse, toBase64 } from './response.js'
+import type {
+  BaseContext,
+  EdgeHandler,
+  EdgeResponseInit,
+  ErrorDecision,
+  Middleware,
+  OriginRequestContext,
+  OriginResponseContext,
+  StageOptions,
+  ViewerRequestContext,
+  ViewerResponseContext,
+} from './types.js'
+
+const EMPTY_CONTEXT: LambdaContext = Object.freeze({})
+
+/** Deep copy of plain JSON data (events are JSON): cheaper than structuredClone for small objects. */
+export function cloneJson<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length)
+    for (let i = 0; i < value.length; i++) out[i] = cloneJson(value[i] as unknown)
+    return out as T
+  }
+  const out: Record<string, unknown> = {}
+  for (const k in value) out[k] = cloneJson((value as Record<string, unknown>)[k])
+  return out as T
+}
+
+function errorLine(stage: Stage, requestId: unknown, err: unknown, handled?: string): string {
+  const e = err instanceof Error ? err : undefined
+  const line: Record<string, unknown> = {
+    level: 'error',
+    stage,
+    requestId: typeof requestId === 'string' ? requestId : undefined,
+    error: e ? `${e.name}: ${e.message}` : String(err),
+    stack: e?.stack,
+  }
+  if (handled !== undefined) line.handled = handled
+  return JSON.stringify(line)
+}
+
+type AnyOptions = StageOptions<BaseContext>
+
+function splitArgs(stage: Stage, args: readonly unknown[]): [AnyOptions, Middleware<BaseContext>[]] {
+  let options: AnyOptions = {}
+  let rest = args
+  const first = args[0]
+  if (first !== undefined && typeof first !== 'function') {
+    if (first === null || typeof first !== 'object') {
+      throw new TypeError(`edgeware: ${stage}() takes an optional options object and then middleware functions; got ${first === null ? 'null' : typeof first} first`)
+    }
+    options = first as AnyOptions
+    rest = args.slice(1)
+  }
+  for (let i = 0; i < rest.length; i++) {
+    if (typeof rest[i] !== 'function') {
+      throw new TypeError(`edgeware: ${stage}() middleware #${i + 1} must be a function, got ${rest[i] === null ? 'null' : typeof rest[i]}`)
+    }
+  }
+  const onError = options.onError
+  if (onError !== undefined && onError !== 'throw' && onError !== 'pass-through' && typeof onError !== 'function') {
+    throw new TypeError(`edgeware: onError must be 'throw', 'pass-through' or a function, got ${JSON.stringify(onError)}`)
+  }
+  const margin = options.deadlineMarginMs
+  if (margin !== undefined && (typeof margin !== 'number' || !(margin >= 0))) {
+    throw new TypeError(`edgeware: deadlineMarginMs must be a number ≥ 0, got ${String(margin)}`)
+  }
+  return [options, rest as Middleware<BaseContext>[]]
+}
+
+function isRequestStage(stage: Stage): stage is RequestStage {
+  return stage === 'viewer-request' || stage === 'origin-request'
+}
+
+/** Applies an onError response init to a response stage's (restored) response. */
+function applyToResponse(stage: ResponseStage, res: CfResponse, init: EdgeResponseInit): CfResponse {
+  if (stage === 'origin-response') {
+    assertStatus(init.status, stage)
+    res.status = String(init.status)
+    if (init.statusDescription !== undefined) res.statusDescription = init.statusDescription
+    if (init.body !== undefined) {
+      if (typeof init.body === 'string') {
+        res.body = init.body
+        res.bodyEncoding = 'text'
+      } else {
+        res.body = toBase64(init.body)
+        res.bodyEncoding = 'base64'
+      }
+    }
+  } // viewer-response: CloudFront forbids status and body changes [RLE]; only headers apply
+  if (init.headers !== undefined) {
+    const map = new CfHeaderMap(res.headers, stage, 'stage')
+    for (const name in init.headers) map.set(name, init.headers[name]!)
+  }
+  return res
+}
+
+/** @internal builds a stage handler. */
+export function createHandler<S extends Stage>(stage: S, args: readonly unknown[]): EdgeHandler<S> {
+  const [options, middleware] = splitArgs(stage, args)
+  const limits = resolveLimits(options.limits)
+  const margin = options.deadlineMarginMs ?? 100
+  const onError = options.onError ?? 'throw'
+  const snapshotNeeded = onError !== 'throw'
+  const run = compose(middleware)
+  const requestStage = isRequestStage(stage)
+
+  async function fail(err: unknown, c: BaseContext, snapshot: CfRequest | CfResponse | undefined): Promise<CfRequest | CfResultResponse | CfResponse> {
+    let decision: ErrorDecision | undefined = 'throw'
+    if (onError === 'pass-through') decision = 'pass-through'
+    else if (typeof onError === 'function') {
+      try {
+        decision = await onError(err, c)
+      } catch (err2) {
+        console.error(errorLine(stage, c.config.requestId, err2, 'onError threw'))
+        throw err2
+      }
+    }
+    if (decision === undefined || decision === 'throw') {
+      console.error(errorLine(stage, c.config.requestId, err))
+      throw err
+    }
+    console.error(errorLine(stage, c.config.requestId, err, decision === 'pass-through' ? 'pass-through' : 'response'))
+    if (decision === 'pass-through') return snapshot!
+    if (requestStage) return buildGeneratedResponse(stage, limits, decision)
+    return applyToResponse(stage as ResponseStage, snapshot as CfResponse, decision)
+  }
+
+  const handler = async function edgewareHandler(event: CfEvent, context?: LambdaContext): Promise<CfRequest | CfResultResponse | CfResponse> {
+    const ev = assertEvent(event, stage)
+    const lc = context ?? EMPTY_CONTEXT
+    let snapshot: CfRequest | CfResponse | undefined
+    if (snapshotNeeded) {
+      const cf = ev.Records[0]!.cf
+      snapshot = cloneJson(requestStage ? cf.request : cf.response!)
+    }
+    if (requestStage) {
+      const c = new RequestCtx(stage as RequestStage, ev, lc, limits, margin)
+      try {
+        await run(c as unknown as BaseContext)
+      } catch (err) {
+        return fail(err, c as unknown as BaseContext, snapshot)
+      } finally {
+        c._dispose()
+      }
+      return c._result()
+    }
+    const c = new ResponseCtx(stage as ResponseStage, ev, lc, limits, margin)
+    try {
+      await run(c as unknown as BaseContext)
+    } catch (err) {
+      return fail(err, c as unknown as BaseContext, snapshot)
+    } finally {
+      c._dispose()
+    }
+    return c.response.raw
+  }
+  Object.defineProperty(handler, 'stage', { value: stage, enumerable: true })
+  return handler as unknown as EdgeHandler<S>
+}
+
+/**
+ * A viewer-request handler: runs on every viewer request, before the cache. Return nothing special: the (mutated)
+ * request goes on, or a responder (`c.redirect`, `c.json`, …) answers the viewer directly.
+ *
+ * @example
+ * ```ts
+ * export const handler = viewerRequest(async (c, next) => {
+ *   if (c.request.uri === '/old') return void c.redirect('/new', 301)
+ *   c.request.headers.set('x-ab', c.request.cookies.get('ab') ?? 'A')
+ *   await next()
+ * })
+ * ```
+ */
+export function viewerRequest(options: StageOptions<ViewerRequestContext>, ...middleware: Middleware<ViewerRequestContext>[]): EdgeHandler<'viewer-request'>
+export function viewerRequest(...middleware: Middleware<ViewerRequestContext>[]): EdgeHandler<'viewer-request'>
+export function viewerRequest(...args: unknown[]): EdgeHandler<'viewer-request'> {
+  return createHandler('viewer-request', args)
+}
+
+/**
+ * An origin-request handler: runs on cache misses, before the origin. `c.request.origin` can be read and replaced.
+ * A generated response is cached by CloudFront.
+ *
+ * @example
+ * ```ts
+ * export const handler = originRequest(async (c, next) => {
+ *   c.request.origin = { custom: { ...c.request.origin.custom!, domainName: 'blog.example.com' } }
+ *   c.request.headers.set('host', 'blog.example.com')
+ *   await next()
+ * })
+ * ```
+ */
+export function originRequest(options: StageOptions<OriginRequestContext>, ...middleware: Middleware<OriginRequestContext>[]): EdgeHandler<'origin-request'>
+export function originRequest(...middleware: Middleware<OriginRequestContext>[]): EdgeHandler<'origin-request'>
+export function originRequest(...args: unknown[]): EdgeHandler<'origin-request'> {
+  return createHandler('origin-request', args)
+}
+
+/**
+ * An origin-response handler: runs on every origin response (any status) before it is cached. Status, headers
+ * and body (static content) may be changed.
+ *
+ * @example
+ * ```ts
+ * export const handler = originResponse(async (c, next) => {
+ *   c.response.headers.set('cache-control', 'public, max-age=300')
+ *   await next()
+ * })
+ * ```
+ */
+export function originResponse(options: StageOptions<OriginResponseContext>, ...middleware: Middleware<OriginResponseContext>[]): EdgeHandler<'origin-response'>
+export function originResponse(...middleware: Middleware<OriginResponseContext>[]): EdgeHandler<'origin-response'>
+export function originResponse(...args: unknown[]): EdgeHandler<'origin-response'> {
+  return createHandler('origin-response', args)
+}
+
+/**
+ * A viewer-response handler: runs before a response goes back to the viewer (not for origin statuses ≥ 400 or
+ * viewer-request generated responses). Headers may change; the status may not.
+ *
+ * @example
+ * ```ts
+ * export const handler = viewerResponse(async (c, next) => {
+ *   c.response.headers.set('strict-transport-security', 'max-age=63072000')
+ *   await next()
+ * })
+ * ```
+ */
+export function viewerResponse(options: StageOptions<ViewerResponseContext>, ...middleware: Middleware<ViewerResponseContext>[]): EdgeHandler<'viewer-response'>
+export function viewerResponse(...middleware: Middleware<ViewerResponseContext>[]): EdgeHandler<'viewer-response'>
+export function viewerResponse(...args: unknown[]): EdgeHandler<'viewer-response'> {
+  return createHandler('viewer-response', args)
+}
+
