@@ -52,7 +52,7 @@ export function compilePathPattern(pattern: string): RegExp {
     else if (ch === '?') src += '(.)'
     else src += ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&')
   }
-  return new RegExp(src + '$')
+  return new RegExp(src + '$', 's')
 }
 
 /** Whether a string is a CloudFront path pattern with wildcards. */
