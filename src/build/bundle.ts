@@ -1,0 +1,203 @@
+/**
+ * Bundles one edge function into the single CommonJS file Lambda loads as `index.handler`.
+ * Used by `edgeware build` (zipped, checked against the limits) and by the local edge (run in a worker).
+ */
+import { readFile } from 'node:fs/promises'
+import { dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Metafile } from 'esbuild'
+import { BuildError } from './errors.js'
+import { findEnvReads, RESERVED_ENV_VARS } from './env-scan.js'
+
+/** Options of {@link bundleFunction}. */
+export interface BundleOptions {
+  /** The function's entry file (TypeScript or JavaScript, ESM or CommonJS), absolute or relative to `absWorkingDir`. */
+  entry: string
+  /** `[vars]` from wrangler.toml: each key K is baked in as `process.env.K` (Lambda@Edge has no environment variables). */
+  vars?: Record<string, string | number | boolean>
+  /** Lambda runtime (`nodejs20.x`, `nodejs22.x`, `nodejs24.x`); default `nodejs22.x`. */
+  runtime?: string
+  /** Minify (default true). */
+  minify?: boolean
+  /** Also produce a source map (`index.js.map`, linked from the code). */
+  sourcemap?: boolean
+  /** Dev only: the local DynamoDB endpoint baked in as `process.env.EDGEWARE_DYNAMODB_ENDPOINT` (undefined otherwise). */
+  dynamoEndpoint?: string
+  /** Directory paths in the output and the metafile are relative to (default: the entry's directory). */
+  absWorkingDir?: string
+}
+
+/** A non-reserved `process.env` read left in the function's own code. */
+export interface EnvReadReport {
+  /** The variable's name (or `process.env[…]` / `process.env` for a dynamic read). */
+  name: string
+  /** `path:line` of the read, the path relative to `absWorkingDir`. */
+  file: string
+  /** The path alone, relative to `absWorkingDir`. */
+  path: string
+  /** 1-based line. */
+  line: number
+}
+
+/** What {@link bundleFunction} produces. */
+export interface BundleResult {
+  /** The bundle: CommonJS, exports `handler`. */
+  code: string
+  /** The source map (JSON text) when `sourcemap` was asked for. */
+  map?: string
+  /** esbuild's metafile (inputs and their bytes in the output), paths relative to `absWorkingDir`. */
+  metafile: Metafile
+  /** Reads of non-reserved environment variables in the function's own code (not node_modules, not edgeware). */
+  envReads: EnvReadReport[]
+}
+
+/** Lambda runtimes a Lambda@Edge function can be built for, and esbuild's target for each ([RLE], [NODE]). */
+export const RUNTIME_TARGETS: Readonly<Record<string, string>> = {
+  'nodejs20.x': 'node20',
+  'nodejs22.x': 'node22',
+  'nodejs24.x': 'node24',
+}
+
+/**
+ * esbuild's target for a Lambda runtime; throws `BuildError('UnsupportedRuntime')` for any other runtime.
+ *
+ * @example
+ * ```ts
+ * runtimeTarget('nodejs22.x') // 'node22'
+ * ```
+ */
+export function runtimeTarget(runtime: string): string {
+  const target = RUNTIME_TARGETS[runtime]
+  if (!target) {
+    throw new BuildError(
+      'UnsupportedRuntime',
+      `Unsupported runtime "${runtime}": Lambda@Edge functions are built for ${Object.keys(RUNTIME_TARGETS).join(', ')} ([edge] runtime)`,
+    )
+  }
+  return target
+}
+
+/** The edgeware package root (src/build/bundle.ts and dist/build/bundle.js are both two levels down). */
+const EDGEWARE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const EDGEWARE_OWN = [resolve(EDGEWARE_ROOT, 'src') + sep, resolve(EDGEWARE_ROOT, 'dist') + sep]
+const SCANNED = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.jsx', '.tsx'])
+const VAR_NAME = /^[A-Za-z_$][\w$]*$/
+
+/** Whether a bundled input is the user's own code (scanned for env reads). */
+function isOwnCode(abs: string): boolean {
+  if (abs.split(sep).includes('node_modules')) return false
+  if (EDGEWARE_OWN.some((p) => abs.startsWith(p))) return false
+  return SCANNED.has(extname(abs))
+}
+
+/** Does the bundle export `handler`? (esbuild's cjs output annotates ESM exports as `0&&(module.exports={…})`.) */
+function exportsHandler(code: string, entryFormat: string | undefined): boolean {
+  if (entryFormat === 'esm') {
+    const note = /0&&\(module\.exports=\{([^}]*)\}\)/.exec(code)
+    if (note) return note[1]!.split(',').some((n) => n.trim() === 'handler')
+  }
+  return /(?:\bexports\s*\.\s*handler\s*=|\bexports\s*\[\s*["'`]handler["'`]\s*\]\s*=|["'`]?\bhandler["'`]?\s*:|[{,]\s*handler\s*[,}]|defineProperty\(\s*(?:module\.)?exports\s*,\s*["'`]handler["'`])/.test(
+    code,
+  )
+}
+
+/**
+ * Bundles an edge function with esbuild: platform node, CommonJS (`exports.handler`), target from the runtime,
+ * minified and tree-shaken, the `edgeware-source` export condition (so `edgeware` resolves to its TypeScript
+ * source), `[vars]` baked in as `process.env.K` constants, `process.env.EDGEWARE_DYNAMODB_ENDPOINT` always defined,
+ * no legal comments, no absolute paths in the output. Throws `BuildError` when the runtime is not supported, a
+ * `[vars]` key is not a valid name, esbuild fails or the bundle has no `handler` export. Reads of other
+ * environment variables in the function's own code come back in `envReads` (the build rejects them).
+ *
+ * @example
+ * ```ts
+ * import { bundleFunction } from 'edgeware/build'
+ * const { code, envReads } = await bundleFunction({
+ *   entry: 'edge-functions/site/viewer-request.ts',
+ *   vars: { ORIGINS_TABLE: 'edge-origins' },
+ *   runtime: 'nodejs22.x',
+ * })
+ * ```
+ */
+export async function bundleFunction(opts: BundleOptions): Promise<BundleResult> {
+  const target = runtimeTarget(opts.runtime ?? 'nodejs22.x')
+  const absWorkingDir = resolve(opts.absWorkingDir ?? (isAbsolute(opts.entry) ? dirname(opts.entry) : process.cwd()))
+  const entry = resolve(absWorkingDir, opts.entry)
+  const vars = opts.vars ?? {}
+
+  const define: Record<string, string> = {}
+  for (const [k, v] of Object.entries(vars)) {
+    if (!VAR_NAME.test(k)) {
+      throw new BuildError('InvalidVar', `[vars] key "${k}" can't be baked as process.env.${k}: use letters, digits, _ or $`)
+    }
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw new BuildError('InvalidVar', `[vars] ${k} must be a string, number or boolean, got ${JSON.stringify(v)}`)
+    }
+    define[`process.env.${k}`] = JSON.stringify(v)
+  }
+  define['process.env.EDGEWARE_DYNAMODB_ENDPOINT'] = opts.dynamoEndpoint === undefined ? 'undefined' : JSON.stringify(opts.dynamoEndpoint)
+
+  const esbuild = await import('esbuild')
+  let result: import('esbuild').BuildResult<{ write: false; metafile: true }>
+  try {
+    result = await esbuild.build({
+      entryPoints: [entry],
+      absWorkingDir,
+      outfile: resolve(absWorkingDir, 'index.js'),
+      write: false,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target,
+      minify: opts.minify ?? true,
+      treeShaking: true,
+      conditions: ['edgeware-source'],
+      define,
+      sourcemap: opts.sourcemap ? 'linked' : false,
+      sourcesContent: false,
+      metafile: true,
+      legalComments: 'none',
+      charset: 'utf8',
+      logLevel: 'silent',
+    })
+  } catch (err) {
+    const failure = err as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }
+    const lines = (failure.errors ?? []).map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ${e.text}` : e.text))
+    throw new BuildError(
+      'BundleFailed',
+      `esbuild could not bundle ${relative(absWorkingDir, entry) || entry}:\n  ${lines.length ? lines.join('\n  ') : String(err)}`,
+    )
+  }
+
+  let code = ''
+  let map: string | undefined
+  for (const f of result.outputFiles) {
+    if (f.path.endsWith('.map')) map = f.text
+    else code = f.text
+  }
+  const metafile = result.metafile
+  const entryKey = Object.keys(metafile.inputs).find((k) => resolve(absWorkingDir, k) === entry)
+  const entryFormat = entryKey ? metafile.inputs[entryKey]?.format : undefined
+  if (!exportsHandler(code, entryFormat)) {
+    throw new BuildError(
+      'MissingHandler',
+      `${relative(absWorkingDir, entry)} has no "handler" export: Lambda@Edge calls index.handler, so export it (export const handler = … or exports.handler = …)`,
+    )
+  }
+
+  const baked = new Set([...Object.keys(vars), 'EDGEWARE_DYNAMODB_ENDPOINT'])
+  const envReads: EnvReadReport[] = []
+  for (const key of Object.keys(metafile.inputs).sort()) {
+    if (key.includes(':')) continue // namespaced virtual modules
+    const abs = resolve(absWorkingDir, key)
+    if (!isOwnCode(abs)) continue
+    const source = await readFile(abs, 'utf8')
+    if (!source.includes('env')) continue
+    for (const read of findEnvReads(source)) {
+      if (!read.dynamic && (RESERVED_ENV_VARS.has(read.name) || baked.has(read.name))) continue
+      const path = relative(absWorkingDir, abs).split(sep).join('/')
+      envReads.push({ name: read.name, file: `${path}:${read.line}`, path, line: read.line })
+    }
+  }
+  return map === undefined ? { code, metafile, envReads } : { code, map, metafile, envReads }
+}

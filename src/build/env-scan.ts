@@ -1,0 +1,233 @@
+/**
+ * Finds reads of `process.env` in source text. Lambda@Edge functions cannot have environment variables
+ * ("The function cannot have environment variables" [ISS-ENV]; [RLE] "except for reserved environment
+ * variables, which are automatically supported"), so `edgeware build` rejects every read that is neither reserved
+ * nor baked from `[vars]`.
+ */
+
+/**
+ * Lambda's reserved (and always-set runtime) environment variables: these are available at the edge and stay
+ * runtime reads. Source: AWS Lambda "Defined runtime environment variables" and [RLE].
+ *
+ * @example
+ * ```ts
+ * RESERVED_ENV_VARS.has('AWS_REGION') // true
+ * ```
+ */
+export const RESERVED_ENV_VARS: ReadonlySet<string> = new Set([
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_LAMBDA_LOG_FORMAT',
+  'AWS_LAMBDA_LOG_LEVEL',
+  'AWS_LAMBDA_RUNTIME_API',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_XRAY_CONTEXT_MISSING',
+  'AWS_XRAY_DAEMON_ADDRESS',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
+  'LANG',
+  'LD_LIBRARY_PATH',
+  'NODE_PATH',
+  'PATH',
+  'TZ',
+])
+
+/** One `process.env` read found in source text. `name` is the variable, or a description for dynamic reads. */
+export interface EnvRead {
+  /** The variable name; `process.env[…]` for a computed key, `process.env` for a use of the whole object. */
+  name: string
+  /** 1-based line of the read. */
+  line: number
+  /** True when the name cannot be known statically (computed key, rest destructuring, whole object). */
+  dynamic: boolean
+}
+
+/**
+ * Replaces comments with spaces (keeping newlines, so offsets and line numbers stay put), leaving strings,
+ * template literals and regular expressions as they are.
+ */
+export function stripComments(src: string): string {
+  const out = src.split('')
+  const n = src.length
+  let i = 0
+  // stack of open template literals; each entry is the brace depth of the `${` expression we are in (-1 = in the
+  // template text itself)
+  const templates: number[] = []
+  let braceDepth = 0
+  let lastSignificant = ''
+  const blank = (from: number, to: number) => {
+    for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' '
+  }
+  const skipString = (q: string) => {
+    i++
+    while (i < n && src[i] !== q) {
+      if (src[i] === '\\') i++
+      else if (src[i] === '\n') break
+      i++
+    }
+    i++
+  }
+  const skipTemplateText = () => {
+    // positioned after a backtick or after the `}` closing a `${`: scan to the closing backtick or the next `${`
+    while (i < n) {
+      const c = src[i]
+      if (c === '\\') { i += 2; continue }
+      if (c === '`') { i++; templates.pop(); return }
+      if (c === '$' && src[i + 1] === '{') { i += 2; templates[templates.length - 1] = braceDepth; braceDepth++; return }
+      i++
+    }
+  }
+  while (i < n) {
+    const c = src[i]!
+    const d = src[i + 1]
+    if (c === '/' && d === '/') {
+      const end = src.indexOf('\n', i)
+      const stop = end === -1 ? n : end
+      blank(i, stop)
+      i = stop
+      continue
+    }
+    if (c === '/' && d === '*') {
+      const end = src.indexOf('*/', i + 2)
+      const stop = end === -1 ? n : end + 2
+      blank(i, stop)
+      i = stop
+      continue
+    }
+    if (c === '"' || c === "'") { skipString(c); lastSignificant = 'a'; continue }
+    if (c === '`') { i++; templates.push(-1); skipTemplateText(); lastSignificant = 'a'; continue }
+    if (c === '/' && (lastSignificant === '' || '(,=:[!&|?{};+-*%<>~^'.includes(lastSignificant))) {
+      // a regular expression literal
+      i++
+      let inClass = false
+      while (i < n && src[i] !== '\n') {
+        const r = src[i]
+        if (r === '\\') { i += 2; continue }
+        if (r === '[') inClass = true
+        else if (r === ']') inClass = false
+        else if (r === '/' && !inClass) break
+        i++
+      }
+      i++
+      lastSignificant = 'a'
+      continue
+    }
+    if (c === '{') braceDepth++
+    else if (c === '}') {
+      braceDepth--
+      if (templates.length > 0 && templates[templates.length - 1] === braceDepth) {
+        i++
+        templates[templates.length - 1] = -1
+        skipTemplateText()
+        lastSignificant = 'a'
+        continue
+      }
+    }
+    if (!/\s/.test(c)) lastSignificant = /[\w$)\]]/.test(c) ? 'a' : c
+    i++
+  }
+  return out.join('')
+}
+
+function lineAt(src: string, index: number): number {
+  let line = 1
+  for (let k = src.indexOf('\n'); k !== -1 && k < index; k = src.indexOf('\n', k + 1)) line++
+  return line
+}
+
+/** Names bound by an object destructuring pattern's text (between the braces). */
+function destructuredNames(pattern: string): { names: string[]; rest: boolean } {
+  const names: string[] = []
+  let rest = false
+  let depth = 0
+  let start = 0
+  const parts: string[] = []
+  for (let k = 0; k < pattern.length; k++) {
+    const c = pattern[k]
+    if (c === '{' || c === '[' || c === '(') depth++
+    else if (c === '}' || c === ']' || c === ')') depth--
+    else if (c === ',' && depth === 0) { parts.push(pattern.slice(start, k)); start = k + 1 }
+  }
+  parts.push(pattern.slice(start))
+  for (const raw of parts) {
+    const p = raw.trim()
+    if (!p) continue
+    if (p.startsWith('...')) { rest = true; continue }
+    const m = /^(?:(['"`])(.*?)\1|([A-Za-z_$][\w$]*)|\[)/.exec(p)
+    if (!m) continue
+    if (m[0] === '[') { rest = true; continue }
+    names.push(m[2] ?? m[3]!)
+  }
+  return { names, rest }
+}
+
+/**
+ * Lists every read of `process.env` in a module's source: `process.env.NAME`, `process.env['NAME']`,
+ * `process.env[expr]` (dynamic), `const { A, B: b } = process.env` and any other use of the whole object.
+ * Assignments (`process.env.X = …`) are not reads. Comments are ignored.
+ *
+ * @example
+ * ```ts
+ * findEnvReads("const t = process.env.TABLE\nconst { A } = process.env")
+ * // [{ name: 'TABLE', line: 1, dynamic: false }, { name: 'A', line: 2, dynamic: false }]
+ * ```
+ */
+export function findEnvReads(source: string): EnvRead[] {
+  const src = stripComments(source)
+  const reads: EnvRead[] = []
+  const re = /\bprocess\s*(?:\.|\?\.)\s*env\b|\bprocess\s*\[\s*(['"`])env\1\s*\]/g
+  for (let m = re.exec(src); m; m = re.exec(src)) {
+    const before = src.slice(0, m.index)
+    // `foo.process.env` is someone else's object; `globalThis.process.env` is the real one
+    const prev = /([\w$]+)\s*\.\s*$/.exec(before)
+    if (prev && prev[1] !== 'globalThis' && prev[1] !== 'global') continue
+    const after = src.slice(m.index + m[0].length)
+    const line = lineAt(src, m.index)
+    let mm: RegExpExecArray | null
+    if ((mm = /^\s*(?:\?\.|\.)\s*([A-Za-z_$][\w$]*)/.exec(after))) {
+      if (/^\s*(?:=(?!=)|\+=|-=|\?\?=|\|\|=|&&=)/.test(after.slice(mm[0].length))) continue // a write
+      reads.push({ name: mm[1]!, line, dynamic: false })
+      continue
+    }
+    if ((mm = /^\s*(?:\?\.)?\s*\[\s*(['"`])([^'"`$]*)\1\s*\]/.exec(after))) {
+      if (/^\s*(?:=(?!=)|\+=|-=|\?\?=|\|\|=|&&=)/.test(after.slice(mm[0].length))) continue
+      reads.push({ name: mm[2]!, line, dynamic: false })
+      continue
+    }
+    if (/^\s*(?:\?\.)?\s*\[/.test(after)) {
+      reads.push({ name: 'process.env[…]', line, dynamic: true })
+      continue
+    }
+    // `{ A, B } = process.env`: find the pattern before the `=`
+    const assign = /\}\s*=\s*$/.exec(before)
+    if (assign) {
+      let depth = 0
+      let k = assign.index
+      for (; k >= 0; k--) {
+        if (before[k] === '}') depth++
+        else if (before[k] === '{') { depth--; if (depth === 0) break }
+      }
+      if (k >= 0) {
+        const { names, rest } = destructuredNames(before.slice(k + 1, assign.index))
+        for (const name of names) reads.push({ name, line, dynamic: false })
+        if (rest) reads.push({ name: '...rest of process.env', line, dynamic: true })
+        continue
+      }
+    }
+    if (/^\s*(?:=(?!=))/.test(after)) continue // `process.env = …` replaces it: not a read
+    reads.push({ name: 'process.env', line, dynamic: true })
+  }
+  return reads
+}
