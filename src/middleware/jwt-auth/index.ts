@@ -58,6 +58,8 @@ export interface JwtAuthOptions {
   jwksTimeoutMs?: number
   /** How long fetched keys are trusted before a refetch, ms (default 10 min). */
   jwksCacheMaxAgeMs?: number
+  /** Minimum time between two JWKS fetches (a token with an unknown `kid` triggers one), ms (default 30 s). */
+  jwksCooldownMs?: number
 }
 
 declare module '../../core/types.js' {
@@ -154,6 +156,7 @@ export function jwtAuth(options: JwtAuthOptions): Middleware<ViewerRequestContex
     key = createRemoteJWKSet(url, {
       timeoutDuration: options.jwksTimeoutMs ?? 1500,
       cacheMaxAge: options.jwksCacheMaxAgeMs ?? 600_000,
+      cooldownDuration: options.jwksCooldownMs ?? 30_000,
     })
   } else if (options.keys !== undefined) {
     key = createLocalJWKSet(options.keys)

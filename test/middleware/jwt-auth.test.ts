@@ -1,0 +1,183 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
+import { originRequest, viewerRequest, viewerResponse } from 'edgeware'
+import { createEvent, EdgeExecutionError, invoke } from 'edgeware/testing'
+import { jwtAuth } from 'edgeware/middleware'
+import { asRequest, asResponse, expectRefused, header, quietErrors } from './helpers.js'
+
+const ISS = 'https://issuer.test'
+const AUD = 'edge-app'
+
+let server: Server
+let jwksUrl: string
+let hits = 0
+let served: JWK[] = []
+let key1: { privateKey: CryptoKey; publicKey: CryptoKey }
+let key2: { privateKey: CryptoKey; publicKey: CryptoKey }
+let restore: () => void
+
+beforeAll(async () => {
+  restore = quietErrors()
+  key1 = await generateKeyPair('RS256')
+  key2 = await generateKeyPair('RS256')
+  served = [{ ...(await exportJWK(key1.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }]
+  server = createServer((req, res) => {
+    hits++
+    if (req.url !== '/.well-known/jwks.json') {
+      res.writeHead(404).end()
+      return
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: served }))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`
+})
+
+afterAll(async () => {
+  restore()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+})
+
+function sign(claims: Record<string, unknown> = {}, opts: { kid?: string; key?: CryptoKey; exp?: string | number; aud?: string; iss?: string } = {}) {
+  const jwt = new SignJWT({ sub: 'user-1', ...claims })
+    .setProtectedHeader({ alg: 'RS256', kid: opts.kid ?? 'k1' })
+    .setIssuedAt()
+    .setIssuer(opts.iss ?? ISS)
+    .setAudience(opts.aud ?? AUD)
+    .setExpirationTime(opts.exp ?? '5m')
+  return jwt.sign(opts.key ?? key1.privateKey)
+}
+
+const b64url = (s: string) => Buffer.from(s).toString('base64url')
+
+function makeHandler(extra: Partial<Parameters<typeof jwtAuth>[0]> = {}) {
+  return viewerRequest(jwtAuth({ jwks: jwksUrl, issuer: ISS, audience: AUD, ...extra }), async (c, next) => {
+    c.request.headers.set('x-sub', String(c.get('jwt')?.sub))
+    await next()
+  })
+}
+
+describe('jwtAuth()', () => {
+  let handler: ReturnType<typeof makeHandler>
+  beforeAll(() => {
+    handler = makeHandler({ cookie: 'id_token' })
+  })
+  const bearer = async (token: string) => invoke(handler, createEvent('viewer-request', { headers: { authorization: `Bearer ${token}` } }))
+
+  it('accepts a valid bearer token, puts the claims in c.get("jwt"), and caches the keys', async () => {
+    hits = 0
+    const token = await sign()
+    for (let i = 0; i < 3; i++) {
+      const req = asRequest(await bearer(token))
+      expect(header(req.headers, 'x-sub')).toBe('user-1')
+    }
+    expect(hits).toBe(1) // one JWKS fetch for the container, not one per request
+  })
+
+  it('reads the token from a cookie', async () => {
+    const req = asRequest(await invoke(handler, createEvent('viewer-request', { cookies: { id_token: await sign({ sub: 'c' }) } })))
+    expect(header(req.headers, 'x-sub')).toBe('c')
+  })
+
+  it('answers 401 with a Bearer challenge when no token is sent', async () => {
+    const res = asResponse(await invoke(handler, createEvent('viewer-request')))
+    expect(res.status).toBe('401')
+    expect(header(res.headers, 'www-authenticate')).toBe('Bearer realm="edge"')
+  })
+
+  it('refuses expired, tampered, wrong-audience, wrong-issuer and foreign-key tokens', async () => {
+    const good = await sign()
+    const [h, p, s] = good.split('.')
+    const payload = JSON.parse(Buffer.from(p!, 'base64url').toString())
+    const tampered = `${h}.${b64url(JSON.stringify({ ...payload, sub: 'admin' }))}.${s}`
+    const cases: Record<string, string> = {
+      expired: await sign({}, { exp: Math.floor(Date.now() / 1000) - 60 }),
+      tampered,
+      'wrong audience': await sign({}, { aud: 'someone-else' }),
+      'wrong issuer': await sign({}, { iss: 'https://evil.test' }),
+      'signed by another key with a known kid': await sign({}, { key: key2.privateKey }),
+      garbage: 'not.a.jwt',
+    }
+    for (const [name, token] of Object.entries(cases)) {
+      const res = asResponse(await bearer(token))
+      expect(res.status, name).toBe('401')
+      expect(header(res.headers, 'www-authenticate'), name).toBe('Bearer realm="edge", error="invalid_token"')
+    }
+  })
+
+  it('refuses alg: none and HS256 tokens (algorithm confusion)', async () => {
+    const claims = b64url(JSON.stringify({ sub: 'admin', iss: ISS, aud: AUD, exp: Math.floor(Date.now() / 1000) + 300 }))
+    const none = `${b64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${claims}.`
+    expect(asResponse(await bearer(none)).status).toBe('401')
+    const jwk = served[0]!
+    const hs = await new SignJWT({ sub: 'admin' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .setIssuer(ISS)
+      .setAudience(AUD)
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(JSON.stringify(jwk)))
+    expect(asResponse(await bearer(hs)).status).toBe('401')
+  })
+
+  it('tolerates small clock skew only', async () => {
+    const h = makeHandler({ clockTolerance: 30 })
+    const justExpired = await sign({}, { exp: Math.floor(Date.now() / 1000) - 10 })
+    expect(asRequest(await invoke(h, createEvent('viewer-request', { headers: { authorization: `Bearer ${justExpired}` } }))).uri).toBe('/')
+  })
+
+  it('picks up a rotated key (unknown kid → refetch after the cooldown)', async () => {
+    const h = makeHandler({ jwksCooldownMs: 0 })
+    const t1 = await sign()
+    expect(asRequest(await invoke(h, createEvent('viewer-request', { headers: { authorization: `Bearer ${t1}` } }))).uri).toBe('/')
+    served = [...served, { ...(await exportJWK(key2.publicKey)), kid: 'k2', alg: 'RS256' }]
+    const t2 = await sign({ sub: 'rotated' }, { kid: 'k2', key: key2.privateKey })
+    const req = asRequest(await invoke(h, createEvent('viewer-request', { headers: { authorization: `Bearer ${t2}` } })))
+    expect(header(req.headers, 'x-sub')).toBe('rotated')
+  })
+
+  it('redirects to loginUrl instead of a 401 when configured', async () => {
+    const h = makeHandler({ cookie: 'id_token', header: false, loginUrl: 'https://auth.example.com/login' })
+    const res = asResponse(await invoke(h, createEvent('viewer-request', { headers: { authorization: `Bearer ${await sign()}` } })))
+    expect(res.status).toBe('302')
+    expect(header(res.headers, 'location')).toBe('https://auth.example.com/login')
+  })
+
+  it('accepts an inline key set and a validate() hook', async () => {
+    const h = viewerRequest(jwtAuth({ keys: { keys: served }, audience: AUD, validate: (p) => p.sub === 'user-1' }))
+    expect(asRequest(await invoke(h, createEvent('viewer-request', { headers: { authorization: `Bearer ${await sign()}` } }))).uri).toBe('/')
+    expect(asResponse(await invoke(h, createEvent('viewer-request', { headers: { authorization: `Bearer ${await sign({ sub: 'x' })}` } }))).status).toBe('401')
+  })
+
+  it('throws (CloudFront 503) when the JWKS cannot be fetched, instead of blaming the viewer', async () => {
+    const dead = createServer()
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve))
+    const port = (dead.address() as AddressInfo).port
+    await new Promise<void>((resolve) => dead.close(() => resolve()))
+    const h = viewerRequest(jwtAuth({ jwks: `http://127.0.0.1:${port}/jwks.json`, jwksTimeoutMs: 500 }))
+    await expect(invoke(h, createEvent('viewer-request', { headers: { authorization: `Bearer ${await sign()}` } }))).rejects.toBeInstanceOf(EdgeExecutionError)
+  })
+
+  it('rejects unsafe configurations at construction', () => {
+    expect(() => jwtAuth({ jwks: jwksUrl, algorithms: ['none'] })).toThrow(/unsigned tokens/)
+    expect(() => jwtAuth({ jwks: jwksUrl, algorithms: ['RS256', 'HS256'] })).toThrow(/algorithm confusion/)
+    expect(() => jwtAuth({ secret: 'x'.repeat(32), algorithms: ['RS256'] })).toThrow(/algorithm confusion/)
+    expect(() => jwtAuth({ secret: 'short' })).toThrow(/32 bytes/)
+    expect(() => jwtAuth({ jwks: jwksUrl, keys: { keys: [] } })).toThrow(/exactly one/)
+    expect(() => jwtAuth({ jwks: 'file:///etc/passwd' })).toThrow(/http\(s\) URL/)
+    expect(() => jwtAuth({ cognito: { region: 'nowhere', userPoolId: 'x' } })).toThrow(/cognito/)
+  })
+
+  it('verifies HS256 with a shared secret', async () => {
+    const secret = 'a-very-long-shared-secret-of-32-bytes!'
+    const h = viewerRequest(jwtAuth({ secret }))
+    const token = await new SignJWT({ sub: 's' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1m').sign(new TextEncoder().encode(secret))
+    expect(asRequest(await invoke(h, createEvent('viewer-request', { headers: { authorization: `Bearer ${token}` } }))).uri).toBe('/')
+  })
+
+  it('refuses origin-request (cached answers) and response stages', async () => {
+    await expectRefused(originRequest(jwtAuth({ jwks: jwksUrl }) as never), createEvent('origin-request'), 'jwtAuth', 'origin-request')
+    await expectRefused(viewerResponse(jwtAuth({ jwks: jwksUrl }) as never), createEvent('viewer-response'), 'jwtAuth', 'viewer-response')
+  })
+})
