@@ -2,7 +2,7 @@
  * `edgeware/testing`: build CloudFront events shaped exactly like AWS's samples, and run any Lambda@Edge handler
  * the way CloudFront would (result validated, throws and timeouts reported as the 503 they become).
  */
-import { resolveLimits, triggerLimits, type LimitsProfile } from '../cloudfront/limits.js'
+import { resolveLimits, type LimitsProfile } from '../cloudfront/limits.js'
 import { statusText } from '../cloudfront/rules.js'
 import type {
   CfConfig,
@@ -10,18 +10,13 @@ import type {
   CfHeader,
   CfHeaders,
   CfOrigin,
-  CfRequest,
   CfRequestResult,
   CfResponse,
-  LambdaCallback,
-  LambdaContext,
   RequestStage,
   ResponseStage,
   Stage,
 } from '../cloudfront/types.js'
-import { validateResult } from '../cloudfront/validate.js'
-import { EdgeValidationError, type Violation } from '../core/errors.js'
-import { EdgeExecutionError, EdgeTimeoutError } from '../core/runtime-errors.js'
+import { EdgeValidationError } from '../core/errors.js'
 import { cloneJson } from '../core/stages.js'
 import type { EdgeHandler } from '../core/types.js'
 import {
@@ -35,6 +30,8 @@ import {
 export { EdgeExecutionError, EdgeTimeoutError } from '../core/runtime-errors.js'
 export { EdgeValidationError } from '../core/errors.js'
 export * as samples from './samples.js'
+export { runHandler, type AnyHandler, type InvokeOptions, type RunOutcome } from './run.js'
+import { runHandler, type AnyHandler, type InvokeOptions } from './run.js'
 
 const STAGES: ReadonlySet<string> = new Set(['viewer-request', 'origin-request', 'origin-response', 'viewer-response'])
 
@@ -184,33 +181,16 @@ export function createEvent(stage: Stage, overrides: EventOverrides = {}): CfEve
   return event
 }
 
-/** Options for `invoke`. */
-export interface InvokeOptions {
-  /** Limits profile the result is validated against, and the default timeout (default classic). */
-  limits?: LimitsProfile | 'classic' | 'current'
-  /** Fields of the Lambda context object (e.g. your own `getRemainingTimeInMillis`). */
-  context?: Partial<LambdaContext>
-  /** Invocation timeout in ms (default: the stage's function timeout from the profile, 5 s viewer / 30 s origin). */
-  timeoutMs?: number
-}
-
-/** Any Lambda handler, async or callback style. */
-export type AnyHandler = (event: CfEvent, context: LambdaContext, callback: LambdaCallback) => unknown
-
-let invocations = 0
-
-function describeThrown(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
-}
-
 /**
  * Runs any Lambda@Edge handler (async, or callback style — whichever settles first) on a deep copy of `event`,
  * then checks the result the way CloudFront does (`validateResult`, with the read-only header diff against `event`).
  *
  * - valid result → resolves to the result as CloudFront reads it (after a JSON round trip);
  * - invalid result → rejects with `EdgeValidationError` (`code`, CloudFront's message, `violations`): a 502;
- * - the handler throws or calls back with an error → rejects with `EdgeExecutionError` (`cause` is the error): a 503;
- * - no result within `timeoutMs` → rejects with `EdgeTimeoutError`: a 503.
+ * - the handler throws or calls back with an error → rejects with `EdgeExecutionError` (`cause` is the error,
+ *   `status` 503, `code` 'LambdaExecutionError');
+ * - no result within `timeoutMs` → rejects with `EdgeTimeoutError` (a subclass of `EdgeExecutionError`, code
+ *   'LambdaTimeout'): also a 503.
  *
  * Like the Node.js Lambda runtime, a handler that returns a plain value (no promise) and never calls the callback
  * produces `null`, which CloudFront rejects ("The JSON output must be an object type").
@@ -225,81 +205,7 @@ export async function invoke<S extends RequestStage>(handler: EdgeHandler<S>, ev
 export async function invoke<S extends ResponseStage>(handler: EdgeHandler<S>, event: CfEvent, opts?: InvokeOptions): Promise<CfResponse>
 export async function invoke(handler: AnyHandler | EdgeHandler, event: CfEvent, opts?: InvokeOptions): Promise<CfRequestResult | CfResponse>
 export async function invoke(handler: AnyHandler | EdgeHandler, event: CfEvent, opts: InvokeOptions = {}): Promise<CfRequestResult | CfResponse> {
-  if (typeof handler !== 'function') throw new TypeError(`invoke: the handler must be a function, got ${typeof handler}`)
-  const eventType = (event as { Records?: { cf?: { config?: { eventType?: unknown } } }[] } | undefined)?.Records?.[0]?.cf?.config?.eventType
-  const stage = (typeof eventType === 'string' && STAGES.has(eventType) ? eventType : (handler as Partial<EdgeHandler>).stage) as Stage | undefined
-  if (stage === undefined) {
-    throw new EdgeValidationError([
-      { code: 'InvalidEvent', message: `Invalid Lambda@Edge event: Records[0].cf.config.eventType must be a stage name, got ${JSON.stringify(eventType)}`, path: 'Records[0].cf.config.eventType' },
-    ])
-  }
-  const limits = resolveLimits(opts.limits)
-  const timeoutMs = opts.timeoutMs ?? triggerLimits(stage, limits).timeoutMs
-  const deadline = Date.now() + timeoutMs
-  const context: LambdaContext = {
-    functionName: 'edgeware-invoke',
-    functionVersion: '1',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:edgeware-invoke:1',
-    memoryLimitInMB: String(triggerLimits(stage, limits).memoryMb),
-    awsRequestId: `edgeware-${process.pid}-${++invocations}`,
-    logGroupName: '/aws/lambda/us-east-1.edgeware-invoke',
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    ...opts.context,
-  }
-  const input = cloneJson(event)
-  let syncReturn = false
-  const result = await new Promise<unknown>((resolve, reject) => {
-    let settled = false
-    const timer = setTimeout(() => settle(() => reject(new EdgeTimeoutError(timeoutMs, `the ${stage} function timed out after ${timeoutMs} ms (CloudFront answers 503)`))), timeoutMs)
-    function settle(fn: () => void): void {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      fn()
-    }
-    const fail = (err: unknown): void =>
-      settle(() => reject(new EdgeExecutionError(`the ${stage} function failed: ${describeThrown(err)} (CloudFront answers 503)`, { cause: err })))
-    const callback: LambdaCallback = (err, res) => {
-      if (err !== undefined && err !== null) fail(err)
-      else settle(() => resolve(res))
-    }
-    let ret: unknown
-    try {
-      ret = (handler as AnyHandler)(input, context, callback)
-    } catch (err) {
-      fail(err)
-      return
-    }
-    if (ret !== null && typeof ret === 'object' && typeof (ret as PromiseLike<unknown>).then === 'function') {
-      ;(ret as PromiseLike<unknown>).then((v) => settle(() => resolve(v)), fail)
-    } else if (handler.length < 3) {
-      // the Node.js runtime ignores a plain return value: without a callback the invocation ends with null [ISS-JSON]
-      syncReturn = ret !== undefined
-      settle(() => resolve(null))
-    }
-  })
-  let parsed: unknown
-  try {
-    const json = JSON.stringify(result)
-    parsed = json === undefined ? null : JSON.parse(json)
-  } catch (err) {
-    throw new EdgeValidationError([
-      { code: 'InvalidJson', message: `The Lambda function returned invalid JSON: The JSON output is not parsable. (${(err as Error).message})` },
-    ])
-  }
-  const violations: Violation[] = validateResult(stage, event, parsed, limits)
-  if (violations.length > 0) {
-    if (syncReturn) {
-      violations.push({
-        code: 'SyncReturn',
-        message: 'the handler returned a plain value without a promise or a callback; the Lambda runtime ignores it (make the handler async or call callback(null, result))',
-      })
-    }
-    throw new EdgeValidationError(violations)
-  }
-  return parsed as CfRequestResult | CfResponse
+  const outcome = await runHandler(handler, event, opts)
+  if (outcome.violations.length > 0) throw new EdgeValidationError(outcome.violations)
+  return outcome.result as CfRequestResult | CfResponse
 }
-
-export type { CfRequest }
