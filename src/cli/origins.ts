@@ -1,0 +1,210 @@
+/**
+ * `edgeware origins put|get|list|delete|create-table`: manage the DynamoDB origin table, local or on AWS.
+ */
+import { parseArgs } from 'node:util'
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { readSeedFile } from '../origin/local.js'
+import { createOriginTable, createTableClient, deleteRule, getRule, listRules, putRules } from '../origin/table.js'
+
+const USAGE = `usage: edgeware origins <command> [options]
+
+commands:
+  put           write rules:  --host H --prefix /P --type custom|s3 --domain D [--protocol http|https] [--port N]
+                [--path /p] [--header name=value]... [--host-header H] [--ssl-protocols TLSv1.2,…]
+                [--read-timeout S] [--keepalive-timeout S] [--auth-method none|origin-access-identity] [--s3-region R]
+                or --file rules.json (an array of rules, or { "rules": [...] })
+  get           print one rule: --host H --prefix /P
+  list          print every rule (or one host's: --host H)
+  delete        delete one rule: --host H --prefix /P
+  create-table  create the table (host HASH, pathPrefix RANGE, on-demand) [--seed rules.json]
+
+table options:
+  --table T        table name (default $ORIGINS_TABLE, else edge-origins)
+  --endpoint URL   DynamoDB endpoint (e.g. http://127.0.0.1:8000)
+  --local [PORT]   a local DynamoDB: http://127.0.0.1:PORT, or $EDGEWARE_DYNAMODB_ENDPOINT
+  --region R       AWS region (default $AWS_REGION, else us-east-1)
+
+Every rule is validated (table schema and CloudFront's origin rules) before anything is written.`
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  table: { type: 'string' },
+  endpoint: { type: 'string' },
+  local: { type: 'string' },
+  region: { type: 'string' },
+  host: { type: 'string' },
+  prefix: { type: 'string' },
+  type: { type: 'string' },
+  domain: { type: 'string' },
+  protocol: { type: 'string' },
+  port: { type: 'string' },
+  path: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  'host-header': { type: 'string' },
+  'ssl-protocols': { type: 'string' },
+  'read-timeout': { type: 'string' },
+  'keepalive-timeout': { type: 'string' },
+  'auth-method': { type: 'string' },
+  's3-region': { type: 'string' },
+  file: { type: 'string' },
+  seed: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+/** `--local` with no value (or followed by another option) means $EDGEWARE_DYNAMODB_ENDPOINT. */
+function normaliseLocal(args: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
+    if (a === '--local' && !/^\d+$/.test(args[i + 1] ?? '')) out.push('--local=')
+    else out.push(a)
+  }
+  return out
+}
+
+function int(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined
+  if (!/^\d+$/.test(v)) throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(v)}`)
+  return Number(v)
+}
+
+function need(name: string, v: string | undefined): string {
+  if (v === undefined || v === '') throw new UsageError(`--${name} is required`)
+  return v
+}
+
+type Values = ReturnType<typeof parse>['values']
+
+function parse(args: string[]) {
+  return parseArgs({ args: normaliseLocal(args), options: OPTIONS, allowPositionals: true, strict: true })
+}
+
+function endpointOf(v: Values): string | undefined {
+  if (v.endpoint !== undefined && v.local !== undefined) throw new UsageError('give either --endpoint or --local, not both')
+  if (v.endpoint !== undefined) {
+    if (!/^https?:\/\//.test(v.endpoint)) throw new UsageError(`--endpoint must be an http(s) URL, got ${JSON.stringify(v.endpoint)}`)
+    return v.endpoint
+  }
+  if (v.local !== undefined) {
+    if (v.local !== '') {
+      const port = int('local', v.local)!
+      if (port < 1 || port > 65535) throw new UsageError(`--local port must be 1–65535, got ${port}`)
+      return `http://127.0.0.1:${port}`
+    }
+    const env = process.env.EDGEWARE_DYNAMODB_ENDPOINT
+    if (!env) throw new UsageError('--local without a port needs $EDGEWARE_DYNAMODB_ENDPOINT (or pass --local <port>)')
+    return env
+  }
+  return undefined
+}
+
+/** Builds a rule from the flags of `put`. */
+function ruleFromFlags(v: Values): Record<string, unknown> {
+  const type = need('type', v.type)
+  if (type !== 'custom' && type !== 's3') throw new UsageError(`--type must be custom or s3, got ${JSON.stringify(type)}`)
+  const rule: Record<string, unknown> = { host: need('host', v.host), pathPrefix: v.prefix ?? '/', type, domainName: need('domain', v.domain) }
+  const set = (k: string, val: unknown) => {
+    if (val !== undefined) rule[k] = val
+  }
+  set('protocol', v.protocol)
+  set('port', int('port', v.port))
+  set('path', v.path)
+  set('hostHeader', v['host-header'])
+  set('sslProtocols', v['ssl-protocols']?.split(',').map((s) => s.trim()))
+  set('readTimeout', int('read-timeout', v['read-timeout']))
+  set('keepaliveTimeout', int('keepalive-timeout', v['keepalive-timeout']))
+  set('authMethod', v['auth-method'])
+  set('region', v['s3-region'])
+  if (v.header && v.header.length > 0) {
+    const headers: Record<string, string> = {}
+    for (const h of v.header) {
+      const eq = h.indexOf('=')
+      if (eq <= 0) throw new UsageError(`--header must be name=value, got ${JSON.stringify(h)}`)
+      headers[h.slice(0, eq)] = h.slice(eq + 1)
+    }
+    rule.customHeaders = headers
+  }
+  return rule
+}
+
+async function exec(cmd: string, v: Values, client: DynamoDBClient, table: string): Promise<number> {
+  switch (cmd) {
+    case 'create-table': {
+      const created = await createOriginTable(client, table)
+      console.log(created ? `created table ${table}` : `table ${table} already exists`)
+      if (v.seed) console.log(`seeded ${await putRules(client, table, await readSeedFile(v.seed))} rule(s) from ${v.seed}`)
+      return 0
+    }
+    case 'put': {
+      const rules = v.file ? await readSeedFile(v.file) : [ruleFromFlags(v)]
+      const n = await putRules(client, table, rules)
+      console.log(`put ${n} rule(s) into ${table}`)
+      return 0
+    }
+    case 'get': {
+      const host = need('host', v.host)
+      const prefix = need('prefix', v.prefix)
+      const rule = await getRule(client, table, host, prefix)
+      if (!rule) {
+        console.error(`edgeware origins: no rule for host=${JSON.stringify(host)} pathPrefix=${JSON.stringify(prefix)} in ${table}`)
+        return 1
+      }
+      console.log(JSON.stringify(rule, null, 2))
+      return 0
+    }
+    case 'list': {
+      console.log(JSON.stringify(await listRules(client, table, v.host), null, 2))
+      return 0
+    }
+    case 'delete': {
+      const host = need('host', v.host)
+      const prefix = need('prefix', v.prefix)
+      const existed = await deleteRule(client, table, host, prefix)
+      if (!existed) {
+        console.error(`edgeware origins: no rule for host=${JSON.stringify(host)} pathPrefix=${JSON.stringify(prefix)} in ${table}`)
+        return 1
+      }
+      console.log(`deleted host=${JSON.stringify(host)} pathPrefix=${JSON.stringify(prefix)} from ${table}`)
+      return 0
+    }
+    default:
+      throw new UsageError(`unknown origins command ${JSON.stringify(cmd)}`)
+  }
+}
+
+/**
+ * `edgeware origins …`: resolves to the exit code (0 ok, 1 failed, 2 usage).
+ *
+ * @example
+ * ```ts
+ * await run(['put', '--local', '8000', '--host', 'blog.localhost', '--prefix', '/', '--type', 'custom',
+ *   '--domain', 'localhost', '--protocol', 'http', '--port', '8789'])
+ * ```
+ */
+export async function run(args: string[]): Promise<number> {
+  let client: DynamoDBClient | undefined
+  try {
+    const { values, positionals } = parse(args)
+    const cmd = positionals[0]
+    if (values.help || !cmd) {
+      console.log(USAGE)
+      return values.help ? 0 : 2
+    }
+    if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`)
+    if (!['put', 'get', 'list', 'delete', 'create-table'].includes(cmd)) throw new UsageError(`unknown origins command ${JSON.stringify(cmd)}`)
+    const table = values.table ?? process.env.ORIGINS_TABLE ?? 'edge-origins'
+    client = createTableClient({ region: values.region, endpoint: endpointOf(values) })
+    return await exec(cmd, values, client, table)
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`edgeware origins: ${(e as Error).message}\n\n${USAGE}`)
+      return 2
+    }
+    const err = e as Error
+    console.error(`edgeware origins: ${err.name === 'Error' ? '' : err.name + ': '}${err.message}`)
+    return 1
+  } finally {
+    client?.destroy()
+  }
+}
