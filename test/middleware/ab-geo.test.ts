@@ -41,9 +41,10 @@ describe('abTest()', () => {
       // the stale cookie value is replaced, other cookies kept: the cache key and origin see the variant
       expect(header(req.headers, 'cookie')).toBe(`other=x; ab=${chosen}`)
       // viewer-response of the same request sets the same variant, whether it sees the original or the modified request
-      for (const headers of [{ cookie: 'other=x; ab=bogus' }, req.headers]) {
-        const event = createEvent('viewer-response', { config: { requestId } })
-        event.Records[0]!.cf.request.headers = { ...event.Records[0]!.cf.request.headers, ...(typeof headers.cookie === 'string' ? { cookie: [{ key: 'Cookie', value: headers.cookie }] } : headers) }
+      const original = createEvent('viewer-response', { config: { requestId }, cookies: { other: 'x', ab: 'bogus' } })
+      const modified = createEvent('viewer-response', { config: { requestId } })
+      modified.Records[0]!.cf.request.headers = req.headers
+      for (const event of [original, modified]) {
         const res = (await invoke(vres, event)) as CfResponse
         expect(headerAll(res.headers, 'set-cookie')).toEqual([`ab=${chosen}; Path=/; Max-Age=2592000; SameSite=Lax; Secure`])
       }
