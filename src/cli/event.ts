@@ -1,0 +1,117 @@
+/**
+ * `edgeware event <stage> [--s3] [--body TEXT] [--uri U] [--querystring Q] [--method M] [--header 'Name: value']…
+ * [--cookie name=value]… [--status N]`: prints a sample CloudFront event (shaped like AWS's samples) as JSON.
+ */
+import { parseArgs } from 'node:util'
+import type { Stage } from '../cloudfront/types.js'
+import { createEvent, type EventOverrides } from '../testing/index.js'
+
+const STAGES: readonly Stage[] = ['viewer-request', 'origin-request', 'origin-response', 'viewer-response']
+
+const USAGE = `usage: edgeware event <stage> [options]
+
+  <stage>               viewer-request | origin-request | origin-response | viewer-response
+  --s3                  an S3 origin instead of the custom one (origin events)
+  --uri U               request uri (starts with /)
+  --querystring Q       query string (no leading ?)
+  --method M            HTTP method
+  --body TEXT           request body as with IncludeBody (request stages; base64, truncated at the stage limit)
+  --header 'N: v'       set a request header (repeatable)
+  --cookie name=value   add a cookie (repeatable)
+  --status N            response status (response events)
+  --limits classic|current  profile for the body truncation`
+
+/**
+ * Runs `edgeware event` and resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * await run(['origin-request', '--s3', '--body', 'a=1'])
+ * ```
+ */
+export async function run(args: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        s3: { type: 'boolean' },
+        uri: { type: 'string' },
+        querystring: { type: 'string' },
+        method: { type: 'string' },
+        body: { type: 'string' },
+        header: { type: 'string', multiple: true },
+        cookie: { type: 'string', multiple: true },
+        status: { type: 'string' },
+        limits: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (err) {
+    console.error(`edgeware event: ${(err as Error).message}\n\n${USAGE}`)
+    return 2
+  }
+  const { values, positionals } = parsed
+  if (values.help) {
+    console.log(USAGE)
+    return 0
+  }
+  const stage = positionals[0] as Stage | undefined
+  if (stage === undefined || !STAGES.includes(stage) || positionals.length > 1) {
+    console.error(`edgeware event: expected one stage (${STAGES.join(', ')}), got ${positionals.length ? positionals.map((p) => JSON.stringify(p)).join(' ') : 'none'}\n\n${USAGE}`)
+    return 2
+  }
+  const o: EventOverrides = {}
+  if (values.s3) o.origin = 's3'
+  if (values.uri !== undefined) o.uri = values.uri
+  if (values.querystring !== undefined) o.querystring = values.querystring
+  if (values.method !== undefined) o.method = values.method
+  if (values.body !== undefined) o.body = values.body
+  if (values.limits !== undefined) {
+    if (values.limits !== 'classic' && values.limits !== 'current') {
+      console.error(`edgeware event: --limits must be classic or current, got ${JSON.stringify(values.limits)}`)
+      return 2
+    }
+    o.limits = values.limits
+  }
+  if (values.header) {
+    const headers: Record<string, string[]> = {}
+    for (const h of values.header) {
+      const i = h.indexOf(':')
+      if (i <= 0) {
+        console.error(`edgeware event: --header must look like 'Name: value', got ${JSON.stringify(h)}`)
+        return 2
+      }
+      ;(headers[h.slice(0, i).trim()] ??= []).push(h.slice(i + 1).trim())
+    }
+    o.headers = headers
+  }
+  if (values.cookie) {
+    const cookies: Record<string, string> = {}
+    for (const c of values.cookie) {
+      const i = c.indexOf('=')
+      if (i <= 0) {
+        console.error(`edgeware event: --cookie must look like name=value, got ${JSON.stringify(c)}`)
+        return 2
+      }
+      cookies[c.slice(0, i)] = c.slice(i + 1)
+    }
+    o.cookies = cookies
+  }
+  if (values.status !== undefined) {
+    const n = Number(values.status)
+    if (!Number.isInteger(n) || n < 100 || n > 599) {
+      console.error(`edgeware event: --status must be an HTTP status code, got ${JSON.stringify(values.status)}`)
+      return 2
+    }
+    o.status = n
+  }
+  try {
+    console.log(JSON.stringify(createEvent(stage, o), null, 2))
+  } catch (err) {
+    console.error(`edgeware event: ${(err as Error).message}`)
+    return 2
+  }
+  return 0
+}

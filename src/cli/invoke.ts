@@ -1,0 +1,225 @@
+/**
+ * `edgeware invoke <file|zip> --event <file.json|stage> [--limits classic|current] [--timeout MS] [--s3] [--json]`:
+ * loads a handler (a .ts/.js/.mjs/.cjs source bundled with esbuild as it would be deployed, or a built .zip with
+ * `index.js`), runs it on the event like Lambda would, prints the result and CloudFront's verdict, as
+ * `aws lambda invoke` does. Exit code 0: valid result; 1: invalid result (502) or a throw/timeout (503); 2: usage.
+ */
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, extname, isAbsolute, join, normalize, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import type { CfEvent, Stage } from '../cloudfront/types.js'
+import type { Violation } from '../core/errors.js'
+import { EdgeExecutionError } from '../core/runtime-errors.js'
+import { createEvent } from '../testing/index.js'
+import { runHandler, type AnyHandler } from '../testing/run.js'
+
+const STAGES: readonly string[] = ['viewer-request', 'origin-request', 'origin-response', 'viewer-response']
+
+const USAGE = `usage: edgeware invoke <file.ts|file.js|function.zip> --event <event.json|stage> [options]
+
+  --event E          an event JSON file, or a stage name for its sample event
+  --s3               with a stage name: the sample S3 origin (origin events)
+  --limits P         classic (default) | current
+  --timeout MS       invocation timeout (default: the stage's function timeout)
+  --handler NAME     the exported handler (default: handler)
+  --json             print one JSON object { stage, valid, result, violations, warnings, error }`
+
+/** A loaded handler and the temp directory holding its bundle. */
+export interface LoadedHandler {
+  handler: AnyHandler
+  /** Removes the temporary bundle. */
+  cleanup(): void
+}
+
+/**
+ * Loads a handler the way it would run on Lambda: a source file is bundled with esbuild (platform node, cjs,
+ * `conditions: ['edgeware-source']`) into a temp file and required; a `.zip` is unpacked and its `index.js` required.
+ *
+ * @example
+ * ```ts
+ * const { handler, cleanup } = await loadHandler('edge-functions/site/viewer-request.ts')
+ * ```
+ */
+export async function loadHandler(file: string, exportName = 'handler'): Promise<LoadedHandler> {
+  const abs = resolve(file)
+  let st
+  try {
+    st = statSync(abs)
+  } catch {
+    throw new Error(`no such file: ${file}`)
+  }
+  if (!st.isFile()) throw new Error(`not a file: ${file}`)
+  const dir = mkdtempSync(join(tmpdir(), 'edgeware-invoke-'))
+  const cleanup = (): void => rmSync(dir, { recursive: true, force: true })
+  try {
+    let entry: string
+    if (extname(abs).toLowerCase() === '.zip') {
+      const { unzipSync } = await import('fflate')
+      let files: Record<string, Uint8Array>
+      try {
+        files = unzipSync(readFileSync(abs))
+      } catch (err) {
+        throw new Error(`${file} is not a readable zip: ${(err as Error).message}`)
+      }
+      if (files['index.js'] === undefined) {
+        throw new Error(`${file} has no index.js at its root (Lambda@Edge handlers are index.handler); it holds: ${Object.keys(files).slice(0, 10).join(', ') || 'nothing'}`)
+      }
+      for (const [name, data] of Object.entries(files)) {
+        if (name.endsWith('/')) continue
+        const rel = normalize(name)
+        if (isAbsolute(rel) || rel.startsWith('..')) throw new Error(`${file} holds an unsafe path: ${name}`)
+        mkdirSync(dirname(join(dir, rel)), { recursive: true })
+        writeFileSync(join(dir, rel), data)
+      }
+      // index.js in a zip is CommonJS (the Lambda packaging format); mark the folder so Node reads it as such
+      writeFileSync(join(dir, 'package.json'), '{"type":"commonjs"}')
+      entry = join(dir, 'index.js')
+    } else {
+      const esbuild = await import('esbuild')
+      let out
+      try {
+        out = await esbuild.build({
+          entryPoints: [abs],
+          bundle: true,
+          platform: 'node',
+          format: 'cjs',
+          target: 'node20',
+          conditions: ['edgeware-source'],
+          write: false,
+          logLevel: 'silent',
+          sourcemap: 'inline',
+          outfile: join(dir, 'index.cjs'),
+        })
+      } catch (err) {
+        const errors = (err as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors
+        const detail = errors?.map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`).join('\n')
+        throw new Error(`can't bundle ${file}:\n${detail ?? (err as Error).message}`)
+      }
+      entry = join(dir, 'index.cjs')
+      writeFileSync(entry, out.outputFiles[0]!.contents)
+    }
+    const mod = createRequire(entry)(entry) as Record<string, unknown>
+    const handler = mod[exportName] ?? (mod.default as Record<string, unknown> | undefined)?.[exportName]
+    if (typeof handler !== 'function') {
+      throw new Error(`${file} has no "${exportName}" function export (it exports: ${Object.keys(mod).join(', ') || 'nothing'})`)
+    }
+    return { handler: handler as AnyHandler, cleanup }
+  } catch (err) {
+    cleanup()
+    throw err
+  }
+}
+
+function readEvent(spec: string, s3: boolean): CfEvent {
+  if (STAGES.includes(spec)) return createEvent(spec as Stage, s3 ? { origin: 's3' } : {})
+  let text: string
+  try {
+    text = readFileSync(spec, 'utf8')
+  } catch {
+    throw new Error(`--event: ${spec} is neither a stage name (${STAGES.join(', ')}) nor a readable file`)
+  }
+  try {
+    return JSON.parse(text) as CfEvent
+  } catch (err) {
+    throw new Error(`--event: ${spec} is not valid JSON: ${(err as Error).message}`)
+  }
+}
+
+function line(v: Violation): string {
+  return `  ${v.code}${v.path ? ` at ${v.path}` : ''}: ${v.message}`
+}
+
+/**
+ * Runs `edgeware invoke` and resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await run(['edge-functions/site/viewer-request.ts', '--event', 'viewer-request'])
+ * ```
+ */
+export async function run(args: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        event: { type: 'string', short: 'e' },
+        s3: { type: 'boolean' },
+        limits: { type: 'string' },
+        timeout: { type: 'string' },
+        handler: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (err) {
+    console.error(`edgeware invoke: ${(err as Error).message}\n\n${USAGE}`)
+    return 2
+  }
+  const { values, positionals } = parsed
+  if (values.help) {
+    console.log(USAGE)
+    return 0
+  }
+  if (positionals.length !== 1 || values.event === undefined) {
+    console.error(`edgeware invoke: expected one handler file and --event\n\n${USAGE}`)
+    return 2
+  }
+  const limits = values.limits ?? 'classic'
+  if (limits !== 'classic' && limits !== 'current') {
+    console.error(`edgeware invoke: --limits must be classic or current, got ${JSON.stringify(limits)}`)
+    return 2
+  }
+  let timeoutMs: number | undefined
+  if (values.timeout !== undefined) {
+    timeoutMs = Number(values.timeout)
+    if (!(timeoutMs > 0)) {
+      console.error(`edgeware invoke: --timeout must be a positive number of ms, got ${JSON.stringify(values.timeout)}`)
+      return 2
+    }
+  }
+  let event: CfEvent
+  let loaded: LoadedHandler
+  try {
+    event = readEvent(values.event, values.s3 === true)
+    loaded = await loadHandler(positionals[0]!, values.handler)
+  } catch (err) {
+    console.error(`edgeware invoke: ${(err as Error).message}`)
+    return 1
+  }
+  const asJson = values.json === true
+  try {
+    const outcome = await runHandler(loaded.handler, event, { limits, ...(timeoutMs !== undefined ? { timeoutMs } : {}) })
+    const valid = outcome.violations.length === 0
+    if (asJson) {
+      console.log(JSON.stringify({ stage: outcome.stage, valid, result: outcome.result ?? null, violations: outcome.violations, warnings: outcome.warnings }, null, 2))
+    } else {
+      console.log(JSON.stringify(outcome.result ?? null, null, 2))
+      console.log('')
+      if (valid) console.log(`VALID: CloudFront accepts this ${outcome.stage} result (limits: ${limits}, ${outcome.durationMs} ms)`)
+      else {
+        console.log(`INVALID: CloudFront would answer 502 (LambdaValidationError) for this ${outcome.stage} result:`)
+        for (const v of outcome.violations) console.log(line(v))
+      }
+      for (const w of outcome.warnings) console.log(`warning:${line(w).slice(1)}`)
+    }
+    return valid ? 0 : 1
+  } catch (err) {
+    if (!(err instanceof EdgeExecutionError) && !(err instanceof Error && err.name === 'EdgeValidationError')) throw err
+    const e = err as Error & { code?: string; cause?: unknown }
+    const status = err instanceof EdgeExecutionError ? 503 : 400
+    if (asJson) {
+      console.log(JSON.stringify({ stage: null, valid: false, result: null, violations: [], warnings: [], error: { name: e.name, code: e.code, status, message: e.message } }, null, 2))
+    } else {
+      console.log(`ERROR: ${e.message}`)
+      const cause = e.cause
+      if (cause instanceof Error && cause.stack) console.log(cause.stack.split('\n').map((l) => '  ' + l).join('\n'))
+    }
+    return 1
+  } finally {
+    loaded.cleanup()
+  }
+}
