@@ -1,0 +1,201 @@
+/**
+ * `edgeware build`: one deterministic zip per edge function, checked against CloudFront's association rules and
+ * limits, plus the manifest and the association outputs. Everything is validated before anything is written.
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { basename, join, relative, resolve, sep } from 'node:path'
+import { STAGES } from '../cloudfront/types.js'
+import { ConfigError, loadConfig, type EdgeConfig, type FunctionConfig } from '../simulator/config.js'
+import { bundleFunction, type EnvReadReport } from './bundle.js'
+import { associationProblems, formatBytes, lambdaName, packageProblems, tightestLimits, type Problem } from './checks.js'
+import { BuildError } from './errors.js'
+import { cloudformationTemplate, cloudfrontAssociations, manifest, stableJson, type BuiltPackage, type Manifest } from './outputs.js'
+import { deterministicZip, digest } from './zip.js'
+
+/** Options of {@link build}. */
+export interface BuildOptions {
+  /** Path of the `wrangler.toml`, or an already loaded config. */
+  config: string | EdgeConfig
+  /** Output directory (default `.edgeware/build` next to the config). */
+  outDir?: string
+  /** Add `index.js.map` to each zip (it counts towards the size limit). */
+  sourcemap?: boolean
+  /** Progress and summary lines. */
+  log?: (line: string) => void
+}
+
+/** One built function. */
+export interface BuiltFunction {
+  name: string
+  /** The deployed Lambda function name (`<config name>-<name>`). */
+  functionName: string
+  stages: FunctionConfig['stages']
+  behaviors: string[]
+  /** Absolute path of the zip. */
+  zip: string
+  zipBytes: number
+  bundleBytes: number
+  sha256: string
+  /** The tightest zip-size limit of the stages it serves, and the share of it used (0–1). */
+  limitBytes: number
+  share: number
+}
+
+/** What {@link build} produced. */
+export interface BuildResult {
+  outDir: string
+  functions: BuiltFunction[]
+  /** Near-limit warnings (the build still succeeded). */
+  warnings: Problem[]
+  manifest: Manifest
+  /** Absolute paths of every file written. */
+  files: string[]
+}
+
+const ENV_HINT =
+  'Lambda@Edge functions cannot have environment variables ("The function cannot have environment variables."): add it to [vars] in wrangler.toml to bake it in at build time, or read a reserved Lambda variable'
+
+function envProblem(fn: FunctionConfig, r: EnvReadReport): Problem {
+  const what = r.name.startsWith('process.env') || r.name.startsWith('...')
+    ? `reads ${r.name === 'process.env' ? 'the whole process.env object' : r.name} (a name the build cannot see)`
+    : `reads the environment variable ${r.name}`
+  return { code: 'EnvironmentVariables', message: `${fn.name}: ${r.file} ${what}. ${ENV_HINT}.` }
+}
+
+/** Runs `task` over `items` with at most `limit` at a time, keeping the order of results. */
+async function pool<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await task(items[i]!, i)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return out
+}
+
+/**
+ * Builds every function of a `wrangler.toml`: bundles each with esbuild ({@link bundleFunction}), rejects reads of
+ * non-reserved environment variables, zips deterministically, checks the association rules (one function per
+ * event type per behavior, IncludeBody only on request events, runtime, memory, timeout) and the zip size
+ * against every stage the function serves, then writes `<name>.zip`, `manifest.json`, `cloudformation.json` and
+ * `cloudfront-associations.json`. Any failure throws a `BuildError` listing every problem, and nothing is written.
+ *
+ * @example
+ * ```ts
+ * import { build } from 'edgeware/build'
+ * const result = await build({ config: 'wrangler.toml', log: console.log })
+ * for (const f of result.functions) console.log(f.name, f.zipBytes)
+ * ```
+ */
+export async function build(opts: BuildOptions): Promise<BuildResult> {
+  const log = opts.log ?? (() => {})
+  let config: EdgeConfig
+  if (typeof opts.config === 'string') {
+    try {
+      config = await loadConfig(opts.config)
+    } catch (e) {
+      if (e instanceof ConfigError) throw new BuildError('InvalidConfig', e.message)
+      throw e
+    }
+  } else {
+    config = opts.config
+  }
+  const outDir = resolve(opts.outDir ?? join(config.root, '.edgeware', 'build'))
+  const sourcemap = opts.sourcemap ?? false
+
+  const problems = associationProblems(config)
+  if (problems.length) throw BuildError.from(problems)
+  if (config.functions.length === 0) throw new BuildError('NoFunctions', `${config.path}: no edge function is associated with any behavior: nothing to build`)
+
+  const total = config.functions.length
+  const rel = (p: string) => relative(config.root, p).split(sep).join('/')
+  const warnings: Problem[] = []
+  const started = Date.now()
+  log(`edgeware build: ${total} function${total === 1 ? '' : 's'} from ${rel(config.path) || basename(config.path)} (${config.edge.runtime}, limits "${config.edge.limits.name}")`)
+
+  const built = await pool(config.functions, 4, async (fn, i) => {
+    const t0 = Date.now()
+    log(`  [${i + 1}/${total}] bundling ${fn.name} (${rel(fn.entry)})…`)
+    try {
+      const b = await bundleFunction({
+        entry: fn.entry,
+        vars: config.vars,
+        runtime: config.edge.runtime,
+        sourcemap,
+        absWorkingDir: config.root,
+      })
+      const zip = deterministicZip(b.map === undefined ? [{ name: 'index.js', data: b.code }] : [{ name: 'index.js', data: b.code }, { name: 'index.js.map', data: b.map }])
+      const checks = packageProblems(fn, zip.length, b.metafile, config.edge.limits)
+      const errs: Problem[] = [...b.envReads.map((r) => envProblem(fn, r)), ...checks.problems]
+      warnings.push(...checks.warnings)
+      log(`  [${i + 1}/${total}] ${fn.name}: ${formatBytes(Buffer.byteLength(b.code))} bundle, ${formatBytes(zip.length)} zip (${Date.now() - t0} ms)`)
+      return { fn, zip, bundleBytes: Buffer.byteLength(b.code), errs }
+    } catch (e) {
+      if (e instanceof BuildError) return { fn, zip: undefined, bundleBytes: 0, errs: e.problems.map((p) => ({ code: p.code, message: `${fn.name}: ${p.message}` })) }
+      throw e
+    }
+  })
+  warnings.sort((a, b) => (a.message < b.message ? -1 : 1))
+  const errors = built.flatMap((b) => b.errs)
+  if (errors.length) throw BuildError.from(errors)
+
+  const packages: BuiltPackage[] = built.map((b) => ({
+    fn: b.fn,
+    zipFile: `${b.fn.name}.zip`,
+    zipBytes: b.zip!.length,
+    bundleBytes: b.bundleBytes,
+    ...digest(b.zip!),
+    sourcemap,
+  }))
+  const man = manifest(config, packages)
+  const files: [string, Uint8Array | string][] = [
+    ...built.map((b) => [join(outDir, `${b.fn.name}.zip`), b.zip!] as [string, Uint8Array]),
+    [join(outDir, 'manifest.json'), stableJson(man)],
+    [join(outDir, 'cloudformation.json'), stableJson(cloudformationTemplate(config, packages))],
+    [join(outDir, 'cloudfront-associations.json'), stableJson(cloudfrontAssociations(config))],
+  ]
+
+  // Write: drop the zips of functions an earlier build produced that this config no longer has.
+  await mkdir(outDir, { recursive: true })
+  try {
+    const previous = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as Partial<Manifest>
+    const keep = new Set(packages.map((p) => p.zipFile))
+    for (const f of previous.functions ?? []) {
+      if (typeof f?.zip === 'string' && /^[\w.-]+\.zip$/.test(f.zip) && !keep.has(f.zip)) await rm(join(outDir, f.zip), { force: true })
+    }
+  } catch {
+    // no previous build (or not ours)
+  }
+  for (const [path, data] of files) await writeFile(path, data)
+
+  const functions: BuiltFunction[] = packages
+    .map((p) => {
+      const t = tightestLimits(p.fn.stages, config.edge.limits)
+      return {
+        name: p.fn.name,
+        functionName: lambdaName(config, p.fn),
+        stages: STAGES.filter((s) => p.fn.stages.includes(s)),
+        behaviors: [...p.fn.behaviors],
+        zip: join(outDir, p.zipFile),
+        zipBytes: p.zipBytes,
+        bundleBytes: p.bundleBytes,
+        sha256: p.sha256,
+        limitBytes: t.zipBytes,
+        share: p.zipBytes / t.zipBytes,
+      }
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+
+  const width = Math.max(...functions.map((f) => f.name.length))
+  log(`built ${functions.length} function${functions.length === 1 ? '' : 's'} in ${Date.now() - started} ms → ${rel(outDir) || outDir}`)
+  for (const f of functions) {
+    log(
+      `  ${f.name.padEnd(width)}  ${f.stages.join(', ')}  ${formatBytes(f.zipBytes)} zip, ${(f.share * 100).toFixed(1)}% of ${formatBytes(f.limitBytes)}`,
+    )
+  }
+  for (const w of warnings) log(`warning: ${w.message}`)
+  return { outDir, functions, warnings, manifest: man, files: files.map(([p]) => p) }
+}

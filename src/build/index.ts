@@ -1,0 +1,34 @@
+/**
+ * `edgeware build` as a library: bundle, zip, check and write the association outputs.
+ */
+export { build, type BuildOptions, type BuildResult, type BuiltFunction } from './build.js'
+export { bundleFunction, runtimeTarget, RUNTIME_TARGETS, type BundleOptions, type BundleResult, type EnvReadReport } from './bundle.js'
+export { BuildError } from './errors.js'
+export { findEnvReads, RESERVED_ENV_VARS, type EnvRead } from './env-scan.js'
+export { deterministicZip, digest, type ZipEntry } from './zip.js'
+export {
+  associationProblems,
+  packageProblems,
+  largestInputs,
+  tightestLimits,
+  functionSettings,
+  formatBytes,
+  lambdaName,
+  EDGE_REGION,
+  NEAR_LIMIT,
+  MAX_FUNCTIONS_PER_DISTRIBUTION,
+  type Problem,
+} from './checks.js'
+export {
+  cloudformationTemplate,
+  cloudfrontAssociations,
+  manifest,
+  stableJson,
+  versionArnPlaceholder,
+  logicalId,
+  s3Key,
+  type BuiltPackage,
+  type Manifest,
+  type CloudFrontAssociationsJson,
+  type ApiAssociations,
+} from './outputs.js'

@@ -1,0 +1,395 @@
+/**
+ * The association outputs of `edgeware build`: the CloudFormation template, the CloudFront API
+ * `LambdaFunctionAssociations` and the manifest. Pure functions of the config and the built packages, so the
+ * same sources give the same files.
+ */
+import { relative, sep } from 'node:path'
+import { STAGES, type Stage } from '../cloudfront/types.js'
+import type { BehaviorConfig, EdgeConfig, FunctionConfig } from '../simulator/config.js'
+import { EDGE_REGION, functionSettings, lambdaName, tightestLimits } from './checks.js'
+
+/** A built function, as the outputs need it. */
+export interface BuiltPackage {
+  fn: FunctionConfig
+  /** `<name>.zip` */
+  zipFile: string
+  zipBytes: number
+  bundleBytes: number
+  /** Hex SHA-256 of the zip. */
+  sha256: string
+  /** Base64 SHA-256 of the zip (Lambda's `CodeSha256`). */
+  codeSha256: string
+  sourcemap: boolean
+}
+
+/** CloudFormation logical ID from a function name: `site-viewer-request` → `SiteViewerRequest`. */
+export function logicalId(name: string): string {
+  const id = name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join('')
+  return /^[A-Za-z]/.test(id) ? id : `Fn${id}`
+}
+
+/** Logical IDs for every function, made unique deterministically (`A`, `A2`, …). */
+export function logicalIds(fns: readonly FunctionConfig[]): Map<string, string> {
+  const used = new Set<string>()
+  const ids = new Map<string, string>()
+  for (const f of [...fns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const base = logicalId(f.name)
+    let id = base
+    for (let n = 2; used.has(id); n++) id = `${base}${n}`
+    used.add(id)
+    ids.set(f.name, id)
+  }
+  return ids
+}
+
+/** The suggested S3 key of a package: content-addressed, so CloudFormation sees new code as a change. */
+export function s3Key(p: Pick<BuiltPackage, 'fn' | 'sha256'>): string {
+  return `edgeware/${p.fn.name}/${p.sha256.slice(0, 16)}.zip`
+}
+
+/**
+ * The version ARN placeholder of a function for the CloudFront API (a numbered version, never `$LATEST` or an
+ * alias, in us-east-1: reference §4.3 [APIREF]).
+ *
+ * @example
+ * ```ts
+ * versionArnPlaceholder('edgeware-example-site-viewer-request')
+ * // 'arn:aws:lambda:us-east-1:<account>:function:edgeware-example-site-viewer-request:<version>'
+ * ```
+ */
+export function versionArnPlaceholder(functionName: string): string {
+  return `arn:aws:lambda:${EDGE_REGION}:<account>:function:${functionName}:<version>`
+}
+
+/** A function's association rows on one behavior, in CloudFront's event order. */
+function behaviorAssociations(b: BehaviorConfig, byEntry: Map<string, FunctionConfig>): { stage: Stage; fn: FunctionConfig; includeBody: boolean }[] {
+  const rows: { stage: Stage; fn: FunctionConfig; includeBody: boolean }[] = []
+  for (const stage of STAGES) {
+    const entry = b.functions[stage]
+    const fn = entry ? byEntry.get(entry) : undefined
+    if (fn) rows.push({ stage, fn, includeBody: b.includeBody.includes(stage) })
+  }
+  return rows
+}
+
+/** CloudFront API `LambdaFunctionAssociations` (`{ Quantity, Items }`) for one behavior. */
+export interface ApiAssociations {
+  Quantity: number
+  Items?: { LambdaFunctionARN: string; EventType: Stage; IncludeBody: boolean }[]
+}
+
+/** The CloudFront API JSON: the `LambdaFunctionAssociations` of each cache behavior of the distribution. */
+export interface CloudFrontAssociationsJson {
+  Comment: string
+  DefaultCacheBehavior: { LambdaFunctionAssociations: ApiAssociations }
+  CacheBehaviors: { Quantity: number; Items: { PathPattern: string; LambdaFunctionAssociations: ApiAssociations }[] }
+}
+
+/**
+ * The CloudFront API's `LambdaFunctionAssociations` per cache behavior, shaped like `DistributionConfig`
+ * (`DefaultCacheBehavior`, `CacheBehaviors.Items[]`) with version-ARN placeholders to fill in.
+ *
+ * @example
+ * ```ts
+ * const json = cloudfrontAssociations(config)
+ * json.DefaultCacheBehavior.LambdaFunctionAssociations.Items[0].EventType // 'viewer-request'
+ * ```
+ */
+export function cloudfrontAssociations(config: EdgeConfig): CloudFrontAssociationsJson {
+  const byEntry = new Map(config.functions.map((f) => [f.entry, f]))
+  const assoc = (b: BehaviorConfig): ApiAssociations => {
+    const rows = behaviorAssociations(b, byEntry)
+    if (rows.length === 0) return { Quantity: 0 }
+    return {
+      Quantity: rows.length,
+      Items: rows.map((r) => ({ LambdaFunctionARN: versionArnPlaceholder(lambdaName(config, r.fn)), EventType: r.stage, IncludeBody: r.includeBody })),
+    }
+  }
+  const def = config.behaviors.find((b) => b.isDefault)
+  const others = config.behaviors.filter((b) => !b.isDefault)
+  return {
+    Comment:
+      'LambdaFunctionAssociations for the CloudFront API (DistributionConfig). Replace <account> and <version> with the account id and the numbered version published for each function (never $LATEST or an alias); the functions live in us-east-1.',
+    DefaultCacheBehavior: { LambdaFunctionAssociations: def ? assoc(def) : { Quantity: 0 } },
+    CacheBehaviors: { Quantity: others.length, Items: others.map((b) => ({ PathPattern: b.pathPattern, LambdaFunctionAssociations: assoc(b) })) },
+  }
+}
+
+type Json = string | number | boolean | null | Json[] | { [k: string]: Json }
+
+const ALL_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']
+
+function originParam(id: string): string {
+  return `${logicalId(id)}OriginDomainName`
+}
+
+function cacheBehavior(b: BehaviorConfig, byEntry: Map<string, FunctionConfig>, ids: Map<string, string>): Record<string, Json> {
+  const c = b.cache
+  const rows = behaviorAssociations(b, byEntry)
+  const forwarded: Record<string, Json> = {
+    QueryString: c.queryStrings !== 'none',
+    Cookies: c.cookies === 'all' ? { Forward: 'all' } : c.cookies.length ? { Forward: 'whitelist', WhitelistedNames: [...c.cookies] } : { Forward: 'none' },
+  }
+  if (Array.isArray(c.queryStrings)) forwarded.QueryStringCacheKeys = [...c.queryStrings]
+  if (c.headers.length) forwarded.Headers = [...c.headers]
+  const out: Record<string, Json> = {}
+  if (!b.isDefault) out.PathPattern = b.pathPattern
+  Object.assign(out, {
+    TargetOriginId: b.originId,
+    ViewerProtocolPolicy: 'redirect-to-https',
+    AllowedMethods: ALL_METHODS,
+    CachedMethods: ['GET', 'HEAD'],
+    Compress: true,
+    ForwardedValues: forwarded,
+    MinTTL: c.minTtl,
+    DefaultTTL: c.defaultTtl,
+    MaxTTL: c.maxTtl,
+    // [CFN] a plain list; LambdaFunctionARN is a *version* ARN (Ref of AWS::Lambda::Version); IncludeBody only
+    // where set, and only viewer-request / origin-request get it (checked before writing).
+    LambdaFunctionAssociations: rows.map((r) => {
+      const a: Record<string, Json> = { EventType: r.stage, LambdaFunctionARN: { Ref: `${ids.get(r.fn.name)}Version` } }
+      if (r.includeBody) a.IncludeBody = true
+      return a
+    }),
+  })
+  return out
+}
+
+/**
+ * The CloudFormation template (JSON): per function an execution role trusted by `lambda.amazonaws.com` and
+ * `edgelambda.amazonaws.com` with basic logging, the `AWS::Lambda::Function` (x86_64, no environment, memory and
+ * timeout within the stage limits, code from `CodeBucket` / `<Name>CodeKey`), an `AWS::Lambda::Version` (its
+ * `CodeSha256` pins the package, so new code publishes a new version), and the `AWS::CloudFront::Distribution`
+ * whose cache behaviors carry the `LambdaFunctionAssociations`. A rule stops the stack outside us-east-1.
+ *
+ * @example
+ * ```ts
+ * const template = cloudformationTemplate(config, packages)
+ * writeFileSync('cloudformation.json', stableJson(template))
+ * ```
+ */
+export function cloudformationTemplate(config: EdgeConfig, packages: readonly BuiltPackage[]): Record<string, Json> {
+  const ids = logicalIds(config.functions)
+  const byEntry = new Map(config.functions.map((f) => [f.entry, f]))
+  const profile = config.edge.limits
+  const parameters: Record<string, Json> = {
+    CodeBucket: {
+      Type: 'String',
+      Description: 'S3 bucket in us-east-1 holding the function zips (upload each <name>.zip under its <Name>CodeKey).',
+    },
+  }
+  const resources: Record<string, Json> = {}
+  const outputs: Record<string, Json> = {}
+  const sorted = [...packages].sort((a, b) => (a.fn.name < b.fn.name ? -1 : 1))
+  for (const p of sorted) {
+    const id = ids.get(p.fn.name)!
+    const { memoryMb, timeoutS } = functionSettings(p.fn, profile)
+    const t = tightestLimits(p.fn.stages, profile)
+    parameters[`${id}CodeKey`] = {
+      Type: 'String',
+      Default: s3Key(p),
+      Description: `S3 key of ${p.zipFile} (sha256 ${p.sha256}); content-addressed so that new code updates the function.`,
+    }
+    const statements: Json[] = []
+    if (config.edge.dynamodb && p.fn.stages.includes('origin-request')) {
+      // dynamoOrigin queries the origin table from whichever Region the replica runs in.
+      statements.push({
+        Effect: 'Allow',
+        Action: ['dynamodb:Query', 'dynamodb:GetItem'],
+        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:dynamodb:*:\${AWS::AccountId}:table/${config.edge.dynamodb.table}` },
+      })
+    }
+    const role: Record<string, Json> = {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            // [RLE], [ISS-ROLE]: "must be assumable with edgelambda.amazonaws.com as well as lambda.amazonaws.com"
+            Principal: { Service: ['edgelambda.amazonaws.com', 'lambda.amazonaws.com'] },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      },
+      ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }],
+    }
+    if (statements.length) role.Policies = [{ PolicyName: 'edge-origin-table', PolicyDocument: { Version: '2012-10-17', Statement: statements } }]
+    resources[`${id}Role`] = { Type: 'AWS::IAM::Role', Properties: role }
+    resources[`${id}Function`] = {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        FunctionName: lambdaName(config, p.fn),
+        Description: `edgeware ${p.fn.name}: ${p.fn.stages.join(', ')} on ${p.fn.behaviors.join(', ')}`,
+        Runtime: config.edge.runtime,
+        Handler: 'index.handler',
+        Architectures: ['x86_64'],
+        PackageType: 'Zip',
+        MemorySize: memoryMb,
+        Timeout: timeoutS,
+        Role: { 'Fn::GetAtt': [`${id}Role`, 'Arn'] },
+        Code: { S3Bucket: { Ref: 'CodeBucket' }, S3Key: { Ref: `${id}CodeKey` } },
+      },
+      Metadata: { edgeware: { stages: p.fn.stages, behaviors: p.fn.behaviors, zipBytes: p.zipBytes, maxZipBytes: t.zipBytes } },
+    }
+    resources[`${id}Version`] = {
+      Type: 'AWS::Lambda::Version',
+      Properties: {
+        FunctionName: { Ref: `${id}Function` },
+        CodeSha256: p.codeSha256,
+        Description: `sha256 ${p.sha256}`,
+      },
+    }
+    outputs[`${id}VersionArn`] = { Description: `numbered version ARN of ${lambdaName(config, p.fn)}`, Value: { Ref: `${id}Version` } }
+  }
+
+  const origins: Json[] = config.edge.origins.map((o) => {
+    const u = new URL(o.url)
+    parameters[originParam(o.id)] = {
+      Type: 'String',
+      Description: `Domain name of origin "${o.id}" (${o.url} locally; CloudFront needs a public DNS name, not an IP address or localhost).`,
+    }
+    const origin: Record<string, Json> = {
+      Id: o.id,
+      DomainName: { Ref: originParam(o.id) },
+      CustomOriginConfig: {
+        HTTPPort: u.protocol === 'http:' && u.port ? Number(u.port) : 80,
+        HTTPSPort: u.protocol === 'https:' && u.port ? Number(u.port) : 443,
+        OriginProtocolPolicy: u.protocol === 'http:' ? 'http-only' : 'https-only',
+      },
+    }
+    if (u.pathname && u.pathname !== '/') origin.OriginPath = u.pathname
+    return origin
+  })
+  const def = config.behaviors.find((b) => b.isDefault)
+  const distribution: Record<string, Json> = {
+    Enabled: true,
+    Comment: `${config.name} (edgeware)`,
+    HttpVersion: 'http2',
+    Origins: origins,
+  }
+  if (def) distribution.DefaultCacheBehavior = cacheBehavior(def, byEntry, ids)
+  const others = config.behaviors.filter((b) => !b.isDefault)
+  if (others.length) distribution.CacheBehaviors = others.map((b) => cacheBehavior(b, byEntry, ids))
+  resources.Distribution = { Type: 'AWS::CloudFront::Distribution', Properties: { DistributionConfig: distribution } }
+  outputs.DistributionId = { Value: { Ref: 'Distribution' } }
+  outputs.DistributionDomainName = { Value: { 'Fn::GetAtt': ['Distribution', 'DomainName'] } }
+
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: `${config.name}: Lambda@Edge functions built by edgeware and the CloudFront distribution they are associated with. Deploy this stack in us-east-1: Lambda@Edge functions must be created there.`,
+    Metadata: {
+      edgeware: {
+        region: EDGE_REGION,
+        runtime: config.edge.runtime,
+        limits: profile.name,
+        note: 'Deploy in us-east-1. Upload each <name>.zip to CodeBucket under its <Name>CodeKey before creating or updating the stack.',
+      },
+    },
+    Parameters: parameters,
+    // [RLE], [ISS-REGION]: "The function must be in region 'us-east-1'"
+    Rules: {
+      LambdaEdgeRegion: {
+        Assertions: [
+          {
+            Assert: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, EDGE_REGION] },
+            AssertDescription: 'Lambda@Edge functions must be created in us-east-1: deploy this stack there.',
+          },
+        ],
+      },
+    },
+    Resources: resources,
+    Outputs: outputs,
+  }
+}
+
+/** The manifest written next to the zips. */
+export interface Manifest {
+  name: string
+  runtime: string
+  limits: string
+  region: string
+  functions: {
+    name: string
+    functionName: string
+    entry: string
+    stages: Stage[]
+    behaviors: string[]
+    zip: string
+    zipBytes: number
+    bundleBytes: number
+    sha256: string
+    codeSha256: string
+    s3Key: string
+    memoryMb: number
+    timeoutS: number
+    sourcemap: boolean
+    limits: { zipBytes: number; memoryMb: number; timeoutS: number; share: number }
+  }[]
+}
+
+/**
+ * The manifest: per function its stages, behaviors, zip, size, SHA-256 and the limits it was checked against.
+ *
+ * @example
+ * ```ts
+ * manifest(config, packages).functions[0].sha256
+ * ```
+ */
+export function manifest(config: EdgeConfig, packages: readonly BuiltPackage[]): Manifest {
+  const profile = config.edge.limits
+  return {
+    name: config.name,
+    runtime: config.edge.runtime,
+    limits: String(profile.name),
+    region: EDGE_REGION,
+    functions: [...packages]
+      .sort((a, b) => (a.fn.name < b.fn.name ? -1 : 1))
+      .map((p) => {
+        const t = tightestLimits(p.fn.stages, profile)
+        const { memoryMb, timeoutS } = functionSettings(p.fn, profile)
+        return {
+          name: p.fn.name,
+          functionName: lambdaName(config, p.fn),
+          entry: relative(config.root, p.fn.entry).split(sep).join('/'),
+          stages: STAGES.filter((s) => p.fn.stages.includes(s)),
+          behaviors: [...p.fn.behaviors],
+          zip: p.zipFile,
+          zipBytes: p.zipBytes,
+          bundleBytes: p.bundleBytes,
+          sha256: p.sha256,
+          codeSha256: p.codeSha256,
+          s3Key: s3Key(p),
+          memoryMb,
+          timeoutS,
+          sourcemap: p.sourcemap,
+          limits: { zipBytes: t.zipBytes, memoryMb: t.memoryMb, timeoutS: Math.floor(t.timeoutMs / 1000), share: Math.round((p.zipBytes / t.zipBytes) * 10_000) / 10_000 },
+        }
+      }),
+  }
+}
+
+/**
+ * JSON with object keys sorted at every level (arrays keep their order), two-space indented, newline-terminated:
+ * the same value always gives the same text.
+ *
+ * @example
+ * ```ts
+ * stableJson({ b: 1, a: 2 }) // '{\n  "a": 2,\n  "b": 1\n}\n'
+ * ```
+ */
+export function stableJson(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort)
+    if (v && typeof v === 'object') {
+      const o: Record<string, unknown> = {}
+      for (const k of Object.keys(v as object).sort()) o[k] = sort((v as Record<string, unknown>)[k])
+      return o
+    }
+    return v
+  }
+  return JSON.stringify(sort(value), null, 2) + '\n'
+}

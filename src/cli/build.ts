@@ -1,0 +1,61 @@
+/**
+ * `edgeware build [--config wrangler.toml] [--out DIR] [--sourcemap]`: bundle, zip and write the association
+ * outputs for every edge function of the config.
+ */
+import { parseArgs } from 'node:util'
+import { build } from '../build/build.js'
+import { BuildError } from '../build/errors.js'
+
+const USAGE = `usage: edgeware build [--config wrangler.toml] [--out DIR] [--sourcemap]
+
+  --config FILE   the wrangler.toml (default ./wrangler.toml)
+  --out DIR       output directory (default .edgeware/build next to the config)
+  --sourcemap     add index.js.map to each zip (it counts towards the size limit)
+
+Writes <function>.zip, manifest.json, cloudformation.json and cloudfront-associations.json.
+Exits 1 with the reason, writing nothing, when a function breaks a CloudFront rule or limit.`
+
+/**
+ * Runs `edgeware build` with its arguments and resolves to the exit code (0 built, 1 failed, 2 usage).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await run(['--config', 'wrangler.toml', '--out', 'dist-edge'])
+ * ```
+ */
+export async function run(args: string[]): Promise<number> {
+  let values: { config?: string; out?: string; sourcemap?: boolean; help?: boolean }
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        config: { type: 'string', short: 'c' },
+        out: { type: 'string', short: 'o' },
+        sourcemap: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+      strict: true,
+    }).values
+  } catch (e) {
+    console.error(`edgeware build: ${(e as Error).message}\n\n${USAGE}`)
+    return 2
+  }
+  if (values.help) {
+    console.log(USAGE)
+    return 0
+  }
+  try {
+    const opts: Parameters<typeof build>[0] = { config: values.config ?? 'wrangler.toml', log: (line) => console.log(line) }
+    if (values.out !== undefined) opts.outDir = values.out
+    if (values.sourcemap) opts.sourcemap = true
+    await build(opts)
+    return 0
+  } catch (e) {
+    if (e instanceof BuildError) {
+      console.error(`edgeware build failed: ${e.message}\nnothing was written.`)
+      return 1
+    }
+    throw e
+  }
+}
