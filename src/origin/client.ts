@@ -8,6 +8,7 @@ import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
+import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types'
 import type { DynamoItem } from './schema.js'
 import { HOST_KEY } from './schema.js'
 import type { OriginReplica } from './types.js'
@@ -21,6 +22,29 @@ export interface EdgeClientOptions {
   timeoutMs?: number
   /** SDK attempts including the first (default 2). */
   maxAttempts?: number
+}
+
+/**
+ * The edge's retry policy, explicit instead of the SDK's standard one (whose throttling back-off starts at 500 ms,
+ * longer than a whole lookup budget): at most `maxAttempts` attempts, a short jittered pause (10–40 ms) between
+ * them, and no retry of client errors. The overall deadline (abortSignal) still cuts any pause short.
+ *
+ * @example
+ * ```ts
+ * new DynamoDBClient({ retryStrategy: edgeRetryStrategy(2) })
+ * ```
+ */
+export function edgeRetryStrategy(maxAttempts: number): RetryStrategyV2 {
+  const token = (count: number, delay: number): RetryToken => ({ getRetryCount: () => count, getRetryDelay: () => delay })
+  return {
+    acquireInitialRetryToken: async () => token(0, 0),
+    refreshRetryTokenForRetry: async (previous: RetryToken, info: RetryErrorInfo) => {
+      const next = previous.getRetryCount() + 1
+      if (next >= maxAttempts || info.errorType === 'CLIENT_ERROR') throw info.error ?? new Error('no retry left')
+      return token(next, 10 + Math.floor(Math.random() * 30))
+    },
+    recordSuccess: () => {},
+  }
 }
 
 const LOCAL_ENDPOINT = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/
@@ -44,6 +68,7 @@ export function createEdgeDynamoClient(opts: EdgeClientOptions): DynamoDBClient 
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
     ...(local && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'edgeware-local', secretAccessKey: 'edgeware-local' } } : {}),
     maxAttempts: opts.maxAttempts ?? 2,
+    retryStrategy: edgeRetryStrategy(opts.maxAttempts ?? 2),
     requestHandler: new NodeHttpHandler({
       connectionTimeout: Math.min(timeoutMs, 1000),
       requestTimeout: timeoutMs,
@@ -154,7 +179,7 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /** One Query (all pages) for a host against one client. */
-async function queryOne(client: DynamoDBClient, table: string, host: string, signal: AbortSignal): Promise<DynamoItem[]> {
+async function queryOne(client: DynamoDBClient, table: string, host: string, signal: AbortSignal, attemptErrors: unknown[]): Promise<DynamoItem[]> {
   const items: DynamoItem[] = []
   let start: DynamoItem | undefined
   for (let page = 0; page < 10; page++) {
@@ -166,6 +191,18 @@ async function queryOne(client: DynamoDBClient, table: string, host: string, sig
       ConsistentRead: false,
       ...(start ? { ExclusiveStartKey: start } : {}),
     })
+    // Remember each attempt's error, so a deadline hit during a retry still says what went wrong.
+    cmd.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args)
+        } catch (e) {
+          attemptErrors.push(e)
+          throw e
+        }
+      },
+      { step: 'deserialize', priority: 'high', name: 'edgewareAttemptErrors' },
+    )
     const out = await raceAbort(client.send(cmd, { abortSignal: signal }), signal)
     if (out.Items) items.push(...(out.Items as DynamoItem[]))
     start = out.LastEvaluatedKey as DynamoItem | undefined
@@ -207,13 +244,19 @@ export async function queryHost(
     if (left <= 0 || parent?.aborted) break
     const share = i === replicas.length - 1 ? left : Math.max(1, Math.floor(left / (replicas.length - i)))
     const ctl = new AbortController()
+    const attemptErrors: unknown[] = []
     const timer = setTimeout(() => ctl.abort(new OriginLookupTimeout(`DynamoDB replica ${replicas[i]!.region} gave no answer within ${share} ms`)), share)
     const onParent = () => ctl.abort(new OriginLookupTimeout('the Lambda deadline is near'))
     parent?.addEventListener('abort', onParent, { once: true })
     try {
-      const items = await queryOne(replicas[i]!.client, table, host, ctl.signal)
+      const items = await queryOne(replicas[i]!.client, table, host, ctl.signal, attemptErrors)
       return { items, region: replicas[i]!.region, failures }
-    } catch (error) {
+    } catch (caught) {
+      let error = caught
+      const last = attemptErrors[attemptErrors.length - 1] as Error | undefined
+      if (caught instanceof OriginLookupTimeout && last && last !== caught) {
+        error = new OriginLookupTimeout(`${caught.message} (last attempt: ${last.name}: ${last.message})`)
+      }
       failures.push({ region: replicas[i]!.region, error })
       if (!shouldFailOver(error)) break
     } finally {
