@@ -73,6 +73,10 @@ export interface OriginConfig {
   url: string
   /** `edgeware dev` starts an embedded example origin on this url. */
   example?: boolean
+  /** `read_timeout`: seconds CloudFront waits for the origin (default 30; range per limits profile). */
+  readTimeout?: number
+  /** `keepalive_timeout`: seconds an idle origin connection is kept (default 5; range per limits profile). */
+  keepaliveTimeout?: number
 }
 
 /** One edge function (one entry file), possibly associated with several behaviors / stages. */
@@ -130,7 +134,7 @@ const STAGE_NAMES: Record<string, Stage> = {
 }
 
 /** Runtimes Lambda@Edge accepts for Node.js functions (reference §4.3). */
-const RUNTIMES = new Set(['nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x'])
+const RUNTIMES = new Set(['nodejs20.x', 'nodejs22.x', 'nodejs24.x'])
 
 /** CloudFront path patterns: letters, digits and `_ - . * $ / ~ " ' @ : +` plus `&` (API reference). */
 const PATH_PATTERN_RE = /^[A-Za-z0-9_\-.*$/~"'@:+&?]+$/
@@ -303,9 +307,9 @@ function readBehavior(r: Reader, v: unknown, key: string, root: string, isDefaul
   return { pathPattern, isDefault, originId, functions, includeBody: [...new Set(includeBody)], cache: readCache(r, t.cache, `${key}.cache`) }
 }
 
-function readOrigin(r: Reader, v: unknown, key: string): OriginConfig {
+function readOrigin(r: Reader, v: unknown, key: string, limits: LimitsProfile): OriginConfig {
   const t = r.table(v, key)
-  r.unknownKeys(t, key, ['id', 'url', 'example'])
+  r.unknownKeys(t, key, ['id', 'url', 'example', 'read_timeout', 'keepalive_timeout'])
   const id = r.string(t.id, `${key}.id`, true) as string
   const url = r.string(t.url, `${key}.url`, true) as string
   let u: URL
@@ -323,7 +327,14 @@ function readOrigin(r: Reader, v: unknown, key: string): OriginConfig {
   }
   if (u.pathname !== '/' && u.pathname.endsWith('/')) r.fail(`${key}.url`, `origin path must not end with "/" (CloudFront), got ${show(url)}`, url)
   const example = r.bool(t.example, `${key}.example`)
-  return example === undefined ? { id, url } : { id, url, example }
+  // readTimeout / keepaliveTimeout ranges differ between doc editions (reference §1.2): per limits profile.
+  const readTimeout = r.int(t.read_timeout, `${key}.read_timeout`, limits.readTimeout.min, limits.readTimeout.max)
+  const keepaliveTimeout = r.int(t.keepalive_timeout, `${key}.keepalive_timeout`, limits.keepaliveTimeout.min, limits.keepaliveTimeout.max)
+  const o: OriginConfig = { id, url }
+  if (example !== undefined) o.example = example
+  if (readTimeout !== undefined) o.readTimeout = readTimeout
+  if (keepaliveTimeout !== undefined) o.keepaliveTimeout = keepaliveTimeout
+  return o
 }
 
 /**
@@ -380,7 +391,7 @@ export function parseConfig(source: string, file: string): EdgeConfig {
   if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) r.fail('edge.region', `not an AWS region name: ${show(region)}`, region)
 
   if (edgeT.origins !== undefined && !Array.isArray(edgeT.origins)) r.fail('edge.origins', `expected an array of tables ([[edge.origins]]), got ${show(edgeT.origins)}`, edgeT.origins)
-  const origins = ((edgeT.origins as unknown[] | undefined) ?? []).map((o, i) => readOrigin(r, o, `edge.origins[${i}]`))
+  const origins = ((edgeT.origins as unknown[] | undefined) ?? []).map((o, i) => readOrigin(r, o, `edge.origins[${i}]`, limits))
   if (origins.length === 0) r.fail('edge.origins', 'at least one [[edge.origins]] is required')
   const originIds = new Set<string>()
   origins.forEach((o, i) => {

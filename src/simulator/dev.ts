@@ -1,0 +1,330 @@
+/**
+ * `startDev`: the local edge. Miniflare (workerd) serves the distribution on 127.0.0.1; each edge function runs in
+ * Lambda-like worker-thread containers in this process; example origins and a local DynamoDB start when the config
+ * asks for them; saving a function rebuilds and swaps it in without dropping requests.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync, watch, type FSWatcher } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { triggerLimits } from '../cloudfront/limits.js'
+import { bundleFunction } from '../build/bundle.js'
+import { loadConfig, type EdgeConfig, type FunctionConfig } from './config.js'
+import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
+import { createHostHandler } from './host.js'
+import { LambdaFunction } from './lambda.js'
+import { consoleLogger, formatFunctionLine, paint, type DevLogger } from './log.js'
+import { closeOriginAgents } from './origin-fetch.js'
+import type { EdgeWorkerConfig, LogRecord, OriginSpec } from './protocol.js'
+
+/** Options of {@link startDev}. */
+export interface DevOptions {
+  /** A `wrangler.toml` path or an already loaded config. */
+  config: string | EdgeConfig
+  /** Port on 127.0.0.1 (default `[dev] port`, 8787; 0 = any free port). */
+  port?: number
+  /** Print each stage's event and what the function changed. */
+  verbose?: boolean
+  /** Where to write (default stdout/stderr). */
+  logger?: DevLogger
+  /** ANSI colours (default: when the default logger writes to a terminal). */
+  color?: boolean
+  /** Rebuild and swap functions when their sources change (default true). */
+  watch?: boolean
+  /** Containers per function at most (concurrent invocations beyond that wait). Default 4. */
+  maxContainers?: number
+  /** Called with every finished request. */
+  onRequest?: (r: LogRecord) => void
+}
+
+/** A running local edge. */
+export interface DevServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string
+  config: EdgeConfig
+  /** Example origins started for `example = true` origins. */
+  examples: ExampleOrigin[]
+  /** The local DynamoDB endpoint, when `[edge.dynamodb] local = true`. */
+  dynamoEndpoint?: string
+  /** Rebuilds every function (or the named ones) and swaps them in. */
+  reload(names?: string[]): Promise<void>
+  /** Resolves after the next successful (re)build of a function (live reload). */
+  nextReload(): Promise<string[]>
+  close(): Promise<void>
+}
+
+function workerSourcePath(): string {
+  const here = dirname(fileURLToPath(import.meta.url))
+  for (const f of ['edge-worker.ts', 'edge-worker.js']) {
+    const p = join(here, f)
+    if (existsSync(p)) return p
+  }
+  throw new Error(`edgeware: the edge worker source is missing next to ${here}`)
+}
+
+let workerCode: Promise<string> | undefined
+/** The workerd script: edge-worker.ts bundled into one ES module. */
+function edgeWorkerCode(): Promise<string> {
+  workerCode ??= (async () => {
+    const esbuild = await import('esbuild')
+    const r = await esbuild.build({
+      entryPoints: [workerSourcePath()],
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      write: false,
+      logLevel: 'silent',
+    })
+    return r.outputFiles[0]!.text
+  })()
+  return workerCode
+}
+
+function originSpec(config: EdgeConfig, id: string): OriginSpec {
+  const o = config.edge.origins.find((x) => x.id === id)!
+  const u = new URL(o.url)
+  const protocol = u.protocol === 'https:' ? 'https' : 'http'
+  return {
+    id,
+    protocol,
+    domainName: u.hostname,
+    port: u.port ? Number(u.port) : protocol === 'https' ? 443 : 80,
+    path: u.pathname === '/' ? '' : u.pathname,
+    readTimeout: o.readTimeout ?? 30,
+    keepaliveTimeout: o.keepaliveTimeout ?? 5,
+  }
+}
+
+/** Memory and timeout of a function: its own settings, else the tightest limit of the stages it serves. */
+function functionLimits(config: EdgeConfig, f: FunctionConfig): { memoryMb: number; timeoutMs: number } {
+  const lim = f.stages.map((s) => triggerLimits(s, config.edge.limits))
+  return {
+    memoryMb: f.memoryMb ?? Math.min(...lim.map((l) => l.memoryMb)),
+    timeoutMs: f.timeoutS !== undefined ? f.timeoutS * 1000 : Math.min(...lim.map((l) => l.timeoutMs)),
+  }
+}
+
+/**
+ * Starts the local edge for a config and resolves once it serves.
+ *
+ * @example
+ * ```ts
+ * import { startDev } from './src/simulator/index.js'
+ * const dev = await startDev({ config: 'wrangler.toml', port: 0 })
+ * const res = await fetch(dev.url + '/docs/')
+ * console.log(res.headers.get('x-cache')) // 'Miss from cloudfront'
+ * await dev.close()
+ * ```
+ */
+export async function startDev(opts: DevOptions): Promise<DevServer> {
+  const config = typeof opts.config === 'string' ? await loadConfig(opts.config) : opts.config
+  const logger = opts.logger ?? consoleLogger
+  const p = paint(opts.color ?? (opts.logger === undefined && process.stdout.isTTY === true))
+  const cleanups: (() => Promise<void> | void)[] = []
+  const close = async (): Promise<void> => {
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c()
+      } catch {
+        /* keep closing */
+      }
+    }
+  }
+  try {
+    // Example origins and the local DynamoDB first: functions may bake the endpoint in.
+    const examples: ExampleOrigin[] = []
+    for (const o of config.edge.origins) {
+      if (!o.example) continue
+      const u = new URL(o.url)
+      const ex = await startExampleOrigin({ id: o.id, port: u.port ? Number(u.port) : 80 })
+      examples.push(ex)
+      cleanups.push(() => ex.close())
+    }
+    let dynamoEndpoint: string | undefined
+    const db = config.edge.dynamodb
+    if (db?.local) {
+      const { startLocalDynamo } = await import('../origin/local.js')
+      const local = await startLocalDynamo({ table: db.table, ...(db.seed ? { seed: db.seed } : {}) })
+      dynamoEndpoint = local.endpoint
+      cleanups.push(() => local.close())
+    }
+
+    // Functions: bundle (as `edgeware build` would, unminified with a source map) and make containers.
+    const functions = new Map<string, LambdaFunction>()
+    const inputs = new Map<string, Set<string>>() // function name → absolute source files
+    const build = async (f: FunctionConfig): Promise<string> => {
+      const r = await bundleFunction({
+        entry: f.entry,
+        vars: config.vars,
+        runtime: config.edge.runtime,
+        minify: false,
+        sourcemap: true,
+        ...(dynamoEndpoint ? { dynamoEndpoint } : {}),
+        absWorkingDir: config.root,
+      })
+      const files = new Set<string>()
+      for (const k of Object.keys(r.metafile.inputs)) {
+        if (k.includes(':') || k.includes('node_modules')) continue
+        files.add(resolve(config.root, k))
+      }
+      inputs.set(f.name, files)
+      for (const e of r.envReads) logger.info(`${p.yellow('⚠')} ${f.name}: ${e.file} reads process.env.${e.name}: Lambda@Edge has no environment variables (use [vars]); \`edgeware build\` rejects it`)
+      let code = r.code.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '\n')
+      if (r.map) code += `//# sourceMappingURL=data:application/json;base64,${Buffer.from(r.map).toString('base64')}\n`
+      return code
+    }
+    const onOutput = (fn: string, line: string): void => logger.info(formatFunctionLine(fn, line, p))
+    const onContainer = (fn: string, ev: 'start' | 'exit', detail: string): void => {
+      if (opts.verbose || ev === 'exit') logger.info(`${p.dim(`[${fn}]`)} container ${ev === 'start' ? 'cold start' : `gone (${detail})`}`)
+    }
+    await Promise.all(
+      config.functions.map(async (f) => {
+        const code = await build(f)
+        const lim = functionLimits(config, f)
+        functions.set(
+          f.name,
+          new LambdaFunction({
+            name: f.name,
+            code,
+            filename: join(config.root, `${f.name}.js`),
+            ...lim,
+            region: config.edge.region,
+            ...(opts.maxContainers !== undefined ? { maxContainers: opts.maxContainers } : {}),
+            onOutput,
+            onContainer,
+          }),
+        )
+      }),
+    )
+    cleanups.push(async () => {
+      await Promise.all([...functions.values()].map((f) => f.close()))
+    })
+    cleanups.push(() => closeOriginAgents())
+
+    // The edge.
+    const byEntry = new Map(config.functions.map((f) => [f.entry, f.name]))
+    const hash = createHash('sha256').update(config.path).digest('hex')
+    const edge: EdgeWorkerConfig = {
+      behaviors: config.behaviors.map((b) => ({
+        pathPattern: b.pathPattern,
+        origin: originSpec(config, b.originId),
+        functions: Object.fromEntries(Object.entries(b.functions).map(([s, e]) => [s, byEntry.get(e)!])),
+        includeBody: b.includeBody,
+        cache: b.cache,
+      })),
+      distributionDomainName: `d${hash.slice(0, 13)}.cloudfront.net`,
+      distributionId: `E${hash.slice(13, 26).toUpperCase()}`,
+      viaHost: `${randomBytes(16).toString('hex')}.cloudfront.net`,
+      pop: 'LOCAL1-P1',
+      includeBodyBytes: config.edge.limits.includeBodyBytes,
+      maxUrlChars: config.edge.limits.maxUrlChars,
+      maxCacheBytes: 64 * 1024 * 1024,
+    }
+    const handler = createHostHandler({
+      functions,
+      limits: config.edge.limits,
+      logger,
+      paint: p,
+      verbose: opts.verbose ?? false,
+      ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
+    })
+    const { Miniflare } = await import('miniflare')
+    const port = opts.port ?? config.dev.port
+    const mf = new Miniflare({
+      modules: [{ type: 'ESModule', path: 'edge.mjs', contents: await edgeWorkerCode() }],
+      compatibilityDate: '2025-06-01',
+      host: '127.0.0.1',
+      port,
+      cf: false,
+      bindings: { EDGE: edge as unknown as Record<string, never> },
+      serviceBindings: { HOST: { node: handler } },
+    })
+    cleanups.push(() => mf.dispose())
+    let url: URL
+    try {
+      url = await mf.ready
+    } catch (e) {
+      throw new Error(`edgeware dev: could not start the edge on 127.0.0.1:${port}: ${(e as Error).message}`)
+    }
+
+    // Live reload.
+    let reloadWaiters: ((names: string[]) => void)[] = []
+    const reload = async (names?: string[]): Promise<void> => {
+      const todo = config.functions.filter((f) => !names || names.includes(f.name))
+      const done: string[] = []
+      for (const f of todo) {
+        try {
+          const code = await build(f)
+          functions.get(f.name)?.swap(code)
+          done.push(f.name)
+          logger.info(`${p.green('↻')} ${f.name} rebuilt`)
+        } catch (e) {
+          logger.error(`${p.red('✗')} ${f.name}: rebuild failed, still serving the previous build:\n  ${(e as Error).message}`)
+        }
+      }
+      if (opts.watch !== false) rewatch()
+      if (done.length) {
+        const w = reloadWaiters
+        reloadWaiters = []
+        for (const r of w) r(done)
+      }
+    }
+    const watchers = new Map<string, FSWatcher>()
+    let timer: NodeJS.Timeout | undefined
+    const changed = new Set<string>()
+    const rewatch = (): void => {
+      const want = new Set<string>()
+      for (const files of inputs.values()) for (const f of files) want.add(f)
+      for (const [f, w] of watchers) {
+        if (!want.has(f)) {
+          w.close()
+          watchers.delete(f)
+        }
+      }
+      for (const f of want) {
+        if (watchers.has(f) || !existsSync(f)) continue
+        try {
+          const w = watch(f, { persistent: false }, () => {
+            changed.add(f)
+            // Editors save by rename: re-arm this file's watcher after the rebuild.
+            w.close()
+            watchers.delete(f)
+            clearTimeout(timer)
+            timer = setTimeout(() => {
+              const files = [...changed]
+              changed.clear()
+              const names = [...inputs].filter(([, s]) => files.some((x) => s.has(x))).map(([n]) => n)
+              void reload(names)
+            }, 60)
+          })
+          watchers.set(f, w)
+        } catch {
+          /* a file we can't watch: no live reload for it */
+        }
+      }
+    }
+    if (opts.watch !== false) {
+      rewatch()
+      cleanups.push(() => {
+        clearTimeout(timer)
+        for (const w of watchers.values()) w.close()
+        watchers.clear()
+      })
+    }
+
+    const base = url.href.replace(/\/$/, '')
+    return {
+      url: base,
+      config,
+      examples,
+      ...(dynamoEndpoint ? { dynamoEndpoint } : {}),
+      reload,
+      nextReload: () => new Promise((r) => reloadWaiters.push(r)),
+      close,
+    }
+  } catch (e) {
+    await close()
+    throw e
+  }
+}

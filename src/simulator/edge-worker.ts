@@ -1,0 +1,476 @@
+/**
+ * The edge, as a workerd (Miniflare) ES-module worker: serves the viewer, matches behaviors, runs the stage flow
+ * of reference §5.2, keeps the cache and answers like CloudFront. Functions run and origins are fetched in the
+ * Node host, reached through the `HOST` service binding (see host.ts). Bundled with esbuild at dev start.
+ */
+import { canonicalHeaderKey, DISALLOWED_HEADER_PREFIXES, DISALLOWED_HEADERS, statusText } from '../cloudfront/rules.js'
+import type { CfEvent, CfHeaders, CfRequest, CfResponse, CfResultResponse, Stage } from '../cloudfront/types.js'
+import { cacheKey, cacheTtl, filterCookies, filterQueryString } from './cache-rules.js'
+import { behaviorMatcher } from './path-pattern.js'
+import type { EdgeBehavior, EdgeWorkerConfig, InvokeReply, LogRecord, OriginCall, OriginReply, StageLog } from './protocol.js'
+
+interface Fetcher {
+  fetch(input: string, init?: RequestInit): Promise<Response>
+}
+interface Env {
+  EDGE: EdgeWorkerConfig
+  HOST: Fetcher
+}
+interface Ctx {
+  waitUntil(p: Promise<unknown>): void
+}
+
+interface CacheEntry {
+  status: number
+  statusDescription: string
+  headers: CfHeaders
+  body: Uint8Array
+  storedAt: number
+  ttlMs: number
+  bytes: number
+}
+
+/** Headers Miniflare adds on its way in; not the viewer's. */
+const RUNTIME_HEADERS = new Set(['cf-connecting-ip', 'cf-ray', 'cf-visitor', 'cf-ipcountry', 'cf-worker', 'x-real-ip', 'mf-original-url', 'mf-disable-pretty-error'])
+/** Framing headers the edge computes itself when answering. */
+const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive'])
+/**
+ * Headers CloudFront forwards to a custom origin even when the cache settings forward none (CloudFront Developer
+ * Guide, "HTTP request headers and CloudFront behavior (custom and Amazon S3 origins)").
+ */
+const ALWAYS_FORWARDED = new Set(['content-type', 'content-length', 'range', 'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-range', 'accept-encoding', 'authorization', 'content-encoding', 'content-md5'])
+
+let matcher: ((path: string) => number) | undefined
+const cache = new Map<string, CacheEntry>()
+let cacheBytes = 0
+let pendingLogs: LogRecord[] = []
+let flushingSince = 0
+
+const enc = new TextEncoder()
+
+function isDisallowed(name: string): boolean {
+  if (DISALLOWED_HEADERS.has(name)) return true
+  for (const p of DISALLOWED_HEADER_PREFIXES) if (name.startsWith(p)) return true
+  return false
+}
+
+function newRequestId(): string {
+  const b = new Uint8Array(40)
+  crypto.getRandomValues(b)
+  let s = ''
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!)
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_')
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(s)
+}
+
+function fromBase64(s: string): Uint8Array {
+  const bin = atob(s)
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
+}
+
+function bodyBytes(body: string | undefined, encoding: string | undefined): Uint8Array {
+  if (body === undefined || body === '') return new Uint8Array(0)
+  return encoding === 'base64' ? fromBase64(body) : enc.encode(body)
+}
+
+function addHeader(h: CfHeaders, name: string, value: string, key = canonicalHeaderKey(name)): void {
+  const list = h[name]
+  if (list) list.push({ key, value })
+  else h[name] = [{ key, value }]
+}
+
+function cloneHeaders(h: CfHeaders): CfHeaders {
+  const out: CfHeaders = {}
+  for (const k in h) out[k] = h[k]!.map((e) => ({ ...e }))
+  return out
+}
+
+function event(cfg: EdgeWorkerConfig, stage: Stage, requestId: string, request: CfRequest, response?: CfResponse): CfEvent {
+  const cf: CfEvent['Records'][number]['cf'] = {
+    config: { distributionDomainName: cfg.distributionDomainName, distributionId: cfg.distributionId, eventType: stage, requestId },
+    request,
+  }
+  if (response) cf.response = response
+  return { Records: [{ cf }] }
+}
+
+async function invoke(env: Env, log: LogRecord, fn: string, stage: Stage, ev: CfEvent): Promise<InvokeReply> {
+  const res = await env.HOST.fetch(`http://host/invoke?fn=${encodeURIComponent(fn)}&stage=${stage}&id=${encodeURIComponent(log.requestId)}`, {
+    method: 'POST',
+    body: JSON.stringify(ev),
+  })
+  const reply = (await res.json()) as InvokeReply
+  const entry: StageLog = { stage, fn, ms: reply.ms, cold: reply.cold, outcome: 'error' }
+  if (reply.ok) {
+    const r = reply.result as Partial<CfRequest & CfResultResponse>
+    entry.outcome = stage === 'origin-response' || stage === 'viewer-response' ? 'response' : typeof r.status !== 'undefined' && r.uri === undefined ? 'generated' : 'request'
+  }
+  log.stages.push(entry)
+  return reply
+}
+
+function isGenerated(result: unknown): result is CfResultResponse {
+  const r = result as Partial<CfRequest & CfResultResponse>
+  return r.status !== undefined && r.uri === undefined
+}
+
+const ERROR_TITLES: Record<number, string> = {
+  400: 'Bad request.',
+  414: 'Request-URI Too Large',
+  502: 'The request could not be satisfied.',
+  503: 'The request could not be satisfied.',
+  504: 'The request could not be satisfied.',
+}
+
+function errorPage(cfg: EdgeWorkerConfig, status: number, text: string, requestId: string): Response {
+  // The shape of CloudFront's generated error pages (HTML 4.01, "Generated by cloudfront (CloudFront)").
+  const html =
+    '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">\n' +
+    '<HTML><HEAD><META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=iso-8859-1">\n' +
+    '<TITLE>ERROR: The request could not be satisfied</TITLE>\n</HEAD><BODY>\n' +
+    `<H1>${status} ERROR</H1>\n<H2>${ERROR_TITLES[status] ?? 'The request could not be satisfied.'}</H2>\n<HR noshade size="1px">\n` +
+    `${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}\n<BR clear="all">\n` +
+    'If you provide content to customers through CloudFront, you can find steps to troubleshoot and help prevent this error by reviewing the CloudFront documentation.\n' +
+    '<BR clear="all">\n<HR noshade size="1px">\n<PRE>\nGenerated by cloudfront (CloudFront)\n' +
+    `Request ID: ${requestId}\n</PRE>\n<ADDRESS>\n</ADDRESS>\n</BODY></HTML>`
+  return new Response(html, {
+    status,
+    statusText: statusText(status),
+    headers: {
+      'content-type': 'text/html',
+      server: 'CloudFront',
+      'x-cache': 'Error from cloudfront',
+      via: `1.1 ${cfg.viaHost} (CloudFront)`,
+      'x-amz-cf-pop': cfg.pop,
+      'x-amz-cf-id': requestId,
+    },
+  })
+}
+
+function respond(
+  cfg: EdgeWorkerConfig,
+  method: string,
+  status: number,
+  statusDescription: string | undefined,
+  headers: CfHeaders,
+  body: Uint8Array,
+  xcache: string,
+  requestId: string,
+): Response {
+  const out = new Headers()
+  for (const name in headers) {
+    if (FRAMING.has(name)) continue
+    for (const e of headers[name]!) out.append(name, e.value)
+  }
+  out.set('x-cache', `${xcache} from cloudfront`)
+  const via = out.get('via')
+  out.set('via', via ? `${via}, 1.1 ${cfg.viaHost} (CloudFront)` : `1.1 ${cfg.viaHost} (CloudFront)`)
+  out.set('x-amz-cf-pop', cfg.pop)
+  out.set('x-amz-cf-id', requestId)
+  const noBody = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)
+  return new Response(noBody ? null : (body as BodyInit), { status, statusText: statusDescription || statusText(status), headers: out })
+}
+
+function queueLog(env: Env, ctx: Ctx, rec: LogRecord): void {
+  pendingLogs.push(rec)
+  const now = Date.now()
+  // One flush at a time; records arriving meanwhile ride along with the next batch (loopback calls are not free).
+  if (flushingSince !== 0 && now - flushingSince < 2000) return
+  flushingSince = now
+  ctx.waitUntil(
+    (async () => {
+      try {
+        while (pendingLogs.length) {
+          const batch = pendingLogs
+          pendingLogs = []
+          await (await env.HOST.fetch('http://host/log', { method: 'POST', body: JSON.stringify(batch) })).arrayBuffer()
+        }
+      } catch {
+        /* the host is shutting down */
+      } finally {
+        flushingSince = 0
+      }
+    })(),
+  )
+}
+
+function cacheGet(key: string, now: number): CacheEntry | undefined {
+  const e = cache.get(key)
+  if (!e) return undefined
+  if (now - e.storedAt >= e.ttlMs) {
+    cache.delete(key)
+    cacheBytes -= e.bytes
+    return undefined
+  }
+  return e
+}
+
+function cachePut(cfg: EdgeWorkerConfig, key: string, e: CacheEntry): void {
+  const old = cache.get(key)
+  if (old) {
+    cache.delete(key)
+    cacheBytes -= old.bytes
+  }
+  if (e.bytes > cfg.maxCacheBytes) return
+  cache.set(key, e)
+  cacheBytes += e.bytes
+  // Evict the oldest entries (Map keeps insertion order) over the bound.
+  for (const [k, v] of cache) {
+    if (cacheBytes <= cfg.maxCacheBytes) break
+    cache.delete(k)
+    cacheBytes -= v.bytes
+  }
+}
+
+function entryBytes(headers: CfHeaders, body: Uint8Array): number {
+  let n = body.byteLength + 64
+  for (const k in headers) for (const e of headers[k]!) n += k.length + e.value.length + 8
+  return n
+}
+
+/** The origin-request headers: what the behavior forwards, plus what CloudFront adds ([EVT] origin-request sample). */
+function originHeaders(b: EdgeBehavior, viewer: CfHeaders, clientIp: string, viaHost: string): CfHeaders {
+  const out: CfHeaders = {}
+  const fwd = new Set(b.cache.headers)
+  for (const name in viewer) {
+    if (name === 'cookie' || name === 'via' || name === 'x-forwarded-for') continue
+    if (fwd.has(name) || ALWAYS_FORWARDED.has(name)) out[name] = viewer[name]!.map((e) => ({ ...e }))
+  }
+  const cookie = filterCookies(viewer, b.cache.cookies)
+  if (cookie !== undefined) out['cookie'] = [{ key: 'Cookie', value: cookie }]
+  const xff = viewer['x-forwarded-for']?.map((e) => e.value).join(', ')
+  out['x-forwarded-for'] = [{ key: 'X-Forwarded-For', value: xff ? `${xff}, ${clientIp}` : clientIp }]
+  if (!fwd.has('user-agent')) out['user-agent'] = [{ key: 'User-Agent', value: 'Amazon CloudFront' }]
+  const via = viewer['via']?.map((e) => e.value).join(', ')
+  out['via'] = [{ key: 'Via', value: via ? `${via}, 1.1 ${viaHost} (CloudFront)` : `1.1 ${viaHost} (CloudFront)` }]
+  if (!fwd.has('host')) {
+    const o = b.origin
+    out['host'] = [{ key: 'Host', value: o.domainName }]
+  }
+  return out
+}
+
+function requestBody(stage: 'viewer-request' | 'origin-request', b: EdgeBehavior, cfg: EdgeWorkerConfig, raw: Uint8Array | undefined): CfRequest['body'] | undefined {
+  if (!raw || !b.includeBody.includes(stage)) return undefined
+  // IncludeBody: always base64, truncated at 40 KB / 1 MB with inputTruncated [RLE].
+  const max = cfg.includeBodyBytes[stage]
+  const truncated = raw.byteLength > max
+  return { inputTruncated: truncated, action: 'read-only', encoding: 'base64', data: toBase64(truncated ? raw.subarray(0, max) : raw) }
+}
+
+/** The body the origin gets: the viewer's, unless a request function replaced it (`action: "replace"`) [EVT]. */
+function replacedBody(req: CfRequest, current: Uint8Array | undefined): Uint8Array | undefined {
+  const body = req.body
+  if (body && body.action === 'replace') return bodyBytes(body.data, body.encoding)
+  return current
+}
+
+async function handle(request: Request, env: Env, ctx: Ctx): Promise<Response> {
+  const cfg = env.EDGE
+  matcher ??= behaviorMatcher(cfg.behaviors.map((b) => b.pathPattern))
+  const t0 = Date.now()
+  const requestId = newRequestId()
+  const url = new URL(request.url)
+  const method = request.method
+  const log: LogRecord = { requestId, method, path: url.pathname + url.search, status: 0, cache: 'Miss', stages: [], totalMs: 0 }
+  const finish = (res: Response, cacheResult: LogRecord['cache'], error?: LogRecord['error']): Response => {
+    log.status = res.status
+    log.cache = cacheResult
+    if (error) log.error = error
+    log.totalMs = Date.now() - t0
+    queueLog(env, ctx, log)
+    return res
+  }
+  const fail = (status: number, code: string, message: string, stage?: Stage): Response =>
+    finish(errorPage(cfg, status, message, requestId), 'Error', stage ? { code, message, stage } : { code, message })
+
+  const uri = url.pathname
+  const querystring = url.search.length > 1 ? url.search.slice(1) : ''
+  // URI + query string must stay below 8,192 characters [RALL], [QUO].
+  if (uri.length + querystring.length >= cfg.maxUrlChars) {
+    return fail(414, 'UrlTooLong', `The request URL is ${uri.length + querystring.length} characters, CloudFront's limit is ${cfg.maxUrlChars}.`)
+  }
+  const bIndex = matcher(uri)
+  const b = cfg.behaviors[bIndex]!
+  const headers: CfHeaders = {}
+  for (const [name, value] of request.headers) {
+    if (RUNTIME_HEADERS.has(name) || isDisallowed(name)) continue
+    addHeader(headers, name, value)
+  }
+  const clientIp = request.headers.get('cf-connecting-ip') ?? '127.0.0.1'
+  let rawBody: Uint8Array | undefined
+  if (method !== 'GET' && method !== 'HEAD' && request.body) {
+    rawBody = new Uint8Array(await request.arrayBuffer())
+  }
+
+  // 1. viewer-request
+  let viewerReq: CfRequest = { clientIp, headers, method, querystring, uri }
+  const vrBody = requestBody('viewer-request', b, cfg, rawBody)
+  if (vrBody) viewerReq.body = vrBody
+  const fnVReq = b.functions['viewer-request']
+  if (fnVReq) {
+    const r = await invoke(env, log, fnVReq, 'viewer-request', event(cfg, 'viewer-request', requestId, viewerReq))
+    if (!r.ok) return fail(r.status, r.code, r.message, 'viewer-request')
+    if (isGenerated(r.result)) {
+      // A viewer-request generated response goes straight back: no cache, no other stage [GEN], [TRIG].
+      const g = r.result
+      return finish(
+        respond(cfg, method, Number(g.status), g.statusDescription, g.headers ?? {}, bodyBytes(g.body, g.bodyEncoding), 'LambdaGeneratedResponse', requestId),
+        'LambdaGeneratedResponse',
+      )
+    }
+    viewerReq = r.result as CfRequest
+    rawBody = replacedBody(viewerReq, rawBody)
+  }
+  const viewerReqNoBody: CfRequest = { clientIp: viewerReq.clientIp, headers: viewerReq.headers, method: viewerReq.method, querystring: viewerReq.querystring, uri: viewerReq.uri }
+
+  const viewerResponse = async (status: number, statusDescription: string, rHeaders: CfHeaders, body: Uint8Array, xcache: 'Hit' | 'Miss' | 'LambdaGeneratedResponse'): Promise<Response> => {
+    const fnVResp = b.functions['viewer-response']
+    // viewer-response is skipped when the status is >= 400 [TRIG], [RALL].
+    if (fnVResp && status < 400) {
+      const ev = event(cfg, 'viewer-response', requestId, viewerReqNoBody, { headers: rHeaders, status: String(status), statusDescription })
+      const r = await invoke(env, log, fnVResp, 'viewer-response', ev)
+      if (!r.ok) return fail(r.status, r.code, r.message, 'viewer-response')
+      const resp = r.result as CfResponse
+      rHeaders = resp.headers ?? {}
+      statusDescription = resp.statusDescription ?? statusDescription
+    }
+    return finish(respond(cfg, method, status, statusDescription, rHeaders, body, xcache, requestId), xcache)
+  }
+
+  // 2. cache lookup (GET and HEAD only)
+  const cacheable = method === 'GET' || method === 'HEAD'
+  const key = cacheable ? cacheKey(bIndex, viewerReq, b.cache) : ''
+  if (cacheable) {
+    const now = Date.now()
+    const hit = cacheGet(key, now)
+    if (hit) {
+      // Refresh LRU order.
+      cache.delete(key)
+      cache.set(key, hit)
+      const h = cloneHeaders(hit.headers)
+      h['age'] = [{ key: 'Age', value: String(Math.floor((now - hit.storedAt) / 1000)) }]
+      return viewerResponse(hit.status, hit.statusDescription, h, hit.body, 'Hit')
+    }
+  }
+
+  // 3. origin-request
+  const o = b.origin
+  let originReq: CfRequest = {
+    clientIp,
+    headers: originHeaders(b, viewerReq.headers, clientIp, cfg.viaHost),
+    method,
+    origin: {
+      custom: {
+        customHeaders: {},
+        domainName: o.domainName,
+        keepaliveTimeout: o.keepaliveTimeout,
+        path: o.path,
+        port: o.port,
+        protocol: o.protocol,
+        readTimeout: o.readTimeout,
+        sslProtocols: ['TLSv1.2'],
+      },
+    },
+    querystring: filterQueryString(viewerReq.querystring, b.cache.queryStrings),
+    uri: viewerReq.uri,
+  }
+  const orBody = requestBody('origin-request', b, cfg, rawBody)
+  if (orBody) originReq.body = orBody
+  const store = (status: number, statusDescription: string, h: CfHeaders, body: Uint8Array): void => {
+    if (method !== 'GET') return
+    const ttl = cacheTtl(status, h, b.cache)
+    if (ttl > 0) cachePut(cfg, key, { status, statusDescription, headers: h, body, storedAt: Date.now(), ttlMs: ttl * 1000, bytes: entryBytes(h, body) })
+  }
+  const fnOReq = b.functions['origin-request']
+  if (fnOReq) {
+    const r = await invoke(env, log, fnOReq, 'origin-request', event(cfg, 'origin-request', requestId, originReq))
+    if (!r.ok) return fail(r.status, r.code, r.message, 'origin-request')
+    if (isGenerated(r.result)) {
+      // An origin-request generated response is cached; origin and origin-response are skipped [GEN], [TRIG].
+      const g = r.result
+      const status = Number(g.status)
+      const h = g.headers ?? {}
+      const body = bodyBytes(g.body, g.bodyEncoding)
+      const desc = g.statusDescription ?? statusText(status)
+      if (cacheable) store(status, desc, h, body)
+      return viewerResponse(status, desc, cloneHeaders(h), body, 'LambdaGeneratedResponse')
+    }
+    originReq = r.result as CfRequest
+    rawBody = replacedBody(originReq, rawBody)
+  }
+
+  // 4. the origin
+  const origin = originReq.origin
+  let target: string
+  const reqHeaders = cloneHeaders(originReq.headers)
+  if (origin?.custom) {
+    const c = origin.custom
+    const defPort = c.protocol === 'https' ? 443 : 80
+    target = `${c.protocol}://${c.domainName}${c.port && c.port !== defPort ? ':' + c.port : ''}${c.path ?? ''}${originReq.uri}`
+    for (const name in c.customHeaders ?? {}) for (const e of c.customHeaders[name]!) addHeader(reqHeaders, name, e.value, e.key)
+  } else if (origin?.s3) {
+    const s = origin.s3
+    target = `https://${s.domainName}${s.path ?? ''}${originReq.uri}`
+    for (const name in s.customHeaders ?? {}) for (const e of s.customHeaders[name]!) addHeader(reqHeaders, name, e.value, e.key)
+  } else {
+    return fail(502, 'InvalidOrigin', 'The request has no origin.', 'origin-request')
+  }
+  if (originReq.querystring) target += `?${originReq.querystring}`
+  const call: OriginCall = {
+    requestId,
+    method,
+    url: target,
+    headers: reqHeaders,
+    readTimeout: origin.custom?.readTimeout ?? origin.s3?.readTimeout ?? 30,
+    keepaliveTimeout: origin.custom?.keepaliveTimeout ?? 5,
+  }
+  const oRes = await env.HOST.fetch('http://host/origin', {
+    method: 'POST',
+    headers: { 'x-edgeware-call': encodeURIComponent(JSON.stringify(call)) },
+    ...(rawBody && rawBody.byteLength ? { body: rawBody as BodyInit } : {}),
+  })
+  const meta = JSON.parse(decodeURIComponent(oRes.headers.get('x-edgeware-origin') ?? '%7B%7D')) as OriginReply
+  let body: Uint8Array = new Uint8Array(await oRes.arrayBuffer())
+  log.originMs = meta.ms
+  if (!meta.ok) return fail(meta.status, meta.code, meta.message)
+
+  // 5. origin-response: for every origin status [RALL]
+  let status = meta.status
+  let statusDescription = meta.statusDescription
+  let rHeaders = meta.headers
+  const fnOResp = b.functions['origin-response']
+  if (fnOResp) {
+    const r = await invoke(env, log, fnOResp, 'origin-response', event(cfg, 'origin-response', requestId, originReq, { headers: rHeaders, status: String(status), statusDescription }))
+    if (!r.ok) return fail(r.status, r.code, r.message, 'origin-response')
+    const resp = r.result as CfResponse
+    status = Number(resp.status)
+    statusDescription = resp.statusDescription ?? statusText(status)
+    rHeaders = resp.headers ?? {}
+    // A body set by the function replaces the origin's; untouched, the origin body passes through [UPD].
+    if (typeof resp.body === 'string') body = bodyBytes(resp.body, resp.bodyEncoding)
+  }
+  if (cacheable) store(status, statusDescription, rHeaders, body)
+  return viewerResponse(status, statusDescription, cloneHeaders(rHeaders), body, 'Miss')
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: Ctx): Promise<Response> {
+    try {
+      return await handle(request, env, ctx)
+    } catch (e) {
+      // Never let the edge go down: an unexpected failure is CloudFront's generic 502.
+      const id = newRequestId()
+      const message = e instanceof Error ? e.message : String(e)
+      queueLog(env, ctx, { requestId: id, method: request.method, path: new URL(request.url).pathname, status: 502, cache: 'Error', stages: [], error: { code: 'EdgeError', message }, totalMs: 0 })
+      return errorPage(env.EDGE, 502, `The local edge failed: ${message}`, id)
+    }
+  },
+}

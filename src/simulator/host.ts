@@ -1,0 +1,147 @@
+/**
+ * The Node side of the local edge, reached from workerd through the `HOST` service binding:
+ * `POST /invoke?fn&stage&id` runs a function on its container and validates the result as CloudFront does,
+ * `POST /origin` fetches the origin, `POST /log` prints request lines.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { LimitsProfile } from '../cloudfront/limits.js'
+import type { CfEvent, Stage } from '../cloudfront/types.js'
+import { checkResult } from '../cloudfront/validate.js'
+import type { LambdaFunction } from './lambda.js'
+import { diffLines, formatRequestLine, type DevLogger, type Paint } from './log.js'
+import { fetchOrigin } from './origin-fetch.js'
+import type { LogRecord, OriginCall, OriginReply } from './protocol.js'
+
+/** Options of {@link createHostHandler}. */
+export interface HostOptions {
+  functions: Map<string, LambdaFunction>
+  limits: LimitsProfile
+  logger: DevLogger
+  paint: Paint
+  verbose: boolean
+  /** Called with every finished request (tests, benches). */
+  onRequest?: (r: LogRecord) => void
+}
+
+const STAGES = new Set<Stage>(['viewer-request', 'origin-request', 'origin-response', 'viewer-response'])
+
+// CloudFront's viewer-facing texts ([E502], [E503], [ISS-503], [ISS-JSON]).
+const TEXT_503_ERROR = "The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions."
+const TEXT_503_LIMIT = 'The Lambda function associated with the CloudFront distribution exceeded a Lambda@Edge limit (the function timed out).'
+const TEXT_NOT_JSON = 'The Lambda function returned invalid JSON: The JSON output is not parsable.'
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+function sendJson(res: ServerResponse, body: string): void {
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+  res.end(body)
+}
+
+/**
+ * Builds the binding handler (a Node `(req, res)` listener).
+ *
+ * @example
+ * ```ts
+ * const handler = createHostHandler({ functions, limits: classic, logger: consoleLogger, paint: paint(false), verbose: false })
+ * new Miniflare({ serviceBindings: { HOST: { node: handler } }, … })
+ * ```
+ */
+export function createHostHandler(opts: HostOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const { functions, limits, logger, paint: p, verbose } = opts
+
+  async function invoke(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const fnName = url.searchParams.get('fn') ?? ''
+    const stage = url.searchParams.get('stage') as Stage
+    const requestId = url.searchParams.get('id') ?? ''
+    const eventJson = (await readBody(req)).toString('utf8')
+    const fn = functions.get(fnName)
+    if (!fn || !STAGES.has(stage)) {
+      sendJson(res, JSON.stringify({ ok: false, status: 503, code: 'LambdaExecutionError', message: `no function ${fnName} for ${stage}`, ms: 0, cold: false }))
+      return
+    }
+    const out = await fn.invoke(eventJson, requestId)
+    const tag = `${p.cyan(`[${fnName}]`)} ${p.dim(requestId)}`
+    if (!out.ok) {
+      if (out.kind === 'not-json') {
+        logger.error(`${tag} ${p.red('✗')} ${stage}: InvalidJson: ${TEXT_NOT_JSON} (${out.message})`)
+        sendJson(res, JSON.stringify({ ok: false, status: 502, code: 'InvalidJson', message: TEXT_NOT_JSON, ms: out.ms, cold: out.cold }))
+        return
+      }
+      const code = out.kind === 'timeout' ? 'LambdaLimitExceeded' : 'LambdaExecutionError'
+      logger.error(`${tag} ${p.red('✗')} ${stage}: ${code}: ${out.message}`)
+      sendJson(res, JSON.stringify({ ok: false, status: 503, code, message: out.kind === 'timeout' ? `${TEXT_503_LIMIT} ${out.message}` : TEXT_503_ERROR, ms: out.ms, cold: out.cold }))
+      return
+    }
+    const event = JSON.parse(eventJson) as CfEvent
+    const result: unknown = JSON.parse(out.json)
+    const { violations, warnings } = checkResult(stage, event, result, limits)
+    if (verbose) {
+      const cf = event.Records[0]!.cf
+      const input = stage === 'origin-response' || stage === 'viewer-response' ? cf.response : cf.request
+      const changes = diffLines(input, result)
+      logger.info(`${tag} ${p.bold(stage)} event ${JSON.stringify(event)}`)
+      logger.info(`${tag} ${p.bold(stage)} ${changes.length ? 'changed:\n    ' + changes.join('\n    ') : 'changed nothing'}`)
+    }
+    for (const w of warnings) logger.info(`${tag} ${p.yellow('⚠')} ${stage}: ${w.code}: ${w.message}${w.path ? ` (at ${w.path})` : ''}`)
+    if (violations.length) {
+      for (const v of violations) logger.error(`${tag} ${p.red('✗')} ${stage}: ${v.code}: ${v.message}${v.path ? ` (at ${v.path})` : ''}`)
+      const message = violations.map((v) => v.message).join(' ')
+      sendJson(res, JSON.stringify({ ok: false, status: 502, code: violations.map((v) => v.code).join(','), message, ms: out.ms, cold: out.cold }))
+      return
+    }
+    sendJson(res, `{"ok":true,"ms":${out.ms},"cold":${out.cold},"result":${out.json}}`)
+  }
+
+  async function origin(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const call = JSON.parse(decodeURIComponent(String(req.headers['x-edgeware-call'] ?? ''))) as OriginCall
+    const body = await readBody(req)
+    const r = await fetchOrigin({ method: call.method, url: call.url, headers: call.headers, ...(body.byteLength ? { body } : {}), readTimeout: call.readTimeout, keepaliveTimeout: call.keepaliveTimeout })
+    const meta: OriginReply = r.ok
+      ? { ok: true, status: r.status, statusDescription: r.statusDescription, headers: r.headers, ms: r.ms }
+      : { ok: false, status: r.status, code: r.code, message: r.message, ms: r.ms }
+    const payload = r.ok ? r.body : Buffer.alloc(0)
+    res.writeHead(200, { 'x-edgeware-origin': encodeURIComponent(JSON.stringify(meta)), 'content-length': payload.byteLength })
+    res.end(payload)
+  }
+
+  async function log(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const records = JSON.parse((await readBody(req)).toString('utf8')) as LogRecord[]
+    res.writeHead(204)
+    res.end()
+    for (const r of records) {
+      const line = formatRequestLine(r, p)
+      if (r.status >= 500) logger.error(line)
+      else logger.info(line)
+      opts.onRequest?.(r)
+    }
+  }
+
+  return function edgewareHost(req, res) {
+    const url = new URL(req.url ?? '/', 'http://host')
+    const route = url.pathname === '/invoke' ? invoke : url.pathname === '/origin' ? origin : url.pathname === '/log' ? log : undefined
+    if (!route) {
+      res.writeHead(404)
+      res.end()
+      return
+    }
+    route(req, res, url).catch((e: unknown) => {
+      logger.error(`${p.red('[edge] internal error')} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
+      if (!res.headersSent) {
+        const isInvoke = route === invoke
+        if (isInvoke) sendJson(res, JSON.stringify({ ok: false, status: 503, code: 'LambdaExecutionError', message: TEXT_503_ERROR, ms: 0, cold: false }))
+        else {
+          const meta: OriginReply = { ok: false, status: 502, code: 'EdgeError', message: String(e), ms: 0 }
+          res.writeHead(200, { 'x-edgeware-origin': encodeURIComponent(JSON.stringify(meta)) })
+          res.end()
+        }
+      } else res.end()
+    })
+  }
+}

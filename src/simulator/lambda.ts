@@ -1,0 +1,342 @@
+/**
+ * Lambda-like containers for edge functions: each container is a `worker_threads` Worker running the bundle,
+ * one invocation at a time, reused while warm, with the function's memory (V8 old-space limit) and timeout
+ * (the worker is terminated, the next call is cold), only Lambda's reserved environment variables, and events and
+ * results crossing a JSON boundary.
+ */
+import { randomUUID } from 'node:crypto'
+import { Worker } from 'node:worker_threads'
+
+/** How an invocation ended. */
+export type InvokeOutcome =
+  | { ok: true; json: string; ms: number; cold: boolean }
+  | { ok: false; kind: 'error' | 'timeout' | 'crash' | 'not-json'; message: string; ms: number; cold: boolean }
+
+/** Options of a {@link LambdaFunction}. */
+export interface LambdaFunctionOptions {
+  /** The function name (`site-viewer-request`); Lambda sees `us-east-1.<name>`. */
+  name: string
+  /** The bundle (CommonJS, `exports.handler`), source map inlined or not. */
+  code: string
+  /** Module filename the bundle is loaded as (stack traces, `require` resolution). */
+  filename: string
+  memoryMb: number
+  timeoutMs: number
+  /** `AWS_REGION` the function sees. */
+  region: string
+  /** Most containers kept for this function (concurrent invocations beyond wait). Default 4. */
+  maxContainers?: number
+  /** Each line the function writes to stdout/stderr, already prefixed by the runtime with the request id. */
+  onOutput?: (fn: string, line: string, stream: 'stdout' | 'stderr') => void
+  /** A container started (cold start) or went away. */
+  onContainer?: (fn: string, event: 'start' | 'exit', detail: string) => void
+}
+
+/**
+ * The container bootstrap. Runs as an `eval` worker (CommonJS). Mirrors the Node.js Lambda runtime: console
+ * lines are `<time>\t<requestId>\t<LEVEL>\t<message>`, the handler may be async or callback style, a result that
+ * JSON can't encode fails like in Lambda.
+ */
+const BOOTSTRAP = String.raw`
+'use strict'
+const { parentPort, workerData } = require('node:worker_threads')
+const Module = require('node:module')
+const path = require('node:path')
+const util = require('node:util')
+if (process.setSourceMapsEnabled) process.setSourceMapsEnabled(true)
+let currentId = 'undefined'
+const write = (stream, level, args) => stream.write(new Date().toISOString() + '\t' + currentId + '\t' + level + '\t' + util.format(...args).replace(/\n/g, '\r') + '\n')
+console.log = (...a) => write(process.stdout, 'INFO', a)
+console.info = (...a) => write(process.stdout, 'INFO', a)
+console.debug = (...a) => write(process.stdout, 'DEBUG', a)
+console.warn = (...a) => write(process.stderr, 'WARN', a)
+console.error = (...a) => write(process.stderr, 'ERROR', a)
+console.trace = (...a) => write(process.stderr, 'TRACE', a)
+let handler, initError
+try {
+  const m = new Module(workerData.filename, null)
+  m.filename = workerData.filename
+  m.paths = Module._nodeModulePaths(path.dirname(workerData.filename))
+  m._compile(workerData.code, workerData.filename)
+  handler = m.exports && m.exports.handler
+  if (typeof handler !== 'function') initError = new Error('Runtime.HandlerNotFound: index.handler is undefined or not exported')
+} catch (e) { initError = e }
+const errInfo = (e) => e instanceof Error ? { name: e.name, message: e.message, stack: e.stack } : { name: 'Error', message: typeof e === 'string' ? e : util.inspect(e) }
+parentPort.on('message', (msg) => {
+  currentId = msg.requestId
+  let settled = false
+  const done = (err, result) => {
+    if (settled) return
+    settled = true
+    if (err !== null && err !== undefined) { parentPort.postMessage({ id: msg.id, error: errInfo(err) }); return }
+    let json
+    try { json = JSON.stringify(result) } catch (e) { parentPort.postMessage({ id: msg.id, notJson: String(e && e.message || e) }); return }
+    parentPort.postMessage({ id: msg.id, json: json === undefined ? 'null' : json })
+  }
+  if (initError) { done(initError); return }
+  const deadline = msg.deadline
+  const context = {
+    functionName: workerData.functionName,
+    functionVersion: '1',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:' + workerData.functionName + ':1',
+    memoryLimitInMB: String(workerData.memoryMb),
+    awsRequestId: msg.awsRequestId,
+    logGroupName: '/aws/lambda/' + workerData.functionName,
+    logStreamName: workerData.logStreamName,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: (e, r) => done(e, r), succeed: (r) => done(null, r), fail: (e) => done(e || new Error('failed')),
+  }
+  let ret
+  try { ret = handler(JSON.parse(msg.event), context, done) } catch (e) { done(e); return }
+  if (ret && typeof ret.then === 'function') { ret.then((v) => done(null, v), (e) => done(e === undefined || e === null ? new Error('Promise rejected') : e)); return }
+  // Non-async handler: Lambda waits for the callback; when the event loop empties first, the result is null.
+  const idle = () => {
+    if (settled) return
+    const busy = process.getActiveResourcesInfo().filter((r) => r !== 'MessagePort' && r !== 'Immediate' && r !== 'TTYWrap' && r !== 'PipeWrap')
+    if (busy.length === 0) done(null, null)
+    else setTimeout(idle, 1).unref()
+  }
+  setImmediate(idle)
+})
+`
+
+const RESERVED_ENV = (opts: LambdaFunctionOptions, qualifiedName: string, logStreamName: string): Record<string, string> => ({
+  AWS_REGION: opts.region,
+  AWS_DEFAULT_REGION: opts.region,
+  AWS_LAMBDA_FUNCTION_NAME: qualifiedName,
+  AWS_LAMBDA_FUNCTION_VERSION: '1',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(opts.memoryMb),
+  AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${qualifiedName}`,
+  AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+  AWS_ACCESS_KEY_ID: 'ASIAEDGEWAREDEVLOCAL',
+  AWS_SECRET_ACCESS_KEY: 'edgeware-dev-local-secret-access-key',
+  AWS_SESSION_TOKEN: 'edgeware-dev-local-session-token',
+  AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
+  LAMBDA_TASK_ROOT: '/var/task',
+  LAMBDA_RUNTIME_DIR: '/var/runtime',
+  LANG: 'en_US.UTF-8',
+  TZ: ':UTC',
+  PATH: '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin',
+  LD_LIBRARY_PATH: '/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib',
+  NODE_PATH: '/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task',
+})
+
+interface Pending {
+  id: number
+  resolve: (o: InvokeOutcome) => void
+  start: number
+  cold: boolean
+  timer: NodeJS.Timeout
+}
+
+class Container {
+  readonly worker: Worker
+  busy: Pending | undefined
+  used = false
+  dead = false
+  retire = false
+  private seq = 0
+
+  constructor(
+    readonly fn: LambdaFunction,
+    readonly generation: number,
+    code: string,
+    opts: LambdaFunctionOptions,
+  ) {
+    const qualifiedName = `us-east-1.${opts.name}`
+    const d = new Date()
+    const logStreamName = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}/[1]${randomUUID().replace(/-/g, '')}`
+    this.worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      env: RESERVED_ENV(opts, qualifiedName, logStreamName),
+      stdout: true,
+      stderr: true,
+      workerData: { code, filename: opts.filename, functionName: qualifiedName, memoryMb: opts.memoryMb, logStreamName },
+      // Lambda's memory setting ~ the V8 heap the function may use.
+      resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb },
+      name: qualifiedName,
+    })
+    this.worker.unref()
+    const lines = (stream: NodeJS.ReadableStream, which: 'stdout' | 'stderr'): void => {
+      let buf = ''
+      stream.setEncoding('utf8')
+      stream.on('data', (chunk: string) => {
+        buf += chunk
+        let nl: number
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          opts.onOutput?.(opts.name, buf.slice(0, nl), which)
+          buf = buf.slice(nl + 1)
+        }
+      })
+      stream.on('end', () => {
+        if (buf) opts.onOutput?.(opts.name, buf, which)
+      })
+    }
+    lines(this.worker.stdout, 'stdout')
+    lines(this.worker.stderr, 'stderr')
+    this.worker.on('message', (m: { id: number; json?: string; error?: { name: string; message: string; stack?: string }; notJson?: string }) => {
+      const p = this.busy
+      if (!p || p.id !== m.id) return
+      this.busy = undefined
+      clearTimeout(p.timer)
+      const ms = performance.now() - p.start
+      if (m.json !== undefined) p.resolve({ ok: true, json: m.json, ms, cold: p.cold })
+      else if (m.notJson !== undefined) p.resolve({ ok: false, kind: 'not-json', message: m.notJson, ms, cold: p.cold })
+      else p.resolve({ ok: false, kind: 'error', message: m.error ? (m.error.stack ?? `${m.error.name}: ${m.error.message}`) : 'unknown error', ms, cold: p.cold })
+      this.fn.released(this)
+    })
+    const died = (message: string): void => {
+      if (this.dead) return
+      this.dead = true
+      const p = this.busy
+      this.busy = undefined
+      if (p) {
+        clearTimeout(p.timer)
+        p.resolve({ ok: false, kind: 'crash', message, ms: performance.now() - p.start, cold: p.cold })
+      }
+      this.fn.removed(this, message)
+    }
+    this.worker.on('error', (e) => died(`${(e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'Runtime.OutOfMemory: ' : 'Runtime.ExitError: '}${e.message}`))
+    this.worker.on('exit', (code) => died(`Runtime.ExitError: the function's process exited with code ${code}`))
+  }
+
+  invoke(event: string, requestId: string, timeoutMs: number): Promise<InvokeOutcome> {
+    return new Promise((resolve) => {
+      const id = ++this.seq
+      const cold = !this.used
+      this.used = true
+      const start = performance.now()
+      const timer = setTimeout(() => {
+        if (this.busy?.id !== id) return
+        this.busy = undefined
+        this.dead = true
+        // Lambda: "Task timed out after N seconds"; the container is gone, the next call is cold.
+        resolve({ ok: false, kind: 'timeout', message: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`, ms: performance.now() - start, cold })
+        void this.worker.terminate()
+        this.fn.removed(this, 'timeout')
+      }, timeoutMs)
+      this.busy = { id, resolve, start, cold, timer }
+      this.worker.postMessage({ id, requestId, awsRequestId: randomUUID(), event, deadline: Date.now() + timeoutMs })
+    })
+  }
+
+  terminate(): Promise<number> {
+    this.dead = true
+    return this.worker.terminate()
+  }
+}
+
+/**
+ * One edge function: a pool of warm containers (one invocation each at a time), a queue when all are busy, and
+ * a code swap for live reload (new invocations go to new containers, old ones drain and exit).
+ *
+ * @example
+ * ```ts
+ * const fn = new LambdaFunction({ name: 'site-viewer-request', code, filename: '/app/index.js', memoryMb: 128, timeoutMs: 5000, region: 'us-east-1' })
+ * const out = await fn.invoke(JSON.stringify(event), event.Records[0].cf.config.requestId)
+ * await fn.close()
+ * ```
+ */
+export class LambdaFunction {
+  private generation = 0
+  private code: string
+  private containers = new Set<Container>()
+  private idle: Container[] = []
+  private queue: { event: string; requestId: string; resolve: (o: InvokeOutcome) => void }[] = []
+  private closed = false
+  readonly maxContainers: number
+
+  constructor(readonly opts: LambdaFunctionOptions) {
+    this.code = opts.code
+    this.maxContainers = Math.max(1, opts.maxContainers ?? 4)
+  }
+
+  get name(): string {
+    return this.opts.name
+  }
+
+  /** Containers alive now. */
+  get size(): number {
+    return this.containers.size
+  }
+
+  /** Runs the function once with a JSON event. Never rejects. */
+  invoke(event: string, requestId: string): Promise<InvokeOutcome> {
+    if (this.closed) return Promise.resolve({ ok: false, kind: 'crash', message: 'the local edge is shutting down', ms: 0, cold: false })
+    const c = this.take()
+    if (c) return c.invoke(event, requestId, this.opts.timeoutMs)
+    return new Promise((resolve) => this.queue.push({ event, requestId, resolve }))
+  }
+
+  private take(): Container | undefined {
+    while (this.idle.length) {
+      const c = this.idle.pop()!
+      if (!c.dead && c.generation === this.generation) return c
+    }
+    if (this.containers.size < this.maxContainers || this.countCurrent() < 1) {
+      const c = new Container(this, this.generation, this.code, this.opts)
+      this.containers.add(c)
+      this.opts.onContainer?.(this.opts.name, 'start', `generation ${this.generation}`)
+      return c
+    }
+    return undefined
+  }
+
+  private countCurrent(): number {
+    let n = 0
+    for (const c of this.containers) if (c.generation === this.generation && !c.dead) n++
+    return n
+  }
+
+  /** @internal a container finished an invocation */
+  released(c: Container): void {
+    if (c.generation !== this.generation || this.closed) {
+      this.containers.delete(c)
+      void c.terminate()
+    } else {
+      this.idle.push(c)
+    }
+    this.drain()
+  }
+
+  /** @internal a container died (timeout, crash, out of memory) */
+  removed(c: Container, why: string): void {
+    this.containers.delete(c)
+    this.idle = this.idle.filter((x) => x !== c)
+    this.opts.onContainer?.(this.opts.name, 'exit', why)
+    this.drain()
+  }
+
+  private drain(): void {
+    while (this.queue.length) {
+      const c = this.take()
+      if (!c) return
+      const q = this.queue.shift()!
+      void c.invoke(q.event, q.requestId, this.opts.timeoutMs).then(q.resolve)
+    }
+  }
+
+  /** Swaps in new code: in-flight invocations finish on the old containers, new ones start cold on the new code. */
+  swap(code: string): void {
+    this.code = code
+    this.generation++
+    for (const c of this.idle) {
+      this.containers.delete(c)
+      void c.terminate()
+    }
+    this.idle = []
+    this.drain()
+  }
+
+  /** Terminates every container. */
+  async close(): Promise<void> {
+    this.closed = true
+    for (const q of this.queue.splice(0)) q.resolve({ ok: false, kind: 'crash', message: 'the local edge is shutting down', ms: 0, cold: false })
+    await Promise.all([...this.containers].map((c) => c.terminate()))
+    this.containers.clear()
+    this.idle = []
+  }
+}

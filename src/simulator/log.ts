@@ -1,0 +1,121 @@
+/**
+ * The dev server's output: one line per request (wrangler style, coloured on a terminal), function output
+ * prefixed with the request id, and in verbose mode each stage's event and what the function changed.
+ */
+import type { Stage } from '../cloudfront/types.js'
+import type { LogRecord } from './protocol.js'
+
+/** Where `edgeware dev` writes. */
+export interface DevLogger {
+  info(line: string): void
+  error(line: string): void
+}
+
+/** The default logger: stdout / stderr. */
+export const consoleLogger: DevLogger = {
+  info: (line) => process.stdout.write(line + '\n'),
+  error: (line) => process.stderr.write(line + '\n'),
+}
+
+const STAGE_SHORT: Record<Stage, string> = {
+  'viewer-request': 'VReq',
+  'origin-request': 'OReq',
+  'origin-response': 'OResp',
+  'viewer-response': 'VResp',
+}
+
+/** ANSI colours, or none. */
+export interface Paint {
+  dim(s: string): string
+  red(s: string): string
+  green(s: string): string
+  yellow(s: string): string
+  cyan(s: string): string
+  bold(s: string): string
+}
+
+const wrap = (a: number, b: number) => (s: string) => `\u001b[${a}m${s}\u001b[${b}m`
+/** @internal */
+export const paint = (on: boolean): Paint =>
+  on
+    ? { dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), cyan: wrap(36, 39), bold: wrap(1, 22) }
+    : { dim: (s) => s, red: (s) => s, green: (s) => s, yellow: (s) => s, cyan: (s) => s, bold: (s) => s }
+
+const ms = (n: number): string => (n >= 100 ? `${Math.round(n)}ms` : `${n.toFixed(1)}ms`)
+
+/**
+ * The one log line of a request: method, path, status, cache result, time per stage and cold/warm.
+ *
+ * @example
+ * ```ts
+ * formatRequestLine(record, paint(false))
+ * // [edge] GET /docs/ 200 Miss 9.1ms · VReq 1.2ms warm · OReq 2.0ms cold · origin 3.1ms · OResp 0.6ms warm · VResp 0.4ms warm
+ * ```
+ */
+export function formatRequestLine(r: LogRecord, p: Paint): string {
+  const statusColour = r.status >= 500 ? p.red : r.status >= 400 ? p.yellow : r.status >= 300 ? p.cyan : p.green
+  const parts = [`${p.dim('[edge]')} ${p.bold(r.method)} ${r.path} ${statusColour(String(r.status))} ${r.cache} ${p.dim(ms(r.totalMs))}`]
+  const origin = r.originMs
+  let originShown = origin === undefined
+  for (const s of r.stages) {
+    if (!originShown && (s.stage === 'origin-response' || s.stage === 'viewer-response')) {
+      parts.push(`origin ${ms(origin!)}`)
+      originShown = true
+    }
+    parts.push(`${STAGE_SHORT[s.stage]} ${ms(s.ms)} ${s.cold ? p.yellow('cold') : 'warm'}${s.outcome === 'generated' ? ' →response' : ''}${s.outcome === 'error' ? p.red(' ✗') : ''}`)
+  }
+  if (!originShown) parts.push(`origin ${ms(origin!)}`)
+  let line = parts.join(p.dim(' · '))
+  if (r.error) line += `\n  ${p.red('✗')} ${r.error.stage ? `${r.error.stage}: ` : ''}${p.bold(r.error.code)}: ${r.error.message}`
+  return line
+}
+
+/**
+ * One line of function output, Lambda format in (`time\trequestId\tLEVEL\tmessage`), prefixed for the terminal.
+ *
+ * @example
+ * ```ts
+ * formatFunctionLine('site-viewer-request', '2026-01-01T00:00:00.000Z\tabc==\tINFO\thello', paint(false))
+ * // '[site-viewer-request] abc== INFO hello'
+ * ```
+ */
+export function formatFunctionLine(fn: string, line: string, p: Paint): string {
+  const m = /^(\S+)\t([^\t]*)\t([A-Z]+)\t([\s\S]*)$/.exec(line)
+  if (!m) return `${p.cyan(`[${fn}]`)} ${line}`
+  const level = m[3]!
+  const colour = level === 'ERROR' ? p.red : level === 'WARN' ? p.yellow : (s: string) => s
+  return `${p.cyan(`[${fn}]`)} ${p.dim(m[2]!)} ${colour(level)} ${m[4]!.replace(/\r/g, '\n')}`
+}
+
+function flatten(v: unknown, prefix: string, out: Map<string, string>): void {
+  if (v !== null && typeof v === 'object') {
+    const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v)
+    if (entries.length === 0) out.set(prefix, Array.isArray(v) ? '[]' : '{}')
+    for (const [k, x] of entries) flatten(x, prefix ? `${prefix}.${k}` : k, out)
+  } else {
+    out.set(prefix, JSON.stringify(v) ?? 'undefined')
+  }
+}
+
+/**
+ * What a function changed: `+ path value`, `- path value`, `~ path old → new` between the stage's input
+ * (request, or response in response stages) and its result.
+ *
+ * @example
+ * ```ts
+ * diffLines({ uri: '/a' }, { uri: '/b' }) // ['~ uri "/a" → "/b"']
+ * ```
+ */
+export function diffLines(before: unknown, after: unknown): string[] {
+  const a = new Map<string, string>()
+  const b = new Map<string, string>()
+  flatten(before, '', a)
+  flatten(after, '', b)
+  const out: string[] = []
+  for (const [k, v] of a) {
+    if (!b.has(k)) out.push(`- ${k} ${v}`)
+    else if (b.get(k) !== v) out.push(`~ ${k} ${v} → ${b.get(k)}`)
+  }
+  for (const [k, v] of b) if (!a.has(k)) out.push(`+ ${k} ${v}`)
+  return out
+}

@@ -1,0 +1,171 @@
+/**
+ * Fetches a custom origin the way CloudFront does: the request's final headers (original-case keys, Host as the
+ * functions left it), the origin's read timeout, keep-alive connections, and CloudFront's answers when the origin
+ * fails: 502 when it refuses, resets or can't be resolved, 504 when it doesn't answer in time.
+ */
+import http from 'node:http'
+import https from 'node:https'
+import type { CfHeaders } from '../cloudfront/types.js'
+import { DISALLOWED_HEADER_PREFIXES, DISALLOWED_HEADERS } from '../cloudfront/rules.js'
+
+/** What came back from the origin. */
+export type OriginResult =
+  | { ok: true; status: number; statusDescription: string; headers: CfHeaders; body: Buffer; ms: number }
+  | { ok: false; status: 502 | 504; code: string; message: string; ms: number }
+
+/** A request to the origin. */
+export interface OriginRequest {
+  method: string
+  url: string
+  headers: CfHeaders
+  body?: Buffer
+  /** Seconds without a response byte before CloudFront gives up (504). */
+  readTimeout: number
+  /** Seconds a connection stays open between requests. */
+  keepaliveTimeout: number
+  /** Connect timeout, ms (CloudFront's default connection timeout is 10 s). */
+  connectTimeoutMs?: number
+}
+
+const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer'])
+const agents = new Map<string, http.Agent>()
+
+function agentFor(protocol: string, keepaliveS: number): http.Agent {
+  const k = `${protocol}:${keepaliveS}`
+  let a = agents.get(k)
+  if (!a) {
+    const o = { keepAlive: true, keepAliveMsecs: 1000, maxSockets: 64, timeout: keepaliveS * 1000 }
+    a = protocol === 'https:' ? new https.Agent({ ...o, rejectUnauthorized: true }) : new http.Agent(o)
+    agents.set(k, a)
+  }
+  return a
+}
+
+/** Closes the kept-alive origin connections. */
+export function closeOriginAgents(): void {
+  for (const a of agents.values()) a.destroy()
+  agents.clear()
+}
+
+function isDisallowed(name: string): boolean {
+  if (DISALLOWED_HEADERS.has(name)) return true
+  for (const p of DISALLOWED_HEADER_PREFIXES) if (name.startsWith(p)) return true
+  return false
+}
+
+/**
+ * Sends one request to the origin. Never rejects: failures are CloudFront's 502/504 answers.
+ *
+ * @example
+ * ```ts
+ * const r = await fetchOrigin({ method: 'GET', url: 'http://localhost:8788/', headers: {}, readTimeout: 30, keepaliveTimeout: 5 })
+ * if (r.ok) console.log(r.status, r.body.toString())
+ * ```
+ */
+export function fetchOrigin(req: OriginRequest): Promise<OriginResult> {
+  const start = performance.now()
+  const ms = (): number => performance.now() - start
+  return new Promise((resolve) => {
+    let url: URL
+    try {
+      url = new URL(req.url)
+    } catch {
+      resolve({ ok: false, status: 502, code: 'OriginUrlInvalid', message: `CloudFront can't build an origin URL from ${JSON.stringify(req.url)}.`, ms: ms() })
+      return
+    }
+    const raw: string[] = []
+    for (const name in req.headers) {
+      if (HOP.has(name)) continue
+      for (const e of req.headers[name]!) raw.push(e.key ?? name, e.value)
+    }
+    if (req.body && !req.headers['content-length'] && !req.headers['transfer-encoding']) raw.push('Content-Length', String(req.body.byteLength))
+    // `localhost` is the loopback address the example origins listen on (127.0.0.1; CloudFront forbids IPs in domainName).
+    const host = url.hostname === 'localhost' ? '127.0.0.1' : url.hostname.replace(/^\[|\]$/g, '')
+    const mod = url.protocol === 'https:' ? https : http
+    let done = false
+    const finish = (r: OriginResult): void => {
+      if (done) return
+      done = true
+      resolve(r)
+    }
+    let r: http.ClientRequest
+    try {
+      r = mod.request({
+        host,
+        port: url.port || (url.protocol === 'https:' ? 443 : 80),
+        method: req.method,
+        path: url.pathname + url.search,
+        headers: raw,
+        agent: agentFor(url.protocol, req.keepaliveTimeout),
+        servername: url.hostname,
+        setHost: false,
+      })
+    } catch (e) {
+      finish({ ok: false, status: 502, code: 'OriginRequestInvalid', message: `CloudFront can't send this request to the origin: ${(e as Error).message}`, ms: ms() })
+      return
+    }
+    const readMs = req.readTimeout * 1000
+    let timer = setTimeout(() => timeout(), readMs)
+    const timeout = (): void => {
+      finish({ ok: false, status: 504, code: 'OriginReadTimeout', message: `The origin did not respond within the origin read timeout (${req.readTimeout} s).`, ms: ms() })
+      r.destroy()
+    }
+    r.on('socket', (s) => {
+      if (s.connecting) {
+        const ct = setTimeout(() => {
+          finish({ ok: false, status: 504, code: 'OriginConnectTimeout', message: `CloudFront could not connect to the origin ${url.host} within ${(req.connectTimeoutMs ?? 10_000) / 1000} s.`, ms: ms() })
+          r.destroy()
+        }, req.connectTimeoutMs ?? 10_000)
+        s.once('connect', () => clearTimeout(ct))
+        s.once('close', () => clearTimeout(ct))
+      }
+    })
+    r.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      const code = e.code ?? 'ERR'
+      const what =
+        code === 'ECONNREFUSED'
+          ? `CloudFront wasn't able to connect to the origin ${url.host} (connection refused).`
+          : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+            ? `CloudFront couldn't resolve the origin domain name ${url.hostname} (NonS3OriginDnsError).`
+            : code === 'ECONNRESET' || code === 'EPIPE'
+              ? `The origin ${url.host} closed the connection before a complete response (connection reset).`
+              : `The origin ${url.host} failed: ${e.message}`
+      finish({ ok: false, status: 502, code: code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'NonS3OriginDnsError' : `Origin${code}`, message: what, ms: ms() })
+    })
+    r.on('response', (res) => {
+      const chunks: Buffer[] = []
+      clearTimeout(timer)
+      timer = setTimeout(() => timeout(), readMs)
+      res.on('data', (c: Buffer) => {
+        chunks.push(c)
+        clearTimeout(timer)
+        timer = setTimeout(() => timeout(), readMs)
+      })
+      res.on('error', () => {
+        /* reported by 'aborted'/'close' */
+      })
+      res.on('close', () => {
+        clearTimeout(timer)
+        if (!res.complete) {
+          finish({ ok: false, status: 502, code: 'OriginECONNRESET', message: `The origin ${url.host} closed the connection before a complete response (connection reset).`, ms: ms() })
+          return
+        }
+      })
+      res.on('end', () => {
+        clearTimeout(timer)
+        const headers: CfHeaders = {}
+        const rh = res.rawHeaders
+        for (let i = 0; i < rh.length; i += 2) {
+          const key = rh[i]!
+          const name = key.toLowerCase()
+          // Disallowed headers are not exposed to functions [RALL].
+          if (HOP.has(name) || isDisallowed(name)) continue
+          ;(headers[name] ??= []).push({ key, value: rh[i + 1]! })
+        }
+        finish({ ok: true, status: res.statusCode ?? 502, statusDescription: res.statusMessage ?? '', headers, body: Buffer.concat(chunks), ms: ms() })
+      })
+    })
+    r.end(req.body)
+  })
+}

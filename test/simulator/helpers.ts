@@ -1,0 +1,118 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseConfig, startDev, type DevServer, type EdgeConfig, type LogRecord } from '../../src/simulator/index.js'
+
+export const FIXTURES = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures')
+
+/** A real origin server on 127.0.0.1 with a few behaviours chosen by path. */
+export interface TestOrigin {
+  name: string
+  port: number
+  url: string
+  /** Requests received per path (with query). */
+  hits(path: string): number
+  total(): number
+  requests: { method: string; url: string; headers: http.IncomingHttpHeaders; rawHeaders: string[]; body: string }[]
+  close(): Promise<void>
+}
+
+export async function startTestOrigin(name: string): Promise<TestOrigin> {
+  const counts = new Map<string, number>()
+  const requests: TestOrigin['requests'] = []
+  let total = 0
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const url = req.url ?? '/'
+      const path = url.split('?')[0]!
+      counts.set(url, (counts.get(url) ?? 0) + 1)
+      total++
+      const body = Buffer.concat(chunks).toString('utf8')
+      requests.push({ method: req.method ?? '', url, headers: req.headers, rawHeaders: req.rawHeaders, body })
+      if (path.includes('/hang')) return // never answers
+      if (path.includes('/reset')) {
+        req.socket.destroy()
+        return
+      }
+      const headers: Record<string, string> = { 'content-type': 'application/json', 'x-origin': name, 'x-origin-count': String(counts.get(url)) }
+      let status = 200
+      const st = /\/status\/(\d{3})/.exec(path)
+      if (st) status = Number(st[1])
+      const cc = /\/cc\/([^/]+)/.exec(path)
+      if (cc) headers['cache-control'] = decodeURIComponent(cc[1]!)
+      const out = JSON.stringify({ origin: name, method: req.method, url, headers: req.headers, body, count: counts.get(url) })
+      res.writeHead(status, headers)
+      res.end(req.method === 'HEAD' ? undefined : out)
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const port = (server.address() as AddressInfo).port
+  return {
+    name,
+    port,
+    url: `http://localhost:${port}`,
+    hits: (p) => counts.get(p) ?? 0,
+    total: () => total,
+    requests,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections()
+        server.close(() => r())
+      }),
+  }
+}
+
+/** A port with nothing listening on it (bound then released). */
+export async function freePort(): Promise<number> {
+  const s = http.createServer()
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+  const port = (s.address() as AddressInfo).port
+  await new Promise<void>((r) => s.close(() => r()))
+  return port
+}
+
+export interface Harness {
+  dev: DevServer
+  logs: string[]
+  records: LogRecord[]
+  get(path: string, init?: RequestInit): Promise<Response>
+  /** Waits until the request log line for a request id has arrived. */
+  record(requestId: string): Promise<LogRecord>
+  close(): Promise<void>
+}
+
+export async function startHarness(config: EdgeConfig, opts: { verbose?: boolean; maxContainers?: number; watch?: boolean } = {}): Promise<Harness> {
+  const logs: string[] = []
+  const records: LogRecord[] = []
+  const dev = await startDev({
+    config,
+    port: 0,
+    logger: { info: (l) => logs.push(l), error: (l) => logs.push(l) },
+    onRequest: (r) => records.push(r),
+    watch: opts.watch ?? false,
+    ...(opts.verbose ? { verbose: true } : {}),
+    ...(opts.maxContainers ? { maxContainers: opts.maxContainers } : {}),
+  })
+  return {
+    dev,
+    logs,
+    records,
+    get: (path, init) => fetch(dev.url + path, { redirect: 'manual', ...init }),
+    async record(id) {
+      for (let i = 0; i < 200; i++) {
+        const r = records.find((x) => x.requestId === id)
+        if (r) return r
+        await new Promise((res) => setTimeout(res, 10))
+      }
+      throw new Error(`no log record for ${id}; logs:\n${logs.join('\n')}`)
+    },
+    close: () => dev.close(),
+  }
+}
+
+export function config(toml: string, file = join(FIXTURES, 'wrangler.test.toml')): EdgeConfig {
+  return parseConfig(toml, file)
+}
