@@ -27,6 +27,13 @@ describe('directoryIndex()', () => {
     expect(asRequest(await invoke(h, createEvent('viewer-request', { uri: '/a.b/logo.png' }))).uri).toBe('/a.b/logo.png')
   })
 
+  it('leaves excluded paths alone', async () => {
+    const h = viewerRequest(directoryIndex({ exclude: ['/', '/raw/*'] }))
+    expect(asRequest(await invoke(h, createEvent('viewer-request', { uri: '/' }))).uri).toBe('/')
+    expect(asRequest(await invoke(h, createEvent('viewer-request', { uri: '/raw/x/' }))).uri).toBe('/raw/x/')
+    expect(asRequest(await invoke(h, createEvent('viewer-request', { uri: '/docs/' }))).uri).toBe('/docs/index.html')
+  })
+
   it('rejects bad options and response stages', async () => {
     expect(() => directoryIndex({ index: '/index.html' })).toThrow(/file name/)
     await expectRefused(originResponse(directoryIndex() as never), createEvent('origin-response'), 'directoryIndex', 'origin-response')

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Middleware, RequestContext } from '../../core/types.js'
-import { NEEDS_REQUEST_STAGE, stageError } from '../_shared/index.js'
+import { NEEDS_REQUEST_STAGE, pathMatcher, stageError } from '../_shared/index.js'
 
 /** Options of {@link directoryIndex}. */
 export interface DirectoryIndexOptions {
@@ -14,6 +14,8 @@ export interface DirectoryIndexOptions {
    * (default `false`: only URIs ending in `/` are rewritten).
    */
   extensionless?: boolean
+  /** Paths left alone: exact paths or CloudFront patterns, e.g. `['/']` when a custom origin serves the root itself. */
+  exclude?: readonly string[]
 }
 
 /**
@@ -37,9 +39,11 @@ export function directoryIndex(options: DirectoryIndexOptions = {}): Middleware<
     throw new TypeError(`directoryIndex(): index must be a file name such as "index.html", got ${JSON.stringify(index)}`)
   }
   const extensionless = options.extensionless === true
+  const excluded = pathMatcher(options.exclude)
   return async function directoryIndexMiddleware(c, next) {
     if (c.stage !== 'viewer-request' && c.stage !== 'origin-request') throw stageError('directoryIndex', c.stage, NEEDS_REQUEST_STAGE)
     const uri = c.request.uri
+    if (excluded && excluded(uri)) return next()
     if (uri.endsWith('/')) {
       c.request.uri = uri + index
     } else if (extensionless) {

@@ -1,0 +1,22 @@
+/**
+ * Example site, viewer-request (runs on every request, before the cache):
+ * 1. redirects old URLs (answered at the edge, never cached);
+ * 2. normalizes the URL (tracking parameters stripped, query sorted, `//` collapsed) so equivalent URLs share
+ *    one cache entry;
+ * 3. maps directory URLs to their index document (`/docs/` → `/docs/index.html`);
+ * 4. assigns the A/B variant (see ./ab.ts; viewer-response sends the cookie).
+ */
+import { viewerRequest } from 'edgeware'
+import { directoryIndex, normalize, redirects } from 'edgeware/middleware'
+import { ab } from './ab.js'
+
+export const handler = viewerRequest(
+  redirects([
+    { from: '/home', to: '/' },
+    { from: '/documentation/*', to: '/docs/*', status: 301 },
+    { from: '/team', to: '/about', status: 302, query: 'drop' },
+  ]),
+  normalize(),
+  directoryIndex({ exclude: ['/'] }),
+  ab,
+)
