@@ -66,7 +66,7 @@ export function formatRequestLine(r: LogRecord, p: Paint): string {
   }
   if (!originShown) parts.push(`origin ${ms(origin!)}`)
   let line = parts.join(p.dim(' · '))
-  if (r.error) line += `\n  ${p.red('✗')} ${r.error.stage ? `${r.error.stage}: ` : ''}${p.bold(r.error.code)}: ${r.error.message}`
+  if (r.error) line += `\n  ${p.red('✗')} ${r.error.stage ? `${r.error.stage}: ` : ''}${p.bold(r.error.code)}: ${r.error.message} ${p.dim(`(x-amz-cf-id ${r.requestId})`)}`
   return line
 }
 
