@@ -7,7 +7,7 @@
  * export const handler = viewerRequest(path('/old', async (c) => { c.redirect('/new', 301) }))
  * ```
  */
-export { viewerRequest, originRequest, originResponse, viewerResponse } from './core/stages.js'
+export { viewerRequest, originRequest, originResponse, viewerResponse, type StageArgs } from './core/stages.js'
 export { compose } from './core/compose.js'
 export { when, path, pathPatternToRegExp } from './core/combinators.js'
 export { EdgeRuleError, EdgeValidationError, type Violation } from './core/errors.js'

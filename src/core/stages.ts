@@ -35,6 +35,17 @@ import type {
 
 const EMPTY_CONTEXT: LambdaContext = Object.freeze({})
 
+/**
+ * What a stage factory takes: an optional options object, then middleware. (One signature with a union of tuples
+ * rather than overloads, so combinators like `path(...)` infer the stage's context from their position.)
+ *
+ * @example
+ * ```ts
+ * const args: StageArgs<ViewerRequestContext> = [{ onError: 'pass-through' }, myMiddleware]
+ * ```
+ */
+export type StageArgs<C extends BaseContext> = [options: StageOptions<C>, ...middleware: Middleware<C>[]] | Middleware<C>[]
+
 /** Deep copy of plain JSON data (events are JSON): cheaper than structuredClone for small objects. */
 export function cloneJson<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value
@@ -194,9 +205,7 @@ export function createHandler<S extends Stage>(stage: S, args: readonly unknown[
  * })
  * ```
  */
-export function viewerRequest(options: StageOptions<ViewerRequestContext>, ...middleware: Middleware<ViewerRequestContext>[]): EdgeHandler<'viewer-request'>
-export function viewerRequest(...middleware: Middleware<ViewerRequestContext>[]): EdgeHandler<'viewer-request'>
-export function viewerRequest(...args: unknown[]): EdgeHandler<'viewer-request'> {
+export function viewerRequest(...args: StageArgs<ViewerRequestContext>): EdgeHandler<'viewer-request'> {
   return createHandler('viewer-request', args)
 }
 
@@ -213,9 +222,7 @@ export function viewerRequest(...args: unknown[]): EdgeHandler<'viewer-request'>
  * })
  * ```
  */
-export function originRequest(options: StageOptions<OriginRequestContext>, ...middleware: Middleware<OriginRequestContext>[]): EdgeHandler<'origin-request'>
-export function originRequest(...middleware: Middleware<OriginRequestContext>[]): EdgeHandler<'origin-request'>
-export function originRequest(...args: unknown[]): EdgeHandler<'origin-request'> {
+export function originRequest(...args: StageArgs<OriginRequestContext>): EdgeHandler<'origin-request'> {
   return createHandler('origin-request', args)
 }
 
@@ -231,9 +238,7 @@ export function originRequest(...args: unknown[]): EdgeHandler<'origin-request'>
  * })
  * ```
  */
-export function originResponse(options: StageOptions<OriginResponseContext>, ...middleware: Middleware<OriginResponseContext>[]): EdgeHandler<'origin-response'>
-export function originResponse(...middleware: Middleware<OriginResponseContext>[]): EdgeHandler<'origin-response'>
-export function originResponse(...args: unknown[]): EdgeHandler<'origin-response'> {
+export function originResponse(...args: StageArgs<OriginResponseContext>): EdgeHandler<'origin-response'> {
   return createHandler('origin-response', args)
 }
 
@@ -249,9 +254,7 @@ export function originResponse(...args: unknown[]): EdgeHandler<'origin-response
  * })
  * ```
  */
-export function viewerResponse(options: StageOptions<ViewerResponseContext>, ...middleware: Middleware<ViewerResponseContext>[]): EdgeHandler<'viewer-response'>
-export function viewerResponse(...middleware: Middleware<ViewerResponseContext>[]): EdgeHandler<'viewer-response'>
-export function viewerResponse(...args: unknown[]): EdgeHandler<'viewer-response'> {
+export function viewerResponse(...args: StageArgs<ViewerResponseContext>): EdgeHandler<'viewer-response'> {
   return createHandler('viewer-response', args)
 }
 
