@@ -193,14 +193,18 @@ export type ContextFor<S extends Stage> = S extends 'viewer-request'
 export type Next = () => Promise<void>
 
 /**
- * Middleware: `(c, next) => Promise<void>`, koa/Hono onion order.
+ * Middleware: `(c, next) => Promise<void>`, koa/Hono onion order. Returning a responder's result
+ * (`return c.redirect('/new')`) is allowed for brevity; the value itself is ignored.
  *
  * @example
  * ```ts
  * const timing: Middleware<ViewerRequestContext> = async (c, next) => { await next() }
  * ```
  */
-export type Middleware<C extends BaseContext = AnyContext> = (c: C, next: Next) => Promise<void> | void
+export type Middleware<C extends BaseContext = AnyContext> = (
+  c: C,
+  next: Next,
+) => Promise<void | EdgeGeneratedResponse> | void | EdgeGeneratedResponse
 
 /** What `onError` decides: rethrow (CloudFront answers 503), pass the request/response on unchanged, or answer. */
 export type ErrorDecision = 'throw' | 'pass-through' | EdgeResponseInit
