@@ -62,6 +62,11 @@ function envProblem(fn: FunctionConfig, r: EnvReadReport): Problem {
   return { code: 'EnvironmentVariables', message: `${fn.name}: ${r.file} ${what}. ${ENV_HINT}.` }
 }
 
+function percent(share: number): string {
+  const p = share * 100
+  return p > 0 && p < 0.1 ? '<0.1%' : `${p.toFixed(1)}%`
+}
+
 /** Runs `task` over `items` with at most `limit` at a time, keeping the order of results. */
 async function pool<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length)
@@ -190,10 +195,12 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     .sort((a, b) => (a.name < b.name ? -1 : 1))
 
   const width = Math.max(...functions.map((f) => f.name.length))
-  log(`built ${functions.length} function${functions.length === 1 ? '' : 's'} in ${Date.now() - started} ms → ${rel(outDir) || outDir}`)
+  const stageWidth = Math.max(...functions.map((f) => f.stages.join(', ').length))
+  const shownOut = rel(outDir).startsWith('..') ? outDir : rel(outDir) || outDir
+  log(`built ${functions.length} function${functions.length === 1 ? '' : 's'} in ${Date.now() - started} ms → ${shownOut}`)
   for (const f of functions) {
     log(
-      `  ${f.name.padEnd(width)}  ${f.stages.join(', ')}  ${formatBytes(f.zipBytes)} zip, ${(f.share * 100).toFixed(1)}% of ${formatBytes(f.limitBytes)}`,
+      `  ${f.name.padEnd(width)}  ${f.stages.join(', ').padEnd(stageWidth)}  ${formatBytes(f.zipBytes)} zip, ${percent(f.share)} of the ${formatBytes(f.limitBytes)} limit`,
     )
   }
   for (const w of warnings) log(`warning: ${w.message}`)
