@@ -40,7 +40,7 @@ export function compose<C extends BaseContext>(middleware: readonly Middleware<C
       const fn = chain[i]!
       try {
         const r = fn(c, () => dispatch(i + 1))
-        return r instanceof Promise ? r : RESOLVED
+        return r instanceof Promise ? (r as Promise<void>) : RESOLVED
       } catch (err) {
         return Promise.reject(err)
       }
