@@ -56,9 +56,15 @@ export interface EnvRead {
 
 /**
  * Replaces comments with spaces (keeping newlines, so offsets and line numbers stay put), leaving strings,
- * template literals and regular expressions as they are.
+ * template literals and regular expressions as they are. With `blankLiterals`, the insides of regular expressions,
+ * template texts and strings are blanked too, except a string right after `[` (a computed member key).
+ *
+ * @example
+ * ```ts
+ * stripComments('a // b') // 'a     '
+ * ```
  */
-export function stripComments(src: string): string {
+export function stripComments(src: string, blankLiterals = false): string {
   const out = src.split('')
   const n = src.length
   let i = 0
@@ -67,25 +73,31 @@ export function stripComments(src: string): string {
   const templates: number[] = []
   let braceDepth = 0
   let lastSignificant = ''
+  let templateKeep = false
   const blank = (from: number, to: number) => {
     for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' '
   }
   const skipString = (q: string) => {
+    const from = i + 1
+    const keep = !blankLiterals || lastSignificant === '['
     i++
     while (i < n && src[i] !== q) {
       if (src[i] === '\\') i++
       else if (src[i] === '\n') break
       i++
     }
+    if (!keep) blank(from, Math.min(i, n))
     i++
   }
   const skipTemplateText = () => {
     // positioned after a backtick or after the `}` closing a `${`: scan to the closing backtick or the next `${`
+    const keep = !blankLiterals || templateKeep
     while (i < n) {
       const c = src[i]
-      if (c === '\\') { i += 2; continue }
+      if (c === '\\') { if (!keep) blank(i, Math.min(i + 2, n)); i += 2; continue }
       if (c === '`') { i++; templates.pop(); return }
       if (c === '$' && src[i + 1] === '{') { i += 2; templates[templates.length - 1] = braceDepth; braceDepth++; return }
+      if (!keep) blank(i, i + 1)
       i++
     }
   }
@@ -107,10 +119,11 @@ export function stripComments(src: string): string {
       continue
     }
     if (c === '"' || c === "'") { skipString(c); lastSignificant = 'a'; continue }
-    if (c === '`') { i++; templates.push(-1); skipTemplateText(); lastSignificant = 'a'; continue }
+    if (c === '`') { templateKeep = lastSignificant === '['; i++; templates.push(-1); skipTemplateText(); lastSignificant = 'a'; continue }
     if (c === '/' && (lastSignificant === '' || '(,=:[!&|?{};+-*%<>~^'.includes(lastSignificant))) {
       // a regular expression literal
       i++
+      const from = i
       let inClass = false
       while (i < n && src[i] !== '\n') {
         const r = src[i]
@@ -120,6 +133,7 @@ export function stripComments(src: string): string {
         else if (r === '/' && !inClass) break
         i++
       }
+      if (blankLiterals) blank(from, Math.min(i, n))
       i++
       lastSignificant = 'a'
       continue
@@ -185,7 +199,9 @@ function destructuredNames(pattern: string): { names: string[]; rest: boolean } 
  * ```
  */
 export function findEnvReads(source: string): EnvRead[] {
-  const src = stripComments(source)
+  const src = stripComments(source, true)
+  // same offsets, literals kept: for quoted keys in destructuring patterns
+  const kept = stripComments(source)
   const reads: EnvRead[] = []
   const re = /\bprocess\s*(?:\.|\?\.)\s*env\b|\bprocess\s*\[\s*(['"`])env\1\s*\]/g
   for (let m = re.exec(src); m; m = re.exec(src)) {
@@ -220,7 +236,7 @@ export function findEnvReads(source: string): EnvRead[] {
         else if (before[k] === '{') { depth--; if (depth === 0) break }
       }
       if (k >= 0) {
-        const { names, rest } = destructuredNames(before.slice(k + 1, assign.index))
+        const { names, rest } = destructuredNames(kept.slice(k + 1, assign.index))
         for (const name of names) reads.push({ name, line, dynamic: false })
         if (rest) reads.push({ name: '...rest of process.env', line, dynamic: true })
         continue
