@@ -26,5 +26,6 @@ export type {
   CfOrigin,
   CfConfig,
   LambdaContext,
+  LambdaCallback,
 } from './cloudfront/types.js'
 export type { LimitsProfile } from './cloudfront/limits.js'
