@@ -92,6 +92,9 @@ function resolveFallback(f: DynamoOriginOptions['fallback']): Fallback {
     if (v.length > 0) {
       throw new EdgeRuleError('InvalidOrigin', `dynamoOrigin: the fallback origin breaks CloudFront's origin rules: ${v.map((x) => `${x.path ?? ''} ${x.message}`.trim()).join('; ')}`, f.origin)
     }
+    if (f.hostHeader !== undefined && (typeof f.hostHeader !== 'string' || !/^[^\s/\x00-\x1f\x7f]+$/.test(f.hostHeader))) {
+      throw new EdgeRuleError('InvalidOption', `dynamoOrigin: fallback.hostHeader must be a host name (no spaces, slashes or control characters), got ${JSON.stringify(f.hostHeader)}`, f.hostHeader)
+    }
     const domain = origin.custom ? origin.custom.domainName : origin.s3!.domainName
     const headers = origin.custom ? origin.custom.customHeaders : origin.s3!.customHeaders
     return {
@@ -110,14 +113,23 @@ function oaiSwitch(c: OriginRequestContext, rule: CompiledRule): boolean {
   return rule.origin!.s3?.authMethod === 'origin-access-identity' && c.request.raw.origin?.custom !== undefined
 }
 
-function applyRule(c: OriginRequestContext, rule: CompiledRule): void {
-  c.request.origin = copyOrigin(rule.origin!)
-  const headers = c.request.headers
-  headers.set('host', rule.hostHeader)
+/**
+ * Applies a rule. A table rule was validated when it was loaded, by the same `originViolations` and limits profile
+ * the `request.origin` setter would use, so its copy is written to the raw request directly (the hot path: no
+ * second validation per request). The fallback origin goes through the validated setter.
+ */
+function applyRule(c: OriginRequestContext, rule: CompiledRule, prevalidated: boolean): void {
+  const raw = c.request.raw
+  if (prevalidated) raw.origin = copyOrigin(rule.origin!)
+  else c.request.origin = copyOrigin(rule.origin!)
+  const headers = raw.headers
+  // Host is writable in origin-request [RALL]; the value was checked (no CR/LF, no spaces) when the rule was loaded.
+  const host = headers.host
+  headers.host = [{ key: host !== undefined && host.length > 0 && host[0]!.key !== undefined ? host[0]!.key : 'Host', value: rule.hostHeader }]
   // CloudFront forbids a custom header that is also a request header; like an origin custom header configured on
-  // the distribution, the rule's value wins.
+  // the distribution, the rule's value wins. (Read-only names were refused when the rule was loaded.)
   const names = rule.headerNames
-  for (let i = 0; i < names.length; i++) if (headers.has(names[i]!)) headers.delete(names[i]!)
+  for (let i = 0; i < names.length; i++) if (headers[names[i]!] !== undefined) delete headers[names[i]!]
 }
 
 /** The middleware function `dynamoOrigin` returns; it also exposes its cache for tests and metrics. */
@@ -186,9 +198,11 @@ export function dynamoOrigin(options: DynamoOriginOptions): DynamoOriginMiddlewa
   const refusedOai = new WeakSet<CompiledRule>()
 
   const middleware = async function dynamoOrigin(c: OriginRequestContext, next: () => Promise<void>): Promise<void> {
-    const headers = c.request.headers
-    const host = normalizeHost(headers.get('x-forwarded-host') ?? headers.get('host') ?? '')
-    const uri = c.request.uri
+    const req = c.request.raw
+    const xfh = req.headers['x-forwarded-host']
+    const hh = xfh !== undefined && xfh.length > 0 ? xfh : req.headers.host
+    const host = normalizeHost(hh !== undefined && hh.length > 0 ? hh[0]!.value : '')
+    const uri = req.uri
     const now = Date.now()
     let rule: CompiledRule | undefined
     const own = cached(c, host, now) ?? (await load(c, host))
@@ -212,8 +226,8 @@ export function dynamoOrigin(options: DynamoOriginOptions): DynamoOriginMiddlewa
       }
       rule = undefined
     }
-    if (rule !== undefined && rule.origin !== undefined) applyRule(c, rule)
-    else if (fallback.kind === 'origin') applyRule(c, fallback.rule)
+    if (rule !== undefined && rule.origin !== undefined) applyRule(c, rule, true)
+    else if (fallback.kind === 'origin') applyRule(c, fallback.rule, false)
     else if (fallback.kind === 'respond') {
       c.respond(fallback.init)
       return

@@ -1,0 +1,224 @@
+// bench/origin.bench.mjs — dynamoOrigin (edgeware/origin): the cost of a cached lookup against the empty
+// originRequest() pipeline (side by side, same run), the first lookup against a local dynalite, the size and cold
+// require time of an origin-request bundle using dynamoOrigin against an empty origin-request bundle, and the time to
+// give up and serve stale / fall back when DynamoDB hangs, against timeoutMs.
+//
+// Plain JS: it bundles src/ with esbuild itself (conditions edgeware-source). Run: `node bench/origin.bench.mjs`
+// or `npm run bench -- origin`.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import * as esbuild from 'esbuild'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const out = join(root, 'node_modules', '.cache', 'edgeware-origin-bench')
+rmSync(out, { recursive: true, force: true })
+mkdirSync(out, { recursive: true })
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const fmt = (n, d = 1) => n.toFixed(d)
+
+// ---------------------------------------------------------------- the library, bundled from src
+const libEntry = join(out, 'lib-entry.mjs')
+writeFileSync(
+  libEntry,
+  [
+    `export { originRequest } from ${JSON.stringify(join(root, 'src/index.ts'))}`,
+    `export { dynamoOrigin, createTableClient, putRules } from ${JSON.stringify(join(root, 'src/origin/index.ts'))}`,
+    `export { startLocalDynamo } from ${JSON.stringify(join(root, 'src/origin/local.ts'))}`,
+    `export { createEvent } from ${JSON.stringify(join(root, 'src/testing/index.ts'))}`,
+  ].join('\n'),
+)
+await esbuild.build({
+  entryPoints: [libEntry],
+  outfile: join(out, 'lib.mjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  conditions: ['edgeware-source'],
+  absWorkingDir: root,
+  logLevel: 'error',
+})
+const { originRequest, dynamoOrigin, startLocalDynamo, createEvent } = await import(pathToFileURL(join(out, 'lib.mjs')).href)
+
+const TABLE = 'edge-origins'
+const db = await startLocalDynamo({ table: TABLE, seed: join(root, 'edge-functions/origins.seed.json') })
+const quiet = () => {}
+const context = { getRemainingTimeInMillis: () => 30_000 }
+
+// ---------------------------------------------------------------- 1. cached lookup vs the empty pipeline
+{
+  const empty = originRequest()
+  const noop = originRequest(async (_c, next) => {
+    await next()
+  })
+  const routed = originRequest(dynamoOrigin({ table: TABLE, endpoint: db.endpoint, ttl: 3600, log: quiet }))
+  const event = createEvent('origin-request', { uri: '/posts/1', headers: { host: 'blog.localhost' } })
+  const req = event.Records[0].cf.request
+  await routed(event, context) // warm the cache
+  if (req.origin.custom.port !== 8789) throw new Error('bench setup: blog.localhost did not route to port 8789')
+  const N = 200_000
+  async function run(h) {
+    const t0 = process.hrtime.bigint()
+    for (let i = 0; i < N; i++) await h(event, context)
+    return Number(process.hrtime.bigint() - t0) / N
+  }
+  for (let i = 0; i < 2; i++) {
+    await run(empty)
+    await run(routed)
+  }
+  const a = []
+  const b = []
+  const n = []
+  for (let i = 0; i < 7; i++) {
+    globalThis.gc?.()
+    a.push(await run(empty))
+    globalThis.gc?.()
+    n.push(await run(noop))
+    globalThis.gc?.()
+    b.push(await run(routed))
+  }
+  const base = median(a)
+  const one = median(n)
+  const cached = median(b)
+  console.log(`cached lookup:      empty originRequest() ${fmt(base, 0)} ns/req, one no-op middleware ${fmt(one, 0)} ns/req, dynamoOrigin ${fmt(cached, 0)} ns/req`)
+  console.log(`                    extra over empty ${fmt(cached - base, 0)} ns/req (goal < 2000), ratio ${fmt(cached / base, 2)}x; over the no-op middleware ${fmt(cached - one, 0)} ns/req`)
+}
+
+// ---------------------------------------------------------------- 2. first lookup against local dynalite
+{
+  const first = []
+  const warm = []
+  for (let i = 0; i < 15; i++) {
+    // a fresh middleware = a fresh container: new client, new cache, new connection
+    const h = originRequest(dynamoOrigin({ table: TABLE, endpoint: db.endpoint, log: quiet }))
+    const ev = () => createEvent('origin-request', { uri: '/', headers: { host: `blog.localhost` } })
+    let t0 = performance.now()
+    await h(ev(), context)
+    first.push(performance.now() - t0)
+    t0 = performance.now()
+    await h(ev(), context)
+    warm.push(performance.now() - t0)
+  }
+  console.log(`first lookup:       ${fmt(median(first), 2)} ms median over 15 fresh containers (dynalite on 127.0.0.1; Query + '*' not needed)`)
+  console.log(`                    vs the cached second request ${fmt(median(warm), 3)} ms, ratio ${fmt(median(first) / median(warm), 0)}x`)
+}
+
+// ---------------------------------------------------------------- 3. bundle size, 4. cold require
+{
+  const emptyEntry = join(out, 'empty-origin-request.ts')
+  writeFileSync(emptyEntry, `import { originRequest } from 'edgeware'\nexport const handler = originRequest()\n`)
+  const variants = [
+    { name: 'empty originRequest()', entry: emptyEntry, extra: {} },
+    { name: 'dynamoOrigin (contract bundler: main fields)', entry: join(root, 'edge-functions/site/origin-request.ts'), extra: {} },
+    {
+      name: 'dynamoOrigin (mainFields module,main)',
+      entry: join(root, 'edge-functions/site/origin-request.ts'),
+      extra: { mainFields: ['module', 'main'], conditions: ['edgeware-source', 'module'] },
+    },
+    {
+      name: '  + env-only credentials (alias)',
+      entry: join(root, 'edge-functions/site/origin-request.ts'),
+      extra: {
+        mainFields: ['module', 'main'],
+        conditions: ['edgeware-source', 'module'],
+        alias: { '@aws-sdk/credential-provider-node': join(root, 'src/origin/edge-credentials.ts') },
+      },
+    },
+  ]
+  const rows = []
+  for (const v of variants) {
+    const r = await esbuild.build({
+      entryPoints: [v.entry],
+      absWorkingDir: root,
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node22',
+      minify: true,
+      treeShaking: true,
+      legalComments: 'none',
+      conditions: ['edgeware-source'],
+      define: { 'process.env.ORIGINS_TABLE': '"edge-origins"', 'process.env.EDGEWARE_DYNAMODB_ENDPOINT': 'undefined' },
+      logLevel: 'error',
+      outfile: join(out, 'x.js'),
+      ...v.extra,
+    })
+    const code = r.outputFiles[0].contents
+    const file = join(out, `bundle-${rows.length}.cjs`)
+    writeFileSync(file, code)
+    const times = []
+    for (let i = 0; i < 7; i++) {
+      const p = spawnSync(
+        process.execPath,
+        ['-e', `const t=process.hrtime.bigint();const m=require(${JSON.stringify(file)});if(typeof m.handler!=='function')process.exit(3);console.log(Number(process.hrtime.bigint()-t)/1e6)`],
+        { encoding: 'utf8', env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' } },
+      )
+      if (p.status !== 0) throw new Error(`require of ${v.name} failed: ${p.stderr}`)
+      times.push(Number(p.stdout.trim()))
+    }
+    rows.push({ name: v.name, bytes: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength, requireMs: median(times) })
+  }
+  const base = rows[0]
+  for (const r of rows) {
+    console.log(
+      `bundle:             ${r.name.padEnd(46)} ${fmt(r.bytes / 1024)} KB min, ${fmt(r.gzip / 1024)} KB gzip, cold require ${fmt(r.requireMs, 1)} ms` +
+        (r === base ? '' : ` (${fmt(r.requireMs / base.requireMs, 1)}x the empty one)`),
+    )
+  }
+  console.log(`                    goal < 350 KB minified`)
+}
+
+// ---------------------------------------------------------------- 5. DynamoDB hangs: give up, fall back / serve stale
+{
+  const sockets = new Set()
+  const hang = createServer(() => {}) // accepts, reads, never answers
+  hang.on('connection', (s) => sockets.add(s))
+  await new Promise((r) => hang.listen(0, '127.0.0.1', r))
+  const endpoint = `http://127.0.0.1:${hang.address().port}`
+  for (const timeoutMs of [100, 300, 1000]) {
+    const h = originRequest(
+      dynamoOrigin({ table: TABLE, endpoint, timeoutMs, errorTtl: 0, log: quiet, fallback: { origin: { type: 'custom', domainName: 'fallback.example.net' } } }),
+    )
+    const t = []
+    for (let i = 0; i < 3; i++) {
+      const ev = createEvent('origin-request', { uri: '/', headers: { host: `cold-${i}.example.com` } })
+      const t0 = performance.now()
+      await h(ev, context)
+      t.push(performance.now() - t0)
+      if (ev.Records[0].cf.request.origin.custom.domainName !== 'fallback.example.net') throw new Error('bench: fallback not used')
+    }
+    console.log(`DynamoDB hangs:     cold host, timeoutMs ${String(timeoutMs).padStart(4)}: fallback after ${fmt(median(t), 0)} ms (${fmt(median(t) / timeoutMs, 2)}x timeoutMs)`)
+  }
+  // stale: rules loaded from dynalite, then the table "hangs" (the replica list points at the hanging server)
+  {
+    let n = 0
+    const h = originRequest(
+      dynamoOrigin({ table: TABLE, replicas: [{ region: 'us-east-1', endpoint: db.endpoint }], ttl: 0.05, staleTtl: 60, timeoutMs: 300, log: quiet }),
+    )
+    const ev = () => createEvent('origin-request', { uri: '/', headers: { host: 'blog.localhost' } })
+    await h(ev(), context)
+    await db.close() // DynamoDB goes away entirely
+    await new Promise((r) => setTimeout(r, 80)) // rules now stale
+    const t = []
+    for (let i = 0; i < 5; i++) {
+      const e = ev()
+      const t0 = performance.now()
+      await h(e, context)
+      t.push(performance.now() - t0)
+      if (e.Records[0].cf.request.origin.custom.port === 8789) n++
+    }
+    console.log(`DynamoDB down:      known host, stale rules served in ${fmt(median(t), 3)} ms (timeoutMs 300; refresh runs in the background), ${n}/5 routed by the stale rule`)
+  }
+  for (const s of sockets) s.destroy()
+  hang.close()
+}
+
+if (!process.env.KEEP_BENCH_OUT) rmSync(out, { recursive: true, force: true })
+process.exit(0)
