@@ -90,14 +90,44 @@ function isOwnCode(abs: string): boolean {
   return SCANNED.has(extname(abs))
 }
 
-/** Does the bundle export `handler`? (esbuild's cjs output annotates ESM exports as `0&&(module.exports={…})`.) */
-function exportsHandler(code: string, entryFormat: string | undefined): boolean {
-  if (entryFormat === 'esm') {
-    const note = /0&&\(module\.exports=\{([^}]*)\}\)/.exec(code)
-    if (note) return note[1]!.split(',').some((n) => n.trim() === 'handler')
+/**
+ * Does the bundle export `handler`? esbuild's cjs output annotates an ESM entry's named exports as
+ * `0&&(module.exports={…})`, so an ESM entry is decided exactly. CommonJS code (including `exports.x = …` in a
+ * `.js` file of a `"type": "module"` package, which esbuild reports as ESM) is matched on its assignments; an
+ * opaque `module.exports = someObject` is given the benefit of the doubt.
+ */
+/** `module.exports = { …, handler, … }` (top-level keys only). */
+function objectExportsHandler(code: string): boolean {
+  const re = /\bmodule\.exports\s*=\s*\{/g
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    let depth = 1
+    let key = true
+    let token = ''
+    for (let i = m.index + m[0].length; i < code.length && depth > 0; i++) {
+      const c = code[i]!
+      if (c === '{' || c === '[' || c === '(') depth++
+      else if (c === '}' || c === ']' || c === ')') depth--
+      if (depth === 1 && (c === ',' || c === '{')) { key = true; token = ''; continue }
+      if (depth === 0 || (depth === 1 && (c === ':' || c === '('))) {
+        if (key && token.trim().replace(/^["'`]|["'`]$/g, '') === 'handler') return true
+        key = false
+        continue
+      }
+      if (depth === 1 && key) token += c
+    }
   }
-  return /(?:\bexports\s*\.\s*handler\s*=|\bexports\s*\[\s*["'`]handler["'`]\s*\]\s*=|["'`]?\bhandler["'`]?\s*:|[{,]\s*handler\s*[,}]|defineProperty\(\s*(?:module\.)?exports\s*,\s*["'`]handler["'`])/.test(
-    code,
+  return false
+}
+
+function exportsHandler(code: string, entryFormat: string | undefined): boolean {
+  const note = /0&&\(module\.exports=\{([^}]*)\}\)/.exec(code)
+  if (entryFormat === 'esm' && note && !note[1]!.includes('...')) return note[1]!.split(',').some((n) => n.trim() === 'handler')
+  if (note && note[1]!.includes('...')) return true
+  return (
+    /\bexports\s*\.\s*handler\s*=|\bexports\s*\[\s*["'`]handler["'`]\s*\]\s*=|defineProperty\(\s*(?:module\.)?exports\s*,\s*["'`]handler["'`]/.test(code) ||
+    objectExportsHandler(code) ||
+    // `module.exports = require(…)` / `= someObject`: opaque, so accepted (ESM entries are decided above)
+    (entryFormat !== 'esm' && /\bmodule\.exports\s*=\s*(?!\{|function\b|class\b|async\b|\(|[\d"'`])/.test(code))
   )
 }
 

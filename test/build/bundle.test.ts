@@ -1,0 +1,102 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { bundleFunction, BuildError, runtimeTarget } from '../../src/build/index.js'
+import { cleanTempDirs, FIXTURES, runDir, runFresh, sampleEvent, tempDir, writeTree } from './helpers.js'
+
+afterAll(cleanTempDirs)
+
+/** Writes `code` as the bundle's index.js into a Lambda-like dir and runs it with the viewer-request sample. */
+async function runBundle(code: string, env: Record<string, string> = {}) {
+  const dir = await runDir()
+  writeFileSync(join(dir, 'index.js'), code)
+  return runFresh(dir, sampleEvent('viewer-request'), env)
+}
+
+const ECHO_ENV = `
+export const handler = async () => ({
+  status: '200',
+  body: JSON.stringify({ endpoint: process.env.EDGEWARE_DYNAMODB_ENDPOINT ?? null, table: process.env.ORIGINS_TABLE, release: process.env.RELEASE, region: process.env.AWS_REGION }),
+})
+`
+
+describe('bundleFunction', () => {
+  it('bakes [vars] and the dev DynamoDB endpoint; a production bundle ignores the runtime environment', async () => {
+    const dir = await tempDir()
+    writeTree(dir, { 'fn.ts': ECHO_ENV })
+    const vars = { ORIGINS_TABLE: 'edge-origins', RELEASE: 7 }
+    const dev = await bundleFunction({ entry: join(dir, 'fn.ts'), vars, dynamoEndpoint: 'http://127.0.0.1:4567' })
+    expect(dev.envReads).toEqual([])
+    const devRun = await runBundle(dev.code, { ORIGINS_TABLE: 'from-env' })
+    expect(JSON.parse((devRun.result as { body: string }).body)).toEqual({ endpoint: 'http://127.0.0.1:4567', table: 'edge-origins', release: 7, region: 'us-east-1' })
+
+    const prod = await bundleFunction({ entry: join(dir, 'fn.ts'), vars })
+    const prodRun = await runBundle(prod.code, { EDGEWARE_DYNAMODB_ENDPOINT: 'http://127.0.0.1:9', AWS_REGION: 'ap-south-1' })
+    expect(JSON.parse((prodRun.result as { body: string }).body)).toEqual({ endpoint: null, table: 'edge-origins', release: 7, region: 'ap-south-1' })
+  })
+
+  it('reports non-reserved reads in the function\'s own files only (not node_modules, not edgeware)', async () => {
+    const dir = await tempDir()
+    writeTree(dir, {
+      'node_modules/envy/package.json': JSON.stringify({ name: 'envy', version: '1.0.0', main: 'index.js' }),
+      'node_modules/envy/index.js': 'exports.debug = process.env.ENVY_DEBUG === "1"\n',
+      'lib/helper.ts': 'export const token = () => process.env.HELPER_TOKEN\n',
+      'fn.ts': [
+        "import { viewerRequest } from 'edgeware'",
+        "import { debug } from 'envy'",
+        "import { token } from './lib/helper.js'",
+        'export const handler = viewerRequest(async (c, next) => { if (debug || token() || process.env.AWS_REGION) await next() })',
+      ].join('\n'),
+    })
+    const r = await bundleFunction({ entry: 'fn.ts', absWorkingDir: dir })
+    expect(r.envReads).toEqual([{ name: 'HELPER_TOKEN', file: 'lib/helper.ts:1', path: 'lib/helper.ts', line: 1 }])
+    expect(Object.keys(r.metafile.inputs)).toContain('node_modules/envy/index.js')
+  })
+
+  it('accepts ESM re-exports and CommonJS object exports, and rejects a default export', async () => {
+    const dir = await tempDir()
+    writeTree(dir, {
+      'impl.ts': 'export const handler = async (e: { Records: { cf: { request: unknown } }[] }) => e.Records[0]!.cf.request\nexport const other = 1\n',
+      'reexport.ts': "export { handler } from './impl.js'\n",
+      'star.ts': "export * from './impl.js'\n",
+      'object.cjs': 'const handler = async (e) => e.Records[0].cf.request\nmodule.exports = { handler }\n',
+      'required.cjs': "module.exports = require('./object.cjs')\n",
+      'default.ts': "import { handler } from './impl.js'\nexport default { handler }\n",
+    })
+    for (const f of ['reexport.ts', 'star.ts', 'object.cjs', 'required.cjs']) {
+      const b = await bundleFunction({ entry: join(dir, f) })
+      const run = await runBundle(b.code)
+      expect(run.error, f).toBeUndefined()
+      expect(run.result, f).toMatchObject({ uri: '/' })
+    }
+    const err = await bundleFunction({ entry: join(dir, 'default.ts') }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(BuildError)
+    expect((err as BuildError).message).toBe('default.ts has no "handler" export: Lambda@Edge calls index.handler, so export it (export const handler = … or exports.handler = …)')
+  })
+
+  it('maps Lambda runtimes to esbuild targets and rejects others', async () => {
+    expect(runtimeTarget('nodejs20.x')).toBe('node20')
+    expect(runtimeTarget('nodejs22.x')).toBe('node22')
+    expect(runtimeTarget('nodejs24.x')).toBe('node24')
+    for (const bad of ['nodejs18.x', 'python3.13', 'node22']) {
+      expect(() => runtimeTarget(bad)).toThrow(`Unsupported runtime "${bad}"`)
+    }
+    const entry = join(FIXTURES, 'functions', 'empty.js')
+    await expect(bundleFunction({ entry, runtime: 'nodejs16.x' })).rejects.toThrow('Unsupported runtime "nodejs16.x"')
+    // nodejs20.x output parses and runs on node 20
+    const b = await bundleFunction({ entry, runtime: 'nodejs20.x' })
+    expect((await runBundle(b.code)).result).toMatchObject({ uri: '/' })
+  })
+
+  it('rejects a [vars] key that cannot be baked as process.env.KEY', async () => {
+    const entry = join(FIXTURES, 'functions', 'empty.js')
+    await expect(bundleFunction({ entry, vars: { 'BAD-KEY': 'x' } })).rejects.toThrow('[vars] key "BAD-KEY"')
+  })
+
+  it('returns a source map only when asked, with relative sources', async () => {
+    const entry = join(FIXTURES, 'functions', 'empty.js')
+    expect((await bundleFunction({ entry })).map).toBeUndefined()
+    const withMap = await bundleFunction({ entry, sourcemap: true })
+    expect(JSON.parse(withMap.map!).sources).toEqual(['empty.js'])
+  })
+})
