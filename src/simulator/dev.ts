@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, watch, type FSWatcher } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { triggerLimits } from '../cloudfront/limits.js'
@@ -55,9 +56,18 @@ export interface DevServer {
 
 function workerSourcePath(): string {
   const here = dirname(fileURLToPath(import.meta.url))
-  for (const f of ['edge-worker.ts', 'edge-worker.js']) {
-    const p = join(here, f)
-    if (existsSync(p)) return p
+  const dirs = [here]
+  try {
+    // Bundled copies of this module (benches) find the package's own source.
+    dirs.push(join(dirname(createRequire(import.meta.url).resolve('edgeware/package.json')), 'src', 'simulator'))
+  } catch {
+    /* not resolvable: only next to this file */
+  }
+  for (const d of dirs) {
+    for (const f of ['edge-worker.ts', 'edge-worker.js']) {
+      const p = join(d, f)
+      if (existsSync(p)) return p
+    }
   }
   throw new Error(`edgeware: the edge worker source is missing next to ${here}`)
 }

@@ -1,0 +1,165 @@
+// The local edge (`edgeware dev`): requests/s and added latency through the four stages, on cache hits and on
+// misses, against direct requests to the same origin measured side by side in this run; memory after 10,000
+// requests vs after 100. Loopback only. Run: `node bench/dev.bench.mjs` (or `npm run bench -- dev`).
+//
+// The load generator runs in its own process (keep-alive connections, fixed concurrency, fixed duration) so it
+// does not share an event loop with the edge's Node host; the origin runs in this process.
+import { spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as esbuild from 'esbuild'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const work = join(root, '.edgeware', 'bench-dev')
+rmSync(work, { recursive: true, force: true })
+mkdirSync(join(work, 'fns'), { recursive: true })
+
+const DURATION_MS = Number(process.env.BENCH_MS ?? 3000)
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
+const SERIAL = 400
+
+// --- the simulator, bundled from src (TypeScript) ---
+await esbuild.build({
+  entryPoints: [join(root, 'src/simulator/index.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  conditions: ['edgeware-source'],
+  outfile: join(work, 'sim.mjs'),
+  logLevel: 'silent',
+})
+const { startDev, parseConfig } = await import(join(work, 'sim.mjs'))
+
+// --- four edgeware-made pass-through functions (the real runtime, one header each) ---
+const fns = {
+  'viewer-request': `import { viewerRequest } from 'edgeware'\nexport const handler = viewerRequest(async (c, next) => { c.request.headers.set('x-vreq', '1'); await next() })\n`,
+  'origin-request': `import { originRequest } from 'edgeware'\nexport const handler = originRequest(async (c, next) => { c.request.headers.set('x-oreq', '1'); await next() })\n`,
+  'origin-response': `import { originResponse } from 'edgeware'\nexport const handler = originResponse(async (c, next) => { await next(); c.response.headers.set('x-oresp', '1') })\n`,
+  'viewer-response': `import { viewerResponse } from 'edgeware'\nexport const handler = viewerResponse(async (c, next) => { await next(); c.response.headers.set('x-vresp', '1') })\n`,
+}
+for (const [stage, src] of Object.entries(fns)) writeFileSync(join(work, 'fns', `${stage}.ts`), src)
+
+// --- the origin: 1 KiB page; /hit/* cacheable, /miss/* no-store ---
+const page = Buffer.from('<!doctype html><title>bench</title>' + 'x'.repeat(1024 - 36))
+const origin = http.createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
+  const cc = req.url.startsWith('/miss/') ? 'no-store' : 'public, max-age=3600'
+  res.writeHead(200, { 'content-type': 'text/html', 'cache-control': cc, 'content-length': page.length })
+  res.end(page)
+})
+await new Promise((r) => origin.listen(0, '127.0.0.1', r))
+const originPort = origin.address().port
+
+const config = parseConfig(
+  `name = "bench"
+[[edge.origins]]
+id = "o"
+url = "http://localhost:${originPort}"
+[edge.default_behavior]
+origin = "o"
+viewer_request = "fns/viewer-request.ts"
+origin_request = "fns/origin-request.ts"
+origin_response = "fns/origin-response.ts"
+viewer_response = "fns/viewer-response.ts"
+cache = { default_ttl = 3600 }
+`,
+  join(work, 'wrangler.toml'),
+)
+let requests = 0
+const dev = await startDev({ config, port: 0, watch: false, logger: { info() {}, error() {} }, onRequest: () => requests++ })
+
+// --- the load generator (child process) ---
+const loadScript = join(work, 'load.mjs')
+writeFileSync(
+  loadScript,
+  `import http from 'node:http'
+const [base, mode, duration, concurrency, serial] = process.argv.slice(2)
+const agent = new http.Agent({ keepAlive: true, maxSockets: Number(concurrency) })
+let seq = 0
+const path = () => mode === 'miss' ? '/miss/' + (seq++) : mode === 'hit' ? '/hit/' + (seq++ % 16) : '/hit/' + (seq++ % 16)
+const get = () => new Promise((resolve, reject) => {
+  const t = performance.now()
+  http.get(base + path(), { agent }, (r) => { r.resume(); r.on('end', () => r.statusCode === 200 ? resolve(performance.now() - t) : reject(new Error('status ' + r.statusCode))) }).on('error', reject)
+})
+for (let i = 0; i < 64; i++) await get()  // warm up (and fill the cache)
+const lat = []
+for (let i = 0; i < Number(serial); i++) lat.push(await get())
+lat.sort((a, b) => a - b)
+let n = 0
+const t0 = performance.now()
+const conc = []
+await Promise.all(Array.from({ length: Number(concurrency) }, async () => { while (performance.now() - t0 < Number(duration)) { conc.push(await get()); n++ } }))
+conc.sort((a, b) => a - b)
+const secs = (performance.now() - t0) / 1000
+const q = (a, p) => a[Math.min(a.length - 1, Math.floor(a.length * p))]
+console.log(JSON.stringify({ rps: n / secs, p50: q(lat, 0.5), p99: q(lat, 0.99), cp50: q(conc, 0.5), cp99: q(conc, 0.99), n }))
+`,
+)
+function load(base, mode) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [loadScript, base, mode, String(DURATION_MS), String(CONCURRENCY), String(SERIAL)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout.on('data', (c) => (out += c))
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`))))
+  })
+}
+
+function memory() {
+  const m = process.memoryUsage()
+  let workerd = 0
+  // workerd runs as a child process of this one: add its RSS.
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (ppid === process.pid && /workerd/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) {
+        workerd += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024
+      }
+    } catch {}
+  }
+  return { rss: m.rss, heap: m.heapUsed, workerd }
+}
+const mb = (b) => (b / 1048576).toFixed(1) + ' MB'
+const f = (x) => x.toFixed(2)
+
+const direct = await load(`http://127.0.0.1:${originPort}`, 'direct')
+const hit = await load(dev.url, 'hit')
+const directMiss = await load(`http://127.0.0.1:${originPort}`, 'direct')
+const miss = await load(dev.url, 'miss')
+
+console.log(`dev edge vs direct origin (concurrency ${CONCURRENCY}, ${DURATION_MS} ms each, serial latency over ${SERIAL} requests)`)
+console.log(`  direct origin          ${direct.rps.toFixed(0).padStart(6)} req/s   median ${f(direct.p50)} ms  p99 ${f(direct.p99)} ms`)
+console.log(`  edge hits (VReq+VResp) ${hit.rps.toFixed(0).padStart(6)} req/s   median ${f(hit.p50)} ms  p99 ${f(hit.p99)} ms   added: median ${f(hit.p50 - direct.p50)} ms, p99 ${f(hit.p99 - direct.p99)} ms   ratio ${(hit.rps / direct.rps).toFixed(2)}x of direct req/s`)
+console.log(`  edge misses (4 stages) ${miss.rps.toFixed(0).padStart(6)} req/s   median ${f(miss.p50)} ms  p99 ${f(miss.p99)} ms   added: median ${f(miss.p50 - directMiss.p50)} ms, p99 ${f(miss.p99 - directMiss.p99)} ms   ratio ${(miss.rps / directMiss.rps).toFixed(2)}x of direct req/s`)
+console.log(`  goals: >= 2000 req/s on hits: ${hit.rps >= 2000 ? 'met' : 'NOT met'}; < 2 ms added at the median on hits: ${hit.p50 - direct.p50 < 2 ? 'met' : 'NOT met'}`)
+
+// --- memory after 100 vs after 10,000 requests (hits and misses mixed) ---
+const agent = new http.Agent({ keepAlive: true, maxSockets: 8 })
+let k = 0
+const one = () =>
+  new Promise((resolve, reject) => {
+    const p = k++ % 10 === 0 ? `/miss/m${k}` : `/hit/${k % 16}`
+    http.get(dev.url + p, { agent }, (r) => { r.resume(); r.on('end', resolve) }).on('error', reject)
+  })
+const run = async (count) => {
+  let left = count
+  await Promise.all(Array.from({ length: 8 }, async () => { while (left-- > 0) await one() }))
+}
+await run(100)
+globalThis.gc?.()
+const m100 = memory()
+await run(9900)
+globalThis.gc?.()
+await new Promise((r) => setTimeout(r, 200))
+globalThis.gc?.()
+const m10k = memory()
+console.log(`memory after 100 requests: host RSS ${mb(m100.rss)}, heap ${mb(m100.heap)}, workerd RSS ${mb(m100.workerd)}`)
+console.log(`memory after 10,000:       host RSS ${mb(m10k.rss)}, heap ${mb(m10k.heap)}, workerd RSS ${mb(m10k.workerd)}   (heap ratio ${(m10k.heap / m100.heap).toFixed(2)}x, RSS ratio ${(m10k.rss / m100.rss).toFixed(2)}x)`)
+
+agent.destroy()
+await dev.close()
+await new Promise((r) => origin.close(r))
+rmSync(work, { recursive: true, force: true })
