@@ -4,7 +4,7 @@
  * returns exactly what CloudFront expects: the (mutated) request or a generated response in request stages,
  * the response in response stages.
  */
-import { resolveLimits } from '../cloudfront/limits.js'
+import { resolveLimits, type LimitsProfile } from '../cloudfront/limits.js'
 import type {
   CfEvent,
   CfRequest,
@@ -16,10 +16,11 @@ import type {
   Stage,
 } from '../cloudfront/types.js'
 import { compose } from './compose.js'
-import { RequestCtx, ResponseCtx } from './context.js'
+import { OriginRequest } from './origin-request.js'
+import { RequestCtx, WritableRequest } from './request.js'
+import { applyToResponse, ResponseCtx } from './response-stage.js'
 import { assertEvent } from './event.js'
-import { CfHeaderMap } from './headers.js'
-import { assertStatus, buildGeneratedResponse, toBase64 } from './response.js'
+import { buildGeneratedResponse } from './response.js'
 import type {
   BaseContext,
   EdgeHandler,
@@ -101,42 +102,43 @@ function splitArgs(stage: Stage, args: readonly unknown[]): [AnyOptions, Middlew
   return [options, rest as Middleware<BaseContext>[]]
 }
 
-function isRequestStage(stage: Stage): stage is RequestStage {
-  return stage === 'viewer-request' || stage === 'origin-request'
+/** How one stage builds its context, reads its result and answers for `onError`. */
+interface StageImpl {
+  make(ev: CfEvent, lc: LambdaContext, limits: LimitsProfile, margin: number): BaseContext & { _dispose(): void }
+  result(c: BaseContext): CfRequest | CfResultResponse | CfResponse
+  /** What `onError: 'pass-through'` restores: the request (request stages) or the response. */
+  snapshot(ev: CfEvent): CfRequest | CfResponse
+  /** An `onError` response init turned into the stage's result. */
+  answer(init: EdgeResponseInit, snapshot: CfRequest | CfResponse, limits: LimitsProfile): CfResultResponse | CfResponse
 }
 
-/** Applies an onError response init to a response stage's (restored) response. */
-function applyToResponse(stage: ResponseStage, res: CfResponse, init: EdgeResponseInit): CfResponse {
-  if (stage === 'origin-response') {
-    assertStatus(init.status, stage)
-    res.status = String(init.status)
-    if (init.statusDescription !== undefined) res.statusDescription = init.statusDescription
-    if (init.body !== undefined) {
-      if (typeof init.body === 'string') {
-        res.body = init.body
-        res.bodyEncoding = 'text'
-      } else {
-        res.body = toBase64(init.body)
-        res.bodyEncoding = 'base64'
-      }
-    }
-  } // viewer-response: CloudFront forbids status and body changes [RLE]; only headers apply
-  if (init.headers !== undefined) {
-    const map = new CfHeaderMap(res.headers, stage, 'stage')
-    for (const name in init.headers) map.set(name, init.headers[name]!)
+function requestImpl(stage: RequestStage, makeRequest: (raw: CfRequest, limits: LimitsProfile) => WritableRequest): StageImpl {
+  return {
+    make: (ev, lc, limits, margin) =>
+      new RequestCtx(stage, ev, lc, limits, margin, makeRequest(ev.Records[0]!.cf.request, limits)) as unknown as BaseContext & { _dispose(): void },
+    result: (c) => (c as unknown as RequestCtx)._result(),
+    snapshot: (ev) => cloneJson(ev.Records[0]!.cf.request),
+    answer: (init, _snapshot, limits) => buildGeneratedResponse(stage, limits, init),
   }
-  return res
+}
+
+function responseImpl(stage: ResponseStage): StageImpl {
+  return {
+    make: (ev, lc, limits, margin) => new ResponseCtx(stage, ev, lc, limits, margin) as unknown as BaseContext & { _dispose(): void },
+    result: (c) => (c as unknown as ResponseCtx).response.raw,
+    snapshot: (ev) => cloneJson(ev.Records[0]!.cf.response!),
+    answer: (init, snapshot) => applyToResponse(stage, snapshot as CfResponse, init),
+  }
 }
 
 /** @internal builds a stage handler. */
-export function createHandler<S extends Stage>(stage: S, args: readonly unknown[]): EdgeHandler<S> {
+export function createHandler<S extends Stage>(stage: S, args: readonly unknown[], impl: StageImpl): EdgeHandler<S> {
   const [options, middleware] = splitArgs(stage, args)
   const limits = resolveLimits(options.limits)
   const margin = options.deadlineMarginMs ?? 100
   const onError = options.onError ?? 'throw'
   const snapshotNeeded = onError !== 'throw'
   const run = compose(middleware)
-  const requestStage = isRequestStage(stage)
 
   async function fail(err: unknown, c: BaseContext, snapshot: CfRequest | CfResponse | undefined): Promise<CfRequest | CfResultResponse | CfResponse> {
     let decision: ErrorDecision | undefined = 'throw'
@@ -155,42 +157,27 @@ export function createHandler<S extends Stage>(stage: S, args: readonly unknown[
     }
     console.error(errorLine(stage, c.config.requestId, err, decision === 'pass-through' ? 'pass-through' : 'response'))
     if (decision === 'pass-through') return snapshot!
-    if (requestStage) return buildGeneratedResponse(stage, limits, decision)
-    return applyToResponse(stage as ResponseStage, snapshot as CfResponse, decision)
+    return impl.answer(decision, snapshot!, limits)
   }
 
   const handler = async function edgewareHandler(event: CfEvent, context?: LambdaContext): Promise<CfRequest | CfResultResponse | CfResponse> {
     const ev = assertEvent(event, stage)
-    const lc = context ?? EMPTY_CONTEXT
-    let snapshot: CfRequest | CfResponse | undefined
-    if (snapshotNeeded) {
-      const cf = ev.Records[0]!.cf
-      snapshot = cloneJson(requestStage ? cf.request : cf.response!)
-    }
-    if (requestStage) {
-      const c = new RequestCtx(stage as RequestStage, ev, lc, limits, margin)
-      try {
-        await run(c as unknown as BaseContext)
-      } catch (err) {
-        return fail(err, c as unknown as BaseContext, snapshot)
-      } finally {
-        c._dispose()
-      }
-      return c._result()
-    }
-    const c = new ResponseCtx(stage as ResponseStage, ev, lc, limits, margin)
+    const snapshot = snapshotNeeded ? impl.snapshot(ev) : undefined
+    const c = impl.make(ev, context ?? EMPTY_CONTEXT, limits, margin)
     try {
-      await run(c as unknown as BaseContext)
+      await run(c)
     } catch (err) {
-      return fail(err, c as unknown as BaseContext, snapshot)
+      return fail(err, c, snapshot)
     } finally {
       c._dispose()
     }
-    return c.response.raw
+    return impl.result(c)
   }
   Object.defineProperty(handler, 'stage', { value: stage, enumerable: true })
   return handler as unknown as EdgeHandler<S>
 }
+
+const viewerRequestImpl = requestImpl('viewer-request', (raw, limits) => new WritableRequest(raw, 'viewer-request', limits))
 
 /**
  * A viewer-request handler: runs on every viewer request, before the cache. Return nothing special: the (mutated)
@@ -206,7 +193,7 @@ export function createHandler<S extends Stage>(stage: S, args: readonly unknown[
  * ```
  */
 export function viewerRequest(...args: StageArgs<ViewerRequestContext>): EdgeHandler<'viewer-request'> {
-  return createHandler('viewer-request', args)
+  return createHandler('viewer-request', args, viewerRequestImpl)
 }
 
 /**
@@ -223,7 +210,7 @@ export function viewerRequest(...args: StageArgs<ViewerRequestContext>): EdgeHan
  * ```
  */
 export function originRequest(...args: StageArgs<OriginRequestContext>): EdgeHandler<'origin-request'> {
-  return createHandler('origin-request', args)
+  return createHandler('origin-request', args, requestImpl('origin-request', (raw, limits) => new OriginRequest(raw, limits)))
 }
 
 /**
@@ -239,7 +226,7 @@ export function originRequest(...args: StageArgs<OriginRequestContext>): EdgeHan
  * ```
  */
 export function originResponse(...args: StageArgs<OriginResponseContext>): EdgeHandler<'origin-response'> {
-  return createHandler('origin-response', args)
+  return createHandler('origin-response', args, responseImpl('origin-response'))
 }
 
 /**
@@ -255,6 +242,6 @@ export function originResponse(...args: StageArgs<OriginResponseContext>): EdgeH
  * ```
  */
 export function viewerResponse(...args: StageArgs<ViewerResponseContext>): EdgeHandler<'viewer-response'> {
-  return createHandler('viewer-response', args)
+  return createHandler('viewer-response', args, responseImpl('viewer-response'))
 }
 

@@ -1,38 +1,17 @@
 /**
- * The contexts a middleware receives, one class per kind of stage. They are thin views over CloudFront's own
- * event objects: reads and writes go to the live request/response, so the handler can return them as they are.
+ * The request side of the contexts: a read-only view (response stages), the writable request of viewer-request /
+ * origin-request, and the request-stage context with its responders. Thin views over CloudFront's own objects:
+ * reads and writes go to the live request, so the handler can return it as it is.
  */
 import { parse as parseCookie } from 'cookie'
 import type { LimitsProfile } from '../cloudfront/limits.js'
-import { assertOrigin } from '../cloudfront/origin-rules.js'
-import { assertHeaderValue, statusText } from '../cloudfront/rules.js'
-import type {
-  CfConfig,
-  CfEvent,
-  CfHeader,
-  CfOrigin,
-  CfRequest,
-  CfRequestBody,
-  CfResponse,
-  CfResultResponse,
-  LambdaContext,
-  RequestStage,
-  ResponseStage,
-  Stage,
-} from '../cloudfront/types.js'
+import { assertHeaderValue } from '../cloudfront/rules.js'
+import type { CfEvent, CfHeader, CfRequest, CfRequestBody, CfResultResponse, LambdaContext, RequestStage, Stage } from '../cloudfront/types.js'
+import { BaseCtx } from './base.js'
 import { EdgeRuleError } from './errors.js'
 import { CfHeaderMap, type HeaderWriteMode } from './headers.js'
-import { assertStatus, buildGeneratedResponse, byteLength, GeneratedResponse, toBase64 } from './response.js'
-import type {
-  EdgeCookies,
-  EdgeGeneratedResponse,
-  EdgeOriginRequest,
-  EdgeRequest,
-  EdgeRequestBody,
-  EdgeRequestView,
-  EdgeResponse,
-  EdgeResponseInit,
-} from './types.js'
+import { buildGeneratedResponse, byteLength, GeneratedResponse, toBase64 } from './response.js'
+import type { EdgeCookies, EdgeGeneratedResponse, EdgeRequest, EdgeRequestBody, EdgeRequestView, EdgeResponseInit } from './types.js'
 
 // eslint-disable-next-line no-control-regex
 const BAD_QUERY_CHAR = /[\u0000-\u0020#\u007f]/
@@ -237,91 +216,6 @@ export class WritableRequest extends RequestView implements EdgeRequest {
   }
 }
 
-/** The request in origin-request: adds `origin` (validated on set). */
-export class OriginRequest extends WritableRequest implements EdgeOriginRequest {
-  readonly #limits: LimitsProfile
-  constructor(raw: CfRequest, limits: LimitsProfile) {
-    super(raw, 'origin-request', limits)
-    this.#limits = limits
-  }
-  get origin(): CfOrigin {
-    return this.raw.origin!
-  }
-  set origin(value: CfOrigin) {
-    assertOrigin(value, this.#limits, 'origin-request')
-    this.raw.origin = value
-  }
-}
-
-/** What every context shares. */
-export abstract class BaseCtx<S extends Stage> {
-  readonly stage: S
-  readonly event: CfEvent
-  readonly config: CfConfig
-  readonly lambdaContext: LambdaContext
-  readonly limits: LimitsProfile
-  /** @internal set by responders: the rest of the chain is skipped. */
-  _responded = false
-  #vars: Map<string, unknown> | undefined
-  #ac: AbortController | undefined
-  #timer: ReturnType<typeof setTimeout> | undefined
-  readonly #marginMs: number
-
-  constructor(stage: S, event: CfEvent, lambdaContext: LambdaContext, limits: LimitsProfile, marginMs: number) {
-    this.stage = stage
-    this.event = event
-    this.config = event.Records[0]!.cf.config
-    this.lambdaContext = lambdaContext
-    this.limits = limits
-    this.#marginMs = marginMs
-  }
-
-  get requestId(): string {
-    return this.config.requestId
-  }
-
-  remainingMs(): number {
-    const f = this.lambdaContext.getRemainingTimeInMillis
-    if (typeof f !== 'function') return Infinity
-    const ms = f.call(this.lambdaContext)
-    return typeof ms === 'number' && !Number.isNaN(ms) ? ms : Infinity
-  }
-
-  /** Created on first read: no controller or timer exists unless a middleware asks for the signal. */
-  get signal(): AbortSignal {
-    if (this.#ac !== undefined) return this.#ac.signal
-    const ac = new AbortController()
-    this.#ac = ac
-    const remaining = this.remainingMs()
-    if (remaining !== Infinity) {
-      const delay = remaining - this.#marginMs
-      const reason = (): DOMException =>
-        new DOMException(`the Lambda deadline is ${this.#marginMs} ms away (${this.stage}, request ${this.requestId})`, 'TimeoutError')
-      if (delay <= 0) ac.abort(reason())
-      else {
-        this.#timer = setTimeout(() => ac.abort(reason()), delay)
-        this.#timer.unref?.()
-      }
-    }
-    return ac.signal
-  }
-
-  set(key: string, value: unknown): void {
-    ;(this.#vars ??= new Map()).set(key, value)
-  }
-
-  get<T = unknown>(key: string): T | undefined {
-    return this.#vars?.get(key) as T | undefined
-  }
-
-  /** @internal clears the deadline timer once the invocation is over. */
-  _dispose(): void {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer)
-      this.#timer = undefined
-    }
-  }
-}
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 const TEXT_TYPE = 'text/plain; charset=utf-8'
@@ -329,16 +223,13 @@ const HTML_TYPE = 'text/html; charset=utf-8'
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 
 /** viewer-request / origin-request context. */
-export class RequestCtx<S extends RequestStage = RequestStage> extends BaseCtx<S> {
-  readonly request: S extends 'origin-request' ? OriginRequest : WritableRequest
+export class RequestCtx<S extends RequestStage = RequestStage, R extends WritableRequest = WritableRequest> extends BaseCtx<S> {
+  readonly request: R
   #response: GeneratedResponse | undefined
 
-  constructor(stage: S, event: CfEvent, lambdaContext: LambdaContext, limits: LimitsProfile, marginMs: number) {
+  constructor(stage: S, event: CfEvent, lambdaContext: LambdaContext, limits: LimitsProfile, marginMs: number, request: R) {
     super(stage, event, lambdaContext, limits, marginMs)
-    const raw = event.Records[0]!.cf.request
-    this.request = (stage === 'origin-request' ? new OriginRequest(raw, limits) : new WritableRequest(raw, stage, limits)) as S extends 'origin-request'
-      ? OriginRequest
-      : WritableRequest
+    this.request = request
   }
 
   get response(): EdgeGeneratedResponse | undefined {
@@ -388,79 +279,4 @@ function withType(type: string, headers: Record<string, string> | undefined): Re
   return { 'Content-Type': type, ...headers }
 }
 
-/** The response in origin-response / viewer-response. */
-export class ResponseView implements EdgeResponse {
-  readonly raw: CfResponse
-  readonly headers: CfHeaderMap
-  readonly #stage: ResponseStage
 
-  constructor(raw: CfResponse, stage: ResponseStage) {
-    this.raw = raw
-    this.#stage = stage
-    this.headers = new CfHeaderMap(raw.headers, stage, 'stage')
-  }
-
-  get status(): number {
-    return Number(this.raw.status)
-  }
-  // [RLE]: viewer-response can't change the status; origin-response may set 200–599 [UPD]
-  set status(value: number) {
-    if (this.#stage === 'viewer-response') {
-      if (value === Number(this.raw.status)) return
-      throw new EdgeRuleError('StatusChanged', `a viewer-response function can't change the status (${this.raw.status} → ${String(value)})`, value, this.#stage)
-    }
-    assertStatus(value, this.#stage)
-    this.raw.status = String(value)
-    const text = statusText(value)
-    if (text !== '') this.raw.statusDescription = text
-  }
-
-  get statusDescription(): string {
-    return this.raw.statusDescription ?? ''
-  }
-  set statusDescription(value: string) {
-    assertHeaderValue('statusDescription', value, this.#stage)
-    this.raw.statusDescription = value
-  }
-
-  get body(): string | Uint8Array | undefined {
-    const b = this.raw.body
-    if (b === undefined) return undefined
-    if (this.raw.bodyEncoding === 'base64') {
-      const buf = Buffer.from(b, 'base64')
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
-    }
-    return b
-  }
-  // [UPD]: only origin-response may replace the body ('' removes it); viewer-response body changes are unsupported [RLE]
-  set body(value: string | Uint8Array | undefined) {
-    if (this.#stage !== 'origin-response') {
-      throw new EdgeRuleError('BodyNotAllowed', `only an origin-response function can set the response body, not ${this.#stage}`, value, this.#stage)
-    }
-    if (value === undefined) {
-      delete this.raw.body
-      delete this.raw.bodyEncoding
-    } else if (typeof value === 'string') {
-      this.raw.body = value
-      this.raw.bodyEncoding = 'text'
-    } else if (value instanceof Uint8Array) {
-      this.raw.body = toBase64(value)
-      this.raw.bodyEncoding = 'base64'
-    } else {
-      throw new EdgeRuleError('InvalidBody', `a response body must be a string, a Uint8Array or undefined, got ${value === null ? 'null' : typeof value}`, value, this.#stage)
-    }
-  }
-}
-
-/** origin-response / viewer-response context. */
-export class ResponseCtx<S extends ResponseStage = ResponseStage> extends BaseCtx<S> {
-  readonly request: RequestView
-  readonly response: ResponseView
-
-  constructor(stage: S, event: CfEvent, lambdaContext: LambdaContext, limits: LimitsProfile, marginMs: number) {
-    super(stage, event, lambdaContext, limits, marginMs)
-    const cf = event.Records[0]!.cf
-    this.request = new RequestView(cf.request, stage, 'read-only')
-    this.response = new ResponseView(cf.response!, stage)
-  }
-}

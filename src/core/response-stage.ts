@@ -1,0 +1,105 @@
+/**
+ * The response-stage context (origin-response, viewer-response): the read-only request and the writable response.
+ */
+import type { LimitsProfile } from '../cloudfront/limits.js'
+import { assertHeaderValue, statusText } from '../cloudfront/rules.js'
+import type { CfEvent, CfResponse, LambdaContext, ResponseStage } from '../cloudfront/types.js'
+import { BaseCtx } from './base.js'
+import { EdgeRuleError } from './errors.js'
+import { CfHeaderMap } from './headers.js'
+import { RequestView } from './request.js'
+import { assertStatus, toBase64 } from './response.js'
+import type { EdgeResponse, EdgeResponseInit } from './types.js'
+
+/** The response in origin-response / viewer-response. */
+export class ResponseView implements EdgeResponse {
+  readonly raw: CfResponse
+  readonly headers: CfHeaderMap
+  readonly #stage: ResponseStage
+
+  constructor(raw: CfResponse, stage: ResponseStage) {
+    this.raw = raw
+    this.#stage = stage
+    this.headers = new CfHeaderMap(raw.headers, stage, 'stage')
+  }
+
+  get status(): number {
+    return Number(this.raw.status)
+  }
+  // [RLE]: viewer-response can't change the status; origin-response may set 200–599 [UPD]
+  set status(value: number) {
+    if (this.#stage === 'viewer-response') {
+      if (value === Number(this.raw.status)) return
+      throw new EdgeRuleError('StatusChanged', `a viewer-response function can't change the status (${this.raw.status} → ${String(value)})`, value, this.#stage)
+    }
+    assertStatus(value, this.#stage)
+    this.raw.status = String(value)
+    const text = statusText(value)
+    if (text !== '') this.raw.statusDescription = text
+  }
+
+  get statusDescription(): string {
+    return this.raw.statusDescription ?? ''
+  }
+  set statusDescription(value: string) {
+    assertHeaderValue('statusDescription', value, this.#stage)
+    this.raw.statusDescription = value
+  }
+
+  get body(): string | Uint8Array | undefined {
+    const b = this.raw.body
+    if (b === undefined) return undefined
+    if (this.raw.bodyEncoding === 'base64') {
+      const buf = Buffer.from(b, 'base64')
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
+    }
+    return b
+  }
+  // [UPD]: only origin-response may replace the body ('' removes it); viewer-response body changes are unsupported [RLE]
+  set body(value: string | Uint8Array | undefined) {
+    if (this.#stage !== 'origin-response') {
+      throw new EdgeRuleError('BodyNotAllowed', `only an origin-response function can set the response body, not ${this.#stage}`, value, this.#stage)
+    }
+    if (value === undefined) {
+      delete this.raw.body
+      delete this.raw.bodyEncoding
+    } else if (typeof value === 'string') {
+      this.raw.body = value
+      this.raw.bodyEncoding = 'text'
+    } else if (value instanceof Uint8Array) {
+      this.raw.body = toBase64(value)
+      this.raw.bodyEncoding = 'base64'
+    } else {
+      throw new EdgeRuleError('InvalidBody', `a response body must be a string, a Uint8Array or undefined, got ${value === null ? 'null' : typeof value}`, value, this.#stage)
+    }
+  }
+}
+
+/** origin-response / viewer-response context. */
+export class ResponseCtx<S extends ResponseStage = ResponseStage> extends BaseCtx<S> {
+  readonly request: RequestView
+  readonly response: ResponseView
+
+  constructor(stage: S, event: CfEvent, lambdaContext: LambdaContext, limits: LimitsProfile, marginMs: number) {
+    super(stage, event, lambdaContext, limits, marginMs)
+    const cf = event.Records[0]!.cf
+    this.request = new RequestView(cf.request, stage, 'read-only')
+    this.response = new ResponseView(cf.response!, stage)
+  }
+}
+
+/**
+ * Applies an onError response init to a response stage's (restored) response: origin-response takes status, headers
+ * and body; viewer-response only headers (CloudFront forbids status and body changes there [RLE]).
+ * @internal
+ */
+export function applyToResponse(stage: ResponseStage, res: CfResponse, init: EdgeResponseInit): CfResponse {
+  const view = new ResponseView(res, stage)
+  if (stage === 'origin-response') {
+    view.status = init.status
+    if (init.statusDescription !== undefined) view.statusDescription = init.statusDescription
+    if (init.body !== undefined) view.body = init.body
+  }
+  if (init.headers !== undefined) for (const name in init.headers) view.headers.set(name, init.headers[name]!)
+  return res
+}
