@@ -388,5 +388,11 @@ describe('edgeware build: the example wrangler.toml', () => {
     const run = await runFresh(await unpacked('site-viewer-request', dir), sampleEvent('viewer-request'))
     expect(run.error, run.stderr).toBeUndefined()
     expect(validateResult('viewer-request', sampleEvent('viewer-request'), run.result)).toEqual([])
+    // the origin-request function reads the origin table from whichever Region its replica runs in
+    const template = JSON.parse(readFileSync(join(dir, 'cloudformation.json'), 'utf8'))
+    const role = JSON.stringify(template.Resources.SiteOriginRequestRole)
+    expect(role).toContain('dynamodb:Query')
+    expect(role).toContain(':dynamodb:*:${AWS::AccountId}:table/edge-origins')
+    expect(JSON.stringify(template.Resources.SiteViewerRequestRole)).not.toContain('dynamodb')
   })
 })
