@@ -4,6 +4,7 @@
  * ones (origins, seed and dev server rewritten to match) so the suite never collides with a running `npm run dev`.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -85,6 +86,24 @@ describe('example site on the local edge', () => {
     const unknown = await get('/api/unknown')
     expect(unknown.status).toBe(404)
     expect(await unknown.text()).toContain('Answered by example origin')
+  })
+
+  it('routes by host through the DynamoDB origin table and sorts the query string', async () => {
+    // fetch() can't set Host: use node:http
+    const html = await new Promise<string>((resolve, reject) => {
+      const u = new URL(dev.url)
+      request({ host: '127.0.0.1', port: u.port, path: '/?b=2&a=1&fbclid=x', headers: { host: 'blog.localhost' } }, (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (d: string) => (body += d))
+        res.on('end', () => resolve(body))
+      })
+        .on('error', reject)
+        .end()
+    })
+    expect(html).toContain('example origin <b>blog</b>')
+    expect(html).toContain('GET /?a=1&amp;b=2')
+    expect(await (await get('/about')).text()).toContain('example origin <b>app</b>')
   })
 
   it('keeps a returning viewer on their variant', async () => {
