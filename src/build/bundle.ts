@@ -51,7 +51,14 @@ export interface BundleResult {
   envReads: EnvReadReport[]
 }
 
-/** Lambda runtimes a Lambda@Edge function can be built for, and esbuild's target for each ([RLE], [NODE]). */
+/**
+ * Lambda runtimes a Lambda@Edge function can be built for, and esbuild's target for each ([RLE], [NODE]).
+ *
+ * @example
+ * ```ts
+ * Object.keys(RUNTIME_TARGETS) // ['nodejs20.x', 'nodejs22.x', 'nodejs24.x']
+ * ```
+ */
 export const RUNTIME_TARGETS: Readonly<Record<string, string>> = {
   'nodejs20.x': 'node20',
   'nodejs22.x': 'node22',

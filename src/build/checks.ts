@@ -17,13 +17,27 @@ export interface Problem {
 
 /** Lambda function names: 1–64 of letters, digits, `-` and `_` (Lambda API, FunctionName). */
 const LAMBDA_NAME = /^[A-Za-z0-9_-]{1,64}$/
-/** Lambda@Edge functions per distribution (reference §4.2 [QUO-2025]). */
+/**
+ * Lambda@Edge functions per distribution (reference §4.2 [QUO-2025]).
+ *
+ * @example
+ * ```ts
+ * if (config.functions.length > MAX_FUNCTIONS_PER_DISTRIBUTION) throw new Error('too many functions')
+ * ```
+ */
 export const MAX_FUNCTIONS_PER_DISTRIBUTION = 100
 /** Lambda's own memory range (MB) and timeout range (s). */
 const LAMBDA_MEMORY = { min: 128, max: 10_240 }
 const LAMBDA_TIMEOUT = { min: 1, max: 900 }
 
-/** Lambda@Edge deploys from us-east-1 only (reference §4.3 [RLE], [ISS-REGION]). */
+/**
+ * Lambda@Edge deploys from us-east-1 only (reference §4.3 [RLE], [ISS-REGION]).
+ *
+ * @example
+ * ```ts
+ * const arn = `arn:aws:lambda:${EDGE_REGION}:123456789012:function:fn:1`
+ * ```
+ */
 export const EDGE_REGION = 'us-east-1'
 
 const KIB = 1024
@@ -43,7 +57,14 @@ export function formatBytes(n: number): string {
   return `${(n / MIB).toFixed(2)} MiB`
 }
 
-/** The deployed Lambda function name: `<config name>-<function name>`. */
+/**
+ * The deployed Lambda function name: `<config name>-<function name>`.
+ *
+ * @example
+ * ```ts
+ * lambdaName({ name: 'my-site' }, { name: 'site-viewer-request' }) // 'my-site-site-viewer-request'
+ * ```
+ */
 export function lambdaName(config: Pick<EdgeConfig, 'name'>, fn: Pick<FunctionConfig, 'name'>): string {
   return `${config.name}-${fn.name}`
 }
@@ -78,7 +99,15 @@ export function tightestLimits(stages: readonly Stage[], profile: LimitsProfile)
   return { ...l, stage }
 }
 
-/** Memory (MB) and timeout (s) a function is deployed with: its config, else 128 MB and its stages' maximum timeout. */
+/**
+ * Memory (MB) and timeout (s) a function is deployed with: its config, else 128 MB and its stages' maximum timeout.
+ *
+ * @example
+ * ```ts
+ * functionSettings({ name: 'f', entry: '/f.ts', stages: ['viewer-request'], behaviors: ['*'] }, limits.classic)
+ * // { memoryMb: 128, timeoutS: 5 }
+ * ```
+ */
 export function functionSettings(fn: FunctionConfig, profile: LimitsProfile): { memoryMb: number; timeoutS: number } {
   const t = tightestLimits(fn.stages, profile)
   return { memoryMb: fn.memoryMb ?? 128, timeoutS: fn.timeoutS ?? Math.floor(t.timeoutMs / 1000) }
@@ -175,7 +204,14 @@ export function associationProblems(config: EdgeConfig): Problem[] {
   return problems
 }
 
-/** The inputs that take most room in a bundle (esbuild metafile `bytesInOutput`), largest first. */
+/**
+ * The inputs that take most room in a bundle (esbuild metafile `bytesInOutput`), largest first.
+ *
+ * @example
+ * ```ts
+ * largestInputs((await bundleFunction({ entry: 'fn.ts' })).metafile, 3)
+ * ```
+ */
 export function largestInputs(metafile: Metafile, count = 5): { path: string; bytes: number }[] {
   const out = Object.entries(metafile.outputs).find(([k]) => !k.endsWith('.map'))?.[1]
   if (!out) return []
@@ -185,7 +221,14 @@ export function largestInputs(metafile: Metafile, count = 5): { path: string; by
     .slice(0, count)
 }
 
-/** Share of a limit past which a viewer function gets a warning. */
+/**
+ * Share of a limit past which a viewer function gets a warning.
+ *
+ * @example
+ * ```ts
+ * if (zipBytes > limit * NEAR_LIMIT) console.warn('close to the limit')
+ * ```
+ */
 export const NEAR_LIMIT = 0.8
 
 /**

@@ -26,6 +26,7 @@ export {
   stableJson,
   versionArnPlaceholder,
   logicalId,
+  logicalIds,
   s3Key,
   type BuiltPackage,
   type Manifest,

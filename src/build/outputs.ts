@@ -22,7 +22,14 @@ export interface BuiltPackage {
   sourcemap: boolean
 }
 
-/** CloudFormation logical ID from a function name: `site-viewer-request` → `SiteViewerRequest`. */
+/**
+ * CloudFormation logical ID from a function name.
+ *
+ * @example
+ * ```ts
+ * logicalId('site-viewer-request') // 'SiteViewerRequest'
+ * ```
+ */
 export function logicalId(name: string): string {
   const id = name
     .split(/[^A-Za-z0-9]+/)
@@ -32,7 +39,14 @@ export function logicalId(name: string): string {
   return /^[A-Za-z]/.test(id) ? id : `Fn${id}`
 }
 
-/** Logical IDs for every function, made unique deterministically (`A`, `A2`, …). */
+/**
+ * Logical IDs for every function, made unique deterministically (`A`, `A2`, …).
+ *
+ * @example
+ * ```ts
+ * logicalIds(config.functions).get('site-viewer-request') // 'SiteViewerRequest'
+ * ```
+ */
 export function logicalIds(fns: readonly FunctionConfig[]): Map<string, string> {
   const used = new Set<string>()
   const ids = new Map<string, string>()
@@ -46,7 +60,14 @@ export function logicalIds(fns: readonly FunctionConfig[]): Map<string, string> 
   return ids
 }
 
-/** The suggested S3 key of a package: content-addressed, so CloudFormation sees new code as a change. */
+/**
+ * The suggested S3 key of a package: content-addressed, so CloudFormation sees new code as a change.
+ *
+ * @example
+ * ```ts
+ * s3Key({ fn, sha256 }) // 'edgeware/site-viewer-request/3bf6d3d1ff980b66.zip'
+ * ```
+ */
 export function s3Key(p: Pick<BuiltPackage, 'fn' | 'sha256'>): string {
   return `edgeware/${p.fn.name}/${p.sha256.slice(0, 16)}.zip`
 }
