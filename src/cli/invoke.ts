@@ -212,7 +212,8 @@ export async function run(args: string[]): Promise<number> {
     const e = err as Error & { code?: string; cause?: unknown }
     const status = err instanceof EdgeExecutionError ? 503 : 400
     if (asJson) {
-      console.log(JSON.stringify({ stage: null, valid: false, result: null, violations: [], warnings: [], error: { name: e.name, code: e.code, status, message: e.message } }, null, 2))
+      const stage = (event as { Records?: { cf?: { config?: { eventType?: string } } }[] }).Records?.[0]?.cf?.config?.eventType ?? null
+      console.log(JSON.stringify({ stage, valid: false, result: null, violations: [], warnings: [], error: { name: e.name, code: e.code, status, message: e.message } }, null, 2))
     } else {
       console.log(`ERROR: ${e.message}`)
       const cause = e.cause
