@@ -51,6 +51,22 @@ describe('edgeware build (CLI)', () => {
     expect(io.out.join('\n')).toContain('--sourcemap')
   })
 
+  it('builds zips that `edgeware invoke` runs and CloudFront would accept', async () => {
+    const out = join(await tempDir(), 'out')
+    capture()
+    expect(await run(['--config', join(FIXTURES, 'site', 'wrangler.toml'), '--out', out])).toBe(0)
+    vi.restoreAllMocks()
+    const { run: invoke } = await import('../../src/cli/invoke.js')
+    for (const [zip, stage] of [['viewer.zip', 'viewer-request'], ['plain-callback.zip', 'origin-response'], ['plain-esm.zip', 'viewer-response']] as const) {
+      const io = capture()
+      const code = await invoke([join(out, zip), '--event', stage, '--json'])
+      const report = JSON.parse(io.out.join('\n')) as { valid: boolean; stage: string }
+      expect(code, zip).toBe(0)
+      expect(report).toMatchObject({ valid: true, stage })
+      vi.restoreAllMocks()
+    }
+  })
+
   it('fails clearly when the config file does not exist', async () => {
     const io = capture()
     expect(await run(['--config', join(FIXTURES, 'nope.toml')])).toBe(1)
