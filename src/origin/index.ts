@@ -30,6 +30,6 @@ export {
   type DynamoItem,
 } from './schema.js'
 export { longestMatch, normalizeHost, prefixMatches, sortByPrefix } from './match.js'
-export { createEdgeDynamoClient, orderReplicas, queryHost, shouldFailOver, OriginLookupTimeout, type EdgeClientOptions, type QueryOutcome, type ReplicaClient } from './client.js'
+export { createEdgeDynamoClient, edgeRetryStrategy, orderReplicas, queryHost, shouldFailOver, OriginLookupTimeout, type EdgeClientOptions, type QueryOutcome, type ReplicaClient } from './client.js'
 export { RuleCache, compileRules, type CompiledRule, type HostEntry, type RuleCacheSettings } from './cache.js'
 export { createOriginTable, createTableClient, deleteRule, getRule, listRules, putRules } from './table.js'
