@@ -7,7 +7,7 @@ import { basename, join, relative, resolve, sep } from 'node:path'
 import { STAGES } from '../cloudfront/types.js'
 import { ConfigError, loadConfig, type EdgeConfig, type FunctionConfig } from '../simulator/config.js'
 import { bundleFunction, type EnvReadReport } from './bundle.js'
-import { associationProblems, formatBytes, lambdaName, packageProblems, tightestLimits, type Problem } from './checks.js'
+import { associationProblems, formatBytes, lambdaName, packageProblems, runtimeWarnings, tightestLimits, type Problem } from './checks.js'
 import { BuildError } from './errors.js'
 import { cloudformationTemplate, cloudfrontAssociations, manifest, stableJson, type BuiltPackage, type Manifest } from './outputs.js'
 import { deterministicZip, digest } from './zip.js'
@@ -118,6 +118,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const total = config.functions.length
   const rel = (p: string) => relative(config.root, p).split(sep).join('/')
   const warnings: Problem[] = []
+  const runtimeNotes = runtimeWarnings(config.edge.runtime)
   const started = Date.now()
   log(`edgeware build: ${total} function${total === 1 ? '' : 's'} from ${rel(config.path) || basename(config.path)} (${config.edge.runtime}, limits "${config.edge.limits.name}")`)
 
@@ -144,6 +145,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     }
   })
   warnings.sort((a, b) => (a.message < b.message ? -1 : 1))
+  warnings.unshift(...runtimeNotes)
   const errors = built.flatMap((b) => b.errs)
   if (errors.length) throw BuildError.from(errors)
 

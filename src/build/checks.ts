@@ -205,6 +205,26 @@ export function associationProblems(config: EdgeConfig): Problem[] {
 }
 
 /**
+ * Warnings about the runtime (reference §4.3, [NODE]): nodejs20.x is deprecated (Apr 30 2026) and Lambda blocks
+ * creating or updating functions on it from Aug 31 2026; Lambda@Edge support for nodejs24.x is not confirmed by
+ * the CloudFront docs.
+ *
+ * @example
+ * ```ts
+ * runtimeWarnings('nodejs22.x') // []
+ * ```
+ */
+export function runtimeWarnings(runtime: string): Problem[] {
+  if (runtime === 'nodejs20.x') {
+    return [{ code: 'DeprecatedRuntime', message: 'runtime nodejs20.x is deprecated (Apr 30 2026): Lambda blocks creating or updating functions on it from Aug 31 2026, so prefer nodejs22.x' }]
+  }
+  if (runtime === 'nodejs24.x') {
+    return [{ code: 'UnconfirmedRuntime', message: 'runtime nodejs24.x: Lambda offers it, but the CloudFront docs do not yet confirm Lambda@Edge support; nodejs22.x is the safe choice' }]
+  }
+  return []
+}
+
+/**
  * The inputs that take most room in a bundle (esbuild metafile `bytesInOutput`), largest first.
  *
  * @example

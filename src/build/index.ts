@@ -10,6 +10,7 @@ export {
   associationProblems,
   packageProblems,
   largestInputs,
+  runtimeWarnings,
   tightestLimits,
   functionSettings,
   formatBytes,

@@ -359,6 +359,16 @@ describe('edgeware build: failures name the rule, the function and the value, an
     expect(err.message).toContain('behavior /api/*: IncludeBody is set for origin-request but no function is associated with origin-request')
   })
 
+  it('warns about a deprecated or unconfirmed runtime', async () => {
+    const old = await project(viewerOnly('fn.js').replace('name = "t"\n', 'name = "t"\n[edge]\nruntime = "nodejs20.x"\n'), { 'fn.js': fixtureFn('empty.js') })
+    const r = await build({ config: old, outDir: join(await tempDir(), 'out') })
+    expect(r.warnings.map((w) => w.code)).toEqual(['DeprecatedRuntime'])
+    expect(r.warnings[0]!.message).toContain('Aug 31 2026')
+    const next = await project(viewerOnly('fn.js').replace('name = "t"\n', 'name = "t"\n[edge]\nruntime = "nodejs24.x"\n'), { 'fn.js': fixtureFn('empty.js') })
+    expect((await build({ config: next, outDir: join(await tempDir(), 'out') })).warnings.map((w) => w.code)).toEqual(['UnconfirmedRuntime'])
+    expect(result.warnings).toEqual([])
+  })
+
   it('rejects a function name Lambda would refuse', async () => {
     const config = await loadConfig(SITE)
     config.name = 'a'.repeat(60)
