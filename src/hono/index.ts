@@ -4,6 +4,7 @@
  */
 import type { Hono } from 'hono'
 import type { Env, Schema } from 'hono/types'
+import { getPath as honoGetPath, getPathNoStrict as honoGetPathNoStrict } from 'hono/utils/url'
 import { fromFetchResponse, toFetchRequest } from '../cloudfront/fetch.js'
 import type { CfResultResponse } from '../cloudfront/types.js'
 import type { EdgeResponseInit, Middleware, RequestContext } from '../core/types.js'
@@ -118,10 +119,18 @@ export function hono<E extends Env, S extends Schema, B extends string>(app: Hon
       )
     }
     runner ??= build()
+    const raw = c.request.raw
+    // Fast path: when nothing at all (not even middleware) is routed for this method and path, the request is
+    // unmatched: pass it on without building Fetch objects (~20 µs). Only with Hono's own path functions,
+    // which read nothing but the URL.
+    if (pass && (runner.getPath === honoGetPath || runner.getPath === honoGetPathNoStrict)) {
+      const path = runner.getPath({ url: `https://edge${raw.uri}` } as Request)
+      if (runner.router.match(raw.method === 'HEAD' ? 'GET' : raw.method, path)[0].length === 0) return next()
+    }
     const env: BridgeEnv = { edge: c }
     // No `signal` on the Request: a signal-bound undici Request costs ~30 µs more per call; apps that need the
     // deadline use `c.env.edge.signal`.
-    const request = toFetchRequest(c.request.raw)
+    const request = toFetchRequest(raw)
     const response = await runner.fetch(request, env as unknown as E['Bindings'])
     if (env[UNMATCHED] === true) {
       // Release the unused 404 body and pass the request on unchanged.

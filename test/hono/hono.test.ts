@@ -147,6 +147,24 @@ describe('hono(app)', () => {
     expect(head.body).toBeUndefined()
     // middleware-only matches (cors on /api/*) still pass an unmatched route on
     expect(asRequest(await invoke(h, createEvent('viewer-request', { uri: '/api/none' }))).uri).toBe('/api/none')
+    // nothing routed at all (the fast path, no Fetch objects built)
+    const event = createEvent('viewer-request', { uri: '/index.html', querystring: 'a=1' })
+    const before = structuredClone(event.Records[0]!.cf.request)
+    expect(asRequest(await invoke(h, event))).toEqual(before)
+  })
+
+  it("keeps the app's path handling: strict: false and a custom getPath", async () => {
+    const loose = new Hono({ strict: false })
+    loose.get('/api/t', (c) => c.text('loose'))
+    const h = viewerRequest(hono(loose))
+    expect(asResponse(await invoke(h, createEvent('viewer-request', { uri: '/api/t/' }))).body).toBe('loose')
+    expect(asRequest(await invoke(h, createEvent('viewer-request', { uri: '/api/x/' }))).uri).toBe('/api/x/')
+    // host-based routing through getPath (Hono docs' pattern): the Host header must reach the app
+    const byHost = new Hono({ getPath: (req) => '/' + req.headers.get('host') + new URL(req.url).pathname })
+    byHost.get('/d111111abcdef8.cloudfront.net/hi', (c) => c.text('host route'))
+    const hh = viewerRequest(hono(byHost))
+    expect(asResponse(await invoke(hh, createEvent('viewer-request', { uri: '/hi' }))).body).toBe('host route')
+    expect(asRequest(await invoke(hh, createEvent('viewer-request', { uri: '/other' }))).uri).toBe('/other')
   })
 
   it('refuses response stages and non-apps', async () => {
