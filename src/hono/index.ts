@@ -67,7 +67,8 @@ function toInit(res: CfResultResponse): EdgeResponseInit {
  *   on first use, on a wrapper app of the same class whose `notFound` handler is a sentinel that flags the
  *   request; the user's handlers and `onError` run as usual, the app's own `notFound` does not (set
  *   `notFound: 'app'` to let the app answer unmatched routes itself). Routes added after the first request
- *   are not seen.
+ *   are not seen. When the router has nothing at all for the path (not even middleware), the request passes
+ *   on before any Fetch object is built.
  *
  * The Hono app sees the edgeware context as `c.env.edge` ({@link EdgeBindings}); use `c.env.edge.signal` to
  * stop work before the Lambda deadline (`c.req.raw.signal` is not wired: it would cost every request). Errors the app doesn't
