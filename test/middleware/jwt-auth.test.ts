@@ -176,6 +176,35 @@ describe('jwtAuth()', () => {
     expect(asRequest(await invoke(h, createEvent('viewer-request', { headers: { authorization: `Bearer ${token}` } }))).uri).toBe('/')
   })
 
+  it('checks Cognito id and access tokens (issuer, token_use, client)', async () => {
+    const pool = { region: 'eu-west-1', userPoolId: 'eu-west-1_Abc123', clientId: 'client-1' }
+    const iss = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc123'
+    const idH = viewerRequest(jwtAuth({ cognito: pool, jwks: jwksUrl }))
+    const accessH = viewerRequest(jwtAuth({ cognito: { ...pool, tokenUse: 'access' }, jwks: jwksUrl }))
+    const run = async (h: typeof idH, token: string) =>
+      invoke(h, createEvent('viewer-request', { headers: { authorization: `Bearer ${token}` } }))
+    const idToken = await sign({ token_use: 'id' }, { iss, aud: 'client-1' })
+    const accessToken = await new SignJWT({ sub: 'u', token_use: 'access', client_id: 'client-1' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(iss)
+      .setExpirationTime('5m')
+      .sign(key1.privateKey)
+    expect(asRequest(await run(idH, idToken)).uri).toBe('/')
+    expect(asRequest(await run(accessH, accessToken)).uri).toBe('/')
+    // an access token where an id token is expected, and the other way round
+    expect(asResponse(await run(idH, accessToken)).status).toBe('401')
+    expect(asResponse(await run(accessH, idToken)).status).toBe('401')
+    // another app client, another pool
+    expect(asResponse(await run(idH, await sign({ token_use: 'id' }, { iss, aud: 'client-2' }))).status).toBe('401')
+    expect(asResponse(await run(idH, await sign({ token_use: 'id' }, { iss: iss + 'x', aud: 'client-1' }))).status).toBe('401')
+    const otherClient = await new SignJWT({ token_use: 'access', client_id: 'client-2' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(iss)
+      .setExpirationTime('5m')
+      .sign(key1.privateKey)
+    expect(asResponse(await run(accessH, otherClient)).status).toBe('401')
+  })
+
   it('refuses origin-request (cached answers) and response stages', async () => {
     await expectRefused(originRequest(jwtAuth({ jwks: jwksUrl }) as never), createEvent('origin-request'), 'jwtAuth', 'origin-request')
     await expectRefused(viewerResponse(jwtAuth({ jwks: jwksUrl }) as never), createEvent('viewer-response'), 'jwtAuth', 'viewer-response')

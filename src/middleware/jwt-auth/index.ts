@@ -21,7 +21,10 @@ export interface CognitoOptions {
   tokenUse?: 'id' | 'access'
 }
 
-/** Options of {@link jwtAuth}. Give exactly one of `jwks`, `keys`, `key`, `secret` or `cognito`. */
+/**
+ * Options of {@link jwtAuth}. Give exactly one of `jwks`, `keys`, `key`, `secret` or `cognito` (`cognito` may
+ * be combined with `jwks` or `keys`, e.g. to serve the pool's keys from a mirror).
+ */
 export interface JwtAuthOptions {
   /** URL of a JSON Web Key Set, fetched on first use and cached per container (refetched for an unknown `kid`). */
   jwks?: string | URL
@@ -31,7 +34,7 @@ export interface JwtAuthOptions {
   key?: CryptoKey | KeyObject
   /** Shared secret for HS256/384/512. */
   secret?: string | Uint8Array
-  /** Cognito user pool (sets `jwks` and `issuer`). */
+  /** Cognito user pool (sets `issuer`, and `jwks` unless `jwks` or `keys` is given too). */
   cognito?: CognitoOptions
   /**
    * Allowed `alg` values (default `['RS256']` for keys and JWKS, `['HS256']` for a secret). `none` is always
@@ -111,9 +114,12 @@ function isTokenError(e: unknown): boolean {
  * ```
  */
 export function jwtAuth(options: JwtAuthOptions): Middleware<ViewerRequestContext> {
-  const sources = (['jwks', 'keys', 'key', 'secret', 'cognito'] as const).filter((k) => options[k] !== undefined)
-  if (sources.length !== 1) {
-    throw new TypeError(`jwtAuth(): give exactly one of jwks, keys, key, secret or cognito (got ${sources.length ? sources.join(', ') : 'none'})`)
+  const sources = (['jwks', 'keys', 'key', 'secret'] as const).filter((k) => options[k] !== undefined)
+  const ok = options.cognito ? sources.length === 0 || (sources.length === 1 && sources[0] !== 'key' && sources[0] !== 'secret') : sources.length === 1
+  if (!ok) {
+    throw new TypeError(
+      `jwtAuth(): give exactly one of jwks, keys, key, secret or cognito (cognito may be combined with jwks or keys to fetch its keys elsewhere); got ${[...sources, ...(options.cognito ? ['cognito'] : [])].join(', ') || 'none'}`,
+    )
   }
   const symmetric = options.secret !== undefined
   const algorithms = [...(options.algorithms ?? [symmetric ? 'HS256' : 'RS256'])]
@@ -138,7 +144,7 @@ export function jwtAuth(options: JwtAuthOptions): Middleware<ViewerRequestContex
       throw new TypeError(`jwtAuth(): cognito.region / userPoolId look wrong: ${JSON.stringify(cognito.region)}, ${JSON.stringify(cognito.userPoolId)}`)
     }
     issuer = `https://cognito-idp.${cognito.region}.amazonaws.com/${cognito.userPoolId}`
-    jwksUrl = `${issuer}/.well-known/jwks.json`
+    if (options.keys === undefined) jwksUrl ??= `${issuer}/.well-known/jwks.json`
     // Id tokens carry the client in `aud`; access tokens have no `aud` and carry it in `client_id`.
     if ((cognito.tokenUse ?? 'id') === 'id' && cognito.clientId !== undefined) audience = cognito.clientId
   }
