@@ -90,6 +90,24 @@ const EDGEWARE_OWN = [resolve(EDGEWARE_ROOT, 'src') + sep, resolve(EDGEWARE_ROOT
 const SCANNED = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.jsx', '.tsx'])
 const VAR_NAME = /^[A-Za-z_$][\w$]*$/
 
+/**
+ * ESM code converted to CommonJS loses `import.meta.url` (esbuild leaves `{}`), which breaks
+ * `createRequire(import.meta.url)` and `new URL('./x', import.meta.url)` at run time. The shim computes it from
+ * `__filename` where the bundle runs (no build-time path in the output), and tree-shaking drops it when unused.
+ */
+const IMPORT_META_SHIM = 'edgeware-shim:import-meta-url'
+const IMPORT_META_ID = '__edgeware_import_meta_url'
+const importMetaUrlShim: import('esbuild').Plugin = {
+  name: 'edgeware-import-meta-url',
+  setup(b) {
+    b.onResolve({ filter: /^edgeware-shim:import-meta-url$/ }, () => ({ path: 'import-meta-url', namespace: 'edgeware-shim', sideEffects: false }))
+    b.onLoad({ filter: /.*/, namespace: 'edgeware-shim' }, () => ({
+      contents: `function u() { return require("url").pathToFileURL(__filename).href }\nexport var ${IMPORT_META_ID} = /* @__PURE__ */ u()\n`,
+      loader: 'js',
+    }))
+  },
+}
+
 /** Whether a bundled input is the user's own code (scanned for env reads). */
 function isOwnCode(abs: string): boolean {
   if (abs.split(sep).includes('node_modules')) return false
@@ -142,7 +160,7 @@ function exportsHandler(code: string, entryFormat: string | undefined): boolean 
  * Bundles an edge function with esbuild: platform node, CommonJS (`exports.handler`), target from the runtime,
  * minified and tree-shaken, the `edgeware-source` export condition (so `edgeware` resolves to its TypeScript
  * source), `[vars]` baked in as `process.env.K` constants, `process.env.EDGEWARE_DYNAMODB_ENDPOINT` always defined,
- * no legal comments, no absolute paths in the output. Throws `BuildError` when the runtime is not supported, a
+ * `import.meta.url` working in ESM code, no legal comments, no absolute paths in the output. Throws `BuildError` when the runtime is not supported, a
  * `[vars]` key is not a valid name, esbuild fails or the bundle has no `handler` export. Reads of other
  * environment variables in the function's own code come back in `envReads` (the build rejects them).
  *
@@ -173,6 +191,7 @@ export async function bundleFunction(opts: BundleOptions): Promise<BundleResult>
     define[`process.env.${k}`] = JSON.stringify(v)
   }
   define['process.env.EDGEWARE_DYNAMODB_ENDPOINT'] = opts.dynamoEndpoint === undefined ? 'undefined' : JSON.stringify(opts.dynamoEndpoint)
+  define['import.meta.url'] = IMPORT_META_ID
 
   const esbuild = await import('esbuild')
   let result: import('esbuild').BuildResult<{ write: false; metafile: true }>
@@ -190,6 +209,8 @@ export async function bundleFunction(opts: BundleOptions): Promise<BundleResult>
       treeShaking: true,
       conditions: ['edgeware-source'],
       define,
+      inject: [IMPORT_META_SHIM],
+      plugins: [importMetaUrlShim],
       sourcemap: opts.sourcemap ? 'linked' : false,
       sourcesContent: false,
       metafile: true,

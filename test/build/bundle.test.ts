@@ -100,3 +100,24 @@ describe('bundleFunction', () => {
     expect(JSON.parse(withMap.map!).sources).toEqual(['empty.js'])
   })
 })
+
+describe('bundleFunction and ESM-only code', () => {
+  it('keeps import.meta.url working in the CommonJS bundle, computed where it runs', async () => {
+    const dir = await tempDir()
+    writeTree(dir, {
+      'fn.mjs': [
+        "import { createRequire } from 'node:module'",
+        'const req = createRequire(import.meta.url)',
+        "export const handler = async () => ({ status: '200', body: `${typeof req('node:path').join} ${new URL('.', import.meta.url).protocol} ${import.meta.url.endsWith('/index.js')}` })",
+      ].join('\n'),
+    })
+    const b = await bundleFunction({ entry: join(dir, 'fn.mjs') })
+    expect(b.code).not.toContain(dir)
+    const run = await runBundle(b.code)
+    expect(run.error, run.stderr).toBeUndefined()
+    expect(run.result).toMatchObject({ body: 'function file: true' })
+    // code that does not use it does not carry the shim
+    const plain = await bundleFunction({ entry: join(FIXTURES, 'functions', 'empty.js') })
+    expect(plain.code).not.toContain('pathToFileURL')
+  })
+})
