@@ -16,7 +16,14 @@ import type { ReplicaClient } from './client.js'
 import { queryHost } from './client.js'
 import type { OriginLogEntry, OriginRule } from './types.js'
 
-/** A rule ready to apply: the CloudFront origin is built once per load. */
+/**
+ * A rule ready to apply: the CloudFront origin is built once per load.
+ *
+ * @example
+ * ```ts
+ * const [first]: CompiledRule[] = compileRules(items, limits.classic, console.error, 'edge-origins')
+ * ```
+ */
 export interface CompiledRule {
   host: string
   pathPrefix: string
@@ -30,7 +37,14 @@ export interface CompiledRule {
   violations: readonly Violation[] | undefined
 }
 
-/** What the cache holds per host. `rules` sorted longest prefix first; [] = no rule (negative entry). */
+/**
+ * What the cache holds per host. `rules` sorted longest prefix first; [] = no rule (negative entry).
+ *
+ * @example
+ * ```ts
+ * const entry: HostEntry | undefined = mw.cache.peek('a.example.com')
+ * ```
+ */
 export interface HostEntry {
   rules: readonly CompiledRule[]
   /** Fresh until (epoch ms). */
@@ -43,7 +57,14 @@ export interface HostEntry {
   failed: boolean
 }
 
-/** Settings of a `RuleCache`. Times in ms. */
+/**
+ * Settings of a `RuleCache`. Times in ms.
+ *
+ * @example
+ * ```ts
+ * const s: RuleCacheSettings = { table: 't', replicas, ttlMs: 60_000, negativeTtlMs: 10_000, staleTtlMs: 300_000, errorTtlMs: 1000, timeoutMs: 1000, maxEntries: 1000, log: console.log }
+ * ```
+ */
 export interface RuleCacheSettings {
   table: string
   replicas: readonly ReplicaClient[]

@@ -13,7 +13,14 @@ import type { DynamoItem } from './schema.js'
 import { HOST_KEY } from './schema.js'
 import type { OriginReplica } from './types.js'
 
-/** Options of `createEdgeDynamoClient`. */
+/**
+ * Options of `createEdgeDynamoClient`.
+ *
+ * @example
+ * ```ts
+ * const opts: EdgeClientOptions = { region: 'eu-west-1', timeoutMs: 500 }
+ * ```
+ */
 export interface EdgeClientOptions {
   region: string
   /** Endpoint URL (a local dynalite, a VPC endpoint…). Default: the region's public endpoint. */
@@ -79,7 +86,14 @@ export function createEdgeDynamoClient(opts: EdgeClientOptions): DynamoDBClient 
   })
 }
 
-/** A replica with its client. */
+/**
+ * A replica with its client.
+ *
+ * @example
+ * ```ts
+ * const r: ReplicaClient = { region: 'us-east-1', client: createEdgeDynamoClient({ region: 'us-east-1' }) }
+ * ```
+ */
 export interface ReplicaClient {
   region: string
   client: DynamoDBClient
@@ -154,7 +168,14 @@ export function shouldFailOver(err: unknown): boolean {
   return !(typeof name === 'string' && NO_FAILOVER.has(name))
 }
 
-/** The lookup ran out of time (overall deadline or the Lambda's remaining time). */
+/**
+ * The lookup ran out of time (overall deadline or the Lambda's remaining time).
+ *
+ * @example
+ * ```ts
+ * try { await queryHost(replicas, 'edge-origins', 'a.com', 300) } catch (e) { if (e instanceof OriginLookupTimeout) … }
+ * ```
+ */
 export class OriginLookupTimeout extends Error {
   override name = 'OriginLookupTimeout'
 }
@@ -211,7 +232,14 @@ async function queryOne(client: DynamoDBClient, table: string, host: string, sig
   return items
 }
 
-/** Result of `queryHost`. */
+/**
+ * Result of `queryHost`.
+ *
+ * @example
+ * ```ts
+ * const { items, region, failures }: QueryOutcome = await queryHost(replicas, 'edge-origins', 'a.com', 800)
+ * ```
+ */
 export interface QueryOutcome {
   items: DynamoItem[]
   /** The replica that answered. */

@@ -132,7 +132,15 @@ function applyRule(c: OriginRequestContext, rule: CompiledRule, prevalidated: bo
   for (let i = 0; i < names.length; i++) if (headers[names[i]!] !== undefined) delete headers[names[i]!]
 }
 
-/** The middleware function `dynamoOrigin` returns; it also exposes its cache for tests and metrics. */
+/**
+ * The middleware function `dynamoOrigin` returns; it also exposes its cache for tests and metrics.
+ *
+ * @example
+ * ```ts
+ * const mw: DynamoOriginMiddleware = dynamoOrigin({ table: 'edge-origins' })
+ * mw.cache.loads // DynamoDB lookups started so far
+ * ```
+ */
 export interface DynamoOriginMiddleware extends Middleware<OriginRequestContext> {
   /** The per-container cache (hosts cached, DynamoDB loads started, `clear()`). */
   readonly cache: RuleCache

@@ -6,7 +6,14 @@
  * Unbundled code (tests, the CLI) keeps the SDK's own chain.
  */
 
-/** AWS credentials as the SDK expects them. */
+/**
+ * AWS credentials as the SDK expects them.
+ *
+ * @example
+ * ```ts
+ * const c: EdgeCredentials = await defaultProvider()()
+ * ```
+ */
 export interface EdgeCredentials {
   accessKeyId: string
   secretAccessKey: string

@@ -10,7 +10,14 @@ import { createOriginTable, createTableClient, putRules } from './table.js'
 
 type Dynalite = (opts?: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server
 
-/** Options of `startLocalDynamo`. */
+/**
+ * Options of `startLocalDynamo`.
+ *
+ * @example
+ * ```ts
+ * const opts: LocalDynamoOptions = { table: 'edge-origins', seed: 'edge-functions/origins.seed.json' }
+ * ```
+ */
 export interface LocalDynamoOptions {
   /** Port on 127.0.0.1 (default 0: any free port). */
   port?: number
@@ -20,7 +27,15 @@ export interface LocalDynamoOptions {
   seed?: string
 }
 
-/** A running local DynamoDB. */
+/**
+ * A running local DynamoDB.
+ *
+ * @example
+ * ```ts
+ * const db: LocalDynamo = await startLocalDynamo({ table: 'edge-origins' })
+ * await db.close()
+ * ```
+ */
 export interface LocalDynamo {
   /** `http://127.0.0.1:<port>` */
   endpoint: string

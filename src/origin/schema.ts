@@ -12,17 +12,52 @@ import { canonicalHeaderKey, hasInvalidHeaderValueChar, isReadOnlyHeader } from 
 import type { CfHeaders, CfOrigin } from '../cloudfront/types.js'
 import type { OriginRule, OriginTarget } from './types.js'
 
-/** Partition key attribute of the origin table. */
+/**
+ * Partition key attribute of the origin table.
+ *
+ * @example
+ * ```ts
+ * const key = { [HOST_KEY]: { S: 'a.example.com' }, [PREFIX_KEY]: { S: '/' } }
+ * ```
+ */
 export const HOST_KEY = 'host'
-/** Sort key attribute of the origin table. */
+/**
+ * Sort key attribute of the origin table.
+ *
+ * @example
+ * ```ts
+ * item[PREFIX_KEY] // { S: '/api' }
+ * ```
+ */
 export const PREFIX_KEY = 'pathPrefix'
-/** The host whose rules apply when the request's host has no matching rule. */
+/**
+ * The host whose rules apply when the request's host has no matching rule.
+ *
+ * @example
+ * ```ts
+ * await putRules(client, 'edge-origins', [{ host: FALLBACK_HOST, pathPrefix: '/', type: 'custom', domainName: 'default.example.net' }])
+ * ```
+ */
 export const FALLBACK_HOST = '*'
 
-/** A DynamoDB item in the low-level wire format. */
+/**
+ * A DynamoDB item in the low-level wire format.
+ *
+ * @example
+ * ```ts
+ * const item: DynamoItem = { host: { S: '*' }, pathPrefix: { S: '/' } }
+ * ```
+ */
 export type DynamoItem = Record<string, AttributeValue>
 
-/** Attributes a rule uses; other attributes (tenant ids, timestamps…) are kept in the table and ignored. */
+/**
+ * Attributes a rule uses; other attributes (tenant ids, timestamps…) are kept in the table and ignored.
+ *
+ * @example
+ * ```ts
+ * RULE_FIELDS.has('hostHeader') // true
+ * ```
+ */
 export const RULE_FIELDS: ReadonlySet<string> = new Set([
   'host', 'pathPrefix', 'type', 'domainName', 'protocol', 'port', 'path', 'sslProtocols', 'readTimeout',
   'keepaliveTimeout', 'responseCompletionTimeout', 'region', 'authMethod', 'customHeaders', 'hostHeader',
@@ -252,7 +287,14 @@ export function parseRule(item: Record<string, unknown>, limits?: LimitsProfile)
   return item as unknown as OriginRule
 }
 
-/** `host="a.com" pathPrefix="/x"` for messages. */
+/**
+ * `host="a.com" pathPrefix="/x"` for messages.
+ *
+ * @example
+ * ```ts
+ * describeItem({ host: 'a.com', pathPrefix: '/x' }) // 'host="a.com" pathPrefix="/x"'
+ * ```
+ */
 export function describeItem(item: Record<string, unknown>): string {
   return `host=${JSON.stringify(item.host)} pathPrefix=${JSON.stringify(item.pathPrefix)}`
 }

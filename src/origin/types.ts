@@ -6,7 +6,14 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { CfOrigin } from '../cloudfront/types.js'
 import type { EdgeResponseInit } from '../core/types.js'
 
-/** Fields every rule has, whatever its origin type. */
+/**
+ * Fields every rule has, whatever its origin type.
+ *
+ * @example
+ * ```ts
+ * const key: Pick<OriginRuleBase, 'host' | 'pathPrefix'> = { host: '*', pathPrefix: '/' }
+ * ```
+ */
 export interface OriginRuleBase {
   /** Partition key: the viewer's host, lowercase, no port. `*` holds the fallback rules. */
   host: string
@@ -22,6 +29,11 @@ export interface OriginRuleBase {
  * A custom (HTTP) origin. CloudFront's field names; omitted fields get CloudFront's defaults:
  * `protocol` 'https', `port` 443 for https and 80 for http, `path` '', `sslProtocols` ['TLSv1.2'],
  * `readTimeout` 30, `keepaliveTimeout` 5.
+ *
+ * @example
+ * ```ts
+ * const rule: CustomOriginRule = { host: 'a.example.com', pathPrefix: '/api', type: 'custom', domainName: 'api.example.net', protocol: 'http', port: 8080 }
+ * ```
  */
 export interface CustomOriginRule extends OriginRuleBase {
   type: 'custom'
@@ -38,6 +50,11 @@ export interface CustomOriginRule extends OriginRuleBase {
 /**
  * An S3 origin. `authMethod` defaults to 'none'; `region` defaults to the region in the bucket's domain name
  * (`bucket.s3.eu-west-1.amazonaws.com`), else 'us-east-1'.
+ *
+ * @example
+ * ```ts
+ * const rule: S3OriginRule = { host: '*', pathPrefix: '/media', type: 's3', domainName: 'media.s3.eu-west-1.amazonaws.com' }
+ * ```
  */
 export interface S3OriginRule extends OriginRuleBase {
   type: 's3'
@@ -59,20 +76,46 @@ export interface S3OriginRule extends OriginRuleBase {
  */
 export type OriginRule = CustomOriginRule | S3OriginRule
 
-/** A rule without its table key: what `fallback: { origin }` takes. */
+/**
+ * A rule without its table key: what `fallback: { origin }` takes.
+ *
+ * @example
+ * ```ts
+ * const target: OriginTarget = { type: 'custom', domainName: 'default.example.net' }
+ * ```
+ */
 export type OriginTarget = Omit<CustomOriginRule, 'host' | 'pathPrefix'> | Omit<S3OriginRule, 'host' | 'pathPrefix'>
 
 /**
  * What happens when no rule matches (or the lookup failed and nothing stale is left, or the matching item is
  * invalid): route to a default origin, keep the cache behavior's origin (`'pass-through'`), or answer with a
  * generated response (e.g. `{ status: 502 }`).
+ *
+ * @example
+ * ```ts
+ * const f: OriginFallback = { status: 502, body: 'unknown site' }
+ * ```
  */
 export type OriginFallback = 'pass-through' | { origin: OriginTarget | CfOrigin; hostHeader?: string } | EdgeResponseInit
 
-/** One replica of a Global Table: a region name, or a region with its own endpoint or client. */
+/**
+ * One replica of a Global Table: a region name, or a region with its own endpoint or client.
+ *
+ * @example
+ * ```ts
+ * const replicas: OriginReplica[] = ['us-east-1', { region: 'eu-west-1', endpoint: 'https://dynamodb.eu-west-1.amazonaws.com' }]
+ * ```
+ */
 export type OriginReplica = string | { region: string; endpoint?: string; client?: DynamoDBClient }
 
-/** A log line the middleware emits (invalid items, DynamoDB failures, serving stale). */
+/**
+ * A log line the middleware emits (invalid items, DynamoDB failures, serving stale).
+ *
+ * @example
+ * ```ts
+ * dynamoOrigin({ table: 'edge-origins', log: (e: OriginLogEntry) => console.log(e.level, e.message) })
+ * ```
+ */
 export interface OriginLogEntry {
   level: 'warn' | 'error'
   message: string
