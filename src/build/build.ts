@@ -136,7 +136,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       const zip = deterministicZip(b.map === undefined ? [{ name: 'index.js', data: b.code }] : [{ name: 'index.js', data: b.code }, { name: 'index.js.map', data: b.map }])
       const checks = packageProblems(fn, zip.length, b.metafile, config.edge.limits)
       const errs: Problem[] = [...b.envReads.map((r) => envProblem(fn, r)), ...checks.problems]
-      warnings.push(...checks.warnings)
+      warnings.push(...checks.warnings, ...b.warnings.map((w) => ({ code: 'BundleWarning', message: `${fn.name}: ${w}` })))
       log(`  [${i + 1}/${total}] ${fn.name}: ${formatBytes(Buffer.byteLength(b.code))} bundle, ${formatBytes(zip.length)} zip (${Date.now() - t0} ms)`)
       return { fn, zip, bundleBytes: Buffer.byteLength(b.code), errs }
     } catch (e) {

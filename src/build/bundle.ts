@@ -49,6 +49,8 @@ export interface BundleResult {
   metafile: Metafile
   /** Reads of non-reserved environment variables in the function's own code (not node_modules, not edgeware). */
   envReads: EnvReadReport[]
+  /** esbuild's warnings as `file:line:column: text` (things that may break at run time, e.g. an unresolvable dynamic require). */
+  warnings: string[]
 }
 
 /**
@@ -257,5 +259,9 @@ export async function bundleFunction(opts: BundleOptions): Promise<BundleResult>
       envReads.push({ name: read.name, file: `${path}:${read.line}`, path, line: read.line })
     }
   }
-  return map === undefined ? { code, metafile, envReads } : { code, map, metafile, envReads }
+  // `exports.x = …` in a .js file of a "type": "module" package is fine once bundled to CommonJS
+  const warnings = result.warnings
+    .filter((w) => w.id !== 'commonjs-variable-in-esm')
+    .map((w) => (w.location ? `${w.location.file}:${w.location.line}:${w.location.column}: ${w.text}` : w.text))
+  return map === undefined ? { code, metafile, envReads, warnings } : { code, map, metafile, envReads, warnings }
 }

@@ -121,3 +121,15 @@ describe('bundleFunction and ESM-only code', () => {
     expect(plain.code).not.toContain('pathToFileURL')
   })
 })
+
+describe('bundleFunction warnings', () => {
+  it("passes on esbuild's warnings with their location", async () => {
+    const dir = await tempDir()
+    // a CommonJS .js file in a "type": "module" package is no warning: bundling to CommonJS makes it right
+    expect((await bundleFunction({ entry: join(FIXTURES, 'functions', 'empty.js') })).warnings).toEqual([])
+    writeTree(dir, { 'warn.cjs': 'exports.handler = async (e) => { if (e == -0) return e; return typeof e == "bigint" }\n' })
+    const w = await bundleFunction({ entry: join(dir, 'warn.cjs') })
+    expect(w.warnings).toHaveLength(1)
+    expect(w.warnings[0]).toMatch(/^warn\.cjs:1:\d+: Comparison with -0/)
+  })
+})
