@@ -5,6 +5,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, watch, type FSWatcher } from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,6 +19,7 @@ import { LambdaFunction } from './lambda.js'
 import { consoleLogger, formatFunctionLine, paint, type DevLogger } from './log.js'
 import { closeOriginAgents } from './origin-fetch.js'
 import type { EdgeWorkerConfig, LogRecord, OriginSpec } from './protocol.js'
+import { acceptWebSocket, type WsConnection } from './ws-server.js'
 
 /** Options of {@link startDev}. */
 export interface DevOptions {
@@ -231,7 +234,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       maxUrlChars: config.edge.limits.maxUrlChars,
       maxCacheBytes: 64 * 1024 * 1024,
     }
-    const handler = createHostHandler({
+    const host = createHostHandler({
       functions,
       limits: config.edge.limits,
       logger,
@@ -239,6 +242,35 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       verbose: opts.verbose ?? false,
       ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
     })
+    // The function channel: the edge's Durable Object keeps one WebSocket to this loopback server.
+    const token = randomBytes(16).toString('hex')
+    const channel = http.createServer((_req, res) => {
+      res.writeHead(426)
+      res.end()
+    })
+    const conns = new Set<WsConnection>()
+    channel.on('upgrade', (req, socket) => {
+      if (req.url !== `/${token}`) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
+        return
+      }
+      const conn = acceptWebSocket(req, socket, host.message, () => conns.delete(conn!))
+      if (conn) conns.add(conn)
+    })
+    await new Promise<void>((ok, fail) => {
+      channel.once('error', fail)
+      channel.listen(0, '127.0.0.1', () => ok())
+    })
+    cleanups.push(
+      () =>
+        new Promise<void>((done) => {
+          for (const c of conns) c.close()
+          channel.closeAllConnections()
+          channel.close(() => done())
+        }),
+    )
+    const channelUrl = `ws://127.0.0.1:${(channel.address() as AddressInfo).port}/${token}`
+
     const { Miniflare } = await import('miniflare')
     const port = opts.port ?? config.dev.port
     const mf = new Miniflare({
@@ -247,8 +279,9 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       host: '127.0.0.1',
       port,
       cf: false,
-      bindings: { EDGE: edge as unknown as Record<string, never> },
-      serviceBindings: { HOST: { node: handler } },
+      bindings: { EDGE: edge as unknown as Record<string, never>, CHANNEL: channelUrl },
+      serviceBindings: { HOST: { node: host.http } },
+      durableObjects: { EDGE_DO: 'EdgeObject' },
     })
     cleanups.push(() => mf.dispose())
     let url: URL

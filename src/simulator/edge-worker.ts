@@ -10,14 +10,34 @@ import { behaviorMatcher } from './path-pattern.js'
 import type { EdgeBehavior, EdgeWorkerConfig, InvokeReply, LogRecord, OriginCall, OriginReply, StageLog } from './protocol.js'
 
 interface Fetcher {
-  fetch(input: string, init?: RequestInit): Promise<Response>
+  fetch(input: string | Request, init?: RequestInit): Promise<Response>
 }
 interface Env {
   EDGE: EdgeWorkerConfig
   HOST: Fetcher
+  /** `ws://127.0.0.1:<port>/<token>`: the host's function channel. */
+  CHANNEL: string
+  EDGE_DO: DurableObjectNamespaceLike
 }
-interface Ctx {
-  waitUntil(p: Promise<unknown>): void
+interface DurableObjectNamespaceLike {
+  idFromName(name: string): unknown
+  get(id: unknown): Fetcher
+}
+interface WebSocketLike {
+  accept(): void
+  send(data: string): void
+  close(code?: number, reason?: string): void
+  addEventListener(type: 'message', l: (e: { data: unknown }) => void): void
+  addEventListener(type: 'close' | 'error', l: () => void): void
+}
+
+/**
+ * The edge's link to the Node host: function calls and log records over one WebSocket (kept open by the
+ * Durable Object across requests), origin fetches over the `HOST` service binding.
+ */
+interface HostLink {
+  invoke(fn: string, stage: Stage, requestId: string, eventJson: string): Promise<InvokeReply>
+  log(rec: LogRecord): void
 }
 
 interface CacheEntry {
@@ -43,8 +63,6 @@ const ALWAYS_FORWARDED = new Set(['content-type', 'content-length', 'range', 'if
 let matcher: ((path: string) => number) | undefined
 const cache = new Map<string, CacheEntry>()
 let cacheBytes = 0
-let pendingLogs: LogRecord[] = []
-let flushingSince = 0
 
 const enc = new TextEncoder()
 
@@ -101,12 +119,8 @@ function event(cfg: EdgeWorkerConfig, stage: Stage, requestId: string, request: 
   return { Records: [{ cf }] }
 }
 
-async function invoke(env: Env, log: LogRecord, fn: string, stage: Stage, ev: CfEvent): Promise<InvokeReply> {
-  const res = await env.HOST.fetch(`http://host/invoke?fn=${encodeURIComponent(fn)}&stage=${stage}&id=${encodeURIComponent(log.requestId)}`, {
-    method: 'POST',
-    body: JSON.stringify(ev),
-  })
-  const reply = (await res.json()) as InvokeReply
+async function invoke(link: HostLink, log: LogRecord, fn: string, stage: Stage, ev: CfEvent): Promise<InvokeReply> {
+  const reply = await link.invoke(fn, stage, log.requestId, JSON.stringify(ev))
   const entry: StageLog = { stage, fn, ms: reply.ms, cold: reply.cold, outcome: 'error' }
   if (reply.ok) {
     const r = reply.result as Partial<CfRequest & CfResultResponse>
@@ -176,29 +190,6 @@ function respond(
   out.set('x-amz-cf-id', requestId)
   const noBody = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)
   return new Response(noBody ? null : (body as BodyInit), { status, statusText: statusDescription || statusText(status), headers: out })
-}
-
-function queueLog(env: Env, ctx: Ctx, rec: LogRecord): void {
-  pendingLogs.push(rec)
-  const now = Date.now()
-  // One flush at a time; records arriving meanwhile ride along with the next batch (loopback calls are not free).
-  if (flushingSince !== 0 && now - flushingSince < 2000) return
-  flushingSince = now
-  ctx.waitUntil(
-    (async () => {
-      try {
-        while (pendingLogs.length) {
-          const batch = pendingLogs
-          pendingLogs = []
-          await (await env.HOST.fetch('http://host/log', { method: 'POST', body: JSON.stringify(batch) })).arrayBuffer()
-        }
-      } catch {
-        /* the host is shutting down */
-      } finally {
-        flushingSince = 0
-      }
-    })(),
-  )
 }
 
 function cacheGet(key: string, now: number): CacheEntry | undefined {
@@ -272,7 +263,7 @@ function replacedBody(req: CfRequest, current: Uint8Array | undefined): Uint8Arr
   return current
 }
 
-async function handle(request: Request, env: Env, ctx: Ctx): Promise<Response> {
+async function handle(request: Request, env: Env, link: HostLink): Promise<Response> {
   const cfg = env.EDGE
   matcher ??= behaviorMatcher(cfg.behaviors.map((b) => b.pathPattern))
   const t0 = Date.now()
@@ -285,7 +276,7 @@ async function handle(request: Request, env: Env, ctx: Ctx): Promise<Response> {
     log.cache = cacheResult
     if (error) log.error = error
     log.totalMs = Date.now() - t0
-    queueLog(env, ctx, log)
+    link.log(log)
     return res
   }
   const fail = (status: number, code: string, message: string, stage?: Stage): Response =>
@@ -316,7 +307,7 @@ async function handle(request: Request, env: Env, ctx: Ctx): Promise<Response> {
   if (vrBody) viewerReq.body = vrBody
   const fnVReq = b.functions['viewer-request']
   if (fnVReq) {
-    const r = await invoke(env, log, fnVReq, 'viewer-request', event(cfg, 'viewer-request', requestId, viewerReq))
+    const r = await invoke(link, log, fnVReq, 'viewer-request', event(cfg, 'viewer-request', requestId, viewerReq))
     if (!r.ok) return fail(r.status, r.code, r.message, 'viewer-request')
     if (isGenerated(r.result)) {
       // A viewer-request generated response goes straight back: no cache, no other stage [GEN], [TRIG].
@@ -336,7 +327,7 @@ async function handle(request: Request, env: Env, ctx: Ctx): Promise<Response> {
     // viewer-response is skipped when the status is >= 400 [TRIG], [RALL].
     if (fnVResp && status < 400) {
       const ev = event(cfg, 'viewer-response', requestId, viewerReqNoBody, { headers: rHeaders, status: String(status), statusDescription })
-      const r = await invoke(env, log, fnVResp, 'viewer-response', ev)
+      const r = await invoke(link, log, fnVResp, 'viewer-response', ev)
       if (!r.ok) return fail(r.status, r.code, r.message, 'viewer-response')
       const resp = r.result as CfResponse
       rHeaders = resp.headers ?? {}
@@ -391,7 +382,7 @@ async function handle(request: Request, env: Env, ctx: Ctx): Promise<Response> {
   }
   const fnOReq = b.functions['origin-request']
   if (fnOReq) {
-    const r = await invoke(env, log, fnOReq, 'origin-request', event(cfg, 'origin-request', requestId, originReq))
+    const r = await invoke(link, log, fnOReq, 'origin-request', event(cfg, 'origin-request', requestId, originReq))
     if (!r.ok) return fail(r.status, r.code, r.message, 'origin-request')
     if (isGenerated(r.result)) {
       // An origin-request generated response is cached; origin and origin-response are skipped [GEN], [TRIG].
@@ -448,7 +439,7 @@ async function handle(request: Request, env: Env, ctx: Ctx): Promise<Response> {
   let rHeaders = meta.headers
   const fnOResp = b.functions['origin-response']
   if (fnOResp) {
-    const r = await invoke(env, log, fnOResp, 'origin-response', event(cfg, 'origin-response', requestId, originReq, { headers: rHeaders, status: String(status), statusDescription }))
+    const r = await invoke(link, log, fnOResp, 'origin-response', event(cfg, 'origin-response', requestId, originReq, { headers: rHeaders, status: String(status), statusDescription }))
     if (!r.ok) return fail(r.status, r.code, r.message, 'origin-response')
     const resp = r.result as CfResponse
     status = Number(resp.status)
@@ -461,16 +452,101 @@ async function handle(request: Request, env: Env, ctx: Ctx): Promise<Response> {
   return viewerResponse(status, statusDescription, cloneHeaders(rHeaders), body, 'Miss')
 }
 
-export default {
-  async fetch(request: Request, env: Env, ctx: Ctx): Promise<Response> {
+/** Pending function calls by id, per connection. */
+type Pending = Map<number, (reply: InvokeReply) => void>
+
+/**
+ * The edge itself, as a Durable Object: one instance serves every request (one cache, like one edge location)
+ * and keeps the WebSocket to the host open between requests (a plain worker may not share I/O across requests).
+ */
+export class EdgeObject {
+  private ws: WebSocketLike | undefined
+  private connecting: Promise<WebSocketLike> | undefined
+  private pending: Pending = new Map()
+  private seq = 0
+  private readonly link: HostLink
+
+  constructor(
+    _state: unknown,
+    private readonly env: Env,
+  ) {
+    this.link = {
+      invoke: async (fn, stage, requestId, eventJson) => {
+        const ws = this.ws ?? (await this.connect())
+        const id = ++this.seq
+        return new Promise<InvokeReply>((resolve) => {
+          this.pending.set(id, resolve)
+          try {
+            ws.send(`${id}\ni\n${fn}\n${stage}\n${requestId}\n${eventJson}`)
+          } catch (e) {
+            this.pending.delete(id)
+            resolve({ ok: false, status: 503, code: 'LambdaExecutionError', message: `the local edge lost its host: ${String(e)}`, ms: 0, cold: false })
+          }
+        })
+      },
+      log: (rec) => {
+        try {
+          this.ws?.send(`0\nl\n${JSON.stringify(rec)}`)
+        } catch {
+          /* the host is gone: nothing to log to */
+        }
+      },
+    }
+  }
+
+  private connect(): Promise<WebSocketLike> {
+    this.connecting ??= (async () => {
+      const res = (await fetch(this.env.CHANNEL.replace(/^ws/, 'http'), { headers: { Upgrade: 'websocket' } })) as Response & { webSocket: WebSocketLike | null }
+      const ws = res.webSocket
+      if (!ws) throw new Error(`the host refused the function channel (${res.status})`)
+      ws.accept()
+      const pending = this.pending
+      ws.addEventListener('message', (e) => {
+        const text = String(e.data)
+        const nl = text.indexOf('\n')
+        const id = Number(text.slice(0, nl))
+        const done = pending.get(id)
+        if (!done) return
+        pending.delete(id)
+        done(JSON.parse(text.slice(nl + 1)) as InvokeReply)
+      })
+      const lost = (): void => {
+        if (this.ws === ws) {
+          this.ws = undefined
+          this.connecting = undefined
+        }
+        for (const [id, done] of pending) {
+          pending.delete(id)
+          done({ ok: false, status: 503, code: 'LambdaExecutionError', message: 'the local edge lost its host', ms: 0, cold: false })
+        }
+        this.pending = new Map()
+      }
+      ws.addEventListener('close', lost)
+      ws.addEventListener('error', lost)
+      this.ws = ws
+      return ws
+    })()
+    this.connecting.catch(() => {
+      this.connecting = undefined
+    })
+    return this.connecting
+  }
+
+  async fetch(request: Request): Promise<Response> {
     try {
-      return await handle(request, env, ctx)
+      return await handle(request, this.env, this.link)
     } catch (e) {
       // Never let the edge go down: an unexpected failure is CloudFront's generic 502.
       const id = newRequestId()
       const message = e instanceof Error ? e.message : String(e)
-      queueLog(env, ctx, { requestId: id, method: request.method, path: new URL(request.url).pathname, status: 502, cache: 'Error', stages: [], error: { code: 'EdgeError', message }, totalMs: 0 })
-      return errorPage(env.EDGE, 502, `The local edge failed: ${message}`, id)
+      this.link.log({ requestId: id, method: request.method, path: new URL(request.url).pathname, status: 502, cache: 'Error', stages: [], error: { code: 'EdgeError', message }, totalMs: 0 })
+      return errorPage(this.env.EDGE, 502, `The local edge failed: ${message}`, id)
     }
+  }
+}
+
+export default {
+  fetch(request: Request, env: Env): Promise<Response> {
+    return env.EDGE_DO.get(env.EDGE_DO.idFromName('edge')).fetch(request)
   },
 }

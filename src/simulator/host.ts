@@ -11,6 +11,7 @@ import type { LambdaFunction } from './lambda.js'
 import { diffLines, formatRequestLine, type DevLogger, type Paint } from './log.js'
 import { fetchOrigin } from './origin-fetch.js'
 import type { LogRecord, OriginCall, OriginReply } from './protocol.js'
+import type { WsConnection } from './ws-server.js'
 
 /** Options of {@link createHostHandler}. */
 export interface HostOptions {
@@ -45,39 +46,48 @@ function sendJson(res: ServerResponse, body: string): void {
 }
 
 /**
- * Builds the binding handler (a Node `(req, res)` listener).
+ * Builds the host: `http` is the `HOST` service binding (a Node `(req, res)` listener), `message` handles the
+ * function channel (WebSocket text messages).
  *
  * @example
  * ```ts
- * const handler = createHostHandler({ functions, limits: classic, logger: consoleLogger, paint: paint(false), verbose: false })
- * new Miniflare({ serviceBindings: { HOST: { node: handler } }, … })
+ * const host = createHostHandler({ functions, limits: classic, logger: consoleLogger, paint: paint(false), verbose: false })
+ * new Miniflare({ serviceBindings: { HOST: { node: host.http } }, … })
  * ```
  */
-export function createHostHandler(opts: HostOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHostHandler(opts: HostOptions): { http: (req: IncomingMessage, res: ServerResponse) => void; message: (conn: WsConnection, text: string) => void } {
   const { functions, limits, logger, paint: p, verbose } = opts
 
   async function invoke(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const fnName = url.searchParams.get('fn') ?? ''
-    const stage = url.searchParams.get('stage') as Stage
-    const requestId = url.searchParams.get('id') ?? ''
     const eventJson = (await readBody(req)).toString('utf8')
+    sendJson(res, await runStage(url.searchParams.get('fn') ?? '', url.searchParams.get('stage') as Stage, url.searchParams.get('id') ?? '', eventJson))
+  }
+
+  /** Runs one stage and answers the edge with an InvokeReply (JSON). Never rejects. */
+  async function runStage(fnName: string, stage: Stage, requestId: string, eventJson: string): Promise<string> {
+    try {
+      return await runStageUnsafe(fnName, stage, requestId, eventJson)
+    } catch (e) {
+      logger.error(`${p.red('[edge] internal error')} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
+      return JSON.stringify({ ok: false, status: 503, code: 'LambdaExecutionError', message: TEXT_503_ERROR, ms: 0, cold: false })
+    }
+  }
+
+  async function runStageUnsafe(fnName: string, stage: Stage, requestId: string, eventJson: string): Promise<string> {
     const fn = functions.get(fnName)
     if (!fn || !STAGES.has(stage)) {
-      sendJson(res, JSON.stringify({ ok: false, status: 503, code: 'LambdaExecutionError', message: `no function ${fnName} for ${stage}`, ms: 0, cold: false }))
-      return
+      return JSON.stringify({ ok: false, status: 503, code: 'LambdaExecutionError', message: `no function ${fnName} for ${stage}`, ms: 0, cold: false })
     }
     const out = await fn.invoke(eventJson, requestId)
     const tag = `${p.cyan(`[${fnName}]`)} ${p.dim(requestId)}`
     if (!out.ok) {
       if (out.kind === 'not-json') {
         logger.error(`${tag} ${p.red('✗')} ${stage}: InvalidJson: ${TEXT_NOT_JSON} (${out.message})`)
-        sendJson(res, JSON.stringify({ ok: false, status: 502, code: 'InvalidJson', message: TEXT_NOT_JSON, ms: out.ms, cold: out.cold }))
-        return
+        return JSON.stringify({ ok: false, status: 502, code: 'InvalidJson', message: TEXT_NOT_JSON, ms: out.ms, cold: out.cold })
       }
       const code = out.kind === 'timeout' ? 'LambdaLimitExceeded' : 'LambdaExecutionError'
       logger.error(`${tag} ${p.red('✗')} ${stage}: ${code}: ${out.message}`)
-      sendJson(res, JSON.stringify({ ok: false, status: 503, code, message: out.kind === 'timeout' ? `${TEXT_503_LIMIT} ${out.message}` : TEXT_503_ERROR, ms: out.ms, cold: out.cold }))
-      return
+      return JSON.stringify({ ok: false, status: 503, code, message: out.kind === 'timeout' ? `${TEXT_503_LIMIT} ${out.message}` : TEXT_503_ERROR, ms: out.ms, cold: out.cold })
     }
     const event = JSON.parse(eventJson) as CfEvent
     const result: unknown = JSON.parse(out.json)
@@ -93,10 +103,9 @@ export function createHostHandler(opts: HostOptions): (req: IncomingMessage, res
     if (violations.length) {
       for (const v of violations) logger.error(`${tag} ${p.red('✗')} ${stage}: ${v.code}: ${v.message}${v.path ? ` (at ${v.path})` : ''}`)
       const message = violations.map((v) => v.message).join(' ')
-      sendJson(res, JSON.stringify({ ok: false, status: 502, code: violations.map((v) => v.code).join(','), message, ms: out.ms, cold: out.cold }))
-      return
+      return JSON.stringify({ ok: false, status: 502, code: violations.map((v) => v.code).join(','), message, ms: out.ms, cold: out.cold })
     }
-    sendJson(res, `{"ok":true,"ms":${out.ms},"cold":${out.cold},"result":${out.json}}`)
+    return `{"ok":true,"ms":${out.ms},"cold":${out.cold},"result":${out.json}}`
   }
 
   async function origin(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -115,6 +124,10 @@ export function createHostHandler(opts: HostOptions): (req: IncomingMessage, res
     const records = JSON.parse((await readBody(req)).toString('utf8')) as LogRecord[]
     res.writeHead(204)
     res.end()
+    logRecords(records)
+  }
+
+  function logRecords(records: LogRecord[]): void {
     for (const r of records) {
       const line = formatRequestLine(r, p)
       if (r.status >= 500) logger.error(line)
@@ -123,7 +136,7 @@ export function createHostHandler(opts: HostOptions): (req: IncomingMessage, res
     }
   }
 
-  return function edgewareHost(req, res) {
+  const http = function edgewareHost(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://host')
     const route = url.pathname === '/invoke' ? invoke : url.pathname === '/origin' ? origin : url.pathname === '/log' ? log : undefined
     if (!route) {
@@ -144,4 +157,34 @@ export function createHostHandler(opts: HostOptions): (req: IncomingMessage, res
       } else res.end()
     })
   }
+
+  /** A message on the function channel: `id\ni\nfn\nstage\nrequestId\nevent` or `0\nl\nrecord`. */
+  const message = (conn: WsConnection, text: string): void => {
+    let at = 0
+    const next = (): string => {
+      const nl = text.indexOf('\n', at)
+      const part = text.slice(at, nl)
+      at = nl + 1
+      return part
+    }
+    const id = next()
+    const kind = next()
+    if (kind === 'l') {
+      try {
+        logRecords([JSON.parse(text.slice(at)) as LogRecord])
+      } catch (e) {
+        logger.error(`${p.red('[edge] bad log record')} ${String(e)}`)
+      }
+      return
+    }
+    if (kind !== 'i') return
+    const fn = next()
+    const stage = next() as Stage
+    const requestId = next()
+    void runStage(fn, stage, requestId, text.slice(at)).then((reply) => {
+      if (!conn.closed) conn.send(`${id}\n${reply}`)
+    })
+  }
+
+  return { http, message }
 }

@@ -52,6 +52,10 @@ console.debug = (...a) => write(process.stdout, 'DEBUG', a)
 console.warn = (...a) => write(process.stderr, 'WARN', a)
 console.error = (...a) => write(process.stderr, 'ERROR', a)
 console.trace = (...a) => write(process.stderr, 'TRACE', a)
+// The host may run an older Node than the Lambda runtime it stands for: drop the AWS SDK's Node-version warning,
+// which the real nodejs22.x runtime would not print; other process warnings go to the log like in Lambda.
+process.removeAllListeners('warning')
+process.on('warning', (w) => { if (!/NodeVersionSupportWarning/.test(String(w && w.message))) console.warn(String((w && w.stack) || w)) })
 let handler, initError
 try {
   const m = new Module(workerData.filename, null)

@@ -1,0 +1,118 @@
+/**
+ * A minimal WebSocket server endpoint (RFC 6455) for the edge ↔ host channel: text messages, ping/pong, close.
+ * The Durable Object that runs the edge keeps one connection open, so a function call costs one message each
+ * way instead of an HTTP request. Internal; loopback only.
+ */
+import { createHash } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
+
+/** One accepted connection. */
+export interface WsConnection {
+  send(text: string): void
+  close(): void
+  readonly closed: boolean
+}
+
+/**
+ * Completes the upgrade handshake on `socket` and calls `onMessage` for every text message.
+ *
+ * @example
+ * ```ts
+ * server.on('upgrade', (req, socket) => acceptWebSocket(req, socket, (conn, text) => conn.send(text)))
+ * ```
+ */
+export function acceptWebSocket(req: IncomingMessage, socket: Duplex, onMessage: (conn: WsConnection, text: string) => void, onClose?: () => void): WsConnection | undefined {
+  const key = req.headers['sec-websocket-key']
+  if (typeof key !== 'string' || String(req.headers['upgrade']).toLowerCase() !== 'websocket') {
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+    return undefined
+  }
+  const accept = createHash('sha1').update(key + GUID).digest('base64')
+  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
+  ;(socket as Duplex & { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true)
+  let closed = false
+  const frame = (opcode: number, payload: Buffer): void => {
+    if (closed) return
+    const len = payload.length
+    let head: Buffer
+    if (len < 126) {
+      head = Buffer.allocUnsafe(2)
+      head[1] = len
+    } else if (len < 65536) {
+      head = Buffer.allocUnsafe(4)
+      head[1] = 126
+      head.writeUInt16BE(len, 2)
+    } else {
+      head = Buffer.allocUnsafe(10)
+      head[1] = 127
+      head.writeBigUInt64BE(BigInt(len), 2)
+    }
+    head[0] = 0x80 | opcode
+    socket.write(len < 4096 ? Buffer.concat([head, payload]) : head)
+    if (len >= 4096) socket.write(payload)
+  }
+  const conn: WsConnection = {
+    send: (text) => frame(1, Buffer.from(text, 'utf8')),
+    close: () => {
+      if (closed) return
+      frame(8, Buffer.alloc(0))
+      closed = true
+      socket.end()
+    },
+    get closed() {
+      return closed
+    },
+  }
+  let buf: Buffer = Buffer.alloc(0)
+  let parts: Buffer[] = []
+  socket.on('data', (chunk: Buffer) => {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk
+    for (;;) {
+      if (buf.length < 2) return
+      const fin = (buf[0]! & 0x80) !== 0
+      const opcode = buf[0]! & 0x0f
+      const masked = (buf[1]! & 0x80) !== 0
+      let len = buf[1]! & 0x7f
+      let off = 2
+      if (len === 126) {
+        if (buf.length < 4) return
+        len = buf.readUInt16BE(2)
+        off = 4
+      } else if (len === 127) {
+        if (buf.length < 10) return
+        len = Number(buf.readBigUInt64BE(2))
+        off = 10
+      }
+      const maskOff = off
+      if (masked) off += 4
+      if (buf.length < off + len) return
+      const payload = Buffer.from(buf.subarray(off, off + len))
+      if (masked) for (let i = 0; i < len; i++) payload[i]! ^= buf[maskOff + (i & 3)]!
+      buf = buf.subarray(off + len)
+      if (opcode === 8) {
+        if (!closed) conn.close()
+        return
+      }
+      if (opcode === 9) {
+        frame(10, payload)
+        continue
+      }
+      if (opcode === 10) continue
+      parts.push(payload)
+      if (!fin) continue
+      const text = (parts.length === 1 ? parts[0]! : Buffer.concat(parts)).toString('utf8')
+      parts = []
+      onMessage(conn, text)
+    }
+  })
+  const done = (): void => {
+    closed = true
+    onClose?.()
+  }
+  socket.on('close', done)
+  socket.on('error', () => socket.destroy())
+  return conn
+}
