@@ -24,7 +24,14 @@ export interface EdgeBindings {
   edge: RequestContext
 }
 
-/** Options of {@link hono}. */
+/**
+ * Options of {@link hono}.
+ *
+ * @example
+ * ```ts
+ * viewerRequest(hono(app, { notFound: 'app' } satisfies HonoBridgeOptions))
+ * ```
+ */
 export interface HonoBridgeOptions {
   /**
    * What an unmatched route does. `'pass'` (default): the request goes on unchanged, to the cache and the

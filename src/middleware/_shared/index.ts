@@ -98,7 +98,14 @@ export function checkedValue(middleware: string, name: string, value: string): s
 /** RFC 6265 cookie-name / token characters. */
 export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
-/** An origin given as a domain name (a custom HTTPS origin) or a full CloudFront origin object. */
+/**
+ * An origin given as a domain name (a custom HTTPS origin) or a full CloudFront origin object.
+ *
+ * @example
+ * ```ts
+ * abTest({ variants: [{ name: 'b', origin: 'b.example.com' }] }) // or an origin object { custom: {...} } / { s3: {...} }
+ * ```
+ */
 export type OriginTarget = string | CfOrigin
 
 /** Builds the origin object for a target, keeping the current custom origin's settings when only a domain is given. */

@@ -5,7 +5,14 @@
 import type { AnyContext, Middleware } from '../../core/types.js'
 import { checkOriginTarget, stageError, switchOrigin, TOKEN, type OriginTarget } from '../_shared/index.js'
 
-/** One variant. */
+/**
+ * One variant.
+ *
+ * @example
+ * ```ts
+ * const b: AbVariant = { name: 'b', weight: 1, pathPrefix: '/next' }
+ * ```
+ */
 export interface AbVariant {
   /** The cookie value (an HTTP token: letters, digits, `-`, `_`, …). */
   name: string
@@ -17,7 +24,14 @@ export interface AbVariant {
   pathPrefix?: string
 }
 
-/** Options of {@link abTest}. */
+/**
+ * Options of {@link abTest}.
+ *
+ * @example
+ * ```ts
+ * const opts: AbTestOptions = { variants: ['a', 'b'], cookie: 'exp', maxAge: 86400 }
+ * ```
+ */
 export interface AbTestOptions {
   /** Variants: names, or objects with weights and what each changes. */
   variants: readonly (string | AbVariant)[]

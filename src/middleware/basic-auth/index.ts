@@ -6,13 +6,27 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Middleware, ViewerRequestContext } from '../../core/types.js'
 import { stageError } from '../_shared/index.js'
 
-/** One user allowed in. */
+/**
+ * One user allowed in.
+ *
+ * @example
+ * ```ts
+ * const user: BasicAuthUser = { username: 'ann', password: 's3cret' }
+ * ```
+ */
 export interface BasicAuthUser {
   username: string
   password: string
 }
 
-/** Options of {@link basicAuth}: either fixed credentials, a list of users, or a `verify` function. */
+/**
+ * Options of {@link basicAuth}: either fixed credentials, a list of users, or a `verify` function.
+ *
+ * @example
+ * ```ts
+ * const opts: BasicAuthOptions = { users: [{ username: 'ann', password: 's3cret' }], realm: 'Staging' }
+ * ```
+ */
 export interface BasicAuthOptions {
   /** Single user name (with `password`). */
   username?: string

@@ -5,7 +5,14 @@
 import type { Middleware, OriginResponseContext } from '../../core/types.js'
 import { checkedValue, compilePathPattern, hasWildcard, stageError } from '../_shared/index.js'
 
-/** One rule: the first rule whose path matches the request URI wins. */
+/**
+ * One rule: the first rule whose path matches the request URI wins.
+ *
+ * @example
+ * ```ts
+ * const rule: CacheControlRule = { path: '/assets/*', value: 'public, max-age=31536000, immutable' }
+ * ```
+ */
 export interface CacheControlRule {
   /** Exact path or CloudFront path pattern (`/assets/*`, `*.html`). */
   path: string
@@ -17,7 +24,14 @@ export interface CacheControlRule {
   override?: boolean
 }
 
-/** Options of {@link cacheControl}. */
+/**
+ * Options of {@link cacheControl}.
+ *
+ * @example
+ * ```ts
+ * const opts: CacheControlOptions = { rules: [{ path: '/api/*', value: 'no-store' }], default: 'public, max-age=300' }
+ * ```
+ */
 export interface CacheControlOptions {
   /** Rules, first match wins. */
   rules: readonly CacheControlRule[]

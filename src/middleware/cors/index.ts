@@ -5,7 +5,14 @@
 import type { AnyContext, EdgeHeaders, Middleware } from '../../core/types.js'
 import { checkedValue } from '../_shared/index.js'
 
-/** Options of {@link cors}. */
+/**
+ * Options of {@link cors}.
+ *
+ * @example
+ * ```ts
+ * const opts: CorsOptions = { origin: ['https://app.example.com'], credentials: true, maxAge: 600 }
+ * ```
+ */
 export interface CorsOptions {
   /**
    * Allowed origins: `'*'` (default), one origin, a list, or a function returning the origin to allow

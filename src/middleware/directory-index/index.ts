@@ -5,7 +5,14 @@
 import type { Middleware, RequestContext } from '../../core/types.js'
 import { NEEDS_REQUEST_STAGE, pathMatcher, stageError } from '../_shared/index.js'
 
-/** Options of {@link directoryIndex}. */
+/**
+ * Options of {@link directoryIndex}.
+ *
+ * @example
+ * ```ts
+ * const opts: DirectoryIndexOptions = { index: 'index.html', exclude: ['/'] }
+ * ```
+ */
 export interface DirectoryIndexOptions {
   /** The index document appended to URIs ending in `/` (default `index.html`). */
   index?: string

@@ -5,7 +5,14 @@
 import type { Middleware, OriginRequestContext } from '../../core/types.js'
 import { checkOriginTarget, checkedValue, stageError, switchOrigin, type OriginTarget } from '../_shared/index.js'
 
-/** Options of {@link geo}. Country codes are ISO 3166-1 alpha-2 (`DE`, `US`), case-insensitive. */
+/**
+ * Options of {@link geo}. Country codes are ISO 3166-1 alpha-2 (`DE`, `US`), case-insensitive.
+ *
+ * @example
+ * ```ts
+ * const opts: GeoOptions = { allow: ['US', 'CA'], status: 451 }
+ * ```
+ */
 export interface GeoOptions {
   /** Only these countries get through; others are answered with `status` (default 403). */
   allow?: readonly string[]

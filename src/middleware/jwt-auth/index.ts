@@ -9,7 +9,14 @@ import { stageError } from '../_shared/index.js'
 
 export type { JWTPayload } from 'jose'
 
-/** Cognito user pool shortcut: sets `jwks` and `issuer`, and checks `token_use` and the app client. */
+/**
+ * Cognito user pool shortcut: sets `jwks` and `issuer`, and checks `token_use` and the app client.
+ *
+ * @example
+ * ```ts
+ * const pool: CognitoOptions = { region: 'us-east-1', userPoolId: 'us-east-1_AbC', clientId: 'abc123', tokenUse: 'access' }
+ * ```
+ */
 export interface CognitoOptions {
   /** e.g. `us-east-1`. */
   region: string
@@ -24,6 +31,11 @@ export interface CognitoOptions {
 /**
  * Options of {@link jwtAuth}. Give exactly one of `jwks`, `keys`, `key`, `secret` or `cognito` (`cognito` may
  * be combined with `jwks` or `keys`, e.g. to serve the pool's keys from a mirror).
+ *
+ * @example
+ * ```ts
+ * const opts: JwtAuthOptions = { jwks: 'https://id.example.com/jwks.json', issuer: 'https://id.example.com', audience: 'app' }
+ * ```
  */
 export interface JwtAuthOptions {
   /** URL of a JSON Web Key Set, fetched on first use and cached per container (refetched for an unknown `kid`). */

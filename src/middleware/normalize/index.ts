@@ -5,7 +5,14 @@
 import type { Middleware, RequestContext } from '../../core/types.js'
 import { NEEDS_REQUEST_STAGE, stageError } from '../_shared/index.js'
 
-/** Options of {@link normalize}. */
+/**
+ * Options of {@link normalize}.
+ *
+ * @example
+ * ```ts
+ * const opts: NormalizeOptions = { keepParams: ['q', 'page'], lowercasePath: true }
+ * ```
+ */
 export interface NormalizeOptions {
   /** Sort query parameters by name (stable: repeated names keep their order). Default `true`. */
   sortQuery?: boolean

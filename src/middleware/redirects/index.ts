@@ -5,10 +5,24 @@
 import type { Middleware, RequestContext } from '../../core/types.js'
 import { compilePathPattern, encodeUnsafeUrlChars, hasWildcard, NEEDS_REQUEST_STAGE, stageError } from '../_shared/index.js'
 
-/** A redirect status CloudFront passes to the viewer as is. */
+/**
+ * A redirect status CloudFront passes to the viewer as is.
+ *
+ * @example
+ * ```ts
+ * const status: RedirectStatus = 308
+ * ```
+ */
 export type RedirectStatus = 301 | 302 | 303 | 307 | 308
 
-/** One redirect rule. */
+/**
+ * One redirect rule.
+ *
+ * @example
+ * ```ts
+ * const rule: RedirectRule = { from: '/blog/*', to: '/posts/*', status: 301, query: 'keep' }
+ * ```
+ */
 export interface RedirectRule {
   /**
    * What to match against the request URI (path only, no query string):
@@ -26,7 +40,14 @@ export interface RedirectRule {
   query?: 'keep' | 'drop'
 }
 
-/** Options that apply to every rule that doesn't set its own. */
+/**
+ * Options that apply to every rule that doesn't set its own.
+ *
+ * @example
+ * ```ts
+ * redirects({ '/a': '/b' }, { status: 302, query: 'drop' } satisfies RedirectsOptions)
+ * ```
+ */
 export interface RedirectsOptions {
   /** Default status, 301 unless set. */
   status?: RedirectStatus

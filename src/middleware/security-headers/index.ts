@@ -5,7 +5,14 @@
 import type { Middleware, ResponseContext } from '../../core/types.js'
 import { checkedValue, NEEDS_RESPONSE_STAGE, stageError } from '../_shared/index.js'
 
-/** `Strict-Transport-Security` settings. */
+/**
+ * `Strict-Transport-Security` settings.
+ *
+ * @example
+ * ```ts
+ * securityHeaders({ hsts: { maxAge: 31536000, includeSubDomains: true, preload: true } })
+ * ```
+ */
 export interface HstsOptions {
   /** Seconds (default 63072000, two years). */
   maxAge?: number
@@ -15,7 +22,14 @@ export interface HstsOptions {
   preload?: boolean
 }
 
-/** Options of {@link securityHeaders}. Each header can be switched off with `false`. */
+/**
+ * Options of {@link securityHeaders}. Each header can be switched off with `false`.
+ *
+ * @example
+ * ```ts
+ * const opts: SecurityHeadersOptions = { frameOptions: 'SAMEORIGIN', contentSecurityPolicy: "default-src 'self'" }
+ * ```
+ */
 export interface SecurityHeadersOptions {
   /** `Strict-Transport-Security` (default `max-age=63072000; includeSubDomains`). */
   hsts?: false | string | HstsOptions

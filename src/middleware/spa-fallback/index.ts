@@ -5,7 +5,14 @@
 import type { Middleware, RequestContext } from '../../core/types.js'
 import { NEEDS_REQUEST_STAGE, pathMatcher, stageError } from '../_shared/index.js'
 
-/** Options of {@link spaFallback}. */
+/**
+ * Options of {@link spaFallback}.
+ *
+ * @example
+ * ```ts
+ * const opts: SpaFallbackOptions = { index: '/app.html', exclude: ['/api/*'] }
+ * ```
+ */
 export interface SpaFallbackOptions {
   /** The document served for client-side routes (default `/index.html`). */
   index?: string
