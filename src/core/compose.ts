@@ -30,7 +30,22 @@ export function compose<C extends BaseContext>(middleware: readonly Middleware<C
   }
   const chain = middleware.slice()
   const n = chain.length
-  return function composed(c: C, outerNext?: Next): Promise<void> {
+  if (n === 1) {
+    // nested single middleware (path/when): the caller's next() already guards double calls and responders
+    const only = chain[0]!
+    return function composedOne(c: C, outerNext?: Next): Promise<void> {
+      if (outerNext === undefined) return dispatchAll(c)
+      if ((c as unknown as Responded)._responded === true) return RESOLVED
+      try {
+        const r = only(c, outerNext)
+        return r instanceof Promise ? (r as Promise<void>) : RESOLVED
+      } catch (err) {
+        return Promise.reject(err)
+      }
+    }
+  }
+  return dispatchAll
+  function dispatchAll(c: C, outerNext?: Next): Promise<void> {
     let index = -1
     function dispatch(i: number): Promise<void> {
       if (i <= index) return Promise.reject(new Error('edgeware: next() called multiple times in one middleware'))

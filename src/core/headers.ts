@@ -15,13 +15,24 @@ import type { EdgeHeaders } from './types.js'
  */
 export type HeaderWriteMode = 'stage' | 'generated' | 'read-only'
 
+const WRITABLE: Record<Stage, Set<string>> = {
+  'viewer-request': new Set(),
+  'origin-request': new Set(),
+  'origin-response': new Set(),
+  'viewer-response': new Set(),
+}
+
 /**
  * Checks that a header may be written in `mode`; throws `EdgeRuleError` naming the rule and the header.
  * @internal
  */
 export function checkHeaderWrite(mode: HeaderWriteMode, stage: Stage, name: string): void {
   if (mode === 'stage') {
+    // names are almost always constants: remember the ones already found writable (per stage, bounded)
+    const ok = WRITABLE[stage]
+    if (ok.has(name)) return
     assertHeaderWritable(stage, name)
+    if (ok.size < 512) ok.add(name)
     return
   }
   if (mode === 'read-only') {

@@ -5,12 +5,12 @@
  */
 import { parse as parseCookie } from 'cookie'
 import type { LimitsProfile } from '../cloudfront/limits.js'
-import { assertHeaderValue } from '../cloudfront/rules.js'
+import { assertHeaderValue, statusText } from '../cloudfront/rules.js'
 import type { CfEvent, CfHeader, CfRequest, CfRequestBody, CfResultResponse, LambdaContext, RequestStage, Stage } from '../cloudfront/types.js'
 import { BaseCtx } from './base.js'
 import { EdgeRuleError } from './errors.js'
 import { CfHeaderMap, type HeaderWriteMode } from './headers.js'
-import { buildGeneratedResponse, byteLength, GeneratedResponse, toBase64 } from './response.js'
+import { assertGeneratedSize, assertStatus, buildGeneratedResponse, byteLength, GeneratedResponse, toBase64 } from './response.js'
 import type { EdgeCookies, EdgeGeneratedResponse, EdgeRequest, EdgeRequestBody, EdgeRequestView, EdgeResponseInit } from './types.js'
 
 // eslint-disable-next-line no-control-regex
@@ -79,7 +79,9 @@ class RequestBody implements EdgeRequestBody {
 /** Read-only request view (response stages); the base of the writable request. */
 export class RequestView implements EdgeRequestView {
   readonly raw: CfRequest
-  readonly headers: CfHeaderMap
+  #headers: CfHeaderMap | undefined
+  readonly #stage: Stage
+  readonly #mode: HeaderWriteMode
   #cookies: Cookies | undefined
   #cookieSrc: CfHeader[] | undefined
   #cookieLen = 0
@@ -88,7 +90,13 @@ export class RequestView implements EdgeRequestView {
 
   constructor(raw: CfRequest, stage: Stage, mode: HeaderWriteMode) {
     this.raw = raw
-    this.headers = new CfHeaderMap(raw.headers, stage, mode)
+    this.#stage = stage
+    this.#mode = mode
+  }
+
+  /** Created on first use. */
+  get headers(): CfHeaderMap {
+    return (this.#headers ??= new CfHeaderMap(this.raw.headers, this.#stage, this.#mode))
   }
 
   get method(): string {
@@ -242,7 +250,11 @@ export class RequestCtx<S extends RequestStage = RequestStage, R extends Writabl
   }
 
   respond(init: EdgeResponseInit): EdgeGeneratedResponse {
-    const res = new GeneratedResponse(buildGeneratedResponse(this.stage, this.limits, init), this.stage)
+    return this.#set(buildGeneratedResponse(this.stage, this.limits, init))
+  }
+
+  #set(raw: CfResultResponse): EdgeGeneratedResponse {
+    const res = new GeneratedResponse(raw, this.stage)
     this.#response = res
     this._responded = true
     return res
@@ -253,11 +265,14 @@ export class RequestCtx<S extends RequestStage = RequestStage, R extends Writabl
       throw new EdgeRuleError('InvalidStatus', `a redirect status must be 301, 302, 303, 307 or 308, got ${String(status)}`, status, this.stage)
     }
     assertHeaderValue('location', location, this.stage)
-    return this.respond({ status, headers: { Location: location } })
+    // fast path: a known-good header, no checks beyond the value's
+    const raw: CfResultResponse = { status: String(status), statusDescription: statusText(status), headers: { location: [{ key: 'Location', value: location }] } }
+    assertGeneratedSize(this.stage, this.limits, raw)
+    return this.#set(raw)
   }
 
   text(body: string, status = 200, headers?: Record<string, string>): EdgeGeneratedResponse {
-    return this.respond({ status, headers: withType(TEXT_TYPE, headers), body })
+    return this.#typed(TEXT_TYPE, body, status, headers)
   }
 
   json(value: unknown, status = 200, headers?: Record<string, string>): EdgeGeneratedResponse {
@@ -265,11 +280,28 @@ export class RequestCtx<S extends RequestStage = RequestStage, R extends Writabl
     if (body === undefined) {
       throw new EdgeRuleError('InvalidBody', `c.json() got a value JSON can't represent (${typeof value})`, value, this.stage)
     }
-    return this.respond({ status, headers: withType(JSON_TYPE, headers), body })
+    return this.#typed(JSON_TYPE, body, status, headers)
   }
 
   html(body: string, status = 200, headers?: Record<string, string>): EdgeGeneratedResponse {
-    return this.respond({ status, headers: withType(HTML_TYPE, headers), body })
+    return this.#typed(HTML_TYPE, body, status, headers)
+  }
+
+  #typed(type: string, body: string, status: number, headers: Record<string, string> | undefined): EdgeGeneratedResponse {
+    if (headers !== undefined || typeof body !== 'string' || status === 204) {
+      return this.respond({ status, headers: withType(type, headers), body })
+    }
+    // fast path: only our own content-type header
+    assertStatus(status, this.stage)
+    const raw: CfResultResponse = {
+      status: String(status),
+      statusDescription: statusText(status),
+      headers: { 'content-type': [{ key: 'Content-Type', value: type }] },
+      bodyEncoding: 'text',
+      body,
+    }
+    assertGeneratedSize(this.stage, this.limits, raw)
+    return this.#set(raw)
   }
 }
 

@@ -123,12 +123,17 @@ export function assertGeneratedSize(stage: RequestStage, limits: LimitsProfile, 
 /** The generated response a request-stage middleware sees after a responder ran. */
 export class GeneratedResponse implements EdgeGeneratedResponse {
   readonly raw: CfResultResponse
-  readonly headers: CfHeaderMap
+  readonly #stage: RequestStage
+  #headers: CfHeaderMap | undefined
 
   constructor(raw: CfResultResponse, stage: RequestStage) {
     this.raw = raw
-    raw.headers ??= {}
-    this.headers = new CfHeaderMap(raw.headers, stage, 'generated')
+    this.#stage = stage
+  }
+
+  /** Created on first use. */
+  get headers(): CfHeaderMap {
+    return (this.#headers ??= new CfHeaderMap((this.raw.headers ??= {}), this.#stage, 'generated'))
   }
 
   get status(): number {
