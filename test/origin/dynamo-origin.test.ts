@@ -182,6 +182,32 @@ describe('routing', () => {
     expect(mw.cache.loads).toBe(loads)
   })
 
+  it('picks up a changed rule: stale rules are served once while the refresh runs, then the new ones', async () => {
+    await putRules(admin, TABLE, [{ host: 'swr.example.com', pathPrefix: '/', type: 'custom', domainName: 'v1.example.net' }])
+    const { mw, handler } = handlerWith({ ttl: 0, staleTtl: 60 })
+    expect((await route(handler, 'swr.example.com', '/')).origin?.custom?.domainName).toBe('v1.example.net')
+    await putRules(admin, TABLE, [{ host: 'swr.example.com', pathPrefix: '/', type: 'custom', domainName: 'v2.example.net' }])
+    const loads = mw.cache.loads
+    // expired: answered from the cache at once (v1) while one background Query runs
+    expect((await route(handler, 'swr.example.com', '/')).origin?.custom?.domainName).toBe('v1.example.net')
+    expect(mw.cache.loads).toBe(loads + 1)
+    for (let i = 0; i < 100 && mw.cache.peek('swr.example.com')?.rules[0]?.origin?.custom?.domainName !== 'v2.example.net'; i++) {
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    expect((await route(handler, 'swr.example.com', '/')).origin?.custom?.domainName).toBe('v2.example.net')
+  })
+
+  it('is bounded: the least recently used host is evicted past maxEntries', async () => {
+    const { mw, handler } = handlerWith({ maxEntries: 2 })
+    await route(handler, 'shop.example.com', '/') // shop
+    await route(handler, 'nobody.example.org', '/') // nobody (negative) + '*' → shop evicted
+    expect(mw.cache.size).toBe(2)
+    expect(mw.cache.peek('shop.example.com')).toBeUndefined()
+    const loads = mw.cache.loads
+    expect((await route(handler, 'shop.example.com', '/api')).origin?.custom?.domainName).toBe('api.example.net')
+    expect(mw.cache.loads).toBe(loads + 1)
+  })
+
   it('hands out copies: a later middleware changing request.origin does not change the cache', async () => {
     const logs: OriginLogEntry[] = []
     const handler = originRequest(dynamoOrigin({ table: TABLE, endpoint: db.endpoint, log: (e) => logs.push(e) }), async (c, next) => {
