@@ -1,0 +1,125 @@
+import http from 'node:http'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { parseConfig, startDev, type DevServer } from '../../src/simulator/index.js'
+import { run } from '../../src/cli/dev.js'
+import { FIXTURES, freePort } from './helpers.js'
+
+let dir: string
+let dev: DevServer
+let appPort: number
+let blogPort: number
+
+/** GET with an explicit Host header (fetch can't set it). */
+function get(path: string, host?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  const u = new URL(dev.url)
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port: u.port, path, headers: host ? { host } : {} }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => (body += c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+    })
+    req.on('error', reject)
+  })
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'edgeware-example-'))
+  appPort = await freePort()
+  blogPort = await freePort()
+  writeFileSync(
+    join(dir, 'seed.json'),
+    JSON.stringify([
+      { host: '*', pathPrefix: '/', type: 'custom', domainName: 'localhost', protocol: 'http', port: appPort },
+      { host: 'blog.localhost', pathPrefix: '/', type: 'custom', domainName: 'localhost', protocol: 'http', port: blogPort },
+    ]),
+  )
+  const toml = `
+name = "example-test"
+[vars]
+ORIGINS_TABLE = "test-origins"
+[[edge.origins]]
+id = "app"
+url = "http://localhost:${appPort}"
+example = true
+[[edge.origins]]
+id = "blog"
+url = "http://localhost:${blogPort}"
+example = true
+[edge.dynamodb]
+local = true
+table = "test-origins"
+seed = "seed.json"
+[edge.default_behavior]
+origin = "app"
+origin_request = "${join(FIXTURES, 'functions', 'dynamo-oreq.ts')}"
+cache = { default_ttl = 60, headers = ["host"] }
+`
+  dev = await startDev({ config: parseConfig(toml, join(dir, 'wrangler.toml')), port: 0, watch: false, logger: { info() {}, error() {} } })
+}, 60_000)
+
+afterAll(async () => {
+  await dev?.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('example origins and the local DynamoDB', () => {
+  it('starts an example origin per example = true origin, with pages and Cache-Control', async () => {
+    expect(dev.examples.map((e) => [e.id, e.port])).toEqual([
+      ['app', appPort],
+      ['blog', blogPort],
+    ])
+    const home = await get('/')
+    expect(home.status).toBe(200)
+    expect(home.headers['x-origin']).toBe('app')
+    expect(home.body).toContain('example origin <b>app</b>')
+    expect(home.headers['x-cache']).toBe('Miss from cloudfront')
+    expect((await get('/')).headers['x-cache']).toBe('Hit from cloudfront')
+    for (const p of ['/docs/', '/docs/index.html', '/about']) expect((await get(p)).status).toBe(200)
+    expect((await get('/missing')).status).toBe(404)
+  })
+
+  it('routes by host through the seeded table (dynalite started in-process, endpoint baked in)', async () => {
+    expect(dev.dynamoEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const blog = await get('/', 'blog.localhost')
+    expect(blog.status).toBe(200)
+    expect(blog.headers['x-origin']).toBe('blog')
+    expect((await get('/', 'other.localhost')).headers['x-origin']).toBe('app')
+  })
+
+  it('closes everything it started', async () => {
+    const port = dev.examples[0]!.port
+    const d2 = await startDev({
+      config: parseConfig(`[[edge.origins]]\nid = "x"\nurl = "http://localhost:${await freePort()}"\nexample = true\n[edge.default_behavior]\norigin = "x"\n`, join(dir, 'w2.toml')),
+      port: 0,
+      watch: false,
+      logger: { info() {}, error() {} },
+    })
+    const url = d2.url
+    const exPort = d2.examples[0]!.port
+    await d2.close()
+    await expect(fetch(url)).rejects.toThrow()
+    await expect(fetch(`http://127.0.0.1:${exPort}/`)).rejects.toThrow()
+    expect(port).toBe(appPort)
+  })
+})
+
+describe('edgeware dev (CLI)', () => {
+  it('rejects bad options with usage (exit 2) and an invalid config naming the key (exit 1)', async () => {
+    const errors: string[] = []
+    const spy = vi.spyOn(console, 'error').mockImplementation((m: unknown) => void errors.push(String(m)))
+    try {
+      expect(await run(['--port', 'abc'])).toBe(2)
+      expect(errors.join('\n')).toMatch(/--port: expected a port number/)
+      expect(await run(['--nope'])).toBe(2)
+      writeFileSync(join(dir, 'bad.toml'), '[edge]\nlimits = "fast"\n')
+      expect(await run(['--config', join(dir, 'bad.toml')])).toBe(1)
+      expect(errors.join('\n')).toMatch(/invalid config: .*bad\.toml: edge\.limits: expected "classic" or "current", got "fast"/)
+    } finally {
+      spy.mockRestore()
+    }
+  })
+})
