@@ -67,34 +67,36 @@ console.log(`build time (median of ${RUNS})`)
 console.log(`  baseline (1 empty function)      ${base.ms.toFixed(1)} ms`)
 console.log(`  example wrangler.toml (${ex.result.functions.length} fns)    ${ex.ms.toFixed(1)} ms   ${(ex.ms / base.ms).toFixed(2)}x baseline`)
 
-// cold start: require time of index.js in a fresh node, from the unzipped artifact (outside the repo, like /var/task)
+// cold start: require time of index.js in a fresh node, from the unzipped artifact (outside the repo, like
+// /var/task). Rounds interleave every function and the baseline, so machine noise hits them alike.
 const COLD = 15
 const RUNNER = `const t=process.hrtime.bigint();const m=require(process.cwd()+'/index.js');const d=Number(process.hrtime.bigint()-t)/1e6;if(typeof m.handler!=='function')process.exit(3);process.stdout.write(String(d))`
-function coldStart(zipPath) {
-  const dir = mkdtempSync(join(tmpdir(), 'edgeware-bench-'))
-  try {
-    for (const [name, data] of Object.entries(unzipSync(readFileSync(zipPath)))) writeFileSync(join(dir, name), data)
-    const times = []
-    for (let i = 0; i < COLD; i++) {
-      const r = spawnSync(process.execPath, ['-e', RUNNER], { cwd: dir, env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' }, encoding: 'utf8' })
-      if (r.status !== 0) throw new Error(`${zipPath}: ${r.stderr}`)
-      times.push(Number(r.stdout))
-    }
-    return median(times)
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
-
 const baseFn = base.result.functions[0]
-const baseCold = coldStart(baseFn.zip)
-console.log(`\nper function: bundle, zip (share of its limit), cold start = require() of index.js, median of ${COLD} fresh processes`)
-const rows = [['baseline (empty)', baseFn, baseCold], ...ex.result.functions.map((f) => [f.name, f, coldStart(f.zip)])]
-const w = Math.max(...rows.map(([n]) => n.length))
-for (const [name, f, cold] of rows) {
-  console.log(
-    `  ${name.padEnd(w)}  bundle ${kib(f.bundleBytes).padStart(9)}  zip ${kib(f.zipBytes).padStart(8)} (${(f.share * 100).toFixed(2).padStart(5)}% of ${f.limitBytes / 1048576} MiB)` +
-      `  cold ${cold.toFixed(2).padStart(6)} ms  ${(cold / baseCold).toFixed(2)}x baseline`,
-  )
+const targets = [['baseline (empty)', baseFn], ...ex.result.functions.map((f) => [f.name, f])]
+const dirs = targets.map(([, f]) => {
+  const dir = mkdtempSync(join(tmpdir(), 'edgeware-bench-'))
+  for (const [name, data] of Object.entries(unzipSync(readFileSync(f.zip)))) writeFileSync(join(dir, name), data)
+  return dir
+})
+const samples = targets.map(() => [])
+try {
+  for (let round = 0; round < COLD; round++) {
+    targets.forEach(([name], i) => {
+      const r = spawnSync(process.execPath, ['-e', RUNNER], { cwd: dirs[i], env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' }, encoding: 'utf8' })
+      if (r.status !== 0) throw new Error(`${name}: ${r.stderr}`)
+      samples[i].push(Number(r.stdout))
+    })
+  }
+} finally {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
 }
+const colds = samples.map(median)
+console.log(`\nper function: bundle, zip (share of its limit), cold start = require() of index.js, median of ${COLD} fresh processes`)
+const w = Math.max(...targets.map(([n]) => n.length))
+targets.forEach(([name, f], i) => {
+  console.log(
+    `  ${name.padEnd(w)}  bundle ${kib(f.bundleBytes).padStart(9)}  zip ${kib(f.zipBytes).padStart(9)} (${(f.share * 100).toFixed(2).padStart(5)}% of ${f.limitBytes / 1048576} MiB)` +
+      `  cold ${colds[i].toFixed(2).padStart(6)} ms  ${(colds[i] / colds[0]).toFixed(2)}x baseline`,
+  )
+})
 rmSync(work, { recursive: true, force: true })
