@@ -70,6 +70,11 @@ describe('abTest()', () => {
     expect(res.headers['set-cookie']).toBeUndefined()
     const req = asRequest(await invoke(vreq, createEvent('viewer-request', { cookies: { ab: 'a' }, headers: { 'x-edgeware-ab-new': 'b' } })))
     expect(req.headers['x-edgeware-ab-new']).toBeUndefined()
+    // a cookie value carrying CR/LF or another variant's attributes is not a variant: a fresh one is drawn
+    const evil = createEvent('viewer-response', { headers: { cookie: 'ab=a%0d%0aSet-Cookie:%20admin=1; ab2=x' } })
+    const set = headerAll(((await invoke(vres, evil)) as CfResponse).headers, 'set-cookie')
+    expect(set).toHaveLength(1)
+    expect(set[0]).toMatch(/^ab=(a|b); Path=\/; Max-Age=2592000; SameSite=Lax; Secure$/)
   })
 
   it('rejects bad variants and origin-response (a cached Set-Cookie)', async () => {
