@@ -181,6 +181,11 @@ export function associationProblems(config: EdgeConfig): Problem[] {
     }
   }
 
+  const used = new Set(config.behaviors.flatMap((b) => Object.values(b.functions).filter((e): e is string => typeof e === 'string')))
+  for (const fn of config.functions) {
+    if (!used.has(fn.entry)) add('UnassociatedFunction', `function ${fn.name} (${fn.entry}) is not associated with any cache behavior`)
+  }
+
   for (const fn of config.functions) {
     const valid = fn.stages.filter((s) => STAGES.includes(s))
     if (valid.length === 0) continue

@@ -369,6 +369,17 @@ describe('edgeware build: failures name the rule, the function and the value, an
     expect(result.warnings).toEqual([])
   })
 
+  it('rejects a function no behavior uses', async () => {
+    const config = await loadConfig(SITE)
+    config.behaviors[0]!.functions = {}
+    config.behaviors[0]!.includeBody = []
+    delete config.behaviors[1]!.functions['viewer-request']
+    const err = await failure(config)
+    expect(err.problems.map((p) => p.code)).toEqual(['UnassociatedFunction'])
+    expect(err.message).toContain('function viewer (')
+    expect(err.message).toContain('is not associated with any cache behavior')
+  })
+
   it('rejects a function name Lambda would refuse', async () => {
     const config = await loadConfig(SITE)
     config.name = 'a'.repeat(60)
