@@ -59,6 +59,9 @@ describe('abTest()', () => {
     expect(req.origin?.custom?.domainName).toBe('b.example.com')
     expect(req.origin?.custom?.port).toBe(443)
     expect(header(req.headers, 'host')).toBe('b.example.com')
+    // without the cookie (not forwarded), the header viewer-request set decides
+    const viaHeader = asRequest(await invoke(oreq, createEvent('origin-request', { uri: '/x', headers: { 'x-ab-variant': 'b' } })))
+    expect(viaHeader.uri).toBe('/next/x')
     const a = asRequest(await invoke(oreq, createEvent('origin-request', { uri: '/index.html', cookies: { ab: 'a' } })))
     expect(a.uri).toBe('/index.html')
     expect(a.origin?.custom?.domainName).toBe('example.org')

@@ -43,7 +43,10 @@ export interface AbTestOptions {
   domain?: string
   /** Cookie `Secure` (default `true`). */
   secure?: boolean
-  /** Also send the variant to the origin in this request header (viewer-request / origin-request), e.g. `x-ab-variant`. */
+  /**
+   * Also send the variant to the origin in this request header, e.g. `x-ab-variant`. origin-request reads it
+   * when the cookie isn't forwarded (put the header in the cache policy instead of the cookie, then).
+   */
   header?: string
 }
 
@@ -173,7 +176,10 @@ export function abTest(options: AbTestOptions): Middleware<AnyContext> {
       return next()
     }
     if (c.stage === 'origin-request') {
-      const variant = fromCookie(c) ?? pick(c.requestId)
+      // The cookie when the cache policy forwards it, else the header viewer-request set (when forwarded), else the
+      // same draw viewer-request made for this request id.
+      const fromHeader = header ? c.request.headers.get(header) : undefined
+      const variant = fromCookie(c) ?? (fromHeader === undefined ? undefined : byName.get(fromHeader)) ?? pick(c.requestId)
       c.set('abVariant', variant.name)
       if (header) c.request.headers.set(header, variant.name)
       if (variant.origin !== undefined) switchOrigin(c, variant.origin)
