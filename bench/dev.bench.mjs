@@ -98,6 +98,37 @@ const q = (a, p) => a[Math.min(a.length - 1, Math.floor(a.length * p))]
 console.log(JSON.stringify({ rps: n / secs, p50: q(lat, 0.5), p99: q(lat, 0.99), cp50: q(conc, 0.5), cp99: q(conc, 0.99), n }))
 `,
 )
+/** CPU seconds used so far by this process (origin + the edge's Node host) and by workerd. */
+function cpu() {
+  const u = process.cpuUsage()
+  let workerd = 0
+  for (const pid of workerdPids()) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ')
+      workerd += (Number(f[11]) + Number(f[12])) / 100 // utime + stime, clock ticks (USER_HZ = 100)
+    } catch {}
+  }
+  return { node: (u.user + u.system) / 1e6, workerd }
+}
+function workerdPids() {
+  const out = []
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (ppid === process.pid && /workerd/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) out.push(pid)
+    } catch {}
+  }
+  return out
+}
+async function measured(base, mode) {
+  const c0 = cpu()
+  const r = await load(base, mode)
+  const c1 = cpu()
+  r.cpuNode = c1.node - c0.node
+  r.cpuWorkerd = c1.workerd - c0.workerd
+  return r
+}
 function load(base, mode) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [loadScript, base, mode, String(DURATION_MS), String(CONCURRENCY), String(SERIAL)], { stdio: ['ignore', 'pipe', 'inherit'] })
@@ -125,15 +156,22 @@ function memory() {
 const mb = (b) => (b / 1048576).toFixed(1) + ' MB'
 const f = (x) => x.toFixed(2)
 
-const direct = await load(`http://127.0.0.1:${originPort}`, 'direct')
-const hit = await load(dev.url, 'hit')
-const directMiss = await load(`http://127.0.0.1:${originPort}`, 'direct')
-const miss = await load(dev.url, 'miss')
+const direct = await measured(`http://127.0.0.1:${originPort}`, 'direct')
+const hit = await measured(dev.url, 'hit')
+const directMiss = await measured(`http://127.0.0.1:${originPort}`, 'direct')
+const miss = await measured(dev.url, 'miss')
+// Requests each phase served in total (warm-up + serial + concurrent), for CPU per request.
+const total = (r) => r.n + 64 + SERIAL
+const cpuPer = (r) => ((r.cpuNode + r.cpuWorkerd) / total(r)) * 1000
 
 console.log(`dev edge vs direct origin (concurrency ${CONCURRENCY}, ${DURATION_MS} ms each, serial latency over ${SERIAL} requests)`)
 console.log(`  direct origin          ${direct.rps.toFixed(0).padStart(6)} req/s   median ${f(direct.p50)} ms  p99 ${f(direct.p99)} ms`)
 console.log(`  edge hits (VReq+VResp) ${hit.rps.toFixed(0).padStart(6)} req/s   median ${f(hit.p50)} ms  p99 ${f(hit.p99)} ms   added: median ${f(hit.p50 - direct.p50)} ms, p99 ${f(hit.p99 - direct.p99)} ms   ratio ${(hit.rps / direct.rps).toFixed(2)}x of direct req/s`)
 console.log(`  edge misses (4 stages) ${miss.rps.toFixed(0).padStart(6)} req/s   median ${f(miss.p50)} ms  p99 ${f(miss.p99)} ms   added: median ${f(miss.p50 - directMiss.p50)} ms, p99 ${f(miss.p99 - directMiss.p99)} ms   ratio ${(miss.rps / directMiss.rps).toFixed(2)}x of direct req/s`)
+console.log(`  CPU per request (load-independent): direct ${f(cpuPer(direct))} ms; edge hit ${f(cpuPer(hit))} ms (host ${f((hit.cpuNode / total(hit)) * 1000)} + workerd ${f((hit.cpuWorkerd / total(hit)) * 1000)}); edge miss ${f(cpuPer(miss))} ms`)
+console.log(`  => hits on 2 otherwise idle cores, CPU-bound estimate: ~${Math.round(2000 / cpuPer(hit))} req/s (the load generator needs CPU too)`)
+const [load1] = (await import('node:os')).loadavg()
+console.log(`  machine load average during the run: ${load1.toFixed(1)} (figures above are from a shared machine when this is well over 2)`)
 console.log(`  goals: >= 2000 req/s on hits: ${hit.rps >= 2000 ? 'met' : 'NOT met'}; < 2 ms added at the median on hits: ${hit.p50 - direct.p50 < 2 ? 'met' : 'NOT met'}`)
 
 // --- memory after 100 vs after 10,000 requests (hits and misses mixed) ---
