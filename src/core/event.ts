@@ -2,43 +2,45 @@
  * Cheap structural checks of the incoming event, run on every invocation before any middleware [EVT].
  * A malformed event is a clear `EdgeValidationError` (code `InvalidEvent`, or `WrongStage`), never a TypeError.
  */
-import type { CfEvent, CfHeaders, Stage } from '../cloudfront/types.js'
+import type { CfEvent, Stage } from '../cloudfront/types.js'
 import { EdgeValidationError } from './errors.js'
 
-const STAGE_SET: ReadonlySet<string> = new Set(['viewer-request', 'origin-request', 'origin-response', 'viewer-response'])
+type Obj = Record<string, unknown>
 
-function fail(path: string, message: string, code = 'InvalidEvent'): never {
-  throw new EdgeValidationError([{ code, message: `Invalid Lambda@Edge event: ${message}`, path }])
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function describe(v: unknown): string {
-  if (v === null) return 'null'
-  if (Array.isArray(v)) return 'an array'
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)
-  return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`
 }
 
-function checkString(obj: Record<string, unknown>, key: string, path: string): void {
-  if (typeof obj[key] !== 'string') fail(`${path}.${key}`, `${path}.${key} must be a string, got ${describe(obj[key])}`)
+function fail(path: string, message: string, code = 'InvalidEvent'): never {
+  throw new EdgeValidationError([{ code, message: `Invalid Lambda@Edge event: ${path} ${message}`, path }])
 }
 
-function checkHeaders(headers: unknown, path: string): void {
-  if (!isObject(headers)) fail(path, `${path} must be an object of lowercase name → [{ key, value }], got ${describe(headers)}`)
-  for (const name in headers as CfHeaders) {
-    const list = (headers as Record<string, unknown>)[name]
-    if (!Array.isArray(list)) fail(`${path}.${name}`, `${path}.${name} must be an array of { key, value }, got ${describe(list)}`)
-    for (let i = 0; i < list.length; i++) {
-      const h = list[i] as unknown
-      if (!isObject(h) || typeof h.value !== 'string' || (h.key !== undefined && typeof h.key !== 'string')) {
-        fail(`${path}.${name}[${i}]`, `${path}.${name}[${i}] must be { key?: string, value: string }, got ${describe(h)}`)
-      }
+/** `v` must pass `ok`, else `path must be <what>, got <v>`. */
+function need(ok: boolean, v: unknown, path: string, what: string): void {
+  if (!ok) fail(path, `must be ${what}, got ${describe(v)}`)
+}
+
+function strings(o: Obj, path: string, keys: readonly string[]): void {
+  for (const k of keys) need(typeof o[k] === 'string', o[k], `${path}.${k}`, 'a string')
+}
+
+function headers(h: unknown, path: string): void {
+  need(isObj(h), h, path, 'an object of lowercase name → [{ key, value }]')
+  for (const name in h as Obj) {
+    const list = (h as Obj)[name]
+    need(Array.isArray(list), list, `${path}.${name}`, 'an array of { key, value }')
+    for (let i = 0; i < (list as unknown[]).length; i++) {
+      const e = (list as unknown[])[i]
+      need(isObj(e) && typeof e.value === 'string' && (e.key === undefined || typeof e.key === 'string'), e, `${path}.${name}[${i}]`, '{ key?: string, value: string }')
     }
   }
 }
+
+const CONFIG_KEYS = ['requestId', 'distributionId', 'distributionDomainName'] as const
+const REQUEST_KEYS = ['clientIp', 'method', 'uri', 'querystring'] as const
+const STAGE_NAMES: readonly string[] = ['viewer-request', 'origin-request', 'origin-response', 'viewer-response']
 
 /**
  * Checks that `event` is a well-formed CloudFront event of `stage`; returns it typed or throws
@@ -50,56 +52,42 @@ function checkHeaders(headers: unknown, path: string): void {
  * ```
  */
 export function assertEvent(event: unknown, stage: Stage): CfEvent {
-  if (!isObject(event)) fail('', `the event must be an object with Records, got ${describe(event)}`)
-  const records = event.Records
-  if (!Array.isArray(records) || records.length === 0) fail('Records', `Records must be a non-empty array, got ${describe(records)}`)
-  const rec = records[0] as unknown
-  if (!isObject(rec) || !isObject(rec.cf)) fail('Records[0].cf', `Records[0].cf must be an object, got ${describe(isObject(rec) ? rec.cf : rec)}`)
-  const cf = rec.cf as Record<string, unknown>
-  const config = cf.config
-  if (!isObject(config)) fail('Records[0].cf.config', `Records[0].cf.config must be an object, got ${describe(config)}`)
-  const type = config.eventType
+  need(isObj(event), event, 'event', 'an object with Records')
+  const records = (event as Obj).Records
+  need(Array.isArray(records) && records.length > 0, records, 'Records', 'a non-empty array')
+  const rec = (records as unknown[])[0]
+  const cf = isObj(rec) ? rec.cf : undefined
+  need(isObj(cf), cf, 'Records[0].cf', 'an object')
+  const { config, request: req, response: res } = cf as Obj
+  const p = 'Records[0].cf.'
+  need(isObj(config), config, p + 'config', 'an object')
+  const type = (config as Obj).eventType
   if (type !== stage) {
-    if (typeof type === 'string' && STAGE_SET.has(type)) {
-      fail('Records[0].cf.config.eventType', `this handler serves ${stage} but got a ${type} event`, 'WrongStage')
-    }
-    fail('Records[0].cf.config.eventType', `config.eventType must be "${stage}", got ${describe(type)}`)
+    if (STAGE_NAMES.includes(type as string)) fail(p + 'config.eventType', `is ${type}, but this handler serves ${stage}`, 'WrongStage')
+    need(false, type, p + 'config.eventType', `"${stage}"`)
   }
-  checkString(config, 'requestId', 'Records[0].cf.config')
-  checkString(config, 'distributionId', 'Records[0].cf.config')
-  checkString(config, 'distributionDomainName', 'Records[0].cf.config')
-  const req = cf.request
-  if (!isObject(req)) fail('Records[0].cf.request', `Records[0].cf.request must be an object, got ${describe(req)}`)
-  const rp = 'Records[0].cf.request'
-  checkString(req, 'clientIp', rp)
-  checkString(req, 'method', rp)
-  checkString(req, 'uri', rp)
-  checkString(req, 'querystring', rp)
-  checkHeaders(req.headers, rp + '.headers')
+  strings(config as Obj, p + 'config', CONFIG_KEYS)
+  need(isObj(req), req, p + 'request', 'an object')
+  strings(req as Obj, p + 'request', REQUEST_KEYS)
+  headers((req as Obj).headers, p + 'request.headers')
   if (stage === 'origin-request') {
-    const o = req.origin
-    if (!isObject(o) || (isObject(o.custom) === isObject(o.s3))) {
-      fail(rp + '.origin', `an origin-request event needs request.origin with exactly one of custom or s3, got ${describe(o)}`)
-    }
+    const o = (req as Obj).origin
+    need(isObj(o) && isObj(o.custom) !== isObj(o.s3), o, p + 'request.origin', 'an object with exactly one of custom or s3')
   }
-  const body = req.body
+  const body = (req as Obj).body
   if (body !== undefined) {
-    if (
-      !isObject(body) ||
-      typeof body.data !== 'string' ||
-      (body.encoding !== 'base64' && body.encoding !== 'text') ||
-      typeof body.inputTruncated !== 'boolean'
-    ) {
-      fail(rp + '.body', `request.body must be { inputTruncated: boolean, action, encoding: "base64" | "text", data: string }, got ${describe(body)}`)
-    }
+    need(
+      isObj(body) && typeof body.data === 'string' && (body.encoding === 'base64' || body.encoding === 'text') && typeof body.inputTruncated === 'boolean',
+      body,
+      p + 'request.body',
+      '{ inputTruncated: boolean, action, encoding: "base64" | "text", data: string }',
+    )
   }
   if (stage === 'origin-response' || stage === 'viewer-response') {
-    const res = cf.response
-    if (!isObject(res)) fail('Records[0].cf.response', `a ${stage} event needs Records[0].cf.response, got ${describe(res)}`)
-    if (typeof res.status !== 'string' && typeof res.status !== 'number') {
-      fail('Records[0].cf.response.status', `response.status must be a string like "200", got ${describe(res.status)}`)
-    }
-    checkHeaders(res.headers, 'Records[0].cf.response.headers')
+    need(isObj(res), res, p + 'response', 'an object')
+    const status = (res as Obj).status
+    need(typeof status === 'string' || typeof status === 'number', status, p + 'response.status', 'a string like "200"')
+    headers((res as Obj).headers, p + 'response.headers')
   }
   return event as unknown as CfEvent
 }

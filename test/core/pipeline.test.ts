@@ -184,7 +184,7 @@ describe('malformed events', () => {
     const err = (await viewerRequest()(createEvent('origin-request')).catch((e: unknown) => e)) as EdgeValidationError
     expect(err).toBeInstanceOf(EdgeValidationError)
     expect(err.code).toBe('WrongStage')
-    expect(err.message).toMatch(/serves viewer-request but got a origin-request event/)
+    expect(err.message).toMatch(/eventType is origin-request, but this handler serves viewer-request/)
   })
 
   it('origin-request without an origin, response stage without a response', async () => {
