@@ -95,7 +95,6 @@ function toInit(res: CfResultResponse): EdgeResponseInit {
  * export const handler = viewerRequest(hono(app)) // other paths go on to the origin
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export function hono<E extends Env, S extends Schema, B extends string>(app: Hono<E, S, B>, options: HonoBridgeOptions = {}): Middleware<RequestContext> {
   if (!app || typeof app.fetch !== 'function' || !Array.isArray(app.routes)) {
     throw new TypeError('hono(): pass a Hono app (new Hono())')
