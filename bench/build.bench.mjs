@@ -100,3 +100,4 @@ targets.forEach(([name, f], i) => {
   )
 })
 rmSync(work, { recursive: true, force: true })
+rmSync(lib, { force: true })

@@ -243,6 +243,12 @@ export function findEnvReads(source: string): EnvRead[] {
       }
     }
     if (/^\s*(?:=(?!=))/.test(after)) continue // `process.env = …` replaces it: not a read
+    if (/\btypeof\s*$/.test(before)) continue // `typeof process.env` (a type, or a check that it exists)
+    const inCheck = /(['"`])([^'"`$]+)\1\s*in\s*$/.exec(kept.slice(0, m.index))
+    if (inCheck) {
+      reads.push({ name: inCheck[2]!, line, dynamic: false }) // `'X' in process.env`
+      continue
+    }
     reads.push({ name: 'process.env', line, dynamic: true })
   }
   return reads

@@ -63,6 +63,12 @@ describe('findEnvReads', () => {
   })
 })
 
+describe('findEnvReads and checks', () => {
+  it("reads `'X' in process.env` as a read of X and skips `typeof process.env`", () => {
+    expect(names("if ('FEATURE' in process.env) f()\ntype Env = typeof process.env\nconst t = typeof process.env.TOKEN")).toEqual(['FEATURE@1', 'TOKEN@3'])
+  })
+})
+
 describe('findEnvReads and literals', () => {
   it('ignores process.env inside strings, template text and regular expressions, not inside ${…}', () => {
     const src = [
