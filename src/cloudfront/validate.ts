@@ -101,8 +101,12 @@ export const CF_MESSAGES = {
 interface State {
   readonly out: Violation[]
   readonly warn: Violation[]
-  /** Objects already proven JSON-serialisable (allocated only when a walk meets an object). */
+  /** Objects already proven JSON-serialisable (used once a walk has visited MEMO_AFTER objects: shared DAGs). */
   memo: Set<object> | undefined
+  /** Objects visited by JSON-safety walks so far. */
+  visits: number
+  /** The ancestors of the object being walked (reused). */
+  stack: object[] | undefined
   /** Set once "not parsable" has been reported, so it is reported once. */
   jsonBad: boolean
   /** Byte-size upper bound of the header map (3 bytes per UTF-16 unit), filled by walkHeaders. */
@@ -112,6 +116,8 @@ interface State {
 const hasOwn = Object.prototype.hasOwnProperty
 const STAGE_SET: ReadonlySet<string> = new Set(['viewer-request', 'origin-request', 'origin-response', 'viewer-response'])
 const MAX_DEPTH = 1000
+/** Small results are walked without a memo (no Set allocated); big shared structures get one. */
+const MEMO_AFTER = 64
 const FAILED = CF_MESSAGES.failed
 /** [RALL]: a function-set query string can't hold spaces, control characters or `#`. */
 // eslint-disable-next-line no-control-regex
@@ -167,8 +173,19 @@ function keyMatches(key: string, lowerName: string): boolean {
   return true
 }
 
-/** Exact UTF-8 byte length of a string (no Buffer: this module also runs inside workerd). */
+const NativeBuffer = (globalThis as { Buffer?: { byteLength(s: string, enc: 'utf8'): number } }).Buffer
+
+/**
+ * Exact UTF-8 byte length of a string: `Buffer.byteLength` where there is one, else counted by hand (this module
+ * also runs inside workerd). Lone surrogates count 3 bytes, as their U+FFFD replacement does.
+ *
+ * @example
+ * ```ts
+ * utf8Length('é😀') // 6
+ * ```
+ */
 export function utf8Length(s: string): number {
+  if (NativeBuffer !== undefined) return NativeBuffer.byteLength(s, 'utf8')
   let n = s.length
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
@@ -231,14 +248,16 @@ function jsonProblem(v: unknown, st: State, stack: object[], path: string): stri
     }
     stack.pop()
   }
-  ;(st.memo ??= new Set()).add(v)
+  if (++st.visits > MEMO_AFTER) (st.memo ??= new Set()).add(v)
   return undefined
 }
 
 /** Reports once that the result is not JSON-serialisable if `v` (a part of the result) is not. */
 function jsonCheck(v: unknown, st: State, path: string): void {
   if (st.jsonBad || (typeof v !== 'object' && typeof v !== 'bigint') || v === null) return
-  const p = jsonProblem(v, st, [], path)
+  const stack = (st.stack ??= [])
+  stack.length = 0
+  const p = jsonProblem(v, st, stack, path)
   if (p !== undefined) {
     st.jsonBad = true
     st.out.push({ code: 'InvalidJson', message: `${CF_MESSAGES.notParsable} (${p})`, path })
@@ -266,18 +285,22 @@ function present(list: unknown): boolean {
   return list !== undefined && !(Array.isArray(list) && list.length === 0)
 }
 
-/** Structural equality for small JSON-like values (the origin object). */
+/** Structural equality for small JSON-like values (the origin object); `undefined` properties count as absent. */
 function jsonEqual(a: unknown, b: unknown, depth = 0): boolean {
-  if (a === b) return true
+  if (a === b) return typeof a !== 'bigint'
   if (depth > 8 || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
   if (Array.isArray(a) !== Array.isArray(b)) return false
-  const ak = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined)
-  const bk = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined)
-  if (ak.length !== bk.length) return false
-  for (const k of ak) {
-    if (!hasOwn.call(b, k) || !jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1)) return false
+  const ao = a as Record<string, unknown>
+  const bo = b as Record<string, unknown>
+  let na = 0
+  for (const k in ao) {
+    if (!hasOwn.call(ao, k) || ao[k] === undefined) continue
+    na++
+    if (!hasOwn.call(bo, k) || !jsonEqual(ao[k], bo[k], depth + 1)) return false
   }
-  return true
+  let nb = 0
+  for (const k in bo) if (hasOwn.call(bo, k) && bo[k] !== undefined) nb++
+  return na === nb
 }
 
 /**
@@ -460,9 +483,9 @@ function checkResponseBody(r: Record<string, unknown>, limit: number, st: State)
 }
 
 /** JSON-safety of the result's top-level values other than `headers` (which walkHeaders covers). */
-function topLevelJson(r: Record<string, unknown>, st: State): void {
+function topLevelJson(r: Record<string, unknown>, st: State, skipOrigin: boolean): void {
   for (const k in r) {
-    if (k === 'headers' || !hasOwn.call(r, k)) continue
+    if (k === 'headers' || (skipOrigin && k === 'origin') || !hasOwn.call(r, k)) continue
     const v = r[k]
     if ((typeof v === 'object' && v !== null) || typeof v === 'bigint') jsonCheck(v, st, k)
   }
@@ -583,6 +606,7 @@ function checkRequest(
     } else {
       const inOrigin = input?.origin
       if (!jsonEqual(origin, inOrigin)) {
+        jsonCheck(origin, st, 'origin')
         for (const v of originViolations(origin, lim, 'origin')) out.push({ ...v, message: `${FAILED} ${v.message}` })
         // [EVT]: an origin access identity can't be used when switching from a custom origin to S3.
         if (isObject(origin) && isObject(origin.s3) && origin.s3.authMethod === 'origin-access-identity' && isObject(inOrigin) && inOrigin.custom !== undefined) {
@@ -626,7 +650,8 @@ function run(stage: Stage, event: unknown, result: unknown, lim: LimitsProfile, 
     return
   }
   const r = result as Record<string, unknown>
-  topLevelJson(r, st)
+  // origin-request: an origin equal to the event's is neither re-walked nor re-judged (checkRequest does the rest)
+  topLevelJson(r, st, stage === 'origin-request' && r.status === undefined)
   const cf = inputCf(event)
   const responseStage = stage === 'origin-response' || stage === 'viewer-response'
   const inputName = responseStage ? 'response' : 'request'
@@ -674,7 +699,7 @@ export function checkResult(
   result: unknown,
   limits?: LimitsProfile | 'classic' | 'current',
 ): { violations: Violation[]; warnings: Violation[] } {
-  const st: State = { out: [], warn: [], memo: undefined, jsonBad: false, hdrUpper: 0 }
+  const st: State = { out: [], warn: [], memo: undefined, visits: 0, stack: undefined, jsonBad: false, hdrUpper: 0 }
   try {
     run(stage, event, result, resolveLimits(limits), st)
   } catch (e) {

@@ -56,6 +56,16 @@ describe('the result must be JSON-serialisable', () => {
     const r = { ...requestOf(sample('viewer-request')), extra: { n: 10n } }
     expect(parsable(r).message).toContain('BigInt at extra.n')
   })
+  it('a BigInt or a cycle in a new origin (origin-request)', () => {
+    const event = sample('origin-request-custom')
+    const r = requestOf(event) as unknown as { origin: { custom: Record<string, unknown> } }
+    r.origin.custom.extra = { n: 1n }
+    const v = validateResult('origin-request', event, r)
+    expect(codes(v)).toEqual(['InvalidJson'])
+    expect(v[0]!.message).toContain('BigInt at origin.custom.extra.n')
+    r.origin.custom.extra = r.origin
+    expect(codes(validateResult('origin-request', event, r))).toEqual(['InvalidJson'])
+  })
   it('a toJSON that throws', () => {
     const r = { ...requestOf(sample('viewer-request')), extra: { toJSON: () => { throw new Error('boom') } } }
     expect(parsable(r).message).toContain('boom')

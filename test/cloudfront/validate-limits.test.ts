@@ -205,6 +205,8 @@ describe('bodies', () => {
       expect(codes(validateResult(stage, event, { ...base, status: '200', body: 'hi!', bodyEncoding: 'base64' }))).toEqual(['InvalidBase64'])
       expect(codes(validateResult(stage, event, { ...base, status: '200', body: 'a', bodyEncoding: 'base64' }))).toEqual(['InvalidBase64'])
       expect(codes(validateResult(stage, event, { ...base, status: '200', body: 'aG=k', bodyEncoding: 'base64' }))).toEqual(['InvalidBase64'])
+      expect(codes(validateResult(stage, event, { ...base, status: '200', body: 'YQ=', bodyEncoding: 'base64' }))).toEqual(['InvalidBase64'])
+      expect(codes(validateResult(stage, event, { ...base, status: '200', body: 'aGk=\n', bodyEncoding: 'base64' }))).toEqual(['InvalidBase64'])
       expect(codes(validateResult(stage, event, { ...base, status: '200', body: 'hi', bodyEncoding: 'gzip' }))).toEqual(['InvalidBodyEncoding'])
       expect(codes(validateResult(stage, event, { ...base, status: '200', body: 42 }))).toEqual(['InvalidBody'])
     })
