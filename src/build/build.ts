@@ -56,9 +56,15 @@ const ENV_HINT =
   'Lambda@Edge functions cannot have environment variables ("The function cannot have environment variables."): add it to [vars] in wrangler.toml to bake it in at build time, or read a reserved Lambda variable'
 
 function envProblem(fn: FunctionConfig, r: EnvReadReport): Problem {
-  const what = r.name.startsWith('process.env') || r.name.startsWith('...')
+  const what = r.name.startsWith('process.env') || r.name.startsWith('env[') || r.name.startsWith('...')
     ? `reads ${r.name === 'process.env' ? 'the whole process.env object' : r.name} (a name the build cannot see)`
     : `reads the environment variable ${r.name}`
+  if (r.viaAlias) {
+    return {
+      code: 'EnvironmentVariables',
+      message: `${fn.name}: ${r.file} ${what} through an \`env\` taken from process; [vars] are baked only into process.env.${r.name.startsWith('.') || r.name.startsWith('env') ? 'NAME' : r.name} reads, so write it that way. ${ENV_HINT}.`,
+    }
+  }
   return { code: 'EnvironmentVariables', message: `${fn.name}: ${r.file} ${what}. ${ENV_HINT}.` }
 }
 

@@ -37,6 +37,8 @@ export interface EnvReadReport {
   path: string
   /** 1-based line. */
   line: number
+  /** Read through `env` imported from `process` (not `process.env.K`), so `[vars]` can't be baked into it. */
+  viaAlias?: true
 }
 
 /** What {@link bundleFunction} produces. */
@@ -254,9 +256,9 @@ export async function bundleFunction(opts: BundleOptions): Promise<BundleResult>
     const source = await readFile(abs, 'utf8')
     if (!source.includes('env')) continue
     for (const read of findEnvReads(source)) {
-      if (!read.dynamic && (RESERVED_ENV_VARS.has(read.name) || baked.has(read.name))) continue
+      if (!read.dynamic && (RESERVED_ENV_VARS.has(read.name) || (!read.viaAlias && baked.has(read.name)))) continue
       const path = relative(absWorkingDir, abs).split(sep).join('/')
-      envReads.push({ name: read.name, file: `${path}:${read.line}`, path, line: read.line })
+      envReads.push({ name: read.name, file: `${path}:${read.line}`, path, line: read.line, ...(read.viaAlias ? { viaAlias: true as const } : {}) })
     }
   }
   // `exports.x = …` in a .js file of a "type": "module" package is fine once bundled to CommonJS

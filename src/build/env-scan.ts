@@ -52,6 +52,8 @@ export interface EnvRead {
   line: number
   /** True when the name cannot be known statically (computed key, rest destructuring, whole object). */
   dynamic: boolean
+  /** Read through an `env` imported or destructured from `process`: `[vars]` are not baked into such reads. */
+  viaAlias?: true
 }
 
 /**
@@ -203,7 +205,33 @@ export function findEnvReads(source: string): EnvRead[] {
   // same offsets, literals kept: for quoted keys in destructuring patterns
   const kept = stripComments(source)
   const reads: EnvRead[] = []
-  const re = /\bprocess\s*(?:\.|\?\.)\s*env\b|\bprocess\s*\[\s*(['"`])env\1\s*\]/g
+  scan(src, kept, /\bprocess\s*(?:\.|\?\.)\s*env\b|\bprocess\s*\[\s*(['"`])env\1\s*\]/g, false, reads)
+  // `import { env } from 'node:process'`, `const { env } = process` / `require('process')`: reads through the alias
+  // are not replaced by [vars] (those are baked as `process.env.K`), so they are reported whatever their name
+  const aliases = new Set<string>()
+  const importRe = /\bimport\s*\{([^}]*)\}\s*from\s*['"](?:node:)?process['"]/g
+  for (let m = importRe.exec(kept); m; m = importRe.exec(kept)) {
+    for (const spec of m[1]!.split(',')) {
+      const a = /^\s*env(?:\s+as\s+([A-Za-z_$][\w$]*))?\s*$/.exec(spec)
+      if (a) aliases.add(a[1] ?? 'env')
+    }
+  }
+  const destructRe = /\{([^{}]*)\}\s*=\s*(?:process\b(?!\s*[.[])|require\(\s*['"](?:node:)?process['"]\s*\))/g
+  for (let m = destructRe.exec(kept); m; m = destructRe.exec(kept)) {
+    for (const spec of m[1]!.split(',')) {
+      const a = /^\s*env(?:\s*:\s*([A-Za-z_$][\w$]*))?\s*$/.exec(spec)
+      if (a) aliases.add(a[1] ?? 'env')
+    }
+  }
+  for (const alias of aliases) {
+    scan(src, kept, new RegExp(`(?<![\\w$.])${alias.replace(/\$/g, '\\$')}(?![\\w$])`, 'g'), true, reads)
+  }
+  return reads.sort((a, b) => a.line - b.line)
+}
+
+/** Adds the reads through each match of `re` (an expression that evaluates to the environment object). */
+function scan(src: string, kept: string, re: RegExp, viaAlias: boolean, reads: EnvRead[]): void {
+  const label = viaAlias ? 'env' : 'process.env'
   for (let m = re.exec(src); m; m = re.exec(src)) {
     const before = src.slice(0, m.index)
     // `foo.process.env` is someone else's object; `globalThis.process.env` is the real one
@@ -211,19 +239,20 @@ export function findEnvReads(source: string): EnvRead[] {
     if (prev && prev[1] !== 'globalThis' && prev[1] !== 'global') continue
     const after = src.slice(m.index + m[0].length)
     const line = lineAt(src, m.index)
+    const push = (r: EnvRead) => reads.push(viaAlias ? { ...r, viaAlias: true } : r)
     let mm: RegExpExecArray | null
     if ((mm = /^\s*(?:\?\.|\.)\s*([A-Za-z_$][\w$]*)/.exec(after))) {
       if (/^\s*(?:=(?!=)|\+=|-=|\?\?=|\|\|=|&&=)/.test(after.slice(mm[0].length))) continue // a write
-      reads.push({ name: mm[1]!, line, dynamic: false })
+      push({ name: mm[1]!, line, dynamic: false })
       continue
     }
     if ((mm = /^\s*(?:\?\.)?\s*\[\s*(['"`])([^'"`$]*)\1\s*\]/.exec(after))) {
       if (/^\s*(?:=(?!=)|\+=|-=|\?\?=|\|\|=|&&=)/.test(after.slice(mm[0].length))) continue
-      reads.push({ name: mm[2]!, line, dynamic: false })
+      push({ name: mm[2]!, line, dynamic: false })
       continue
     }
     if (/^\s*(?:\?\.)?\s*\[/.test(after)) {
-      reads.push({ name: 'process.env[…]', line, dynamic: true })
+      push({ name: `${label}[…]`, line, dynamic: true })
       continue
     }
     // `{ A, B } = process.env`: find the pattern before the `=`
@@ -237,19 +266,20 @@ export function findEnvReads(source: string): EnvRead[] {
       }
       if (k >= 0) {
         const { names, rest } = destructuredNames(kept.slice(k + 1, assign.index))
-        for (const name of names) reads.push({ name, line, dynamic: false })
-        if (rest) reads.push({ name: '...rest of process.env', line, dynamic: true })
+        for (const name of names) push({ name, line, dynamic: false })
+        if (rest) push({ name: `...rest of ${label}`, line, dynamic: true })
         continue
       }
     }
+    // through an alias, only member reads count: the name also appears where it is declared
+    if (viaAlias) continue
     if (/^\s*(?:=(?!=))/.test(after)) continue // `process.env = …` replaces it: not a read
     if (/\btypeof\s*$/.test(before)) continue // `typeof process.env` (a type, or a check that it exists)
     const inCheck = /(['"`])([^'"`$]+)\1\s*in\s*$/.exec(kept.slice(0, m.index))
     if (inCheck) {
-      reads.push({ name: inCheck[2]!, line, dynamic: false }) // `'X' in process.env`
+      push({ name: inCheck[2]!, line, dynamic: false }) // `'X' in process.env`
       continue
     }
-    reads.push({ name: 'process.env', line, dynamic: true })
+    push({ name: 'process.env', line, dynamic: true })
   }
-  return reads
 }

@@ -270,6 +270,17 @@ describe('edgeware build: failures name the rule, the function and the value, an
     expect(r.functions.map((f) => f.name)).toEqual(['env-read'])
   })
 
+  it('rejects a read through `env` from node:process even for a [vars] key, since only process.env.K is baked', async () => {
+    const config = await project(viewerOnly('fn.ts', '[vars]\nTABLE = "t"\n'), {
+      'fn.ts': "import { env } from 'node:process'\nexport const handler = async () => ({ status: '200', body: String(env.TABLE) })\n",
+    })
+    const err = await failure(config)
+    expect(err.message).toBe(
+      'fn: fn.ts:2 reads the environment variable TABLE through an `env` taken from process; [vars] are baked only into process.env.TABLE reads, so write it that way. ' +
+        'Lambda@Edge functions cannot have environment variables ("The function cannot have environment variables."): add it to [vars] in wrangler.toml to bake it in at build time, or read a reserved Lambda variable.',
+    )
+  })
+
   it('rejects a dynamic process.env read', async () => {
     const config = await project(viewerOnly('fn.js'), { 'fn.js': fixtureFn('env-dynamic.js') })
     const err = await failure(config)

@@ -79,3 +79,23 @@ describe('findEnvReads and literals', () => {
     expect(names(src)).toEqual(['IN_EXPR@2', 'TEMPLATE_KEY@3'])
   })
 })
+
+describe('findEnvReads through an env alias', () => {
+  it("finds reads through `env` imported or destructured from process, flagged viaAlias", () => {
+    const src = [
+      "import { env, argv } from 'node:process'",
+      "import { env as e2 } from 'process'",
+      'const { env: e3 } = process',
+      'const a = env.ALPHA + e2["BETA"] + e3.GAMMA',
+      'const { DELTA } = env',
+      'const other = { env: 1 }.env',
+      'myenv.NOT_IT',
+    ].join('\n')
+    expect(findEnvReads(src).map((r) => [r.name, r.line, r.viaAlias ?? false])).toEqual([
+      ['ALPHA', 4, true],
+      ['BETA', 4, true],
+      ['GAMMA', 4, true],
+      ['DELTA', 5, true],
+    ])
+  })
+})
