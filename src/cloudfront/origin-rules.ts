@@ -14,13 +14,35 @@ import {
 } from './rules.js'
 import type { CfOrigin, Stage } from './types.js'
 
-/** The values `origin.custom.sslProtocols` may hold [EVT]. */
+/**
+ * The values `origin.custom.sslProtocols` may hold [EVT].
+ *
+ * @example
+ * ```ts
+ * ORIGIN_SSL_PROTOCOLS.has('TLSv1.2') // true
+ * ```
+ */
 export const ORIGIN_SSL_PROTOCOLS: ReadonlySet<string> = new Set(['TLSv1.2', 'TLSv1.1', 'TLSv1', 'SSLv3'])
 
-/** `origin.s3.authMethod` values [EVT] (origin access control is not supported). */
+/**
+ * `origin.s3.authMethod` values [EVT] (origin access control is not supported).
+ *
+ * @example
+ * ```ts
+ * S3_AUTH_METHODS.has('origin-access-identity') // true
+ * ```
+ */
 export const S3_AUTH_METHODS: ReadonlySet<string> = new Set(['origin-access-identity', 'none'])
 
-/** [EVT]: custom origin domainName ≤ 253 chars; S3 bucket domainName ≤ 128 chars; path ≤ 255 chars. */
+/**
+ * Length limits of origin fields [EVT]: custom origin domainName ≤ 253 chars, S3 bucket domainName ≤ 128 chars,
+ * path ≤ 255 chars.
+ *
+ * @example
+ * ```ts
+ * ORIGIN_FIELD_LIMITS.path // 255
+ * ```
+ */
 export const ORIGIN_FIELD_LIMITS = { customDomainName: 253, s3DomainName: 128, path: 255 } as const
 
 const INVALID = 'InvalidOrigin'
