@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eventViolations } from '../../src/cloudfront/validate.js'
+import type { CfEvent } from '../../src/cloudfront/types.js'
 import { config, freePort, startHarness, startTestOrigin, type Harness, type TestOrigin } from './helpers.js'
 
 let main: TestOrigin
@@ -187,6 +189,53 @@ describe('stage order (reference §5.2)', () => {
     const res = await h.get('/vreq/rewrite')
     const body = (await res.json()) as { url: string }
     expect(body.url).toBe('/echo/rewritten')
+  })
+})
+
+describe('events', () => {
+  const decode = (h: string | null): CfEvent => JSON.parse(Buffer.from(h ?? '', 'base64').toString('utf8')) as CfEvent
+
+  it('are shaped like CloudFront\'s, with one request id across the stages of a request', async () => {
+    const vreq = await h.get(`/x/${u()}/vreq-event?a=1`, { headers: { 'user-agent': 'curl/8', cookie: 'session=1' } })
+    const ev = (await vreq.json()) as CfEvent
+    expect(eventViolations(ev, 'viewer-request')).toEqual([])
+    const cf = ev.Records[0]!.cf
+    expect(cf.config.eventType).toBe('viewer-request')
+    expect(cf.config.requestId).toBe(vreq.headers.get('x-amz-cf-id'))
+    expect(cf.config.distributionDomainName).toMatch(/^d[0-9a-f]{13}\.cloudfront\.net$/)
+    expect(cf.request).toMatchObject({ clientIp: '127.0.0.1', method: 'GET', querystring: 'a=1' })
+    expect(cf.request.headers['user-agent']).toEqual([{ key: 'User-Agent', value: 'curl/8' }])
+    expect(cf.request.origin).toBeUndefined()
+
+    const res = await h.get(`/y/${u()}/events?q=1&drop=1`)
+    const id = res.headers.get('x-amz-cf-id')
+    const oresp = decode(res.headers.get('x-oresp-event'))
+    const vresp = decode(res.headers.get('x-vresp-event'))
+    expect(eventViolations(oresp, 'origin-response')).toEqual([])
+    expect(eventViolations(vresp, 'viewer-response')).toEqual([])
+    expect(oresp.Records[0]!.cf.config.requestId).toBe(id)
+    expect(vresp.Records[0]!.cf.config.requestId).toBe(id)
+    // origin-response sees the origin request (with origin, forwarded query string only), viewer-response the viewer's
+    expect(oresp.Records[0]!.cf.request.origin?.custom?.domainName).toBe('localhost')
+    expect(oresp.Records[0]!.cf.request.querystring).toBe('q=1')
+    expect(oresp.Records[0]!.cf.response?.status).toBe('200')
+    expect(vresp.Records[0]!.cf.request.origin).toBeUndefined()
+    expect(vresp.Records[0]!.cf.request.querystring).toBe('q=1&drop=1')
+    expect(vresp.Records[0]!.cf.response?.headers['x-oresp']).toEqual([{ key: 'X-OResp', value: 'saw 200' }])
+
+    const oreq = await h.get(`/body/${u()}/oreq-event`)
+    const oev = (await oreq.json()) as CfEvent
+    expect(eventViolations(oev, 'origin-request')).toEqual([])
+    expect(oev.Records[0]!.cf.config.requestId).toBe(oreq.headers.get('x-amz-cf-id'))
+  })
+
+  it('answers HEAD without a body, from the GET cache entry', async () => {
+    const p = `/echo/${u()}`
+    await (await h.get(p)).text()
+    const head = await h.get(p, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(head.headers.get('x-cache')).toBe('Hit from cloudfront')
+    expect(await head.text()).toBe('')
   })
 })
 
