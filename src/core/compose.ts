@@ -8,7 +8,8 @@ interface Responded {
   _responded?: boolean
 }
 
-const RESOLVED: Promise<void> = Promise.resolve()
+/** @internal the promise every synchronous step returns: `run(c) === RESOLVED` means the chain already finished. */
+export const RESOLVED: Promise<void> = Promise.resolve()
 
 /**
  * Composes middleware into one, in onion order: code before `await next()` runs outside-in, code after it
@@ -30,6 +31,7 @@ export function compose<C extends BaseContext>(middleware: readonly Middleware<C
   }
   const chain = middleware.slice()
   const n = chain.length
+  if (n === 0) return (c: C, outerNext?: Next) => (outerNext === undefined ? RESOLVED : outerNext())
   if (n === 1) {
     // nested single middleware (path/when): the caller's next() already guards double calls and responders
     const only = chain[0]!

@@ -17,23 +17,23 @@ function fail(path: string, message: string, code = 'InvalidEvent'): never {
   throw new EdgeValidationError([{ code, message: `Invalid Lambda@Edge event: ${path} ${message}`, path }])
 }
 
-/** `v` must pass `ok`, else `path must be <what>, got <v>`. */
-function need(ok: boolean, v: unknown, path: string, what: string): void {
-  if (!ok) fail(path, `must be ${what}, got ${describe(v)}`)
+/** Throws `path must be <what>, got <v>`. Paths are only built on failure (the hot path allocates nothing). */
+function bad(v: unknown, path: string, what: string): never {
+  fail(path, `must be ${what}, got ${describe(v)}`)
 }
 
 function strings(o: Obj, path: string, keys: readonly string[]): void {
-  for (const k of keys) need(typeof o[k] === 'string', o[k], `${path}.${k}`, 'a string')
+  for (const k of keys) if (typeof o[k] !== 'string') bad(o[k], `${path}.${k}`, 'a string')
 }
 
 function headers(h: unknown, path: string): void {
-  need(isObj(h), h, path, 'an object of lowercase name → [{ key, value }]')
-  for (const name in h as Obj) {
-    const list = (h as Obj)[name]
-    need(Array.isArray(list), list, `${path}.${name}`, 'an array of { key, value }')
-    for (let i = 0; i < (list as unknown[]).length; i++) {
-      const e = (list as unknown[])[i]
-      need(isObj(e) && typeof e.value === 'string' && (e.key === undefined || typeof e.key === 'string'), e, `${path}.${name}[${i}]`, '{ key?: string, value: string }')
+  if (!isObj(h)) bad(h, path, 'an object of lowercase name → [{ key, value }]')
+  for (const name in h) {
+    const list = h[name]
+    if (!Array.isArray(list)) bad(list, `${path}.${name}`, 'an array of { key, value }')
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i] as unknown
+      if (!isObj(e) || typeof e.value !== 'string' || (e.key !== undefined && typeof e.key !== 'string')) bad(e, `${path}.${name}[${i}]`, '{ key?: string, value: string }')
     }
   }
 }
@@ -52,42 +52,39 @@ const STAGE_NAMES: readonly string[] = ['viewer-request', 'origin-request', 'ori
  * ```
  */
 export function assertEvent(event: unknown, stage: Stage): CfEvent {
-  need(isObj(event), event, 'event', 'an object with Records')
-  const records = (event as Obj).Records
-  need(Array.isArray(records) && records.length > 0, records, 'Records', 'a non-empty array')
-  const rec = (records as unknown[])[0]
+  if (!isObj(event)) bad(event, 'event', 'an object with Records')
+  const records = event.Records
+  if (!Array.isArray(records) || records.length === 0) bad(records, 'Records', 'a non-empty array')
+  const rec = records[0] as unknown
   const cf = isObj(rec) ? rec.cf : undefined
-  need(isObj(cf), cf, 'Records[0].cf', 'an object')
-  const { config, request: req, response: res } = cf as Obj
-  const p = 'Records[0].cf.'
-  need(isObj(config), config, p + 'config', 'an object')
-  const type = (config as Obj).eventType
+  if (!isObj(cf)) bad(cf, 'Records[0].cf', 'an object')
+  const { config, request: req, response: res } = cf
+  if (!isObj(config)) bad(config, 'Records[0].cf.config', 'an object')
+  const type = config.eventType
   if (type !== stage) {
-    if (STAGE_NAMES.includes(type as string)) fail(p + 'config.eventType', `is ${type}, but this handler serves ${stage}`, 'WrongStage')
-    need(false, type, p + 'config.eventType', `"${stage}"`)
+    if (STAGE_NAMES.includes(type as string)) fail('Records[0].cf.config.eventType', `is ${String(type)}, but this handler serves ${stage}`, 'WrongStage')
+    bad(type, 'Records[0].cf.config.eventType', `"${stage}"`)
   }
-  strings(config as Obj, p + 'config', CONFIG_KEYS)
-  need(isObj(req), req, p + 'request', 'an object')
-  strings(req as Obj, p + 'request', REQUEST_KEYS)
-  headers((req as Obj).headers, p + 'request.headers')
+  strings(config, 'Records[0].cf.config', CONFIG_KEYS)
+  if (!isObj(req)) bad(req, 'Records[0].cf.request', 'an object')
+  strings(req, 'Records[0].cf.request', REQUEST_KEYS)
+  headers(req.headers, 'Records[0].cf.request.headers')
   if (stage === 'origin-request') {
-    const o = (req as Obj).origin
-    need(isObj(o) && isObj(o.custom) !== isObj(o.s3), o, p + 'request.origin', 'an object with exactly one of custom or s3')
+    const o = req.origin
+    if (!isObj(o) || isObj(o.custom) === isObj(o.s3)) bad(o, 'Records[0].cf.request.origin', 'an object with exactly one of custom or s3')
   }
-  const body = (req as Obj).body
-  if (body !== undefined) {
-    need(
-      isObj(body) && typeof body.data === 'string' && (body.encoding === 'base64' || body.encoding === 'text') && typeof body.inputTruncated === 'boolean',
-      body,
-      p + 'request.body',
-      '{ inputTruncated: boolean, action, encoding: "base64" | "text", data: string }',
-    )
+  const body = req.body
+  if (
+    body !== undefined &&
+    (!isObj(body) || typeof body.data !== 'string' || (body.encoding !== 'base64' && body.encoding !== 'text') || typeof body.inputTruncated !== 'boolean')
+  ) {
+    bad(body, 'Records[0].cf.request.body', '{ inputTruncated: boolean, action, encoding: "base64" | "text", data: string }')
   }
   if (stage === 'origin-response' || stage === 'viewer-response') {
-    need(isObj(res), res, p + 'response', 'an object')
-    const status = (res as Obj).status
-    need(typeof status === 'string' || typeof status === 'number', status, p + 'response.status', 'a string like "200"')
-    headers((res as Obj).headers, p + 'response.headers')
+    if (!isObj(res)) bad(res, 'Records[0].cf.response', 'an object')
+    const status = res.status
+    if (typeof status !== 'string' && typeof status !== 'number') bad(status, 'Records[0].cf.response.status', 'a string like "200"')
+    headers(res.headers, 'Records[0].cf.response.headers')
   }
   return event as unknown as CfEvent
 }

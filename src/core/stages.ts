@@ -15,7 +15,7 @@ import type {
   ResponseStage,
   Stage,
 } from '../cloudfront/types.js'
-import { compose } from './compose.js'
+import { compose, RESOLVED } from './compose.js'
 import { OriginRequest } from './origin-request.js'
 import { RequestCtx, WritableRequest } from './request.js'
 import { applyToResponse, ResponseCtx } from './response-stage.js'
@@ -165,7 +165,8 @@ export function createHandler<S extends Stage>(stage: S, args: readonly unknown[
     const snapshot = snapshotNeeded ? impl.snapshot(ev) : undefined
     const c = impl.make(ev, context ?? EMPTY_CONTEXT, limits, margin)
     try {
-      await run(c)
+      const done = run(c)
+      if (done !== RESOLVED) await done
     } catch (err) {
       return fail(err, c, snapshot)
     } finally {
