@@ -71,8 +71,8 @@ async function build(name, stage, imports, expr) {
   return { bytes: Buffer.byteLength(code), gz: gzipSync(code).length, handler: require(file).handler }
 }
 
-const BATCH = 2000
-const ROUNDS = 15
+const BATCH = 1000
+const ROUNDS = 25
 /**
  * Best-batch ns per invocation of `handler` and of the empty `base` handler, measured side by side: their batches
  * alternate round by round on the same event; events are cloned before each batch (not timed).
