@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -161,7 +162,8 @@ function median(xs) {
 }
 
 function coldRequire(file, runs) {
-  const code = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`
+  // CPU time of the require (user + system, ms), like the timing loops: stable on a loaded machine
+  const code = `const c0=process.cpuUsage();require(${JSON.stringify(file)});const c=process.cpuUsage(c0);process.stdout.write(String((c.user+c.system)/1000))`
   const times = []
   for (let i = 0; i < runs; i++) times.push(Number(execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' })))
   return median(times)
@@ -195,6 +197,7 @@ try {
   const ewOver = Math.max(ns.edgeware - ns.raw, 0.001)
   const honoOver = ns.hono - ns.raw
 
+  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} (times are CPU time, so other load inflates them less)`)
   console.log(`viewer-request hook: redirect /old, read cookie ab, set x-ab — ${events.length} events mixed, ${ROUNDS} rounds × ${N} invocations, median CPU time`)
   console.log(`  raw handler (baseline)   ${ns.raw.toFixed(0).padStart(7)} ns/invocation`)
   console.log(`  edgeware                 ${ns.edgeware.toFixed(0).padStart(7)} ns/invocation   overhead vs raw ${ewOver.toFixed(0)} ns (${(ns.edgeware / ns.raw).toFixed(2)}× raw)`)
@@ -206,7 +209,7 @@ try {
   console.log(`  edgeware / hono = ${(bundles.edgeware.bytes / bundles.hono.bytes).toFixed(2)} (goal: edgeware < 8 KB)`)
 
   const RUNS = 15
-  console.log(`\ncold require of the bundle, fresh node process each, median of ${RUNS}`)
+  console.log(`\ncold require of the bundle (CPU time), fresh node process each, median of ${RUNS}`)
   const cold = {}
   for (const n of names) cold[n] = coldRequire(bundles[n].outfile, RUNS)
   for (const n of names) console.log(`  ${n.padEnd(9)} ${cold[n].toFixed(2).padStart(6)} ms`)
