@@ -312,7 +312,6 @@ function jsonEqual(a: unknown, b: unknown, depth = 0): boolean {
 function walkHeaders(
   h: unknown,
   path: string,
-  stage: Stage,
   input: Record<string, unknown> | undefined,
   viewerCountryRule: boolean,
   st: State,
@@ -494,7 +493,7 @@ function topLevelJson(r: Record<string, unknown>, st: State, skipOrigin: boolean
 function checkGenerated(stage: 'viewer-request' | 'origin-request', r: Record<string, unknown>, lim: LimitsProfile, st: State): void {
   checkStatus(r.status, false, st)
   checkStatusDescription(r.statusDescription, st)
-  walkHeaders(r.headers, 'headers', stage, undefined, false, st)
+  walkHeaders(r.headers, 'headers', undefined, false, st)
   checkResponseBody(r, lim.generatedResponseBytes[stage], st)
 }
 
@@ -515,7 +514,7 @@ function checkResponse(
   }
   checkStatusDescription(r.statusDescription, st)
   const inputHeaders = input !== undefined && isObject(input.headers) ? input.headers : undefined
-  walkHeaders(r.headers, 'headers', stage, inputHeaders, false, st)
+  walkHeaders(r.headers, 'headers', inputHeaders, false, st)
   if (input !== undefined) readOnlyDiff(stage, r.headers, inputHeaders, 'headers', st)
   if (stage === 'viewer-response') {
     if (r.body !== undefined && !(input !== undefined && r.body === input.body)) {
@@ -597,7 +596,7 @@ function checkRequest(
     out.push({ code: 'UriTooLong', message: `${FAILED} uri + querystring is ${total} characters; it must be under ${lim.maxUrlChars}`, path: 'uri' })
   }
   const inputHeaders = input !== undefined && isObject(input.headers) ? input.headers : undefined
-  walkHeaders(r.headers, 'headers', stage, inputHeaders, stage === 'viewer-request', st)
+  walkHeaders(r.headers, 'headers', inputHeaders, stage === 'viewer-request', st)
   if (input !== undefined) readOnlyDiff(stage, r.headers, inputHeaders, 'headers', st)
   const origin = r.origin
   if (origin !== undefined) {
