@@ -47,7 +47,8 @@ function joinList(name: string, list: readonly string[] | undefined): string | u
  *   `Access-Control-Request-Method`) with `204` and the CORS headers, without reaching the origin; when an
  *   inner middleware generates a response (e.g. a Hono app), the CORS headers are added to it.
  * - **origin-response / viewer-response**: adds `Access-Control-Allow-Origin` (and `Vary: Origin` when the
- *   answer depends on the origin), credentials and exposed headers to the response.
+ *   answer depends on the origin), credentials and exposed headers to the response. For a refused origin it
+ *   removes any `Access-Control-Allow-Origin`/`-Credentials` the origin sent: the edge policy decides.
  *
  * In origin-request and origin-response the viewer's `Origin` header is only seen when the cache or origin
  * request policy forwards it (and it then belongs in the cache key). Values are checked once, at construction.
@@ -97,6 +98,11 @@ export function cors(options: CorsOptions = {}): Middleware<AnyContext> {
       h.set('Access-Control-Allow-Origin', origin)
       if (credentials) h.set('Access-Control-Allow-Credentials', 'true')
       if (expose) h.set('Access-Control-Expose-Headers', expose)
+    } else {
+      // The edge policy is authoritative: a grant the origin (or an inner middleware) made for a refused
+      // origin is removed.
+      if (h.has('access-control-allow-origin')) h.delete('access-control-allow-origin')
+      if (h.has('access-control-allow-credentials')) h.delete('access-control-allow-credentials')
     }
     if (varies) {
       const vary = h.get('vary')
