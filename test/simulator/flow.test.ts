@@ -76,6 +76,11 @@ path_pattern = "/body/*"
 origin = "main"
 origin_request = "functions/oreq.mjs"
 include_body = ["origin_request"]
+[[edge.behaviors]]
+path_pattern = "/vbody/*"
+origin = "main"
+viewer_request = "functions/vreq.mjs"
+include_body = ["viewer_request"]
 
 [edge.functions.functions-vreq]
 timeout = 1
@@ -422,6 +427,16 @@ describe('functions', () => {
     expect(req.origin.custom.domainName).toBe('localhost')
     const echo = await h.get(`/body/${u()}`, { method: 'PUT', body: 'payload' })
     expect(((await echo.json()) as { body: string }).body).toBe('payload')
+  })
+
+  it('truncates an IncludeBody body at 40 KB in viewer-request, and lets the function replace the body', async () => {
+    const big = Buffer.alloc(50 * 1024, 'a')
+    const res = await h.get(`/vbody/${u()}/vreq-body`, { method: 'POST', body: big })
+    expect(await res.json()).toEqual({ inputTruncated: true, action: 'read-only', encoding: 'base64', bytes: 40 * 1024 })
+    const small = await h.get(`/vbody/${u()}/vreq-body`, { method: 'POST', body: 'abc' })
+    expect(await small.json()).toEqual({ inputTruncated: false, action: 'read-only', encoding: 'base64', bytes: 3 })
+    const replaced = await h.get(`/vbody/${u()}/replace-body`, { method: 'POST', body: 'original' })
+    expect(((await replaced.json()) as { body: string }).body).toBe('replaced by viewer-request')
   })
 
   it('serves many concurrent requests (hits and misses) correctly', async () => {
