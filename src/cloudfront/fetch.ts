@@ -8,7 +8,14 @@ import { resolveLimits, type LimitsProfile } from './limits.js'
 import { canonicalHeaderKey, isDisallowedHeader, statusText } from './rules.js'
 import type { CfHeader, CfHeaders, CfRequest, CfResultResponse, RequestStage } from './types.js'
 
-/** Options for `toFetchRequest`. */
+/**
+ * Options for `toFetchRequest`.
+ *
+ * @example
+ * ```ts
+ * toFetchRequest(c.request.raw, { scheme: 'https', host: c.config.distributionDomainName, signal: c.signal })
+ * ```
+ */
 export interface ToFetchRequestOptions {
   /** URL scheme (default: the `CloudFront-Forwarded-Proto` header when present, else `https`). */
   scheme?: 'http' | 'https'
@@ -18,7 +25,14 @@ export interface ToFetchRequestOptions {
   signal?: AbortSignal
 }
 
-/** Options for `fromFetchResponse`. */
+/**
+ * Options for `fromFetchResponse`.
+ *
+ * @example
+ * ```ts
+ * await fromFetchResponse(res, { stage: 'viewer-request', isBinary: (type) => type.startsWith('image/') })
+ * ```
+ */
 export interface FromFetchResponseOptions {
   /** When given, the result is checked against that stage's generated-response size limit (`EdgeRuleError`). */
   stage?: RequestStage

@@ -35,10 +35,25 @@ import { runHandler, type AnyHandler, type InvokeOptions } from './run.js'
 
 const STAGES: ReadonlySet<string> = new Set(['viewer-request', 'origin-request', 'origin-response', 'viewer-response'])
 
-/** Header overrides: a plain record (`{ 'X-Ab': 'B' }`, arrays for repeated headers) or CloudFront entries; `null` removes. */
+/**
+ * Header overrides: a plain record (`{ 'X-Ab': 'B' }`, arrays for repeated headers) or CloudFront entries; `null` removes.
+ *
+ * @example
+ * ```ts
+ * const headers: HeaderOverrides = { 'X-Ab': 'B', vary: ['a', 'b'], 'user-agent': null }
+ * ```
+ */
 export type HeaderOverrides = Record<string, string | readonly string[] | readonly CfHeader[] | null | undefined>
 
-/** What `createEvent` can change in the sample event. */
+/**
+ * What `createEvent` can change in the sample event.
+ *
+ * @example
+ * ```ts
+ * const overrides: EventOverrides = { uri: '/api', cookies: { session: 'x' }, body: '{"a":1}' }
+ * createEvent('viewer-request', overrides)
+ * ```
+ */
 export interface EventOverrides {
   /** Request URI (must start with `/`). */
   uri?: string

@@ -12,7 +12,14 @@ import type { EdgeHandler } from '../core/types.js'
 
 const STAGES: ReadonlySet<string> = new Set(['viewer-request', 'origin-request', 'origin-response', 'viewer-response'])
 
-/** Options for `invoke` and `runHandler`. */
+/**
+ * Options for `invoke` and `runHandler`.
+ *
+ * @example
+ * ```ts
+ * await invoke(handler, event, { limits: 'current', timeoutMs: 1000, context: { functionName: 'site' } })
+ * ```
+ */
 export interface InvokeOptions {
   /** Limits profile the result is validated against, and the default timeout (default classic). */
   limits?: LimitsProfile | 'classic' | 'current'
@@ -22,10 +29,24 @@ export interface InvokeOptions {
   timeoutMs?: number
 }
 
-/** Any Lambda handler, async or callback style. */
+/**
+ * Any Lambda handler, async or callback style.
+ *
+ * @example
+ * ```ts
+ * const legacy: AnyHandler = (event, context, callback) => callback(null, event.Records[0].cf.request)
+ * ```
+ */
 export type AnyHandler = (event: CfEvent, context: LambdaContext, callback: LambdaCallback) => unknown
 
-/** What `runHandler` found. */
+/**
+ * What `runHandler` found.
+ *
+ * @example
+ * ```ts
+ * const { violations, warnings, result }: RunOutcome = await runHandler(handler, event)
+ * ```
+ */
 export interface RunOutcome {
   stage: Stage
   /** The result as CloudFront reads it (after a JSON round trip; `null` when there was none). */

@@ -5,7 +5,15 @@
  */
 import type { CfEvent } from '../cloudfront/types.js'
 
-/** `viewer-request.json` */
+/**
+ * `viewer-request.json`
+ *
+ * @example
+ * ```ts
+ * import { samples } from 'edgeware/testing'
+ * structuredClone(samples.viewerRequestSample)
+ * ```
+ */
 export const viewerRequestSample: CfEvent = {
   "Records": [
     {
@@ -47,7 +55,15 @@ export const viewerRequestSample: CfEvent = {
   ]
 }
 
-/** `origin-request-custom.json` */
+/**
+ * `origin-request-custom.json`
+ *
+ * @example
+ * ```ts
+ * import { samples } from 'edgeware/testing'
+ * structuredClone(samples.originRequestCustomSample)
+ * ```
+ */
 export const originRequestCustomSample: CfEvent = {
   "Records": [
     {
@@ -118,7 +134,15 @@ export const originRequestCustomSample: CfEvent = {
   ]
 }
 
-/** `origin-request-s3-body.json` */
+/**
+ * `origin-request-s3-body.json`
+ *
+ * @example
+ * ```ts
+ * import { samples } from 'edgeware/testing'
+ * structuredClone(samples.originRequestS3BodySample)
+ * ```
+ */
 export const originRequestS3BodySample: CfEvent = {
   "Records": [
     {
@@ -169,7 +193,15 @@ export const originRequestS3BodySample: CfEvent = {
   ]
 }
 
-/** `origin-response.json` */
+/**
+ * `origin-response.json`
+ *
+ * @example
+ * ```ts
+ * import { samples } from 'edgeware/testing'
+ * structuredClone(samples.originResponseSample)
+ * ```
+ */
 export const originResponseSample: CfEvent = {
   "Records": [
     {
@@ -306,7 +338,15 @@ export const originResponseSample: CfEvent = {
   ]
 }
 
-/** `viewer-response.json` */
+/**
+ * `viewer-response.json`
+ *
+ * @example
+ * ```ts
+ * import { samples } from 'edgeware/testing'
+ * structuredClone(samples.viewerResponseSample)
+ * ```
+ */
 export const viewerResponseSample: CfEvent = {
   "Records": [
     {
