@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import { Hono as TinyHono } from 'hono/tiny'
 import { cors as honoCors } from 'hono/cors'
 import { EdgeRuleError, originRequest, originResponse, viewerRequest } from 'edgeware'
-import { createEvent, EdgeExecutionError, invoke } from 'edgeware/testing'
+import { createEvent, EdgeExecutionError, invoke, samples } from 'edgeware/testing'
 import { hono, type EdgeBindings } from 'edgeware/hono'
 import { asRequest, asResponse, expectRefused, header, headerAll, quietErrors } from '../middleware/helpers.js'
 
@@ -112,6 +112,13 @@ describe('hono(app)', () => {
     const passed = asRequest(await invoke(h, createEvent('origin-request', { uri: '/missing' })))
     expect(passed.uri).toBe('/api/missing')
     expect(passed.origin?.custom?.domainName).toBe('example.org')
+  })
+
+  it("reads the AWS S3 IncludeBody sample's form body in origin-request", async () => {
+    const forms = new Hono()
+    forms.post('/form', async (c) => c.json(await c.req.parseBody()))
+    const res = asResponse(await invoke(originRequest(hono(forms)), structuredClone(samples.originRequestS3BodySample)))
+    expect(JSON.parse(res.body!)).toEqual({ name: 'John', email: 'john@example.com' })
   })
 
   it('throws a clear ResponseTooLarge error instead of returning an oversize response', async () => {
