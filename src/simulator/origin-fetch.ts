@@ -75,10 +75,11 @@ export function fetchOrigin(req: OriginRequest): Promise<OriginResult> {
     }
     const raw: string[] = []
     for (const name in req.headers) {
-      if (HOP.has(name)) continue
+      // Framing is CloudFront's: the length of the body actually sent (a function may have replaced it).
+      if (HOP.has(name) || name === 'content-length' || name === 'transfer-encoding') continue
       for (const e of req.headers[name]!) raw.push(e.key ?? name, e.value)
     }
-    if (req.body && !req.headers['content-length'] && !req.headers['transfer-encoding']) raw.push('Content-Length', String(req.body.byteLength))
+    if (req.body) raw.push('Content-Length', String(req.body.byteLength))
     // `localhost` is the loopback address the example origins listen on (127.0.0.1; CloudFront forbids IPs in domainName).
     const host = url.hostname === 'localhost' ? '127.0.0.1' : url.hostname.replace(/^\[|\]$/g, '')
     const mod = url.protocol === 'https:' ? https : http
