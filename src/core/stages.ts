@@ -95,6 +95,10 @@ function splitArgs(stage: Stage, args: readonly unknown[]): [AnyOptions, Middlew
   if (onError !== undefined && onError !== 'throw' && onError !== 'pass-through' && typeof onError !== 'function') {
     throw new TypeError(`edgeware: onError must be 'throw', 'pass-through' or a function, got ${JSON.stringify(onError)}`)
   }
+  const lim = options.limits as unknown
+  if (lim !== undefined && lim !== 'classic' && lim !== 'current' && (typeof lim !== 'object' || lim === null || typeof (lim as { maxUrlChars?: unknown }).maxUrlChars !== 'number')) {
+    throw new TypeError(`edgeware: limits must be 'classic', 'current' or a limits profile object, got ${JSON.stringify(lim) ?? String(lim)}`)
+  }
   const margin = options.deadlineMarginMs
   if (margin !== undefined && (typeof margin !== 'number' || !(margin >= 0))) {
     throw new TypeError(`edgeware: deadlineMarginMs must be a number ≥ 0, got ${String(margin)}`)

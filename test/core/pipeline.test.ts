@@ -50,6 +50,8 @@ describe('stage factories', () => {
     expect(() => viewerRequest(async () => {}, 5 as never)).toThrow(/middleware #2 must be a function/)
     expect(() => viewerRequest({ onError: 'ignore' as never })).toThrow(/onError must be/)
     expect(() => viewerRequest({ deadlineMarginMs: -1 })).toThrow(/deadlineMarginMs/)
+    expect(() => viewerRequest({ limits: 'strict' as never })).toThrow(/limits must be 'classic', 'current' or a limits profile/)
+    expect(viewerRequest({ limits: 'current' }).stage).toBe('viewer-request')
   })
 })
 
