@@ -79,7 +79,11 @@ async function bundle(name) {
     metafile: true,
     logLevel: 'silent',
   })
-  return { outfile, bytes: Object.values(r.metafile.outputs)[0].bytes }
+  const out = Object.values(r.metafile.outputs)[0]
+  const inputs = Object.entries(out.inputs)
+    .map(([file, v]) => [file, v.bytesInOutput])
+    .sort((a, b) => b[1] - a[1])
+  return { outfile, bytes: out.bytes, inputs }
 }
 
 function makeEvents() {
@@ -207,6 +211,7 @@ try {
   console.log('\nminified bundle (esbuild, platform node, cjs, minify, conditions edgeware-source)')
   for (const n of names) console.log(`  ${n.padEnd(9)} ${(bundles[n].bytes / 1024).toFixed(1).padStart(6)} KB`)
   console.log(`  edgeware / hono = ${(bundles.edgeware.bytes / bundles.hono.bytes).toFixed(2)} (goal: edgeware < 8 KB)`)
+  console.log(`  edgeware bundle by module: ${bundles.edgeware.inputs.filter(([, b]) => b > 0).map(([f, b]) => `${f.replace(/^.*node_modules\//, '').replace(/^src\//, '')} ${(b / 1024).toFixed(1)}`).join(', ')}`)
 
   const RUNS = 15
   console.log(`\ncold require of the bundle (CPU time), fresh node process each, median of ${RUNS}`)
