@@ -276,8 +276,11 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     const mf = new Miniflare({
       modules: [{ type: 'ESModule', path: 'edge.mjs', contents: await edgeWorkerCode() }],
       compatibilityDate: '2025-06-01',
+      // Miniflare's own entry socket (any free port, unused): it rewrites Accept-Encoding and compresses responses
+      // like Cloudflare's front line. Viewers talk straight to the edge worker on a direct socket instead.
       host: '127.0.0.1',
-      port,
+      port: 0,
+      unsafeDirectSockets: [{ host: '127.0.0.1', port }],
       cf: false,
       bindings: { EDGE: edge as unknown as Record<string, never>, CHANNEL: channelUrl },
       serviceBindings: { HOST: { node: host.http } },
@@ -286,7 +289,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     cleanups.push(() => mf.dispose())
     let url: URL
     try {
-      url = await mf.ready
+      await mf.ready
+      url = await mf.unsafeGetDirectURL()
     } catch (e) {
       throw new Error(`edgeware dev: could not start the edge on 127.0.0.1:${port}: ${(e as Error).message}`)
     }

@@ -189,7 +189,10 @@ function respond(
   out.set('x-amz-cf-pop', cfg.pop)
   out.set('x-amz-cf-id', requestId)
   const noBody = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)
-  return new Response(noBody ? null : (body as BodyInit), { status, statusText: statusDescription || statusText(status), headers: out })
+  // The body goes out as the origin or function left it: already encoded when Content-Encoding says so, never
+  // compressed by the edge itself (CloudFront compresses only when the behavior enables it; not simulated).
+  const init = { status, statusText: statusDescription || statusText(status), headers: out, encodeBody: 'manual' } as ResponseInit
+  return new Response(noBody ? null : (body as BodyInit), init)
 }
 
 function cacheGet(key: string, now: number): CacheEntry | undefined {

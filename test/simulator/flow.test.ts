@@ -201,8 +201,11 @@ describe('events', () => {
   const decode = (h: string | null): CfEvent => JSON.parse(Buffer.from(h ?? '', 'base64').toString('utf8')) as CfEvent
 
   it('are shaped like CloudFront\'s, with one request id across the stages of a request', async () => {
-    const vreq = await h.get(`/x/${u()}/vreq-event?a=1`, { headers: { 'user-agent': 'curl/8', cookie: 'session=1' } })
+    const vreq = await h.get(`/x/${u()}/vreq-event?a=1`, { headers: { 'user-agent': 'curl/8', cookie: 'session=1', 'accept-encoding': 'gzip' } })
+    // the viewer's own Accept-Encoding reaches the function, and the edge does not compress on its own
+    expect(vreq.headers.get('content-encoding')).toBeNull()
     const ev = (await vreq.json()) as CfEvent
+    expect(ev.Records[0]!.cf.request.headers['accept-encoding']).toEqual([{ key: 'Accept-Encoding', value: 'gzip' }])
     expect(eventViolations(ev, 'viewer-request')).toEqual([])
     const cf = ev.Records[0]!.cf
     expect(cf.config.eventType).toBe('viewer-request')
