@@ -7,7 +7,7 @@ import type { CfHeaders } from '../cloudfront/types.js'
 import type { CacheSettings } from './config.js'
 
 /** Status codes CloudFront caches by default (with the TTL rules). */
-const CACHEABLE = new Set([200, 203, 204, 206, 300, 301, 410])
+const CACHEABLE = new Set([200, 203, 204, 300, 301, 410])
 /** Error codes CloudFront caches for the error caching minimum TTL (default 10 s) when the origin says nothing. */
 const ERROR_CACHEABLE = new Set([400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504])
 /** CloudFront's default error caching minimum TTL, seconds. */

@@ -58,7 +58,9 @@ const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'k
  * Headers CloudFront forwards to a custom origin even when the cache settings forward none (CloudFront Developer
  * Guide, "HTTP request headers and CloudFront behavior (custom and Amazon S3 origins)").
  */
-const ALWAYS_FORWARDED = new Set(['content-type', 'content-length', 'range', 'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-range', 'accept-encoding', 'authorization', 'content-encoding', 'content-md5'])
+// Conditional and Range headers are answered by the edge from full objects, never forwarded (a 304 or 206 from the
+// origin must not land in the cache under the object's key).
+const ALWAYS_FORWARDED = new Set(['content-type', 'content-length', 'accept-encoding', 'authorization', 'content-encoding', 'content-md5'])
 
 let matcher: ((path: string) => number) | undefined
 const cache = new Map<string, CacheEntry>()
@@ -335,6 +337,12 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
       const resp = r.result as CfResponse
       rHeaders = resp.headers ?? {}
       statusDescription = resp.statusDescription ?? statusDescription
+    }
+    // A viewer revalidating with the object's ETag gets 304 Not Modified, without a body.
+    const inm = viewerReq.headers['if-none-match']?.[0]?.value
+    const etag = rHeaders['etag']?.[0]?.value
+    if (status === 200 && inm !== undefined && etag !== undefined && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
+      return finish(respond(cfg, method, 304, 'Not Modified', rHeaders, new Uint8Array(0), xcache, requestId), xcache)
     }
     return finish(respond(cfg, method, status, statusDescription, rHeaders, body, xcache, requestId), xcache)
   }

@@ -237,6 +237,21 @@ describe('events', () => {
     expect(oev.Records[0]!.cf.config.requestId).toBe(oreq.headers.get('x-amz-cf-id'))
   })
 
+  it('answers conditional requests at the edge and never forwards them (no 304 in the cache)', async () => {
+    const p = `/echo/${u()}`
+    const first = await h.get(p, { headers: { 'if-none-match': '"x"', range: 'bytes=0-1' } })
+    expect(first.status).toBe(200)
+    const seen = (await first.json()) as { headers: Record<string, string> }
+    expect(seen.headers['if-none-match']).toBeUndefined()
+    expect(seen.headers['range']).toBeUndefined()
+    const tagged = `/etag/${u()}`
+    expect((await h.get(tagged)).status).toBe(200)
+    const revalidated = await h.get(tagged, { headers: { 'if-none-match': '"v1"' } })
+    expect(revalidated.status).toBe(304)
+    expect(revalidated.headers.get('x-cache')).toBe('Hit from cloudfront')
+    expect((await h.get(tagged, { headers: { 'if-none-match': '"v0"' } })).status).toBe(200)
+  })
+
   it('answers HEAD without a body, from the GET cache entry', async () => {
     const p = `/echo/${u()}`
     await (await h.get(p)).text()

@@ -43,6 +43,7 @@ export async function startTestOrigin(name: string): Promise<TestOrigin> {
       if (st) status = Number(st[1])
       const cc = /\/cc\/([^/]+)/.exec(path)
       if (cc) headers['cache-control'] = decodeURIComponent(cc[1]!)
+      if (path.includes('/etag/')) headers['etag'] = '"v1"'
       const out = JSON.stringify({ origin: name, method: req.method, url, headers: req.headers, body, count: counts.get(url) })
       res.writeHead(status, headers)
       res.end(req.method === 'HEAD' ? undefined : out)
