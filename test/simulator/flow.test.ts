@@ -301,6 +301,9 @@ describe('CloudFront error answers', () => {
     await expectError(await h.get('/vresp/status'), 502, /Status/)
     await expectError(await h.get('/vresp/readonly'), 502, /ReadOnlyHeader/)
   })
+  it('502 when a callback-style handler returns instead of calling back (Lambda returns null)', async () => {
+    await expectError(await h.get('/cb/forgot'), 502, /./)
+  })
   it('503 when a function throws (async and callback style)', async () => {
     await expectError(await h.get('/vreq/throw'), 503, /LambdaExecutionError/)
     expect(h.logs.some((l) => l.includes('boom in viewer-request'))).toBe(true)
