@@ -203,6 +203,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
             filename: join(config.root, `${f.name}.js`),
             ...lim,
             region: config.edge.region,
+            runtime: config.edge.runtime,
             ...(opts.maxContainers !== undefined ? { maxContainers: opts.maxContainers } : {}),
             onOutput,
             onContainer,

@@ -24,6 +24,8 @@ export interface LambdaFunctionOptions {
   timeoutMs: number
   /** `AWS_REGION` the function sees. */
   region: string
+  /** Lambda runtime (`AWS_EXECUTION_ENV`), default `nodejs22.x`. */
+  runtime?: string
   /** Most containers kept for this function (concurrent invocations beyond wait). Default 4. */
   maxContainers?: number
   /** Each line the function writes to stdout/stderr, already prefixed by the runtime with the request id. */
@@ -114,7 +116,7 @@ const RESERVED_ENV = (opts: LambdaFunctionOptions, qualifiedName: string, logStr
   AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${qualifiedName}`,
   AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
   AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+  AWS_EXECUTION_ENV: `AWS_Lambda_${opts.runtime ?? 'nodejs22.x'}`,
   AWS_ACCESS_KEY_ID: 'ASIAEDGEWAREDEVLOCAL',
   AWS_SECRET_ACCESS_KEY: 'edgeware-dev-local-secret-access-key',
   AWS_SESSION_TOKEN: 'edgeware-dev-local-session-token',
