@@ -344,7 +344,9 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
     if (status === 200 && inm !== undefined && etag !== undefined && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
       return finish(respond(cfg, method, 304, 'Not Modified', rHeaders, new Uint8Array(0), xcache, requestId), xcache)
     }
-    return finish(respond(cfg, method, status, statusDescription, rHeaders, body, xcache, requestId), xcache)
+    // CloudFront reports an error status from the origin (or the cache) as `Error from cloudfront`.
+    const header = status >= 400 && xcache !== 'LambdaGeneratedResponse' ? 'Error' : xcache
+    return finish(respond(cfg, method, status, statusDescription, rHeaders, body, header, requestId), xcache)
   }
 
   // 2. cache lookup (GET and HEAD only)
@@ -426,6 +428,8 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
     return fail(502, 'InvalidOrigin', 'The request has no origin.', 'origin-request')
   }
   if (originReq.querystring) target += `?${originReq.querystring}`
+  // CloudFront tells the origin its request id (not visible to functions: X-Amz-Cf-* is disallowed).
+  reqHeaders['x-amz-cf-id'] = [{ key: 'X-Amz-Cf-Id', value: requestId }]
   const call: OriginCall = {
     requestId,
     method,

@@ -110,6 +110,7 @@ describe('stage order (reference §5.2)', () => {
     expect(body.headers['user-agent']).toBe('Amazon CloudFront')
     expect(body.headers['via']).toMatch(/^1\.1 [0-9a-f]{32}\.cloudfront\.net \(CloudFront\)$/)
     expect(body.headers['x-forwarded-for']).toBe('127.0.0.1')
+    expect(body.headers['x-amz-cf-id']).toBe(res.headers.get('x-amz-cf-id'))
     const rec = await h.record(res.headers.get('x-amz-cf-id')!)
     expect(rec.stages.map((s) => s.stage)).toEqual(['viewer-request', 'origin-request', 'origin-response', 'viewer-response'])
   })
@@ -158,6 +159,7 @@ describe('stage order (reference §5.2)', () => {
   it('origin-response runs for every origin status; viewer-response is skipped at >= 400', async () => {
     const r404 = await h.get(`/status/404/${u()}`)
     expect(r404.status).toBe(404)
+    expect(r404.headers.get('x-cache')).toBe('Error from cloudfront')
     expect(r404.headers.get('x-oresp')).toBe('saw 404')
     expect(r404.headers.get('x-vresp')).toBeNull()
     const r500 = await h.get(`/status/500/cc/no-store/${u()}`)
