@@ -10,12 +10,26 @@ import type { CacheSettings } from './config.js'
 const CACHEABLE = new Set([200, 203, 204, 300, 301, 410])
 /** Error codes CloudFront caches for the error caching minimum TTL (default 10 s) when the origin says nothing. */
 const ERROR_CACHEABLE = new Set([400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504])
-/** CloudFront's default error caching minimum TTL, seconds. */
+/**
+ * CloudFront's default error caching minimum TTL, seconds.
+ *
+ * @example
+ * ```ts
+ * cacheTtl(404, {}, settings) === ERROR_CACHING_MIN_TTL // true
+ * ```
+ */
 export const ERROR_CACHING_MIN_TTL = 10
 
 const first = (h: CfHeaders, name: string): string | undefined => h[name]?.[0]?.value
 
-/** `Cache-Control` directives, lowercase names; a bare directive maps to `''`. */
+/**
+ * `Cache-Control` directives, lowercase names; a bare directive maps to `''`.
+ *
+ * @example
+ * ```ts
+ * parseCacheControl(['public, max-age=60']).get('max-age') // '60'
+ * ```
+ */
 export function parseCacheControl(values: readonly string[]): Map<string, string> {
   const out = new Map<string, string>()
   for (const v of values) {
@@ -68,7 +82,14 @@ export function cacheTtl(status: number, headers: CfHeaders, settings: CacheSett
   return explicit !== undefined ? clamp(explicit) : 0
 }
 
-/** The query string filtered by the behavior's settings (what goes in the cache key and to the origin). */
+/**
+ * The query string filtered by the behavior's settings (what goes in the cache key and to the origin).
+ *
+ * @example
+ * ```ts
+ * filterQueryString('q=1&utm=x', ['q']) // 'q=1'
+ * ```
+ */
 export function filterQueryString(qs: string, setting: CacheSettings['queryStrings']): string {
   if (setting === 'none') return ''
   if (setting === 'all' || qs === '') return qs
@@ -89,7 +110,14 @@ export function filterQueryString(qs: string, setting: CacheSettings['queryStrin
     .join('&')
 }
 
-/** `name=value` pairs of every `Cookie` header entry. */
+/**
+ * `name=value` pairs of every `Cookie` header entry.
+ *
+ * @example
+ * ```ts
+ * parseCookies({ cookie: [{ value: 'a=1; b=2' }] }) // [['a', '1'], ['b', '2']]
+ * ```
+ */
 export function parseCookies(headers: CfHeaders): [string, string][] {
   const out: [string, string][] = []
   for (const h of headers['cookie'] ?? []) {
@@ -103,7 +131,14 @@ export function parseCookies(headers: CfHeaders): [string, string][] {
   return out
 }
 
-/** The cookies the behavior forwards (and keys on), as one `Cookie` header value, or undefined for none. */
+/**
+ * The cookies the behavior forwards (and keys on), as one `Cookie` header value, or undefined for none.
+ *
+ * @example
+ * ```ts
+ * filterCookies({ cookie: [{ value: 'sid=1; theme=dark' }] }, ['sid']) // 'sid=1'
+ * ```
+ */
 export function filterCookies(headers: CfHeaders, setting: CacheSettings['cookies']): string | undefined {
   if (setting !== 'all' && setting.length === 0) return undefined
   const pairs = parseCookies(headers).filter(([k]) => setting === 'all' || setting.includes(k))

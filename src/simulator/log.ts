@@ -11,7 +11,14 @@ export interface DevLogger {
   error(line: string): void
 }
 
-/** The default logger: stdout / stderr. */
+/**
+ * The default logger: stdout / stderr.
+ *
+ * @example
+ * ```ts
+ * await startDev({ config: 'wrangler.toml', logger: consoleLogger })
+ * ```
+ */
 export const consoleLogger: DevLogger = {
   info: (line) => process.stdout.write(line + '\n'),
   error: (line) => process.stderr.write(line + '\n'),

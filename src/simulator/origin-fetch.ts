@@ -41,7 +41,14 @@ function agentFor(protocol: string, keepaliveS: number): http.Agent {
   return a
 }
 
-/** Closes the kept-alive origin connections. */
+/**
+ * Closes the kept-alive origin connections.
+ *
+ * @example
+ * ```ts
+ * closeOriginAgents() // on shutdown
+ * ```
+ */
 export function closeOriginAgents(): void {
   for (const a of agents.values()) a.destroy()
   agents.clear()
