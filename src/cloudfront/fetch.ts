@@ -3,6 +3,7 @@
  * response, so fetch-based code (Hono apps, `fetch` handlers) can run in a request stage.
  */
 import { EdgeRuleError } from '../core/errors.js'
+import { headerList, putHeader } from '../core/headers.js'
 import { assertGeneratedSize, toBase64 } from '../core/response.js'
 import { resolveLimits, type LimitsProfile } from './limits.js'
 import { canonicalHeaderKey, isDisallowedHeader, statusText } from './rules.js'
@@ -114,8 +115,8 @@ export function toCfHeaders(headers: Headers | Record<string, string | readonly 
 
 function push(out: CfHeaders, lower: string, key: string, value: string): void {
   const entry: CfHeader = { key, value }
-  const list = out[lower]
-  if (list === undefined) out[lower] = [entry]
+  const list = headerList(out, lower)
+  if (list === undefined) putHeader(out, lower, [entry])
   else list.push(entry)
 }
 

@@ -15,6 +15,25 @@ import type { EdgeHeaders } from './types.js'
  */
 export type HeaderWriteMode = 'stage' | 'generated' | 'read-only'
 
+/**
+ * The entries of a header in a map, or undefined. Only own arrays count: a name like `constructor` must not
+ * find `Object.prototype.constructor`.
+ * @internal
+ */
+export function headerList(raw: CfHeaders, key: string): CfHeader[] | undefined {
+  const v = raw[key]
+  return Array.isArray(v) ? v : undefined
+}
+
+/**
+ * Stores a header's entries; `__proto__` is defined as an own property instead of replacing the map's prototype.
+ * @internal
+ */
+export function putHeader(raw: CfHeaders, key: string, list: CfHeader[]): void {
+  if (key === '__proto__') Object.defineProperty(raw, key, { value: list, writable: true, enumerable: true, configurable: true })
+  else raw[key] = list
+}
+
 const WRITABLE: Record<Stage, Set<string>> = {
   'viewer-request': new Set(),
   'origin-request': new Set(),
@@ -67,12 +86,12 @@ export class CfHeaderMap implements EdgeHeaders {
   }
 
   get(name: string): string | undefined {
-    const list = this.raw[lower(name)]
+    const list = headerList(this.raw, lower(name))
     return list !== undefined && list.length > 0 ? list[0]!.value : undefined
   }
 
   getAll(name: string): string[] {
-    const list = this.raw[lower(name)]
+    const list = headerList(this.raw, lower(name))
     if (list === undefined) return []
     const out = new Array<string>(list.length)
     for (let i = 0; i < list.length; i++) out[i] = list[i]!.value
@@ -80,19 +99,19 @@ export class CfHeaderMap implements EdgeHeaders {
   }
 
   has(name: string): boolean {
-    const list = this.raw[lower(name)]
+    const list = headerList(this.raw, lower(name))
     return list !== undefined && list.length > 0
   }
 
   set(name: string, value: string | readonly string[]): this {
     checkHeaderWrite(this.#mode, this.#stage, name)
     const key = lower(name)
-    const existing = this.raw[key]
+    const existing = headerList(this.raw, key)
     // keep the original casing of an existing header; a new one gets the name as the caller wrote it
     const caseKey = existing !== undefined && existing.length > 0 && existing[0]!.key !== undefined ? existing[0]!.key : name
     if (typeof value === 'string') {
       assertHeaderValue(name, value, this.#stage)
-      this.raw[key] = [{ key: caseKey, value }]
+      putHeader(this.raw, key, [{ key: caseKey, value }])
       return this
     }
     if (!Array.isArray(value)) assertHeaderValue(name, value, this.#stage)
@@ -102,7 +121,7 @@ export class CfHeaderMap implements EdgeHeaders {
       list.push({ key: caseKey, value: v })
     }
     if (list.length === 0) delete this.raw[key]
-    else this.raw[key] = list
+    else putHeader(this.raw, key, list)
     return this
   }
 
@@ -110,8 +129,8 @@ export class CfHeaderMap implements EdgeHeaders {
     checkHeaderWrite(this.#mode, this.#stage, name)
     assertHeaderValue(name, value, this.#stage)
     const key = lower(name)
-    const existing = this.raw[key]
-    if (existing === undefined) this.raw[key] = [{ key: name, value }]
+    const existing = headerList(this.raw, key)
+    if (existing === undefined) putHeader(this.raw, key, [{ key: name, value }])
     else existing.push({ key: existing.length > 0 && existing[0]!.key !== undefined ? existing[0]!.key : name, value })
     return this
   }

@@ -9,7 +9,7 @@ import { assertHeaderValue, statusText } from '../cloudfront/rules.js'
 import type { CfEvent, CfHeader, CfRequest, CfRequestBody, CfResultResponse, LambdaContext, RequestStage, Stage } from '../cloudfront/types.js'
 import { BaseCtx } from './base.js'
 import { EdgeRuleError } from './errors.js'
-import { CfHeaderMap, type HeaderWriteMode } from './headers.js'
+import { CfHeaderMap, headerList, type HeaderWriteMode } from './headers.js'
 import { assertGeneratedSize, assertStatus, buildGeneratedResponse, byteLength, GeneratedResponse, toBase64 } from './response.js'
 import type { EdgeCookies, EdgeGeneratedResponse, EdgeRequest, EdgeRequestBody, EdgeRequestView, EdgeResponseInit } from './types.js'
 
@@ -122,7 +122,7 @@ export class RequestView implements EdgeRequestView {
   }
 
   get cookies(): EdgeCookies {
-    const list = this.raw.headers['cookie']
+    const list = headerList(this.raw.headers, 'cookie')
     if (this.#cookies === undefined || this.#cookieSrc !== list || (list !== undefined && list.length !== this.#cookieLen)) {
       this.#cookies = new Cookies(parseCookies(list))
       this.#cookieSrc = list

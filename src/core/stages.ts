@@ -56,7 +56,12 @@ export function cloneJson<T>(value: T): T {
     return out as T
   }
   const out: Record<string, unknown> = {}
-  for (const k in value) out[k] = cloneJson((value as Record<string, unknown>)[k])
+  for (const k in value) {
+    const v = cloneJson((value as Record<string, unknown>)[k])
+    // a "__proto__" key (JSON.parse makes it an own property) must stay a property, not become the prototype
+    if (k === '__proto__') Object.defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true })
+    else out[k] = v
+  }
   return out as T
 }
 

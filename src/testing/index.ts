@@ -17,6 +17,7 @@ import type {
   Stage,
 } from '../cloudfront/types.js'
 import { EdgeValidationError } from '../core/errors.js'
+import { putHeader } from '../core/headers.js'
 import { cloneJson } from '../core/stages.js'
 import type { EdgeHandler } from '../core/types.js'
 import {
@@ -117,7 +118,7 @@ function applyHeaders(target: CfHeaders, overrides: HeaderOverrides, what: strin
         list.push(h.key === undefined ? { value: h.value } : { key: h.key, value: h.value })
       } else throw new TypeError(`createEvent: ${what}.${name} has an entry that is neither a string nor { key, value }`)
     }
-    target[key] = list
+    putHeader(target, key, list)
   }
 }
 

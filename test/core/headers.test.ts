@@ -95,6 +95,30 @@ describe('header writes', () => {
   })
 })
 
+describe('header names that are Object.prototype members', () => {
+  it('constructor, toString and __proto__ are ordinary headers', async () => {
+    const event = JSON.parse(JSON.stringify(createEvent('viewer-request')).replace('"accept":', '"__proto__":[{"key":"__proto__","value":"p"}],"accept":'))
+    const out = asRequest(
+      await viewerRequest(async (c) => {
+        const h = c.request.headers
+        expect(h.get('constructor')).toBeUndefined()
+        expect(h.has('toString')).toBe(false)
+        expect(h.getAll('valueOf')).toEqual([])
+        expect(h.get('__proto__')).toBe('p')
+        h.set('constructor', 'c')
+        h.append('toString', 't')
+        h.set('__proto__', 'q')
+        expect(h.get('constructor')).toBe('c')
+        expect(h.getAll('toString')).toEqual(['t'])
+        expect(c.request.cookies.get('constructor')).toBeUndefined()
+      })(event),
+    )
+    expect(Object.getPrototypeOf(out.headers)).toBe(Object.prototype)
+    expect(Object.keys(out.headers)).toEqual(expect.arrayContaining(['constructor', 'tostring', '__proto__']))
+    expect(JSON.parse(JSON.stringify(out.headers)).__proto__).toEqual([{ key: '__proto__', value: 'q' }])
+  })
+})
+
 describe('read-only headers, per stage [RALL]', () => {
   for (const stage of ['viewer-request', 'origin-request', 'origin-response', 'viewer-response'] as const) {
     for (const name of READ_ONLY_HEADERS[stage]) {
