@@ -46,6 +46,9 @@ const WRITABLE: Record<Stage, Set<string>> = {
  * @internal
  */
 export function checkHeaderWrite(mode: HeaderWriteMode, stage: Stage, name: string): void {
+  if (typeof name !== 'string') {
+    throw new EdgeRuleError('InvalidHeaderName', `a header name must be a string, got ${name === null ? 'null' : typeof name}`, name, stage)
+  }
   if (mode === 'stage') {
     // names are almost always constants: remember the ones already found writable (per stage, bounded)
     const ok = WRITABLE[stage]
@@ -57,8 +60,8 @@ export function checkHeaderWrite(mode: HeaderWriteMode, stage: Stage, name: stri
   if (mode === 'read-only') {
     throw new EdgeRuleError('ReadOnlyRequest', `the request is read-only in ${stage}: can't change header ${name}`, name, stage)
   }
-  if (typeof name !== 'string' || !isValidHeaderName(name)) {
-    throw new EdgeRuleError('InvalidHeaderName', `"${String(name)}" is not a valid HTTP header name`, name, stage)
+  if (!isValidHeaderName(name)) {
+    throw new EdgeRuleError('InvalidHeaderName', `"${name}" is not a valid HTTP header name`, name, stage)
   }
   if (isDisallowedHeader(name.toLowerCase())) {
     throw new EdgeRuleError('DisallowedHeader', `${name} is a disallowed header: Lambda@Edge functions can't add or change it`, name, stage)

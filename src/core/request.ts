@@ -276,7 +276,12 @@ export class RequestCtx<S extends RequestStage = RequestStage, R extends Writabl
   }
 
   json(value: unknown, status = 200, headers?: Record<string, string>): EdgeGeneratedResponse {
-    const body = JSON.stringify(value)
+    let body: string | undefined
+    try {
+      body = JSON.stringify(value)
+    } catch (err) {
+      throw new EdgeRuleError('InvalidBody', `c.json() can't serialize the value: ${(err as Error).message}`, value, this.stage)
+    }
     if (body === undefined) {
       throw new EdgeRuleError('InvalidBody', `c.json() got a value JSON can't represent (${typeof value})`, value, this.stage)
     }

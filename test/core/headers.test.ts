@@ -91,6 +91,12 @@ describe('header writes', () => {
     await viewerRequest(async (c) => {
       expect(ruleError(() => c.request.headers.set('bad name', 'v')).rule).toBe('InvalidHeaderName')
       expect(ruleError(() => c.request.headers.set('', 'v')).rule).toBe('InvalidHeaderName')
+      for (const bad of [5, null, undefined, {}]) {
+        expect(ruleError(() => c.request.headers.set(bad as never, 'v')).rule).toBe('InvalidHeaderName')
+        expect(ruleError(() => c.request.headers.append(bad as never, 'v')).rule).toBe('InvalidHeaderName')
+        expect(ruleError(() => c.request.headers.delete(bad as never)).rule).toBe('InvalidHeaderName')
+        expect(ruleError(() => c.request.headers.get(bad as never)).rule).toBe('InvalidHeaderName')
+      }
     })(createEvent('viewer-request'))
   })
 })

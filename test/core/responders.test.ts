@@ -59,6 +59,12 @@ describe('responders (request stages)', () => {
 
   it('json refuses values JSON cannot represent', async () => {
     expect(await ruleOf((c) => c.json(undefined))).toBe('InvalidBody')
+    expect(await ruleOf((c) => c.json({ n: 1n }))).toBe('InvalidBody')
+    const circular: Record<string, unknown> = {}
+    circular.self = circular
+    expect(await ruleOf((c) => c.json(circular))).toBe('InvalidBody')
+    expect(await ruleOf((c) => c.text(5 as never))).toBe('InvalidBody')
+    expect(await ruleOf((c) => c.redirect(5 as never))).toBe('InvalidHeaderValue')
   })
 
   it('respond: bytes go out base64 with bodyEncoding, repeated headers stay separate', async () => {
