@@ -82,10 +82,14 @@ export class CfHeaderMap implements EdgeHeaders {
   readonly #stage: Stage
   readonly #mode: HeaderWriteMode
 
-  constructor(raw: CfHeaders, stage: Stage, mode: HeaderWriteMode = 'stage') {
+  readonly #guard: ((key: string, name: string) => void) | undefined
+
+  /** `guard` runs before a header is added or changed (lowercase key, name as written) and may throw. */
+  constructor(raw: CfHeaders, stage: Stage, mode: HeaderWriteMode = 'stage', guard?: (key: string, name: string) => void) {
     this.raw = raw
     this.#stage = stage
     this.#mode = mode
+    this.#guard = guard
   }
 
   get(name: string): string | undefined {
@@ -109,6 +113,7 @@ export class CfHeaderMap implements EdgeHeaders {
   set(name: string, value: string | readonly string[]): this {
     checkHeaderWrite(this.#mode, this.#stage, name)
     const key = lower(name)
+    if (this.#guard !== undefined) this.#guard(key, name)
     const existing = headerList(this.raw, key)
     // keep the original casing of an existing header; a new one gets the name as the caller wrote it
     const caseKey = existing !== undefined && existing.length > 0 && existing[0]!.key !== undefined ? existing[0]!.key : name
@@ -132,6 +137,7 @@ export class CfHeaderMap implements EdgeHeaders {
     checkHeaderWrite(this.#mode, this.#stage, name)
     assertHeaderValue(name, value, this.#stage)
     const key = lower(name)
+    if (this.#guard !== undefined) this.#guard(key, name)
     const existing = headerList(this.raw, key)
     if (existing === undefined) putHeader(this.raw, key, [{ key: name, value }])
     else existing.push({ key: existing.length > 0 && existing[0]!.key !== undefined ? existing[0]!.key : name, value })

@@ -188,6 +188,26 @@ describe('origin (origin-request)', () => {
     })(createEvent('origin-request'))
   })
 
+  it('an origin custom header may not duplicate a request header, either way round [EVT]', async () => {
+    const event = createEvent('origin-request', { headers: { 'x-tenant': 'a' } })
+    const original = structuredClone(event)
+    const out = await originRequest(async (c) => {
+      const custom = c.request.origin.custom!
+      let rule = ''
+      try {
+        c.request.origin = { custom: { ...custom, customHeaders: { 'x-tenant': [{ key: 'X-Tenant', value: 'b' }] } } }
+      } catch (e) {
+        rule = (e as EdgeRuleError).rule
+      }
+      expect(rule).toBe('DuplicateCustomHeader')
+      c.request.origin = { custom: { ...custom, customHeaders: { 'x-secret': [{ key: 'X-Secret', value: 's' }] } } }
+      expect(() => c.request.headers.set('X-Secret', 'v')).toThrow(expect.objectContaining({ rule: 'DuplicateCustomHeader' }))
+      expect(() => c.request.headers.append('x-secret', 'v')).toThrow(expect.objectContaining({ rule: 'DuplicateCustomHeader' }))
+      c.request.headers.set('x-other', 'ok')
+    })(event)
+    expect(validateResult('origin-request', original, out)).toEqual([])
+  })
+
   it('the current profile allows readTimeout values classic rejects', async () => {
     const setTo = (readTimeout: number) =>
       originRequest({ limits: 'current' }, async (c) => {
