@@ -8,7 +8,7 @@ import { BaseCtx } from './base.js'
 import { EdgeRuleError } from './errors.js'
 import { CfHeaderMap } from './headers.js'
 import { RequestView } from './request.js'
-import { assertStatus, toBase64 } from './response.js'
+import { assertStatus, generatedResponseBytes, toBase64 } from './response.js'
 import type { EdgeResponse, EdgeResponseInit } from './types.js'
 
 /** The response in origin-response / viewer-response. */
@@ -16,10 +16,12 @@ export class ResponseView implements EdgeResponse {
   readonly raw: CfResponse
   readonly headers: CfHeaderMap
   readonly #stage: ResponseStage
+  readonly #limits: LimitsProfile
 
-  constructor(raw: CfResponse, stage: ResponseStage) {
+  constructor(raw: CfResponse, stage: ResponseStage, limits: LimitsProfile) {
     this.raw = raw
     this.#stage = stage
+    this.#limits = limits
     this.headers = new CfHeaderMap(raw.headers, stage, 'stage')
   }
 
@@ -33,6 +35,9 @@ export class ResponseView implements EdgeResponse {
       throw new EdgeRuleError('StatusChanged', `a viewer-response function can't change the status (${this.raw.status} → ${String(value)})`, value, this.#stage)
     }
     assertStatus(value, this.#stage)
+    if (value === 204 && this.raw.body !== undefined) {
+      throw new EdgeRuleError('BodyOn204', 'the response has a body; remove it (c.response.body = undefined) before setting status 204', value, this.#stage)
+    }
     this.raw.status = String(value)
     const text = statusText(value)
     if (text !== '') this.raw.statusDescription = text
@@ -63,15 +68,30 @@ export class ResponseView implements EdgeResponse {
     if (value === undefined) {
       delete this.raw.body
       delete this.raw.bodyEncoding
-    } else if (typeof value === 'string') {
-      this.raw.body = value
-      this.raw.bodyEncoding = 'text'
+      return
+    }
+    let body: string
+    let encoding: 'text' | 'base64'
+    if (typeof value === 'string') {
+      body = value
+      encoding = 'text'
     } else if (value instanceof Uint8Array) {
-      this.raw.body = toBase64(value)
-      this.raw.bodyEncoding = 'base64'
+      body = toBase64(value)
+      encoding = 'base64'
     } else {
       throw new EdgeRuleError('InvalidBody', `a response body must be a string, a Uint8Array or undefined, got ${value === null ? 'null' : typeof value}`, value, this.#stage)
     }
+    if (this.raw.status === '204') {
+      throw new EdgeRuleError('BodyOn204', 'a 204 response must not carry a body (not even an empty one)', value, this.#stage)
+    }
+    // [QUO]: a replaced origin-response body counts against the origin-facing generated-response limit (1 MB)
+    const max = this.#limits.generatedResponseBytes['origin-request']
+    const size = generatedResponseBytes({ headers: this.raw.headers, body })
+    if (size > max) {
+      throw new EdgeRuleError('ResponseTooLarge', `the response would be ${size} bytes (headers + body), over the origin-response limit of ${max} bytes`, size, this.#stage)
+    }
+    this.raw.body = body
+    this.raw.bodyEncoding = encoding
   }
 }
 
@@ -84,7 +104,7 @@ export class ResponseCtx<S extends ResponseStage = ResponseStage> extends BaseCt
     super(stage, event, lambdaContext, limits, marginMs)
     const cf = event.Records[0]!.cf
     this.request = new RequestView(cf.request, stage, 'read-only')
-    this.response = new ResponseView(cf.response!, stage)
+    this.response = new ResponseView(cf.response!, stage, limits)
   }
 }
 
@@ -93,8 +113,8 @@ export class ResponseCtx<S extends ResponseStage = ResponseStage> extends BaseCt
  * and body; viewer-response only headers (CloudFront forbids status and body changes there [RLE]).
  * @internal
  */
-export function applyToResponse(stage: ResponseStage, res: CfResponse, init: EdgeResponseInit): CfResponse {
-  const view = new ResponseView(res, stage)
+export function applyToResponse(stage: ResponseStage, res: CfResponse, init: EdgeResponseInit, limits: LimitsProfile): CfResponse {
+  const view = new ResponseView(res, stage, limits)
   if (stage === 'origin-response') {
     view.status = init.status
     if (init.statusDescription !== undefined) view.statusDescription = init.statusDescription

@@ -136,7 +136,7 @@ function responseImpl(stage: ResponseStage): StageImpl {
     make: (ev, lc, limits, margin) => new ResponseCtx(stage, ev, lc, limits, margin) as unknown as BaseContext & { _dispose(): void },
     result: (c) => (c as unknown as ResponseCtx).response.raw,
     snapshot: (ev) => cloneJson(ev.Records[0]!.cf.response!),
-    answer: (init, snapshot) => applyToResponse(stage, snapshot as CfResponse, init),
+    answer: (init, snapshot, limits) => applyToResponse(stage, snapshot as CfResponse, init, limits),
   }
 }
 

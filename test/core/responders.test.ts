@@ -160,6 +160,20 @@ describe('response stages', () => {
     })(createEvent('origin-response'))
   })
 
+  it('origin-response body: 1 MB limit with the headers (at and over), no body on a 204', async () => {
+    await originResponse(async (c) => {
+      const max = limits.classic.generatedResponseBytes['origin-request']
+      let headerBytes = 0
+      for (const [name, value] of c.response.headers) headerBytes += name.length + value.length
+      c.response.body = 'x'.repeat(max - headerBytes) // exactly at the limit
+      expect(() => (c.response.body = 'x'.repeat(max - headerBytes + 1))).toThrow(expect.objectContaining({ rule: 'ResponseTooLarge' }))
+      expect(() => (c.response.status = 204)).toThrow(expect.objectContaining({ rule: 'BodyOn204' }))
+      c.response.body = undefined
+      c.response.status = 204
+      expect(() => (c.response.body = '')).toThrow(expect.objectContaining({ rule: 'BodyOn204' }))
+    })(createEvent('origin-response'))
+  })
+
   it('origin-response refuses statuses outside 200–599', async () => {
     await originResponse(async (c) => {
       expect(() => (c.response.status = 700)).toThrow(expect.objectContaining({ rule: 'InvalidStatus' }))
