@@ -35,12 +35,12 @@ export class OriginRequest extends WritableRequest implements EdgeOriginRequest 
     }))
   }
 
-  get origin(): CfOrigin {
+  override get origin(): CfOrigin {
     return this.raw.origin!
   }
 
   // [EVT]: the origin's fields in range, and no custom header may duplicate a request header
-  set origin(value: CfOrigin) {
+  override set origin(value: CfOrigin) {
     assertOrigin(value, this.#limits, 'origin-request')
     const ch = customHeaders(value)
     if (ch !== undefined) {

@@ -6,7 +6,7 @@
 import { parse as parseCookie } from 'cookie'
 import type { LimitsProfile } from '../cloudfront/limits.js'
 import { assertHeaderValue, statusText } from '../cloudfront/rules.js'
-import type { CfEvent, CfHeader, CfRequest, CfRequestBody, CfResultResponse, LambdaContext, RequestStage, Stage } from '../cloudfront/types.js'
+import type { CfEvent, CfHeader, CfOrigin, CfRequest, CfRequestBody, CfResultResponse, LambdaContext, RequestStage, Stage } from '../cloudfront/types.js'
 import { BaseCtx } from './base.js'
 import { EdgeRuleError } from './errors.js'
 import { CfHeaderMap, headerList, type HeaderWriteMode } from './headers.js'
@@ -102,14 +102,40 @@ export class RequestView implements EdgeRequestView {
   get method(): string {
     return this.raw.method
   }
+  // [EVT]: method and clientIp are read-only in every stage; uri and querystring in response stages
+  set method(value: string) {
+    this.#readOnly('method', value)
+  }
   get uri(): string {
     return this.raw.uri
+  }
+  set uri(value: string) {
+    this.#readOnly('uri', value)
   }
   get querystring(): string {
     return this.raw.querystring
   }
+  set querystring(value: string) {
+    this.#readOnly('querystring', value)
+  }
   get clientIp(): string {
     return this.raw.clientIp
+  }
+  set clientIp(value: string) {
+    this.#readOnly('clientIp', value)
+  }
+
+  /** The origin in origin events (read-only here; replaceable in origin-request), else undefined [EVT]. */
+  get origin(): CfOrigin | undefined {
+    return this.raw.origin
+  }
+  set origin(value: CfOrigin | undefined) {
+    if (this.#stage !== 'viewer-request') this.#readOnly('origin', value)
+    throw new EdgeRuleError('OriginNotAllowed', `the origin can only be set in origin-request, not ${this.#stage}`, value, this.#stage)
+  }
+
+  #readOnly(field: string, value: unknown): never {
+    throw new EdgeRuleError('ReadOnlyField', `request.${field} is read-only in ${this.#stage}`, value, this.#stage)
   }
 
   get query(): URLSearchParams {

@@ -88,6 +88,8 @@ export interface EdgeRequestView {
   readonly headers: EdgeHeaders
   readonly cookies: EdgeCookies
   readonly clientIp: string
+  /** The origin in origin events (origin-request, origin-response), else undefined. */
+  readonly origin?: CfOrigin | undefined
   /** The underlying CloudFront request object. */
   readonly raw: CfRequest
 }

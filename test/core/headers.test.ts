@@ -177,6 +177,26 @@ describe('the request in response stages is read-only', () => {
       expect(c.request.uri).toBe('/')
       expect(c.request.method).toBe('GET')
       expect(c.request.clientIp).toBe('203.0.113.178')
+      const r = c.request as unknown as Record<string, unknown>
+      for (const field of ['uri', 'querystring', 'method', 'clientIp']) {
+        expect(() => (r[field] = '/x')).toThrow(expect.objectContaining({ name: 'EdgeRuleError', rule: 'ReadOnlyField' }))
+      }
+      expect(c.request.uri).toBe('/')
+      expect(c.request.origin).toBeUndefined()
+      expect(() => (r.origin = {})).toThrow(expect.objectContaining({ rule: 'ReadOnlyField' }))
     })(createEvent('viewer-response'))
+    await originResponse(async (c) => {
+      expect(c.request.origin?.custom?.domainName).toBe('example.org')
+    })(createEvent('origin-response'))
+  })
+
+  it('method and clientIp are read-only in request stages too; origin only exists in origin-request', async () => {
+    await viewerRequest(async (c) => {
+      const r = c.request as unknown as Record<string, unknown>
+      expect(() => (r.method = 'POST')).toThrow(expect.objectContaining({ rule: 'ReadOnlyField' }))
+      expect(() => (r.clientIp = '1.1.1.1')).toThrow(expect.objectContaining({ rule: 'ReadOnlyField' }))
+      expect(r.origin).toBeUndefined()
+      expect(() => (r.origin = { custom: {} })).toThrow(expect.objectContaining({ rule: 'OriginNotAllowed' }))
+    })(createEvent('viewer-request'))
   })
 })
