@@ -107,6 +107,27 @@ describe('example origins and the local DynamoDB', () => {
   })
 })
 
+describe('start-up errors', () => {
+  it('names a busy port, and releases what it had started (the example origin port is free again)', async () => {
+    const busy = http.createServer()
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r))
+    const port = (busy.address() as { port: number }).port
+    const exPort = await freePort()
+    const cfg = parseConfig(`[[edge.origins]]\nid = "x"\nurl = "http://localhost:${exPort}"\nexample = true\n[edge.default_behavior]\norigin = "x"\n`, join(dir, 'w3.toml'))
+    try {
+      await expect(startDev({ config: cfg, port, watch: false, logger: { info() {}, error() {} } })).rejects.toThrow(`could not start the edge on 127.0.0.1:${port}`)
+    } finally {
+      busy.close()
+    }
+    const again = http.createServer()
+    await new Promise<void>((ok, fail) => {
+      again.once('error', fail)
+      again.listen(exPort, '127.0.0.1', () => ok())
+    })
+    again.close()
+  })
+})
+
 describe('edgeware dev (CLI)', () => {
   it('rejects bad options with usage (exit 2) and an invalid config naming the key (exit 1)', async () => {
     const errors: string[] = []
