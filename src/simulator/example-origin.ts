@@ -22,6 +22,7 @@ const PAGES: Record<string, { title: string; cache: string; text: string }> = {
   '/docs/': { title: 'Docs', cache: 'public, max-age=300', text: 'The docs index. Cached for 5 minutes.' },
   '/docs/index.html': { title: 'Docs', cache: 'public, max-age=300', text: 'The docs index (index.html). Cached for 5 minutes.' },
   '/about': { title: 'About', cache: 'public, s-maxage=120, max-age=0', text: 'About. Browsers revalidate (max-age=0), the edge keeps it 2 minutes (s-maxage=120).' },
+  '/hello': { title: 'Hello', cache: 'public, max-age=60', text: 'Hello from the example origin. Cached for 60 s.' },
   '/private': { title: 'Private', cache: 'private, no-store', text: 'Never cached at the edge (private, no-store).' },
 }
 
