@@ -10,11 +10,22 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
+// Child mode: time one contender alone in this fresh process (its own heap, JIT feedback and GC work).
+if (process.argv[2] === '--child') {
+  const [, , , file, n, warm] = process.argv
+  const h = createRequire(import.meta.url)(file).handler
+  const events = makeEvents()
+  const time = makeTimer()
+  await time(h, events, Number(warm))
+  globalThis.gc?.()
+  process.stdout.write(String(await time(h, events, Number(n))))
+  process.exit(0)
+}
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 mkdirSync(join(root, '.edgeware'), { recursive: true })
 // inside the project so the hooks import 'edgeware' by name, like a user's edge function
 const dir = mkdtempSync(join(root, '.edgeware', 'bench-core-'))
-const gc = globalThis.gc ?? (() => {})
 
 const SOURCES = {
   raw: `
@@ -145,8 +156,8 @@ async function check(handlers, events) {
 // and would inflate wall-clock figures at random; CPU time only counts the work done here.
 // One timing loop compiled per contender (new Function): a shared loop would make its call site megamorphic
 // and charge each handler for the others' type feedback.
-const AsyncFunction = (async () => {}).constructor
 function makeTimer() {
+  const AsyncFunction = (async () => {}).constructor
   return new AsyncFunction(
     'h',
     'events',
@@ -181,20 +192,18 @@ try {
   const handlers = names.map((n) => [n, require(bundles[n].outfile).handler])
   const events = makeEvents()
   await check(handlers, events)
-  // each contender gets its own events (the hooks write x-ab into them) and its own timing loop
-  const own = Object.fromEntries(names.map((n) => [n, { events: makeEvents(), time: makeTimer() }]))
 
   const WARM = 30_000
   const N = 100_000
   const ROUNDS = 7
-  for (const [n, h] of handlers) await own[n].time(h, own[n].events, WARM)
   const samples = Object.fromEntries(names.map((n) => [n, []]))
+  const self = fileURLToPath(import.meta.url)
   for (let r = 0; r < ROUNDS; r++) {
-    // interleave the contenders each round so drift (GC, CPU frequency) hits all of them alike
-    const order = r % 2 === 0 ? handlers : [...handlers].reverse()
-    for (const [n, h] of order) {
-      gc()
-      samples[n].push(await own[n].time(h, own[n].events, N))
+    // each measurement in a fresh process, contenders interleaved round by round so drift hits all alike
+    const order = r % 2 === 0 ? names : [...names].reverse()
+    for (const n of order) {
+      const out = execFileSync(process.execPath, ['--expose-gc', self, '--child', bundles[n].outfile, String(N), String(WARM)], { encoding: 'utf8' })
+      samples[n].push(Number(out))
     }
   }
   const ns = Object.fromEntries(names.map((n) => [n, median(samples[n])]))
@@ -202,7 +211,7 @@ try {
   const honoOver = ns.hono - ns.raw
 
   console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} (times are CPU time, so other load inflates them less)`)
-  console.log(`viewer-request hook: redirect /old, read cookie ab, set x-ab — ${events.length} events mixed, ${ROUNDS} rounds × ${N} invocations, median CPU time`)
+  console.log(`viewer-request hook: redirect /old, read cookie ab, set x-ab — ${events.length} events mixed, ${ROUNDS} rounds × ${N} invocations (each in a fresh process after ${WARM} warm-up calls), median CPU time`)
   console.log(`  raw handler (baseline)   ${ns.raw.toFixed(0).padStart(7)} ns/invocation`)
   console.log(`  edgeware                 ${ns.edgeware.toFixed(0).padStart(7)} ns/invocation   overhead vs raw ${ewOver.toFixed(0)} ns (${(ns.edgeware / ns.raw).toFixed(2)}× raw)`)
   console.log(`  hono/lambda-edge         ${ns.hono.toFixed(0).padStart(7)} ns/invocation   overhead vs raw ${honoOver.toFixed(0)} ns (${(ns.hono / ns.raw).toFixed(2)}× raw)`)
