@@ -413,6 +413,7 @@ describe('functions', () => {
     expect(body.remaining).toBeLessThanOrEqual(30_000)
     expect(body.keys).not.toContain('HOME')
     expect(body.keys).not.toContain('GREETING')
+    expect(body.vars).toBe('hi') // [vars] are baked into the bundle, not set in the environment
     expect(body.keys.every((k) => /^(AWS_|LAMBDA_|LANG$|TZ$|PATH$|LD_LIBRARY_PATH$|NODE_PATH$)/.test(k))).toBe(true)
     const ok = await h.get(`/cb/${u()}`)
     expect(((await ok.json()) as { headers: Record<string, string> }).headers['x-vreq']).toBeUndefined() // not in this behavior's forwarded headers
