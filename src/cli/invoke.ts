@@ -8,6 +8,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, extname, isAbsolute, join, normalize, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { CfEvent, Stage } from '../cloudfront/types.js'
 import type { Violation } from '../core/errors.js'
@@ -94,6 +95,13 @@ export async function loadHandler(file: string, exportName = 'handler'): Promise
         })
       } catch (err) {
         const errors = (err as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors
+        // an ES module with top-level await can't become CommonJS: load it as the ES module it is
+        if (/\.m?js$/i.test(abs) && errors?.some((e) => /top-level await/i.test(e.text))) {
+          const mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>
+          const handler = mod[exportName]
+          if (typeof handler !== 'function') throw new Error(`${file} has no "${exportName}" function export (it exports: ${Object.keys(mod).join(', ') || 'nothing'})`)
+          return { handler: handler as AnyHandler, cleanup }
+        }
         const detail = errors?.map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`).join('\n')
         throw new Error(`can't bundle ${file}:\n${detail ?? (err as Error).message}`)
       }

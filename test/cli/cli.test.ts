@@ -27,6 +27,7 @@ export const handler = viewerRequest(path('/old', async (c) => void c.redirect('
   writeFileSync(join(dir, 'bad-host.mjs'), `export const handler = async (event) => { const r = event.Records[0].cf.request; r.headers.host = [{ key: 'Host', value: 'evil' }]; return r }\n`)
   writeFileSync(join(dir, 'throws.cjs'), `exports.handler = async () => { throw new Error('kaput') }\n`)
   writeFileSync(join(dir, 'numeric.js'), `export const handler = async (event) => ({ ...event.Records[0].cf.response, status: 200 })\n`)
+  writeFileSync(join(dir, 'tla.mjs'), `const suffix = await Promise.resolve('!')\nexport const handler = async () => ({ status: '200', body: 'tla' + suffix })\n`)
   writeFileSync(join(dir, 'noexport.ts'), `export const other = 1\n`)
   writeFileSync(join(dir, 'broken.ts'), `export const handler = (\n`)
   writeFileSync(join(dir, 'event.json'), JSON.stringify(createEvent('viewer-request', { uri: '/old' })))
@@ -124,6 +125,12 @@ describe('edgeware invoke', () => {
     expect(r.code).toBe(0)
     expect(r.out).toMatch(/warning: NumericStatus/)
     expect(r.out).toContain('limits: current')
+  })
+
+  it('an ES module with top-level await is loaded as a module', async () => {
+    const r = await cli('invoke', join(dir, 'tla.mjs'), '--event', 'viewer-request', '--json')
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.out).result).toEqual({ status: '200', body: 'tla!' })
   })
 
   it('runs a built .zip (index.js, handler export)', async () => {
