@@ -3,11 +3,12 @@
 // /old → /new, reads the `ab` cookie and sets `x-ab`. Also: the minified bundle of each hook and its cold `require`
 // time in fresh node processes. Run with `npm run bench -- core` (or `node --expose-gc bench/core.bench.mjs`).
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
 // Child mode: time one contender alone in this fresh process (its own heap, JIT feedback and GC work).
@@ -94,7 +95,8 @@ async function bundle(name) {
   const inputs = Object.entries(out.inputs)
     .map(([file, v]) => [file, v.bytesInOutput])
     .sort((a, b) => b[1] - a[1])
-  return { outfile, bytes: out.bytes, inputs }
+  const gzip = gzipSync(readFileSync(outfile), { level: 9 }).byteLength
+  return { outfile, bytes: out.bytes, gzip, inputs }
 }
 
 function makeEvents() {
@@ -218,7 +220,7 @@ try {
   console.log(`  hono overhead / edgeware overhead = ${(honoOver / ewOver).toFixed(1)}× (goal ≥ 10×)`)
 
   console.log('\nminified bundle (esbuild, platform node, cjs, minify, conditions edgeware-source)')
-  for (const n of names) console.log(`  ${n.padEnd(9)} ${(bundles[n].bytes / 1024).toFixed(1).padStart(6)} KB`)
+  for (const n of names) console.log(`  ${n.padEnd(9)} ${(bundles[n].bytes / 1024).toFixed(1).padStart(6)} KB   (gzip ${(bundles[n].gzip / 1024).toFixed(1)} KB)`)
   console.log(`  edgeware / hono = ${(bundles.edgeware.bytes / bundles.hono.bytes).toFixed(2)} (goal: edgeware < 8 KB)`)
   console.log(`  edgeware bundle by module: ${bundles.edgeware.inputs.filter(([, b]) => b > 0).map(([f, b]) => `${f.replace(/^.*node_modules\//, '').replace(/^src\//, '')} ${(b / 1024).toFixed(1)}`).join(', ')}`)
 
