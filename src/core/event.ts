@@ -9,38 +9,47 @@ type Obj = Record<string, unknown>
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-function describe(v: unknown): string {
-  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`
-}
-
 function fail(path: string, message: string, code = 'InvalidEvent'): never {
   throw new EdgeValidationError([{ code, message: `Invalid Lambda@Edge event: ${path} ${message}`, path }])
 }
 
 /** Throws `path must be <what>, got <v>`. Paths are only built on failure (the hot path allocates nothing). */
-function bad(v: unknown, path: string, what: string): never {
-  fail(path, `must be ${what}, got ${describe(v)}`)
+function bad(v: unknown, path: string, what = 'an object'): never {
+  const got =
+    v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`
+  fail(path, `must be ${what}, got ${got}`)
+}
+
+const CF = 'Records[0].cf.'
+
+/** `o[k]` when it is an object, else the error naming `CF + k`. */
+function obj(o: Obj, k: string, what?: string): Obj {
+  const v = o[k]
+  if (!isObj(v)) bad(v, CF + k, what)
+  return v
 }
 
 function strings(o: Obj, path: string, keys: readonly string[]): void {
-  for (const k of keys) if (typeof o[k] !== 'string') bad(o[k], `${path}.${k}`, 'a string')
+  for (const k of keys) if (typeof o[k] !== 'string') bad(o[k], `${CF}${path}.${k}`, 'a string')
 }
 
-function headers(h: unknown, path: string): void {
-  if (!isObj(h)) bad(h, path, 'an object of lowercase name → [{ key, value }]')
+const headersPath = (of: string): string => `${CF}${of}.headers`
+
+function headers(h: unknown, of: string): void {
+  if (!isObj(h)) bad(h, headersPath(of), 'an object of lowercase name → [{ key, value }]')
   for (const name in h) {
     const list = h[name]
-    if (!Array.isArray(list)) bad(list, `${path}.${name}`, 'an array of { key, value }')
+    if (!Array.isArray(list)) bad(list, `${headersPath(of)}.${name}`, 'an array of { key, value }')
     for (let i = 0; i < list.length; i++) {
       const e = list[i] as unknown
-      if (!isObj(e) || typeof e.value !== 'string' || (e.key !== undefined && typeof e.key !== 'string')) bad(e, `${path}.${name}[${i}]`, '{ key?: string, value: string }')
+      if (!isObj(e) || typeof e.value !== 'string' || (e.key !== undefined && typeof e.key !== 'string')) bad(e, `${headersPath(of)}.${name}[${i}]`, '{ key?: string, value: string }')
     }
   }
 }
 
-const CONFIG_KEYS = ['requestId', 'distributionId', 'distributionDomainName'] as const
-const REQUEST_KEYS = ['clientIp', 'method', 'uri', 'querystring'] as const
-const STAGE_NAMES: readonly string[] = ['viewer-request', 'origin-request', 'origin-response', 'viewer-response']
+const CONFIG_KEYS = ['requestId', 'distributionId', 'distributionDomainName']
+const REQUEST_KEYS = ['clientIp', 'method', 'uri', 'querystring']
+const STAGE_NAMES = ['viewer-request', 'origin-request', 'origin-response', 'viewer-response']
 
 /**
  * Checks that `event` is a well-formed CloudFront event of `stage`; returns it typed or throws
@@ -57,34 +66,34 @@ export function assertEvent(event: unknown, stage: Stage): CfEvent {
   if (!Array.isArray(records) || records.length === 0) bad(records, 'Records', 'a non-empty array')
   const rec = records[0] as unknown
   const cf = isObj(rec) ? rec.cf : undefined
-  if (!isObj(cf)) bad(cf, 'Records[0].cf', 'an object')
-  const { config, request: req, response: res } = cf
-  if (!isObj(config)) bad(config, 'Records[0].cf.config', 'an object')
+  if (!isObj(cf)) bad(cf, 'Records[0].cf')
+  const config = obj(cf, 'config')
   const type = config.eventType
   if (type !== stage) {
-    if (STAGE_NAMES.includes(type as string)) fail('Records[0].cf.config.eventType', `is ${String(type)}, but this handler serves ${stage}`, 'WrongStage')
-    bad(type, 'Records[0].cf.config.eventType', `"${stage}"`)
+    const path = CF + 'config.eventType'
+    if (STAGE_NAMES.includes(type as string)) fail(path, `is ${String(type)}, but this handler serves ${stage}`, 'WrongStage')
+    bad(type, path, `"${stage}"`)
   }
-  strings(config, 'Records[0].cf.config', CONFIG_KEYS)
-  if (!isObj(req)) bad(req, 'Records[0].cf.request', 'an object')
-  strings(req, 'Records[0].cf.request', REQUEST_KEYS)
-  headers(req.headers, 'Records[0].cf.request.headers')
+  strings(config, 'config', CONFIG_KEYS)
+  const req = obj(cf, 'request')
+  strings(req, 'request', REQUEST_KEYS)
+  headers(req.headers, 'request')
   if (stage === 'origin-request') {
     const o = req.origin
-    if (!isObj(o) || isObj(o.custom) === isObj(o.s3)) bad(o, 'Records[0].cf.request.origin', 'an object with exactly one of custom or s3')
+    if (!isObj(o) || isObj(o.custom) === isObj(o.s3)) bad(o, CF + 'request.origin', 'an object with exactly one of custom or s3')
   }
   const body = req.body
   if (
     body !== undefined &&
     (!isObj(body) || typeof body.data !== 'string' || (body.encoding !== 'base64' && body.encoding !== 'text') || typeof body.inputTruncated !== 'boolean')
   ) {
-    bad(body, 'Records[0].cf.request.body', '{ inputTruncated: boolean, action, encoding: "base64" | "text", data: string }')
+    bad(body, CF + 'request.body', '{ inputTruncated: boolean, action, encoding: "base64" | "text", data: string }')
   }
   if (stage === 'origin-response' || stage === 'viewer-response') {
-    if (!isObj(res)) bad(res, 'Records[0].cf.response', 'an object')
+    const res = obj(cf, 'response')
     const status = res.status
-    if (typeof status !== 'string' && typeof status !== 'number') bad(status, 'Records[0].cf.response.status', 'a string like "200"')
-    headers(res.headers, 'Records[0].cf.response.headers')
+    if (typeof status !== 'string' && typeof status !== 'number') bad(status, CF + 'response.status', 'a string like "200"')
+    headers(res.headers, 'response')
   }
   return event as unknown as CfEvent
 }
