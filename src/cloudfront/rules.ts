@@ -1,4 +1,4 @@
-import { EdgeRuleError } from '../core/errors.js'
+import { ruleError } from '../core/errors.js'
 import type { Stage } from './types.js'
 
 /**
@@ -140,6 +140,17 @@ export function hasInvalidHeaderValueChar(value: string): boolean {
 }
 
 /**
+ * Throws `EdgeRuleError` unless `name` is a valid header name that isn't disallowed; returns it lowercase.
+ * @internal
+ */
+export function assertHeaderName(name: string, stage?: Stage): string {
+  if (!isValidHeaderName(name)) ruleError('InvalidHeaderName', `"${name}" is not a valid HTTP header name`, name, stage)
+  const lower = name.toLowerCase()
+  if (isDisallowedHeader(lower)) ruleError('DisallowedHeader', `${name} is a disallowed header: Lambda@Edge functions can't add or change it`, name, stage)
+  return lower
+}
+
+/**
  * Throws `EdgeRuleError` unless `name` may be added, changed or removed by a function in `stage`.
  * Used by the header helpers at the call site.
  *
@@ -149,18 +160,10 @@ export function hasInvalidHeaderValueChar(value: string): boolean {
  * ```
  */
 export function assertHeaderWritable(stage: Stage, name: string): void {
-  const lower = name.toLowerCase()
-  if (!isValidHeaderName(name)) {
-    throw new EdgeRuleError('InvalidHeaderName', `"${name}" is not a valid HTTP header name`, name, stage)
-  }
-  if (isDisallowedHeader(lower)) {
-    throw new EdgeRuleError('DisallowedHeader', `${name} is a disallowed header: Lambda@Edge functions can't add or change it`, name, stage)
-  }
-  if (isReadOnlyHeader(stage, lower)) {
-    throw new EdgeRuleError('ReadOnlyHeader', `${name} is read-only in ${stage}: it can't be added, changed or deleted`, name, stage)
-  }
+  const lower = assertHeaderName(name, stage)
+  if (isReadOnlyHeader(stage, lower)) ruleError('ReadOnlyHeader', `${name} is read-only in ${stage}: it can't be added, changed or deleted`, name, stage)
   if (stage === 'viewer-request' && lower === 'cloudfront-viewer-country') {
-    throw new EdgeRuleError('ViewerCountryAdded', 'a viewer-request function may not add CloudFront-Viewer-Country', name, stage)
+    ruleError('ViewerCountryAdded', 'a viewer-request function may not add CloudFront-Viewer-Country', name, stage)
   }
 }
 
@@ -173,12 +176,8 @@ export function assertHeaderWritable(stage: Stage, name: string): void {
  * ```
  */
 export function assertHeaderValue(name: string, value: unknown, stage?: Stage): asserts value is string {
-  if (typeof value !== 'string') {
-    throw new EdgeRuleError('InvalidHeaderValue', `the value of header ${name} must be a string, got ${typeof value}`, value, stage)
-  }
-  if (hasInvalidHeaderValueChar(value)) {
-    throw new EdgeRuleError('InvalidHeaderValue', `the value of header ${name} contains CR, LF or another control character: ${JSON.stringify(value)}`, value, stage)
-  }
+  const bad = typeof value !== 'string' ? `must be a string, got ${typeof value}` : hasInvalidHeaderValueChar(value) ? `contains CR, LF or another control character: ${JSON.stringify(value)}` : ''
+  if (bad !== '') ruleError('InvalidHeaderValue', `the value of header ${name} ${bad}`, value, stage)
 }
 
 /**

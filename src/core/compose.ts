@@ -1,6 +1,7 @@
 /**
  * The onion runner (koa/Hono order).
  */
+import { kind } from './errors.js'
 import type { BaseContext, Middleware, Next } from './types.js'
 
 /** Contexts mark themselves once a responder ran; the rest of the chain is then skipped. */
@@ -26,7 +27,7 @@ export const RESOLVED: Promise<void> = Promise.resolve()
 export function compose<C extends BaseContext>(middleware: readonly Middleware<C>[]): (c: C, next?: Next) => Promise<void> {
   for (const fn of middleware) {
     if (typeof fn !== 'function') {
-      throw new TypeError(`edgeware: middleware must be functions, got ${fn === null ? 'null' : typeof fn}`)
+      throw new TypeError(`edgeware: middleware must be functions, got ${kind(fn)}`)
     }
   }
   const chain = middleware.slice()

@@ -64,3 +64,16 @@ export class EdgeValidationError extends Error {
     this.violations = violations.length > 0 ? violations : [first]
   }
 }
+
+/**
+ * @internal throws `EdgeRuleError` (one short call per check site keeps the stage bundles small); the stack starts
+ * at the caller, as if it had thrown itself.
+ */
+export function ruleError(rule: string, message: string, value?: unknown, stage?: Stage): never {
+  const err = new EdgeRuleError(rule, message, value, stage)
+  Error.captureStackTrace?.(err, ruleError)
+  throw err
+}
+
+/** @internal `typeof`, with `null` named as such (for messages). */
+export const kind = (v: unknown): string => (v === null ? 'null' : typeof v)

@@ -2,9 +2,9 @@
  * Header helpers over CloudFront's own header map (`{ lowercase: [{ key, value }] }`).
  * The map is the live object from the event: reads and writes go straight to it, nothing is copied.
  */
-import { assertHeaderValue, assertHeaderWritable, isDisallowedHeader, isValidHeaderName } from '../cloudfront/rules.js'
+import { assertHeaderName, assertHeaderValue, assertHeaderWritable } from '../cloudfront/rules.js'
 import type { CfHeader, CfHeaders, Stage } from '../cloudfront/types.js'
-import { EdgeRuleError } from './errors.js'
+import { kind, ruleError } from './errors.js'
 import type { EdgeHeaders } from './types.js'
 
 /**
@@ -46,9 +46,7 @@ const WRITABLE: Record<Stage, Set<string>> = {
  * @internal
  */
 export function checkHeaderWrite(mode: HeaderWriteMode, stage: Stage, name: string): void {
-  if (typeof name !== 'string') {
-    throw new EdgeRuleError('InvalidHeaderName', `a header name must be a string, got ${name === null ? 'null' : typeof name}`, name, stage)
-  }
+  isName(name, stage)
   if (mode === 'stage') {
     // names are almost always constants: remember the ones already found writable (per stage, bounded)
     const ok = WRITABLE[stage]
@@ -57,15 +55,8 @@ export function checkHeaderWrite(mode: HeaderWriteMode, stage: Stage, name: stri
     if (ok.size < 512) ok.add(name)
     return
   }
-  if (mode === 'read-only') {
-    throw new EdgeRuleError('ReadOnlyRequest', `the request is read-only in ${stage}: can't change header ${name}`, name, stage)
-  }
-  if (!isValidHeaderName(name)) {
-    throw new EdgeRuleError('InvalidHeaderName', `"${name}" is not a valid HTTP header name`, name, stage)
-  }
-  if (isDisallowedHeader(name.toLowerCase())) {
-    throw new EdgeRuleError('DisallowedHeader', `${name} is a disallowed header: Lambda@Edge functions can't add or change it`, name, stage)
-  }
+  if (mode === 'read-only') ruleError('ReadOnlyRequest', `the request is read-only in ${stage}: can't change header ${name}`, name, stage)
+  assertHeaderName(name, stage)
 }
 
 /**
@@ -162,7 +153,11 @@ export class CfHeaderMap implements EdgeHeaders {
   }
 }
 
+function isName(name: unknown, stage?: Stage): asserts name is string {
+  if (typeof name !== 'string') ruleError('InvalidHeaderName', `a header name must be a string, got ${kind(name)}`, name, stage)
+}
+
 function lower(name: string): string {
-  if (typeof name !== 'string') throw new EdgeRuleError('InvalidHeaderName', `a header name must be a string, got ${typeof name}`, name)
+  isName(name)
   return name.toLowerCase()
 }

@@ -5,7 +5,7 @@
 import type { LimitsProfile } from '../cloudfront/limits.js'
 import { assertOrigin } from '../cloudfront/origin-rules.js'
 import type { CfHeaders, CfOrigin, CfRequest } from '../cloudfront/types.js'
-import { EdgeRuleError } from './errors.js'
+import { ruleError } from './errors.js'
 import { CfHeaderMap, headerList } from './headers.js'
 import { WritableRequest } from './request.js'
 import type { EdgeOriginRequest } from './types.js'
@@ -30,7 +30,7 @@ export class OriginRequest extends WritableRequest implements EdgeOriginRequest 
     return (this.#map ??= new CfHeaderMap(this.raw.headers, 'origin-request', 'stage', (key, name) => {
       const ch = customHeaders(this.raw.origin)
       if (ch !== undefined && headerList(ch, key)?.length) {
-        throw new EdgeRuleError('DuplicateCustomHeader', `${name} is already an origin custom header; a request header can't have the same name`, name, 'origin-request')
+        ruleError('DuplicateCustomHeader', `${name} is already an origin custom header; a request header can't have the same name`, name, 'origin-request')
       }
     }))
   }
@@ -46,7 +46,7 @@ export class OriginRequest extends WritableRequest implements EdgeOriginRequest 
     if (ch !== undefined) {
       for (const key in ch) {
         if (headerList(ch, key)?.length && headerList(this.raw.headers, key)?.length) {
-          throw new EdgeRuleError('DuplicateCustomHeader', `origin custom header ${key} duplicates a request header of the same name`, key, 'origin-request')
+          ruleError('DuplicateCustomHeader', `origin custom header ${key} duplicates a request header of the same name`, key, 'origin-request')
         }
       }
     }

@@ -8,7 +8,7 @@ import type { LimitsProfile } from '../cloudfront/limits.js'
 import { assertHeaderValue, statusText } from '../cloudfront/rules.js'
 import type { CfEvent, CfHeader, CfOrigin, CfRequest, CfRequestBody, CfResultResponse, LambdaContext, RequestStage, Stage } from '../cloudfront/types.js'
 import { BaseCtx } from './base.js'
-import { EdgeRuleError } from './errors.js'
+import { kind, ruleError } from './errors.js'
 import { CfHeaderMap, headerList, type HeaderWriteMode } from './headers.js'
 import { assertGeneratedSize, assertStatus, buildGeneratedResponse, byteLength, GeneratedResponse, toBase64 } from './response.js'
 import type { EdgeCookies, EdgeGeneratedResponse, EdgeRequest, EdgeRequestBody, EdgeRequestView, EdgeResponseInit } from './types.js'
@@ -131,11 +131,11 @@ export class RequestView implements EdgeRequestView {
   }
   set origin(value: CfOrigin | undefined) {
     if (this.#stage !== 'viewer-request') this.#readOnly('origin', value)
-    throw new EdgeRuleError('OriginNotAllowed', `the origin can only be set in origin-request, not ${this.#stage}`, value, this.#stage)
+    ruleError('OriginNotAllowed', `the origin can only be set in origin-request, not ${this.#stage}`, value, this.#stage)
   }
 
   #readOnly(field: string, value: unknown): never {
-    throw new EdgeRuleError('ReadOnlyField', `request.${field} is read-only in ${this.#stage}`, value, this.#stage)
+    ruleError('ReadOnlyField', `request.${field} is read-only in ${this.#stage}`, value, this.#stage)
   }
 
   get query(): URLSearchParams {
@@ -175,10 +175,10 @@ export class WritableRequest extends RequestView implements EdgeRequest {
   // [EVT]: the uri must begin with '/'; [RALL]: uri + query string < 8,192 characters
   override set uri(value: string) {
     if (typeof value !== 'string' || value.charCodeAt(0) !== 47 /* / */) {
-      throw new EdgeRuleError('InvalidUri', `the uri must be a string starting with "/", got ${JSON.stringify(value) ?? String(value)}`, value, this.#stage)
+      ruleError('InvalidUri', `the uri must be a string starting with "/", got ${JSON.stringify(value) ?? String(value)}`, value, this.#stage)
     }
     if (BAD_URI_CHAR.test(value)) {
-      throw new EdgeRuleError('InvalidUri', `the uri contains a control character: ${JSON.stringify(value)}`, value, this.#stage)
+      ruleError('InvalidUri', `the uri contains a control character: ${JSON.stringify(value)}`, value, this.#stage)
     }
     this.#checkLength(value, this.raw.querystring)
     this.raw.uri = value
@@ -190,11 +190,11 @@ export class WritableRequest extends RequestView implements EdgeRequest {
   // [RALL]: no spaces, control characters or '#'; no leading '?' [EVT] (a leading '?' is dropped)
   override set querystring(value: string) {
     if (typeof value !== 'string') {
-      throw new EdgeRuleError('InvalidQuerystring', `the query string must be a string, got ${typeof value}`, value, this.#stage)
+      ruleError('InvalidQuerystring', `the query string must be a string, got ${typeof value}`, value, this.#stage)
     }
     if (value.charCodeAt(0) === 63 /* ? */) value = value.slice(1)
     if (BAD_QUERY_CHAR.test(value)) {
-      throw new EdgeRuleError('InvalidQuerystring', `the query string must not contain spaces, control characters or "#": ${JSON.stringify(value)}`, value, this.#stage)
+      ruleError('InvalidQuerystring', `the query string must not contain spaces, control characters or "#": ${JSON.stringify(value)}`, value, this.#stage)
     }
     this.#checkLength(this.raw.uri, value)
     this.raw.querystring = value
@@ -203,7 +203,7 @@ export class WritableRequest extends RequestView implements EdgeRequest {
   #checkLength(uri: string, qs: string): void {
     const total = uri.length + qs.length
     if (total >= this.#limits.maxUrlChars) {
-      throw new EdgeRuleError(
+      ruleError(
         'UriTooLong',
         `uri + query string is ${total} characters; CloudFront requires fewer than ${this.#limits.maxUrlChars}`,
         total,
@@ -228,12 +228,12 @@ export class WritableRequest extends RequestView implements EdgeRequest {
       encoding = 'base64'
       encoded = toBase64(data)
     } else {
-      throw new EdgeRuleError('InvalidBody', `replaceBody takes a string or a Uint8Array, got ${data === null ? 'null' : typeof data}`, data, this.#stage)
+      ruleError('InvalidBody', `replaceBody takes a string or a Uint8Array, got ${kind(data)}`, data, this.#stage)
     }
     const max = this.#limits.replaceBody[this.#stage][encoding]
     const size = encoding === 'text' ? byteLength(encoded) : encoded.length
     if (size > max) {
-      throw new EdgeRuleError(
+      ruleError(
         'BodyTooLarge',
         `the replacement body is ${size} ${encoding === 'text' ? 'bytes of text' : 'base64 characters'}, over the ${this.#stage} limit of ${max}`,
         size,
@@ -288,7 +288,7 @@ export class RequestCtx<S extends RequestStage = RequestStage, R extends Writabl
 
   redirect(location: string, status: 301 | 302 | 303 | 307 | 308 = 302): EdgeGeneratedResponse {
     if (!REDIRECTS.has(status)) {
-      throw new EdgeRuleError('InvalidStatus', `a redirect status must be 301, 302, 303, 307 or 308, got ${String(status)}`, status, this.stage)
+      ruleError('InvalidStatus', `a redirect status must be 301, 302, 303, 307 or 308, got ${String(status)}`, status, this.stage)
     }
     assertHeaderValue('location', location, this.stage)
     // fast path: a known-good header, no checks beyond the value's
@@ -306,10 +306,10 @@ export class RequestCtx<S extends RequestStage = RequestStage, R extends Writabl
     try {
       body = JSON.stringify(value)
     } catch (err) {
-      throw new EdgeRuleError('InvalidBody', `c.json() can't serialize the value: ${(err as Error).message}`, value, this.stage)
+      ruleError('InvalidBody', `c.json() can't serialize the value: ${(err as Error).message}`, value, this.stage)
     }
     if (body === undefined) {
-      throw new EdgeRuleError('InvalidBody', `c.json() got a value JSON can't represent (${typeof value})`, value, this.stage)
+      ruleError('InvalidBody', `c.json() got a value JSON can't represent (${typeof value})`, value, this.stage)
     }
     return this.#typed(JSON_TYPE, body, status, headers)
   }

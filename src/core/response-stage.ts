@@ -5,7 +5,7 @@ import type { LimitsProfile } from '../cloudfront/limits.js'
 import { assertHeaderValue, statusText } from '../cloudfront/rules.js'
 import type { CfEvent, CfResponse, LambdaContext, ResponseStage } from '../cloudfront/types.js'
 import { BaseCtx } from './base.js'
-import { EdgeRuleError } from './errors.js'
+import { kind, ruleError } from './errors.js'
 import { CfHeaderMap } from './headers.js'
 import { RequestView } from './request.js'
 import { assertStatus, generatedResponseBytes, toBase64 } from './response.js'
@@ -32,11 +32,11 @@ export class ResponseView implements EdgeResponse {
   set status(value: number) {
     if (this.#stage === 'viewer-response') {
       if (value === Number(this.raw.status)) return
-      throw new EdgeRuleError('StatusChanged', `a viewer-response function can't change the status (${this.raw.status} → ${String(value)})`, value, this.#stage)
+      ruleError('StatusChanged', `a viewer-response function can't change the status (${this.raw.status} → ${String(value)})`, value, this.#stage)
     }
     assertStatus(value, this.#stage)
     if (value === 204 && this.raw.body !== undefined) {
-      throw new EdgeRuleError('BodyOn204', 'the response has a body; remove it (c.response.body = undefined) before setting status 204', value, this.#stage)
+      ruleError('BodyOn204', 'the response has a body; remove it (c.response.body = undefined) before setting status 204', value, this.#stage)
     }
     this.raw.status = String(value)
     const text = statusText(value)
@@ -63,7 +63,7 @@ export class ResponseView implements EdgeResponse {
   // [UPD]: only origin-response may replace the body ('' removes it); viewer-response body changes are unsupported [RLE]
   set body(value: string | Uint8Array | undefined) {
     if (this.#stage !== 'origin-response') {
-      throw new EdgeRuleError('BodyNotAllowed', `only an origin-response function can set the response body, not ${this.#stage}`, value, this.#stage)
+      ruleError('BodyNotAllowed', `only an origin-response function can set the response body, not ${this.#stage}`, value, this.#stage)
     }
     if (value === undefined) {
       delete this.raw.body
@@ -79,16 +79,16 @@ export class ResponseView implements EdgeResponse {
       body = toBase64(value)
       encoding = 'base64'
     } else {
-      throw new EdgeRuleError('InvalidBody', `a response body must be a string, a Uint8Array or undefined, got ${value === null ? 'null' : typeof value}`, value, this.#stage)
+      ruleError('InvalidBody', `a response body must be a string, a Uint8Array or undefined, got ${kind(value)}`, value, this.#stage)
     }
     if (this.raw.status === '204') {
-      throw new EdgeRuleError('BodyOn204', 'a 204 response must not carry a body (not even an empty one)', value, this.#stage)
+      ruleError('BodyOn204', 'a 204 response must not carry a body (not even an empty one)', value, this.#stage)
     }
     // [QUO]: a replaced origin-response body counts against the origin-facing generated-response limit (1 MB)
     const max = this.#limits.generatedResponseBytes['origin-request']
     const size = generatedResponseBytes({ headers: this.raw.headers, body })
     if (size > max) {
-      throw new EdgeRuleError('ResponseTooLarge', `the response would be ${size} bytes (headers + body), over the origin-response limit of ${max} bytes`, size, this.#stage)
+      ruleError('ResponseTooLarge', `the response would be ${size} bytes (headers + body), over the origin-response limit of ${max} bytes`, size, this.#stage)
     }
     this.raw.body = body
     this.raw.bodyEncoding = encoding

@@ -4,7 +4,7 @@
 import type { LimitsProfile } from '../cloudfront/limits.js'
 import { assertHeaderValue, statusText } from '../cloudfront/rules.js'
 import type { CfHeaders, CfResultResponse, RequestStage, Stage } from '../cloudfront/types.js'
-import { EdgeRuleError } from './errors.js'
+import { kind, ruleError } from './errors.js'
 import { CfHeaderMap, checkHeaderWrite } from './headers.js'
 import type { EdgeGeneratedResponse, EdgeResponseInit } from './types.js'
 
@@ -14,7 +14,7 @@ import type { EdgeGeneratedResponse, EdgeResponseInit } from './types.js'
  */
 export function assertStatus(status: unknown, stage?: Stage): asserts status is number {
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) {
-    throw new EdgeRuleError('InvalidStatus', `status must be an integer from 200 to 599, got ${JSON.stringify(status) ?? String(status)}`, status, stage)
+    ruleError('InvalidStatus', `status must be an integer from 200 to 599, got ${JSON.stringify(status) ?? String(status)}`, status, stage)
   }
 }
 
@@ -64,7 +64,7 @@ export function toBase64(bytes: Uint8Array): string {
  */
 export function buildGeneratedResponse(stage: RequestStage, limits: LimitsProfile, init: EdgeResponseInit): CfResultResponse {
   if (init === null || typeof init !== 'object') {
-    throw new EdgeRuleError('InvalidResponse', `a response init must be an object, got ${init === null ? 'null' : typeof init}`, init, stage)
+    ruleError('InvalidResponse', `a response init must be an object, got ${kind(init)}`, init, stage)
   }
   const status = init.status
   assertStatus(status, stage)
@@ -74,7 +74,7 @@ export function buildGeneratedResponse(stage: RequestStage, limits: LimitsProfil
   const headers = init.headers
   if (headers !== undefined) {
     if (headers === null || typeof headers !== 'object') {
-      throw new EdgeRuleError('InvalidHeaders', `response headers must be a plain object of name → value(s)`, headers, stage)
+      ruleError('InvalidHeaders', `response headers must be a plain object of name → value(s)`, headers, stage)
     }
     for (const name in headers) {
       const v = headers[name]!
@@ -87,7 +87,7 @@ export function buildGeneratedResponse(stage: RequestStage, limits: LimitsProfil
   const body = init.body
   if (body !== undefined) {
     if (status === 204) {
-      throw new EdgeRuleError('BodyOn204', 'a 204 response must not carry a body (not even an empty one)', status, stage)
+      ruleError('BodyOn204', 'a 204 response must not carry a body (not even an empty one)', status, stage)
     }
     if (typeof body === 'string') {
       res.bodyEncoding = 'text'
@@ -96,7 +96,7 @@ export function buildGeneratedResponse(stage: RequestStage, limits: LimitsProfil
       res.bodyEncoding = 'base64'
       res.body = toBase64(body)
     } else {
-      throw new EdgeRuleError('InvalidBody', `a response body must be a string or a Uint8Array, got ${typeof body}`, body, stage)
+      ruleError('InvalidBody', `a response body must be a string or a Uint8Array, got ${typeof body}`, body, stage)
     }
   }
   assertGeneratedSize(stage, limits, res)
@@ -111,7 +111,7 @@ export function assertGeneratedSize(stage: RequestStage, limits: LimitsProfile, 
   const max = limits.generatedResponseBytes[stage]
   const size = generatedResponseBytes(res)
   if (size > max) {
-    throw new EdgeRuleError(
+    ruleError(
       'ResponseTooLarge',
       `the generated response is ${size} bytes (headers + body), over the ${stage} limit of ${max} bytes`,
       size,

@@ -20,6 +20,7 @@ import { OriginRequest } from './origin-request.js'
 import { RequestCtx, WritableRequest } from './request.js'
 import { applyToResponse, ResponseCtx } from './response-stage.js'
 import { assertEvent } from './event.js'
+import { kind } from './errors.js'
 import { buildGeneratedResponse } from './response.js'
 import type {
   BaseContext,
@@ -86,14 +87,14 @@ function splitArgs(stage: Stage, args: readonly unknown[]): [AnyOptions, Middlew
   const first = args[0]
   if (first !== undefined && typeof first !== 'function') {
     if (first === null || typeof first !== 'object') {
-      throw new TypeError(`edgeware: ${stage}() takes an optional options object and then middleware functions; got ${first === null ? 'null' : typeof first} first`)
+      throw new TypeError(`edgeware: ${stage}() takes an optional options object and then middleware functions; got ${kind(first)} first`)
     }
     options = first as AnyOptions
     rest = args.slice(1)
   }
   for (let i = 0; i < rest.length; i++) {
     if (typeof rest[i] !== 'function') {
-      throw new TypeError(`edgeware: ${stage}() middleware #${i + 1} must be a function, got ${rest[i] === null ? 'null' : typeof rest[i]}`)
+      throw new TypeError(`edgeware: ${stage}() middleware #${i + 1} must be a function, got ${kind(rest[i])}`)
     }
   }
   const onError = options.onError
