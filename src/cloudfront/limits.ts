@@ -58,8 +58,8 @@ export const classic: LimitsProfile = {
   generatedResponseBytes: { 'viewer-request': 40 * KB, 'origin-request': 1 * MB },
   includeBodyBytes: { 'viewer-request': 40 * KB, 'origin-request': 1 * MB },
   replaceBody: {
-    'viewer-request': { text: 40 * KB, base64: Math.floor(53.2 * KB) },
-    'origin-request': { text: 1 * MB, base64: Math.floor(1.33 * MB) },
+    'viewer-request': { text: 40 * KB, base64: 54_476 /* ⌊53.2 KB⌋ */ },
+    'origin-request': { text: 1 * MB, base64: 1_394_606 /* ⌊1.33 MB⌋ */ },
   },
   maxUrlChars: 8192,
   keepaliveTimeout: { min: 1, max: 60 },
@@ -78,7 +78,7 @@ export const classic: LimitsProfile = {
 export const current: LimitsProfile = {
   ...classic,
   name: 'current',
-  viewer: { timeoutMs: 30_000, memoryMb: 128, zipBytes: 50 * MB },
+  viewer: { ...classic.origin, memoryMb: 128 }, // 30 s, 50 MiB zip like origin triggers; memory stays 128 MB
   keepaliveTimeout: { min: 1, max: 120 },
   readTimeout: { min: 1, max: 120 },
   s3ReadTimeout: true,

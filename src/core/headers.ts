@@ -34,12 +34,8 @@ export function putHeader(raw: CfHeaders, key: string, list: CfHeader[]): void {
   else raw[key] = list
 }
 
-const WRITABLE: Record<Stage, Set<string>> = {
-  'viewer-request': new Set(),
-  'origin-request': new Set(),
-  'origin-response': new Set(),
-  'viewer-response': new Set(),
-}
+/** Names already found writable, per stage (created on first use). */
+const WRITABLE: Partial<Record<Stage, Set<string>>> = {}
 
 /**
  * Checks that a header may be written in `mode`; throws `EdgeRuleError` naming the rule and the header.
@@ -49,7 +45,7 @@ export function checkHeaderWrite(mode: HeaderWriteMode, stage: Stage, name: stri
   isName(name, stage)
   if (mode === 'stage') {
     // names are almost always constants: remember the ones already found writable (per stage, bounded)
-    const ok = WRITABLE[stage]
+    const ok = (WRITABLE[stage] ??= new Set())
     if (ok.has(name)) return
     assertHeaderWritable(stage, name)
     if (ok.size < 512) ok.add(name)

@@ -6,7 +6,7 @@
 import { parse as parseCookie } from 'cookie'
 import type { LimitsProfile } from '../cloudfront/limits.js'
 import { assertHeaderValue, statusText } from '../cloudfront/rules.js'
-import type { CfEvent, CfHeader, CfOrigin, CfRequest, CfRequestBody, CfResultResponse, LambdaContext, RequestStage, Stage } from '../cloudfront/types.js'
+import type { CfEvent, CfHeader, CfHeaders, CfOrigin, CfRequest, CfRequestBody, CfResultResponse, LambdaContext, RequestStage, Stage } from '../cloudfront/types.js'
 import { BaseCtx } from './base.js'
 import { kind, ruleError } from './errors.js'
 import { CfHeaderMap, headerList, type HeaderWriteMode } from './headers.js'
@@ -292,7 +292,16 @@ export class RequestCtx<S extends RequestStage = RequestStage, R extends Writabl
     }
     assertHeaderValue('location', location, this.stage)
     // fast path: a known-good header, no checks beyond the value's
-    const raw: CfResultResponse = { status: String(status), statusDescription: statusText(status), headers: { location: [{ key: 'Location', value: location }] } }
+    return this.#quick(status, { location: [{ key: 'Location', value: location }] })
+  }
+
+  /** A generated response from known-good headers (the responders' fast path): only the size is checked. */
+  #quick(status: number, headers: CfHeaders, body?: string): EdgeGeneratedResponse {
+    const raw: CfResultResponse = { status: String(status), statusDescription: statusText(status), headers }
+    if (body !== undefined) {
+      raw.bodyEncoding = 'text'
+      raw.body = body
+    }
     assertGeneratedSize(this.stage, this.limits, raw)
     return this.#set(raw)
   }
@@ -324,15 +333,7 @@ export class RequestCtx<S extends RequestStage = RequestStage, R extends Writabl
     }
     // fast path: only our own content-type header
     assertStatus(status, this.stage)
-    const raw: CfResultResponse = {
-      status: String(status),
-      statusDescription: statusText(status),
-      headers: { 'content-type': [{ key: 'Content-Type', value: type }] },
-      bodyEncoding: 'text',
-      body,
-    }
-    assertGeneratedSize(this.stage, this.limits, raw)
-    return this.#set(raw)
+    return this.#quick(status, { 'content-type': [{ key: 'Content-Type', value: type }] }, body)
   }
 }
 
