@@ -73,6 +73,11 @@ app.all('*', async (c) => {
 })
 export const handler = handle(app)
 `,
+  // size only (not timed): what any viewer-request function carries before its own code
+  empty: `
+import { viewerRequest } from 'edgeware'
+export const handler = viewerRequest()
+`,
 }
 
 async function bundle(name) {
@@ -221,6 +226,8 @@ try {
 
   console.log('\nminified bundle (esbuild, platform node, cjs, minify, conditions edgeware-source)')
   for (const n of names) console.log(`  ${n.padEnd(9)} ${(bundles[n].bytes / 1024).toFixed(1).padStart(6)} KB   (gzip ${(bundles[n].gzip / 1024).toFixed(1)} KB)`)
+  const empty = await bundle('empty')
+  console.log(`  (an empty viewerRequest() ${(empty.bytes / 1024).toFixed(1)} KB, gzip ${(empty.gzip / 1024).toFixed(1)} KB; of the edgeware hook, node_modules/cookie is ${((bundles.edgeware.inputs.find(([f]) => f.includes('node_modules/cookie/'))?.[1] ?? 0) / 1024).toFixed(1)} KB)`)
   console.log(`  edgeware / hono = ${(bundles.edgeware.bytes / bundles.hono.bytes).toFixed(2)} (goal: edgeware < 8 KB)`)
   console.log(`  edgeware bundle by module: ${bundles.edgeware.inputs.filter(([, b]) => b > 0).map(([f, b]) => `${f.replace(/^.*node_modules\//, '').replace(/^src\//, '')} ${(b / 1024).toFixed(1)}`).join(', ')}`)
 
