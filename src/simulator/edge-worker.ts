@@ -467,6 +467,9 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
   return viewerResponse(status, statusDescription, cloneHeaders(rHeaders), body, 'Miss')
 }
 
+/** Longest a log record waits for a function call to ride along with. */
+const LOG_FLUSH_MS = 5
+
 /** Pending function calls by id, per connection. */
 type Pending = Map<number, (reply: InvokeReply) => void>
 
@@ -480,6 +483,9 @@ export class EdgeObject {
   private pending: Pending = new Map()
   private seq = 0
   private readonly link: HostLink
+  /** Log records not sent yet, each `l<json>\n`. */
+  private logs = ''
+  private logTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(
     _state: unknown,
@@ -492,7 +498,8 @@ export class EdgeObject {
         return new Promise<InvokeReply>((resolve) => {
           this.pending.set(id, resolve)
           try {
-            ws.send(`${id}\ni\n${fn}\n${stage}\n${requestId}\n${eventJson}`)
+            // Log records waiting to go out ride along in the same frame (one message, one wake-up on the host).
+            ws.send(`${this.takeLogs()}${id}\ni\n${fn}\n${stage}\n${requestId}\n${eventJson}`)
           } catch (e) {
             this.pending.delete(id)
             resolve({ ok: false, status: 503, code: 'LambdaExecutionError', message: `the local edge lost its host: ${String(e)}`, ms: 0, cold: false })
@@ -500,13 +507,26 @@ export class EdgeObject {
         })
       },
       log: (rec) => {
-        try {
-          this.ws?.send(`0\nl\n${JSON.stringify(rec)}`)
-        } catch {
-          /* the host is gone: nothing to log to */
-        }
+        // Batched: sent with the next function call, or on their own after a moment of quiet.
+        this.logs += `l${JSON.stringify(rec)}\n`
+        this.logTimer ??= setTimeout(() => {
+          this.logTimer = undefined
+          const logs = this.takeLogs()
+          if (!logs) return
+          try {
+            this.ws?.send(logs)
+          } catch {
+            /* the host is gone: nothing to log to */
+          }
+        }, LOG_FLUSH_MS)
       },
     }
+  }
+
+  private takeLogs(): string {
+    const logs = this.logs
+    this.logs = ''
+    return logs
   }
 
   private connect(): Promise<WebSocketLike> {

@@ -158,9 +158,27 @@ export function createHostHandler(opts: HostOptions): { http: (req: IncomingMess
     })
   }
 
-  /** A message on the function channel: `id\ni\nfn\nstage\nrequestId\nevent` or `0\nl\nrecord`. */
+  /**
+   * A message on the function channel: log records first, one `l<record json>\n` line each, then optionally a
+   * call `id\ni\nfn\nstage\nrequestId\nevent` (or the older single record `0\nl\nrecord`).
+   */
   const message = (conn: WsConnection, text: string): void => {
     let at = 0
+    if (text.charCodeAt(0) === 108 /* l */) {
+      const records: LogRecord[] = []
+      while (text.charCodeAt(at) === 108) {
+        const nl = text.indexOf('\n', at)
+        const end = nl < 0 ? text.length : nl
+        try {
+          records.push(JSON.parse(text.slice(at + 1, end)) as LogRecord)
+        } catch (e) {
+          logger.error(`${p.red('[edge] bad log record')} ${String(e)}`)
+        }
+        at = end + 1
+      }
+      logRecords(records)
+      if (at >= text.length) return
+    }
     const next = (): string => {
       const nl = text.indexOf('\n', at)
       const part = text.slice(at, nl)
