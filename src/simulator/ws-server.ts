@@ -34,28 +34,37 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, onMessage:
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
   ;(socket as Duplex & { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true)
   let closed = false
-  const frame = (opcode: number, payload: Buffer): void => {
+  let corked = false
+  const uncork = (): void => {
+    corked = false
+    socket.uncork()
+  }
+  /** One frame in one buffer; frames sent in the same event-loop turn leave in one write. */
+  const frame = (opcode: number, payload: Buffer | string): void => {
     if (closed) return
-    const len = payload.length
-    let head: Buffer
-    if (len < 126) {
-      head = Buffer.allocUnsafe(2)
-      head[1] = len
-    } else if (len < 65536) {
-      head = Buffer.allocUnsafe(4)
-      head[1] = 126
-      head.writeUInt16BE(len, 2)
+    const len = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length
+    const headLen = len < 126 ? 2 : len < 65536 ? 4 : 10
+    const out = Buffer.allocUnsafe(headLen + len)
+    out[0] = 0x80 | opcode
+    if (len < 126) out[1] = len
+    else if (len < 65536) {
+      out[1] = 126
+      out.writeUInt16BE(len, 2)
     } else {
-      head = Buffer.allocUnsafe(10)
-      head[1] = 127
-      head.writeBigUInt64BE(BigInt(len), 2)
+      out[1] = 127
+      out.writeBigUInt64BE(BigInt(len), 2)
     }
-    head[0] = 0x80 | opcode
-    socket.write(len < 4096 ? Buffer.concat([head, payload]) : head)
-    if (len >= 4096) socket.write(payload)
+    if (typeof payload === 'string') out.write(payload, headLen, 'utf8')
+    else payload.copy(out, headLen)
+    if (!corked) {
+      corked = true
+      socket.cork()
+      setImmediate(uncork)
+    }
+    socket.write(out)
   }
   const conn: WsConnection = {
-    send: (text) => frame(1, Buffer.from(text, 'utf8')),
+    send: (text) => frame(1, text),
     close: () => {
       if (closed) return
       frame(8, Buffer.alloc(0))
@@ -89,8 +98,19 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, onMessage:
       const maskOff = off
       if (masked) off += 4
       if (buf.length < off + len) return
-      const payload = Buffer.from(buf.subarray(off, off + len))
-      if (masked) for (let i = 0; i < len; i++) payload[i]! ^= buf[maskOff + (i & 3)]!
+      // Unmasked in place: the received bytes are this reader's own.
+      const payload = buf.subarray(off, off + len)
+      if (masked) {
+        const m0 = buf[maskOff]!, m1 = buf[maskOff + 1]!, m2 = buf[maskOff + 2]!, m3 = buf[maskOff + 3]!
+        let i = 0
+        for (; i + 3 < len; i += 4) {
+          payload[i]! ^= m0
+          payload[i + 1]! ^= m1
+          payload[i + 2]! ^= m2
+          payload[i + 3]! ^= m3
+        }
+        for (; i < len; i++) payload[i]! ^= i % 4 === 0 ? m0 : i % 4 === 1 ? m1 : i % 4 === 2 ? m2 : m3
+      }
       buf = buf.subarray(off + len)
       if (opcode === 8) {
         if (!closed) conn.close()
