@@ -22,13 +22,6 @@ function bad(v: unknown, path: string, what = 'an object'): never {
 
 const CF = 'Records[0].cf.'
 
-/** `o[k]` when it is an object, else the error naming `CF + k`. */
-function obj(o: Obj, k: string, what?: string): Obj {
-  const v = o[k]
-  if (!isObj(v)) bad(v, CF + k, what)
-  return v
-}
-
 function strings(o: Obj, path: string, keys: readonly string[]): void {
   for (const k of keys) if (typeof o[k] !== 'string') bad(o[k], `${CF}${path}.${k}`, 'a string')
 }
@@ -67,7 +60,8 @@ export function assertEvent(event: unknown, stage: Stage): CfEvent {
   const rec = records[0] as unknown
   const cf = isObj(rec) ? rec.cf : undefined
   if (!isObj(cf)) bad(cf, 'Records[0].cf')
-  const config = obj(cf, 'config')
+  const { config, request: req, response: res } = cf
+  if (!isObj(config)) bad(config, CF + 'config')
   const type = config.eventType
   if (type !== stage) {
     const path = CF + 'config.eventType'
@@ -75,7 +69,7 @@ export function assertEvent(event: unknown, stage: Stage): CfEvent {
     bad(type, path, `"${stage}"`)
   }
   strings(config, 'config', CONFIG_KEYS)
-  const req = obj(cf, 'request')
+  if (!isObj(req)) bad(req, CF + 'request')
   strings(req, 'request', REQUEST_KEYS)
   headers(req.headers, 'request')
   if (stage === 'origin-request') {
@@ -90,7 +84,7 @@ export function assertEvent(event: unknown, stage: Stage): CfEvent {
     bad(body, CF + 'request.body', '{ inputTruncated: boolean, action, encoding: "base64" | "text", data: string }')
   }
   if (stage === 'origin-response' || stage === 'viewer-response') {
-    const res = obj(cf, 'response')
+    if (!isObj(res)) bad(res, CF + 'response')
     const status = res.status
     if (typeof status !== 'string' && typeof status !== 'number') bad(status, CF + 'response.status', 'a string like "200"')
     headers(res.headers, 'response')
