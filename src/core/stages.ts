@@ -188,7 +188,7 @@ export function createHandler<S extends Stage>(stage: S, args: readonly unknown[
   return handler as unknown as EdgeHandler<S>
 }
 
-const viewerRequestImpl = requestImpl('viewer-request', (raw, limits) => new WritableRequest(raw, 'viewer-request', limits))
+const viewerRequestImpl = /* @__PURE__ */ requestImpl('viewer-request', (raw, limits) => new WritableRequest(raw, 'viewer-request', limits))
 
 /**
  * A viewer-request handler: runs on every viewer request, before the cache. Return nothing special: the (mutated)
