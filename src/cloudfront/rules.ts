@@ -1,4 +1,5 @@
 import { ruleError } from '../core/errors.js'
+import { ORIGIN_REQUEST_READ_ONLY, ORIGIN_RESPONSE_READ_ONLY, VIEWER_REQUEST_READ_ONLY, VIEWER_RESPONSE_READ_ONLY } from '../core/read-only.js'
 import type { Stage } from './types.js'
 
 /**
@@ -38,20 +39,10 @@ export const DISALLOWED_HEADER_PREFIXES: readonly string[] = ['x-amz-cf-', 'x-ed
 
 /** Read-only headers per stage: can't be added, modified or deleted (502) [RALL]. */
 export const READ_ONLY_HEADERS: Readonly<Record<Stage, ReadonlySet<string>>> = {
-  'viewer-request': new Set(['cdn-loop', 'content-length', 'host', 'transfer-encoding', 'via']),
-  'origin-request': new Set([
-    'accept-encoding',
-    'cdn-loop',
-    'content-length',
-    'if-modified-since',
-    'if-none-match',
-    'if-range',
-    'if-unmodified-since',
-    'transfer-encoding',
-    'via',
-  ]),
-  'origin-response': new Set(['transfer-encoding', 'via']),
-  'viewer-response': new Set(['warning', 'via', 'content-length', 'content-encoding', 'transfer-encoding']),
+  'viewer-request': VIEWER_REQUEST_READ_ONLY,
+  'origin-request': ORIGIN_REQUEST_READ_ONLY,
+  'origin-response': ORIGIN_RESPONSE_READ_ONLY,
+  'viewer-response': VIEWER_RESPONSE_READ_ONLY,
 }
 
 /** Names CloudFront can't send as origin custom headers [CUSTHDR]. `x-amz-*`, `x-edge-*` are prefixes. */
@@ -140,8 +131,14 @@ export function hasInvalidHeaderValueChar(value: string): boolean {
 }
 
 /**
- * Throws `EdgeRuleError` unless `name` is a valid header name that isn't disallowed; returns it lowercase.
- * @internal
+ * Throws `EdgeRuleError` (`InvalidHeaderName`, `DisallowedHeader`) unless `name` is a valid header name that isn't
+ * disallowed in every stage; returns it lowercase. The stage-independent part of `assertHeaderWritable`.
+ *
+ * @example
+ * ```ts
+ * assertHeaderName('X-Ab') // 'x-ab'
+ * assertHeaderName('X-Cache') // throws EdgeRuleError DisallowedHeader
+ * ```
  */
 export function assertHeaderName(name: string, stage?: Stage): string {
   if (!isValidHeaderName(name)) ruleError('InvalidHeaderName', `"${name}" is not a valid HTTP header name`, name, stage)
@@ -160,8 +157,21 @@ export function assertHeaderName(name: string, stage?: Stage): string {
  * ```
  */
 export function assertHeaderWritable(stage: Stage, name: string): void {
+  assertHeaderWritableIn(READ_ONLY_HEADERS[stage], stage, name)
+}
+
+/**
+ * `assertHeaderWritable` with the stage's read-only list given (the stage contexts pass their own list, so a
+ * bundle doesn't carry the other stages' lists).
+ *
+ * @example
+ * ```ts
+ * assertHeaderWritableIn(READ_ONLY_HEADERS['viewer-request'], 'viewer-request', 'host') // throws ReadOnlyHeader
+ * ```
+ */
+export function assertHeaderWritableIn(readOnly: ReadonlySet<string>, stage: Stage, name: string): void {
   const lower = assertHeaderName(name, stage)
-  if (isReadOnlyHeader(stage, lower)) ruleError('ReadOnlyHeader', `${name} is read-only in ${stage}: it can't be added, changed or deleted`, name, stage)
+  if (readOnly.has(lower)) ruleError('ReadOnlyHeader', `${name} is read-only in ${stage}: it can't be added, changed or deleted`, name, stage)
   if (stage === 'viewer-request' && lower === 'cloudfront-viewer-country') {
     ruleError('ViewerCountryAdded', 'a viewer-request function may not add CloudFront-Viewer-Country', name, stage)
   }

@@ -7,6 +7,7 @@ import { assertOrigin } from '../cloudfront/origin-rules.js'
 import type { CfHeaders, CfOrigin, CfRequest } from '../cloudfront/types.js'
 import { ruleError } from './errors.js'
 import { CfHeaderMap, headerList } from './headers.js'
+import { ORIGIN_REQUEST_READ_ONLY } from './read-only.js'
 import { WritableRequest } from './request.js'
 import type { EdgeOriginRequest } from './types.js'
 
@@ -21,13 +22,13 @@ export class OriginRequest extends WritableRequest implements EdgeOriginRequest 
   #map: CfHeaderMap | undefined
 
   constructor(raw: CfRequest, limits: LimitsProfile) {
-    super(raw, 'origin-request', limits)
+    super(raw, 'origin-request', limits, ORIGIN_REQUEST_READ_ONLY)
     this.#limits = limits
   }
 
   /** Header writes also refuse a name the origin already sends as a custom header [EVT]. */
   override get headers(): CfHeaderMap {
-    return (this.#map ??= new CfHeaderMap(this.raw.headers, 'origin-request', 'stage', (key, name) => {
+    return (this.#map ??= new CfHeaderMap(this.raw.headers, 'origin-request', ORIGIN_REQUEST_READ_ONLY, (key, name) => {
       const ch = customHeaders(this.raw.origin)
       if (ch !== undefined && headerList(ch, key)?.length) {
         ruleError('DuplicateCustomHeader', `${name} is already an origin custom header; a request header can't have the same name`, name, 'origin-request')

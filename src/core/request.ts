@@ -163,8 +163,9 @@ export class WritableRequest extends RequestView implements EdgeRequest {
   readonly #stage: RequestStage
   readonly #limits: LimitsProfile
 
-  constructor(raw: CfRequest, stage: RequestStage, limits: LimitsProfile) {
-    super(raw, stage, 'stage')
+  /** `readOnly`: the stage's read-only header list. */
+  constructor(raw: CfRequest, stage: RequestStage, limits: LimitsProfile, readOnly: ReadonlySet<string>) {
+    super(raw, stage, readOnly)
     this.#stage = stage
     this.#limits = limits
   }

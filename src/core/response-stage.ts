@@ -7,6 +7,7 @@ import type { CfEvent, CfResponse, LambdaContext, ResponseStage } from '../cloud
 import { BaseCtx } from './base.js'
 import { kind, ruleError } from './errors.js'
 import { CfHeaderMap } from './headers.js'
+import { ORIGIN_RESPONSE_READ_ONLY, VIEWER_RESPONSE_READ_ONLY } from './read-only.js'
 import { RequestView } from './request.js'
 import { assertStatus, generatedResponseBytes, toBase64 } from './response.js'
 import type { EdgeResponse, EdgeResponseInit } from './types.js'
@@ -22,7 +23,7 @@ export class ResponseView implements EdgeResponse {
     this.raw = raw
     this.#stage = stage
     this.#limits = limits
-    this.headers = new CfHeaderMap(raw.headers, stage, 'stage')
+    this.headers = new CfHeaderMap(raw.headers, stage, stage === 'viewer-response' ? VIEWER_RESPONSE_READ_ONLY : ORIGIN_RESPONSE_READ_ONLY)
   }
 
   get status(): number {

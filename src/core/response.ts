@@ -37,19 +37,9 @@ export function generatedResponseBytes(res: { headers?: CfHeaders; body?: string
   return n
 }
 
-/** UTF-8 byte length without allocating (ASCII fast path). */
+/** UTF-8 byte length (a lone surrogate counts as U+FFFD, 3 bytes); Node's own counter, no allocation. */
 export function byteLength(s: string): number {
-  let n = s.length
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c < 0x80) continue
-    if (c < 0x800) n += 1
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 2 // a surrogate pair is 4 bytes for 2 UTF-16 units
-      i++
-    } else n += 2 // 3 bytes (a lone surrogate becomes U+FFFD, also 3 bytes)
-  }
-  return n
+  return Buffer.byteLength(s, 'utf8')
 }
 
 /** Base64 of bytes (Node's Buffer: the Lambda runtime is Node.js). */

@@ -17,6 +17,7 @@ import type {
 } from '../cloudfront/types.js'
 import { compose, RESOLVED } from './compose.js'
 import { OriginRequest } from './origin-request.js'
+import { VIEWER_REQUEST_READ_ONLY } from './read-only.js'
 import { RequestCtx, WritableRequest } from './request.js'
 import { applyToResponse, ResponseCtx } from './response-stage.js'
 import { assertEvent } from './event.js'
@@ -188,7 +189,7 @@ export function createHandler<S extends Stage>(stage: S, args: readonly unknown[
   return handler as unknown as EdgeHandler<S>
 }
 
-const viewerRequestImpl = /* @__PURE__ */ requestImpl('viewer-request', (raw, limits) => new WritableRequest(raw, 'viewer-request', limits))
+const viewerRequestImpl = /* @__PURE__ */ requestImpl('viewer-request', (raw, limits) => new WritableRequest(raw, 'viewer-request', limits, VIEWER_REQUEST_READ_ONLY))
 
 /**
  * A viewer-request handler: runs on every viewer request, before the cache. Return nothing special: the (mutated)
