@@ -152,22 +152,25 @@ export function createHandler<S extends Stage>(stage: S, args: readonly unknown[
   const run = compose(middleware)
 
   async function fail(err: unknown, c: BaseContext, snapshot: CfRequest | CfResponse | undefined): Promise<CfRequest | CfResultResponse | CfResponse> {
-    let decision: ErrorDecision | undefined = 'throw'
-    if (onError === 'pass-through') decision = 'pass-through'
-    else if (typeof onError === 'function') {
+    const log = (e: unknown, handled?: string): void => console.error(errorLine(stage, c.config.requestId, e, handled))
+    let decision: ErrorDecision | undefined = onError === 'pass-through' ? onError : 'throw'
+    if (typeof onError === 'function') {
       try {
         decision = await onError(err, c)
       } catch (err2) {
-        console.error(errorLine(stage, c.config.requestId, err2, 'onError threw'))
+        log(err2, 'onError threw')
         throw err2
       }
     }
     if (decision === undefined || decision === 'throw') {
-      console.error(errorLine(stage, c.config.requestId, err))
+      log(err)
       throw err
     }
-    console.error(errorLine(stage, c.config.requestId, err, decision === 'pass-through' ? 'pass-through' : 'response'))
-    if (decision === 'pass-through') return snapshot!
+    if (decision === 'pass-through') {
+      log(err, decision)
+      return snapshot!
+    }
+    log(err, 'response')
     return impl.answer(decision, snapshot!, limits)
   }
 
