@@ -5,6 +5,11 @@ import type { Stage } from './types.js'
 /**
  * Header rules of Lambda@Edge [RALL] (reference §3). Names are lowercase.
  * Disallowed headers: not exposed to functions, and a function can't add them (502).
+ *
+ * @example
+ * ```ts
+ * DISALLOWED_HEADERS.has('x-cache') // true
+ * ```
  */
 export const DISALLOWED_HEADERS: ReadonlySet<string> = new Set([
   'connection',
@@ -34,10 +39,24 @@ export const DISALLOWED_HEADERS: ReadonlySet<string> = new Set([
   'x-real-ip',
 ])
 
-/** Disallowed name prefixes: `X-Amz-Cf-*`, `X-Edge-*` [RALL]. */
+/**
+ * Disallowed name prefixes: `X-Amz-Cf-*`, `X-Edge-*` [RALL].
+ *
+ * @example
+ * ```ts
+ * DISALLOWED_HEADER_PREFIXES.some((p) => 'x-edge-location'.startsWith(p)) // true
+ * ```
+ */
 export const DISALLOWED_HEADER_PREFIXES: readonly string[] = ['x-amz-cf-', 'x-edge-']
 
-/** Read-only headers per stage: can't be added, modified or deleted (502) [RALL]. */
+/**
+ * Read-only headers per stage: can't be added, modified or deleted (502) [RALL].
+ *
+ * @example
+ * ```ts
+ * READ_ONLY_HEADERS['viewer-request'].has('host') // true
+ * ```
+ */
 export const READ_ONLY_HEADERS: Readonly<Record<Stage, ReadonlySet<string>>> = {
   'viewer-request': VIEWER_REQUEST_READ_ONLY,
   'origin-request': ORIGIN_REQUEST_READ_ONLY,
@@ -45,7 +64,14 @@ export const READ_ONLY_HEADERS: Readonly<Record<Stage, ReadonlySet<string>>> = {
   'viewer-response': VIEWER_RESPONSE_READ_ONLY,
 }
 
-/** Names CloudFront can't send as origin custom headers [CUSTHDR]. `x-amz-*`, `x-edge-*` are prefixes. */
+/**
+ * Names CloudFront can't send as origin custom headers [CUSTHDR]. `x-amz-*`, `x-edge-*` are prefixes.
+ *
+ * @example
+ * ```ts
+ * CUSTOM_HEADER_DENY.has('cookie') // true
+ * ```
+ */
 export const CUSTOM_HEADER_DENY: ReadonlySet<string> = new Set([
   'cache-control',
   'connection',
@@ -70,7 +96,14 @@ export const CUSTOM_HEADER_DENY: ReadonlySet<string> = new Set([
   'via',
   'x-real-ip',
 ])
-/** Prefixes CloudFront can't send as origin custom headers [CUSTHDR]. */
+/**
+ * Prefixes CloudFront can't send as origin custom headers [CUSTHDR].
+ *
+ * @example
+ * ```ts
+ * CUSTOM_HEADER_DENY_PREFIXES.some((p) => 'x-amz-date'.startsWith(p)) // true
+ * ```
+ */
 export const CUSTOM_HEADER_DENY_PREFIXES: readonly string[] = ['x-amz-', 'x-edge-']
 
 /**

@@ -12,7 +12,14 @@ export type RequestStage = 'viewer-request' | 'origin-request'
 /** The two stages that see a response. */
 export type ResponseStage = 'origin-response' | 'viewer-response'
 
-/** All stages in the order CloudFront runs them. */
+/**
+ * All stages in the order CloudFront runs them.
+ *
+ * @example
+ * ```ts
+ * STAGES.indexOf('origin-request') // 1
+ * ```
+ */
 export const STAGES: readonly Stage[] = ['viewer-request', 'origin-request', 'origin-response', 'viewer-response']
 
 /** One header instance: `key` is the original-case name (optional on write), `value` the raw value. */
