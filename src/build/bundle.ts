@@ -92,6 +92,12 @@ export function runtimeTarget(runtime: string): string {
 /** The edgeware package root (src/build/bundle.ts and dist/build/bundle.js are both two levels down). */
 const EDGEWARE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const EDGEWARE_OWN = [resolve(EDGEWARE_ROOT, 'src') + sep, resolve(EDGEWARE_ROOT, 'dist') + sep]
+/**
+ * Lambda@Edge hands a function its role's credentials in the environment only, so bundles swap the SDK's full
+ * Node.js credential chain (ini files, SSO, STS, IMDS: ~90 KB minified) for an environment-only `defaultProvider`:
+ * edgeware's `src/origin/edge-credentials.ts` (or its compiled `dist/` copy).
+ */
+const EDGE_CREDENTIALS = [resolve(EDGEWARE_ROOT, 'src/origin/edge-credentials.ts'), resolve(EDGEWARE_ROOT, 'dist/origin/edge-credentials.js')].find((f) => existsSync(f))
 const SCANNED = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.jsx', '.tsx'])
 const VAR_NAME = /^[A-Za-z_$][\w$]*$/
 
@@ -161,14 +167,6 @@ function exportsHandler(code: string, entryFormat: string | undefined): boolean 
   )
 }
 
-/**
- * Lambda@Edge hands a function its role's credentials in the environment only, so bundles swap the SDK's full
- * Node.js credential chain (ini files, SSO, STS, IMDS: ~90 KB minified) for an environment-only `defaultProvider`.
- * Resolved next to this module: `src/origin/edge-credentials.ts` from source, `dist/origin/edge-credentials.js` built.
- */
-const EDGE_CREDENTIALS = ['ts', 'js']
-  .map((ext) => fileURLToPath(new URL(`../origin/edge-credentials.${ext}`, import.meta.url)))
-  .find((f) => existsSync(f))
 
 /**
  * Bundles an edge function with esbuild: platform node, CommonJS (`exports.handler`), target from the runtime,

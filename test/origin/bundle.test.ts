@@ -93,6 +93,9 @@ describe('the origin-request bundle', () => {
   it('a production build bakes no local endpoint and reads no non-reserved environment variable', async () => {
     const b = await bundleFunction({ entry, vars: { ORIGINS_TABLE: 'edge-origins' }, absWorkingDir: root })
     expect(b.envReads).toEqual([])
+    // the build uses the SDK's ES builds and the env-only credential provider (docs/origin.md "Bundle size")
+    expect(b.code.length).toBeLessThan(350 * 1024)
+    expect(b.code).not.toContain('fromSSO')
     expect(b.code).not.toContain('127.0.0.1:')
     expect(b.code).toContain('"edge-origins"')
   })
