@@ -119,14 +119,14 @@ const context = { getRemainingTimeInMillis: () => 30_000 }
   writeFileSync(emptyEntry, `import { originRequest } from 'edgeware'\nexport const handler = originRequest()\n`)
   const variants = [
     { name: 'empty originRequest()', entry: emptyEntry, extra: {} },
-    { name: 'dynamoOrigin (contract bundler: main fields)', entry: join(root, 'edge-functions/site/origin-request.ts'), extra: {} },
+    { name: 'dynamoOrigin, esbuild defaults (main fields)', entry: join(root, 'edge-functions/site/origin-request.ts'), extra: {} },
     {
-      name: 'dynamoOrigin (mainFields module,main)',
+      name: '  + ES module builds (module,main)',
       entry: join(root, 'edge-functions/site/origin-request.ts'),
       extra: { mainFields: ['module', 'main'], conditions: ['edgeware-source', 'module'] },
     },
     {
-      name: '  + env-only credentials (alias)',
+      name: '  + env-only credentials = edgeware build',
       entry: join(root, 'edge-functions/site/origin-request.ts'),
       extra: {
         mainFields: ['module', 'main'],
