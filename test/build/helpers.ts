@@ -3,7 +3,7 @@
  * unzipping an artifact and running it in a fresh `node` process the way Lambda loads `index.handler`.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -50,19 +50,17 @@ export function writeTree(dir: string, files: Record<string, string>): void {
   }
 }
 
-const EVENT_FILES: Record<string, [string, CfEvent]> = {
-  'viewer-request': ['viewer-request.json', samples.viewerRequestSample],
-  'origin-request': ['origin-request-custom.json', samples.originRequestCustomSample],
-  'origin-request-s3-body': ['origin-request-s3-body.json', samples.originRequestS3BodySample],
-  'origin-response': ['origin-response.json', samples.originResponseSample],
-  'viewer-response': ['viewer-response.json', samples.viewerResponseSample],
+const EVENTS: Record<string, CfEvent> = {
+  'viewer-request': samples.viewerRequestSample,
+  'origin-request': samples.originRequestCustomSample,
+  'origin-request-s3-body': samples.originRequestS3BodySample,
+  'origin-response': samples.originResponseSample,
+  'viewer-response': samples.viewerResponseSample,
 }
 
-/** An AWS sample event: from /work/shared/reference/events when present, else the verbatim copy in edgeware/testing. */
-export function sampleEvent(name: keyof typeof EVENT_FILES): CfEvent {
-  const [file, fallback] = EVENT_FILES[name]!
-  const shared = join('/work/shared/reference/events', file)
-  return JSON.parse(existsSync(shared) ? readFileSync(shared, 'utf8') : JSON.stringify(fallback)) as CfEvent
+/** A fresh copy of an AWS sample event (verbatim in edgeware/testing, pinned to the shared reference by test/testing/samples.test.ts). */
+export function sampleEvent(name: keyof typeof EVENTS): CfEvent {
+  return structuredClone(EVENTS[name]!)
 }
 
 /** Unzips a zip file into `dir`; returns the entry names in archive order. */

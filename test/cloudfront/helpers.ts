@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { CfEvent, CfRequest, CfResponse, Stage } from '../../src/cloudfront/types.js'
+import * as samples from '../../src/testing/samples.js'
 
-/** The AWS sample events (copied from the shared reference, unchanged), by file name. */
+/** The AWS sample events (verbatim in src/testing/samples.ts, pinned to the shared reference by test/testing/samples.test.ts). */
 export const SAMPLES = {
   'viewer-request': 'viewer-request',
   'origin-request-custom': 'origin-request',
@@ -13,16 +12,17 @@ export const SAMPLES = {
 
 export type SampleName = keyof typeof SAMPLES
 
-const cache = new Map<string, string>()
+const BY_NAME: Record<SampleName, CfEvent> = {
+  'viewer-request': samples.viewerRequestSample,
+  'origin-request-custom': samples.originRequestCustomSample,
+  'origin-request-s3-body': samples.originRequestS3BodySample,
+  'origin-response': samples.originResponseSample,
+  'viewer-response': samples.viewerResponseSample,
+}
 
 /** A fresh deep copy of a sample event. */
 export function sample(name: SampleName): CfEvent {
-  let text = cache.get(name)
-  if (text === undefined) {
-    text = readFileSync(fileURLToPath(new URL(`./fixtures/${name}.json`, import.meta.url)), 'utf8')
-    cache.set(name, text)
-  }
-  return JSON.parse(text) as CfEvent
+  return structuredClone(BY_NAME[name])
 }
 
 /** The sample event of a stage (origin-request: the custom-origin one). */
