@@ -5,7 +5,11 @@
  * results crossing a JSON boundary.
  */
 import { randomUUID } from 'node:crypto'
+import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
+
+/** Containers per function by default: one per core, at least 2 (cold starts under concurrency stay visible), at most 4. */
+const DEFAULT_MAX_CONTAINERS = Math.min(4, Math.max(2, availableParallelism()))
 
 /** How an invocation ended. */
 export type InvokeOutcome =
@@ -26,7 +30,10 @@ export interface LambdaFunctionOptions {
   region: string
   /** Lambda runtime (`AWS_EXECUTION_ENV`), default `nodejs22.x`. */
   runtime?: string
-  /** Most containers kept for this function (concurrent invocations beyond wait). Default 4. */
+  /**
+   * Most containers kept for this function (concurrent invocations beyond wait). Default: the machine's cores,
+   * between 2 and 4 (more busy containers than cores only add thread switching on a local machine).
+   */
   maxContainers?: number
   /** Each line the function writes to stdout/stderr, already prefixed by the runtime with the request id. */
   onOutput?: (fn: string, line: string, stream: 'stdout' | 'stderr') => void
@@ -257,7 +264,7 @@ export class LambdaFunction {
 
   constructor(readonly opts: LambdaFunctionOptions) {
     this.code = opts.code
-    this.maxContainers = Math.max(1, opts.maxContainers ?? 4)
+    this.maxContainers = Math.max(1, opts.maxContainers ?? DEFAULT_MAX_CONTAINERS)
   }
 
   get name(): string {
