@@ -3,7 +3,7 @@
 // results: the AWS sample events returned unchanged, a request with 30 extra headers, a 40 KB generated response,
 // a 1 MB origin-response body, and an invalid result (read-only header added). Also the minified size of the
 // validator. Run with `npm run bench -- validate` (or `node --expose-gc bench/validate.bench.mjs`).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -22,7 +22,17 @@ try {
   const minBytes = r.outputFiles[0].contents.byteLength
   const { validateResult, eventViolations } = await import(pathToFileURL(out).href)
 
-  const ev = (name) => JSON.parse(readFileSync(join(root, 'test/cloudfront/fixtures', `${name}.json`), 'utf8'))
+  const samplesOut = join(dir, 'samples.mjs')
+  const sr = await build({ entryPoints: [join(root, 'src/testing/samples.ts')], bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'silent' })
+  writeFileSync(samplesOut, sr.outputFiles[0].contents)
+  const samples = await import(pathToFileURL(samplesOut).href)
+  const byName = {
+    'viewer-request': samples.viewerRequestSample,
+    'origin-request-custom': samples.originRequestCustomSample,
+    'origin-response': samples.originResponseSample,
+    'viewer-response': samples.viewerResponseSample,
+  }
+  const ev = (name) => structuredClone(byName[name])
   const vreq = ev('viewer-request')
   const oreq = ev('origin-request-custom')
   const oresp = ev('origin-response')

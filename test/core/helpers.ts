@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { CfEvent, CfRequest, CfResponse, CfResultResponse } from 'edgeware'
+import { sample, type SampleName } from '../cloudfront/helpers.js'
 
-const FIXTURES = join(import.meta.dirname, '..', 'cloudfront', 'fixtures')
-
-/** The AWS sample events, verbatim from test/cloudfront/fixtures (fresh parse per call). */
-export function fixture(name: 'viewer-request' | 'origin-request-custom' | 'origin-request-s3-body' | 'origin-response' | 'viewer-response'): CfEvent {
-  return JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as CfEvent
+/** The AWS sample events, verbatim (a fresh copy per call). */
+export function fixture(name: SampleName): CfEvent {
+  return sample(name)
 }
 
 export const FIXTURE_STAGES = [
