@@ -8,13 +8,13 @@ type Command = (args: string[]) => Promise<number>
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   event: { summary: 'edgeware event <stage>                 print a sample CloudFront event', load: async () => (await import('./event.js')).run },
   invoke: { summary: 'edgeware invoke <file|zip> --event <file|stage>  run a handler and validate its result', load: async () => (await import('./invoke.js')).run },
-  dev: { summary: 'edgeware dev [--config wrangler.toml] [--port N]  run the local edge', load: async () => (await import('./dev.js')).run },
-  build: { summary: 'edgeware build [--config wrangler.toml] [--out DIR]  bundle, zip and write association config', load: async () => (await import('./build.js')).run },
+  dev: { summary: 'edgeware dev [--config wrangler.toml] [--port N] [--verbose]  run the local edge', load: async () => (await import('./dev.js')).run },
+  build: { summary: 'edgeware build [--config wrangler.toml] [--out DIR] [--sourcemap]  bundle, zip and write association config', load: async () => (await import('./build.js')).run },
   origins: { summary: 'edgeware origins <put|get|list|delete|create-table> …  manage the DynamoDB origin table', load: async () => (await import('./origins.js')).run },
 }
 
 function usage(): string {
-  return ['usage: edgeware <command> [options]', '', ...Object.values(COMMANDS).map((c) => '  ' + c.summary)].join('\n')
+  return ['usage: edgeware <command> [options]', '', ...Object.values(COMMANDS).map((c) => '  ' + c.summary), '', 'edgeware <command> --help lists every option of a command.'].join('\n')
 }
 
 /**
