@@ -1,7 +1,7 @@
 /**
- * The Node side of the local edge, reached from workerd through the `HOST` service binding:
- * `POST /invoke?fn&stage&id` runs a function on its container and validates the result as CloudFront does,
- * `POST /origin` fetches the origin, `POST /log` prints request lines.
+ * The Node side of the local edge. On the function channel (a WebSocket from the edge's Durable Object) it runs
+ * functions on their containers, validates the results as CloudFront does and prints request lines; through the
+ * `HOST` service binding, `POST /origin` fetches the origin.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { LimitsProfile } from '../cloudfront/limits.js'
@@ -40,14 +40,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   })
 }
 
-function sendJson(res: ServerResponse, body: string): void {
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
-  res.end(body)
-}
-
 /**
- * Builds the host: `http` is the `HOST` service binding (a Node `(req, res)` listener), `message` handles the
- * function channel (WebSocket text messages).
+ * Builds the host: `http` is the `HOST` service binding (a Node `(req, res)` listener, origin fetches only),
+ * `message` handles the function channel (WebSocket text messages: function calls and log records).
  *
  * @example
  * ```ts
@@ -57,11 +52,6 @@ function sendJson(res: ServerResponse, body: string): void {
  */
 export function createHostHandler(opts: HostOptions): { http: (req: IncomingMessage, res: ServerResponse) => void; message: (conn: WsConnection, text: string) => void } {
   const { functions, limits, logger, paint: p, verbose } = opts
-
-  async function invoke(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const eventJson = (await readBody(req)).toString('utf8')
-    sendJson(res, await runStage(url.searchParams.get('fn') ?? '', url.searchParams.get('stage') as Stage, url.searchParams.get('id') ?? '', eventJson))
-  }
 
   /** Runs one stage and answers the edge with an InvokeReply (JSON). Never rejects. */
   async function runStage(fnName: string, stage: Stage, requestId: string, eventJson: string): Promise<string> {
@@ -120,13 +110,6 @@ export function createHostHandler(opts: HostOptions): { http: (req: IncomingMess
     res.end(payload)
   }
 
-  async function log(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const records = JSON.parse((await readBody(req)).toString('utf8')) as LogRecord[]
-    res.writeHead(204)
-    res.end()
-    logRecords(records)
-  }
-
   function logRecords(records: LogRecord[]): void {
     for (const r of records) {
       const line = formatRequestLine(r, p)
@@ -137,23 +120,17 @@ export function createHostHandler(opts: HostOptions): { http: (req: IncomingMess
   }
 
   const http = function edgewareHost(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://host')
-    const route = url.pathname === '/invoke' ? invoke : url.pathname === '/origin' ? origin : url.pathname === '/log' ? log : undefined
-    if (!route) {
+    if (new URL(req.url ?? '/', 'http://host').pathname !== '/origin') {
       res.writeHead(404)
       res.end()
       return
     }
-    route(req, res, url).catch((e: unknown) => {
+    origin(req, res).catch((e: unknown) => {
       logger.error(`${p.red('[edge] internal error')} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
       if (!res.headersSent) {
-        const isInvoke = route === invoke
-        if (isInvoke) sendJson(res, JSON.stringify({ ok: false, status: 503, code: 'LambdaExecutionError', message: TEXT_503_ERROR, ms: 0, cold: false }))
-        else {
-          const meta: OriginReply = { ok: false, status: 502, code: 'EdgeError', message: String(e), ms: 0 }
-          res.writeHead(200, { 'x-edgeware-origin': encodeURIComponent(JSON.stringify(meta)) })
-          res.end()
-        }
+        const meta: OriginReply = { ok: false, status: 502, code: 'EdgeError', message: String(e), ms: 0 }
+        res.writeHead(200, { 'x-edgeware-origin': encodeURIComponent(JSON.stringify(meta)) })
+        res.end()
       } else res.end()
     })
   }
