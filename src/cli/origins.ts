@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { readSeedFile } from '../origin/local.js'
+import { describeItem } from '../origin/schema.js'
 import { createOriginTable, createTableClient, deleteRule, getRule, listRules, putRules } from '../origin/table.js'
 
 const USAGE = `usage: edgeware origins <command> [options]
@@ -128,49 +129,50 @@ function ruleFromFlags(v: Values): Record<string, unknown> {
   return rule
 }
 
-async function exec(cmd: string, v: Values, client: DynamoDBClient, table: string): Promise<number> {
-  switch (cmd) {
-    case 'create-table': {
-      const created = await createOriginTable(client, table)
-      console.log(created ? `created table ${table}` : `table ${table} already exists`)
-      if (v.seed) console.log(`seeded ${await putRules(client, table, await readSeedFile(v.seed))} rule(s) from ${v.seed}`)
-      return 0
-    }
-    case 'put': {
-      const rules = v.file ? await readSeedFile(v.file) : [ruleFromFlags(v)]
-      const n = await putRules(client, table, rules)
-      console.log(`put ${n} rule(s) into ${table}`)
-      return 0
-    }
-    case 'get': {
-      const host = need('host', v.host)
-      const prefix = need('prefix', v.prefix)
-      const rule = await getRule(client, table, host, prefix)
-      if (!rule) {
-        console.error(`edgeware origins: no rule for host=${JSON.stringify(host)} pathPrefix=${JSON.stringify(prefix)} in ${table}`)
-        return 1
-      }
-      console.log(JSON.stringify(rule, null, 2))
-      return 0
-    }
-    case 'list': {
-      console.log(JSON.stringify(await listRules(client, table, v.host), null, 2))
-      return 0
-    }
-    case 'delete': {
-      const host = need('host', v.host)
-      const prefix = need('prefix', v.prefix)
-      const existed = await deleteRule(client, table, host, prefix)
-      if (!existed) {
-        console.error(`edgeware origins: no rule for host=${JSON.stringify(host)} pathPrefix=${JSON.stringify(prefix)} in ${table}`)
-        return 1
-      }
-      console.log(`deleted host=${JSON.stringify(host)} pathPrefix=${JSON.stringify(prefix)} from ${table}`)
-      return 0
-    }
-    default:
-      throw new UsageError(`unknown origins command ${JSON.stringify(cmd)}`)
-  }
+/** `--host` and `--prefix` of `get` / `delete`, and how messages name the rule. */
+function ruleKey(v: Values): { host: string; prefix: string; name: string } {
+  const host = need('host', v.host)
+  const prefix = need('prefix', v.prefix)
+  return { host, prefix, name: describeItem({ host, pathPrefix: prefix }) }
+}
+
+type Command = (v: Values, client: DynamoDBClient, table: string) => Promise<number>
+
+/** The commands, by name (checked before a client is created). */
+const COMMANDS: Record<string, Command> = {
+  'create-table': async (v, client, table) => {
+    const created = await createOriginTable(client, table)
+    console.log(created ? `created table ${table}` : `table ${table} already exists`)
+    if (v.seed) console.log(`seeded ${await putRules(client, table, await readSeedFile(v.seed))} rule(s) from ${v.seed}`)
+    return 0
+  },
+  put: async (v, client, table) => {
+    const rules = v.file ? await readSeedFile(v.file) : [ruleFromFlags(v)]
+    console.log(`put ${await putRules(client, table, rules)} rule(s) into ${table}`)
+    return 0
+  },
+  get: async (v, client, table) => {
+    const k = ruleKey(v)
+    const rule = await getRule(client, table, k.host, k.prefix)
+    if (!rule) return noRule(k.name, table)
+    console.log(JSON.stringify(rule, null, 2))
+    return 0
+  },
+  list: async (v, client, table) => {
+    console.log(JSON.stringify(await listRules(client, table, v.host), null, 2))
+    return 0
+  },
+  delete: async (v, client, table) => {
+    const k = ruleKey(v)
+    if (!(await deleteRule(client, table, k.host, k.prefix))) return noRule(k.name, table)
+    console.log(`deleted ${k.name} from ${table}`)
+    return 0
+  },
+}
+
+function noRule(name: string, table: string): number {
+  console.error(`edgeware origins: no rule for ${name} in ${table}`)
+  return 1
 }
 
 /**
@@ -192,10 +194,11 @@ export async function run(args: string[]): Promise<number> {
       return values.help ? 0 : 2
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`)
-    if (!['put', 'get', 'list', 'delete', 'create-table'].includes(cmd)) throw new UsageError(`unknown origins command ${JSON.stringify(cmd)}`)
+    const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd]! : undefined
+    if (!command) throw new UsageError(`unknown origins command ${JSON.stringify(cmd)}`)
     const table = values.table ?? process.env.ORIGINS_TABLE ?? 'edge-origins'
     client = createTableClient({ region: values.region, endpoint: endpointOf(values) })
-    return await exec(cmd, values, client, table)
+    return await command(values, client, table)
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`edgeware origins: ${(e as Error).message}\n\n${USAGE}`)
