@@ -3,7 +3,7 @@
  * of reference §5.2, keeps the cache and answers like CloudFront. Functions run and origins are fetched in the
  * Node host, reached through the `HOST` service binding (see host.ts). Bundled with esbuild at dev start.
  */
-import { canonicalHeaderKey, DISALLOWED_HEADER_PREFIXES, DISALLOWED_HEADERS, statusText } from '../cloudfront/rules.js'
+import { canonicalHeaderKey, isDisallowedHeader, statusText } from '../cloudfront/rules.js'
 import type { CfEvent, CfHeaders, CfRequest, CfResponse, CfResultResponse, Stage } from '../cloudfront/types.js'
 import { cacheKey, cacheTtl, filterCookies, filterQueryString } from './cache-rules.js'
 import { behaviorMatcher } from './path-pattern.js'
@@ -67,12 +67,6 @@ const cache = new Map<string, CacheEntry>()
 let cacheBytes = 0
 
 const enc = new TextEncoder()
-
-function isDisallowed(name: string): boolean {
-  if (DISALLOWED_HEADERS.has(name)) return true
-  for (const p of DISALLOWED_HEADER_PREFIXES) if (name.startsWith(p)) return true
-  return false
-}
 
 function newRequestId(): string {
   const b = new Uint8Array(40)
@@ -297,7 +291,7 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
   const b = cfg.behaviors[bIndex]!
   const headers: CfHeaders = {}
   for (const [name, value] of request.headers) {
-    if (RUNTIME_HEADERS.has(name) || isDisallowed(name)) continue
+    if (RUNTIME_HEADERS.has(name) || isDisallowedHeader(name)) continue
     addHeader(headers, name, value)
   }
   const clientIp = request.headers.get('cf-connecting-ip') ?? '127.0.0.1'
