@@ -1,6 +1,7 @@
 /**
  * `when` and `path`: run middleware conditionally. Both work with any stage's context.
  */
+import { compilePathPattern } from '../cloudfront/path-pattern.js'
 import { compose } from './compose.js'
 import type { BaseContext, Middleware } from './types.js'
 
@@ -25,25 +26,14 @@ export function when<C extends BaseContext>(predicate: (c: C) => boolean, ...mid
 /**
  * Compiles a CloudFront path pattern to a RegExp: `*` matches any run of characters (including `/` and none),
  * `?` exactly one character, everything else literally, case-sensitive, anchored at both ends [RALL], per
- * CloudFront's cache-behavior path patterns.
+ * CloudFront's cache-behavior path patterns; `images/*` is read as `/images/*`.
  *
  * @example
  * ```ts
  * pathPatternToRegExp('/images/*.jpg').test('/images/a/b.jpg') // true
  * ```
  */
-export function pathPatternToRegExp(pattern: string): RegExp {
-  if (typeof pattern !== 'string' || pattern.length === 0) {
-    throw new TypeError(`edgeware: a path pattern must be a non-empty string, got ${JSON.stringify(pattern) ?? String(pattern)}`)
-  }
-  let src = '^'
-  for (const ch of pattern) {
-    if (ch === '*') src += '[^]*'
-    else if (ch === '?') src += '[^]'
-    else src += ch.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')
-  }
-  return new RegExp(src + '$', 'u')
-}
+export const pathPatternToRegExp: (pattern: string) => RegExp = (pattern) => compilePathPattern(pattern)
 
 /**
  * Runs `middleware` only when `c.request.uri` matches a CloudFront path pattern (`*` any run of characters,
@@ -62,7 +52,7 @@ export function path<C extends BaseContext & { readonly request: { readonly uri:
   pattern: string,
   ...middleware: Middleware<C>[]
 ): Middleware<C> {
-  const re = pathPatternToRegExp(pattern.startsWith('/') || pattern.startsWith('*') ? pattern : '/' + pattern)
+  const re = compilePathPattern(pattern)
   const run = compose(middleware)
   return function pathMiddleware(c, next) {
     return re.test(c.request.uri) ? run(c, next) : next()

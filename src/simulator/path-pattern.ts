@@ -1,8 +1,8 @@
 /**
- * CloudFront cache-behavior path patterns: `*` matches zero or more characters (slashes included), `?` exactly one,
- * everything else literally and case-sensitively; a pattern without a leading `/` is the same as with one.
- * (CloudFront Developer Guide, "Path pattern" in "Cache behavior settings".)
+ * CloudFront cache-behavior path patterns for the simulated edge; the compiler is edgeware's one copy
+ * (src/cloudfront/path-pattern.ts).
  */
+import { compilePathPattern } from '../cloudfront/path-pattern.js'
 
 /**
  * Compiles a CloudFront path pattern to a RegExp anchored on the whole URI path.
@@ -13,17 +13,7 @@
  * pathPatternRegExp('*.jp?g').test('/a/b.jpeg') // true
  * ```
  */
-export function pathPatternRegExp(pattern: string): RegExp {
-  if (pattern === '*') return /^/
-  const p = pattern.startsWith('/') || pattern.startsWith('*') ? pattern : '/' + pattern
-  let src = '^'
-  for (const ch of p) {
-    if (ch === '*') src += '.*'
-    else if (ch === '?') src += '.'
-    else src += ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&')
-  }
-  return new RegExp(src + '$', 's')
-}
+export const pathPatternRegExp: (pattern: string) => RegExp = (pattern) => compilePathPattern(pattern)
 
 /**
  * Does a URI path match a CloudFront path pattern?
@@ -35,7 +25,7 @@ export function pathPatternRegExp(pattern: string): RegExp {
  * ```
  */
 export function matchPathPattern(pattern: string, path: string): boolean {
-  return pathPatternRegExp(pattern).test(path)
+  return compilePathPattern(pattern).test(path)
 }
 
 /**
@@ -49,7 +39,7 @@ export function matchPathPattern(pattern: string, path: string): boolean {
  * ```
  */
 export function behaviorMatcher(patterns: readonly string[]): (path: string) => number {
-  const res = patterns.map((p, i) => (i === patterns.length - 1 ? /^/ : pathPatternRegExp(p)))
+  const res = patterns.map((p, i) => (i === patterns.length - 1 ? /^/ : compilePathPattern(p)))
   return function matchBehavior(path: string): number {
     for (let i = 0; i < res.length; i++) if (res[i]!.test(path)) return i
     return res.length - 1

@@ -4,6 +4,7 @@
  */
 import { EdgeRuleError } from '../../core/errors.js'
 import type { CfOrigin, Stage } from '../../cloudfront/types.js'
+import { compilePathPattern } from '../../cloudfront/path-pattern.js'
 import type { OriginRequestContext } from '../../core/types.js'
 
 /**
@@ -39,20 +40,6 @@ function encodeChar(ch: string): string {
  */
 export function encodeUnsafeUrlChars(s: string): string {
   return UNSAFE_URL_CHAR.test(s) ? s.replace(UNSAFE_URL_CHARS, encodeChar) : s
-}
-
-/**
- * Compiles a CloudFront path pattern (`*` = any run of characters, `?` = exactly one) into an anchored
- * RegExp whose groups are the wildcards, in order. Case-sensitive, like CloudFront's behaviors.
- */
-export function compilePathPattern(pattern: string): RegExp {
-  let src = '^'
-  for (const ch of pattern) {
-    if (ch === '*') src += '(.*)'
-    else if (ch === '?') src += '(.)'
-    else src += ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&')
-  }
-  return new RegExp(src + '$', 's')
 }
 
 /** Whether a string is a CloudFront path pattern with wildcards. */

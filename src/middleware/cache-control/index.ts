@@ -3,7 +3,8 @@
  * @module
  */
 import type { Middleware, OriginResponseContext } from '../../core/types.js'
-import { checkedValue, compilePathPattern, hasWildcard, stageError } from '../_shared/index.js'
+import { compilePathPattern } from '../../cloudfront/path-pattern.js'
+import { checkedValue, hasWildcard, stageError } from '../_shared/index.js'
 
 /**
  * One rule: the first rule whose path matches the request URI wins.

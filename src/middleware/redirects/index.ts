@@ -3,7 +3,8 @@
  * @module
  */
 import type { Middleware, RequestContext } from '../../core/types.js'
-import { compilePathPattern, encodeUnsafeUrlChars, hasWildcard, NEEDS_REQUEST_STAGE, stageError } from '../_shared/index.js'
+import { compilePathPattern } from '../../cloudfront/path-pattern.js'
+import { encodeUnsafeUrlChars, hasWildcard, NEEDS_REQUEST_STAGE, stageError } from '../_shared/index.js'
 
 /**
  * A redirect status CloudFront passes to the viewer as is.
@@ -89,7 +90,7 @@ function compileRule(rule: RedirectRule, options: RedirectsOptions): CompiledRul
     re = from
   } else if (typeof from === 'string' && from.startsWith('/')) {
     if (hasWildcard(from)) {
-      re = compilePathPattern(from)
+      re = compilePathPattern(from, true)
       // `*` in the target takes the captures in order.
       let n = 0
       target = to.replace(/\*/g, () => `$${++n}`)
