@@ -6,7 +6,7 @@
  */
 import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb'
+import { DynamoDBClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types'
 import type { DynamoItem } from './schema.js'
@@ -199,19 +199,30 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   })
 }
 
+/**
+ * The Query of one host's rules (one page, from `start`), shared by the edge lookup and `listRules`.
+ *
+ * @example
+ * ```ts
+ * await client.send(new QueryCommand(hostQuery('edge-origins', 'shop.example.com')))
+ * ```
+ */
+export function hostQuery(table: string, host: string, start?: DynamoItem): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: '#h = :h',
+    ExpressionAttributeNames: { '#h': HOST_KEY },
+    ExpressionAttributeValues: { ':h': { S: host } },
+    ...(start ? { ExclusiveStartKey: start } : {}),
+  }
+}
+
 /** One Query (all pages) for a host against one client. */
 async function queryOne(client: DynamoDBClient, table: string, host: string, signal: AbortSignal, attemptErrors: unknown[]): Promise<DynamoItem[]> {
   const items: DynamoItem[] = []
   let start: DynamoItem | undefined
   for (let page = 0; page < 10; page++) {
-    const cmd = new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: '#h = :h',
-      ExpressionAttributeNames: { '#h': HOST_KEY },
-      ExpressionAttributeValues: { ':h': { S: host } },
-      ConsistentRead: false,
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    })
+    const cmd = new QueryCommand(hostQuery(table, host, start))
     // Remember each attempt's error, so a deadline hit during a retry still says what went wrong.
     cmd.middlewareStack.add(
       (next) => async (args) => {

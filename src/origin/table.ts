@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import type { LimitsProfile } from '../cloudfront/limits.js'
 import { EdgeRuleError } from '../core/errors.js'
-import { createEdgeDynamoClient } from './client.js'
+import { createEdgeDynamoClient, hostQuery } from './client.js'
 import type { DynamoItem } from './schema.js'
 import { describeItem, HOST_KEY, PREFIX_KEY, ruleToItem, ruleViolations, unmarshallItem } from './schema.js'
 import type { OriginRule } from './types.js'
@@ -119,15 +119,7 @@ export async function listRules(client: DynamoDBClient, table: string, host?: st
   let start: DynamoItem | undefined
   do {
     const out = host
-      ? await client.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: '#h = :h',
-            ExpressionAttributeNames: { '#h': HOST_KEY },
-            ExpressionAttributeValues: { ':h': { S: host } },
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        )
+      ? await client.send(new QueryCommand(hostQuery(table, host, start)))
       : await client.send(new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }))
     for (const it of out.Items ?? []) items.push(unmarshallItem(it as DynamoItem))
     start = out.LastEvaluatedKey as DynamoItem | undefined
