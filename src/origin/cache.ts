@@ -10,7 +10,7 @@ import type { LimitsProfile } from '../cloudfront/limits.js'
 import type { CfOrigin } from '../cloudfront/types.js'
 import type { Violation } from '../core/errors.js'
 import type { DynamoItem } from './schema.js'
-import { ruleViolations, toCfOrigin, unmarshallItem } from './schema.js'
+import { compileItem, describeItem, describeViolations, unmarshallItem } from './schema.js'
 import { sortByPrefix } from './match.js'
 import type { ReplicaClient } from './client.js'
 import { queryHost } from './client.js'
@@ -91,15 +91,13 @@ export function compileRules(items: readonly DynamoItem[], limits: LimitsProfile
   const out: CompiledRule[] = []
   for (const raw of items) {
     const item = unmarshallItem(raw)
-    const violations = ruleViolations(item, limits)
+    const { origin, violations } = compileItem(item, limits)
     const host = String(item.host)
     const pathPrefix = typeof item.pathPrefix === 'string' ? item.pathPrefix : '/'
     if (violations.length > 0) {
       log({
         level: 'error',
-        message: `edgeware/origin: refusing invalid origin item host=${JSON.stringify(item.host)} pathPrefix=${JSON.stringify(item.pathPrefix)}: ${violations
-          .map((v) => `${v.code} at ${v.path ?? '?'}: ${v.message}`)
-          .join('; ')}; requests it matches go to the fallback`,
+        message: `edgeware/origin: refusing invalid origin item ${describeItem(item)}: ${describeViolations(violations)}; requests it matches go to the fallback`,
         table,
         host,
         pathPrefix,
@@ -112,7 +110,7 @@ export function compileRules(items: readonly DynamoItem[], limits: LimitsProfile
     out.push({
       host,
       pathPrefix,
-      origin: toCfOrigin(rule),
+      origin,
       hostHeader: rule.hostHeader ?? rule.domainName,
       headerNames: Object.keys(rule.customHeaders ?? {}).map((n) => n.toLowerCase()),
       violations: undefined,

@@ -267,9 +267,35 @@ export function toCfOrigin(rule: OriginTarget): CfOrigin {
  * ```
  */
 export function ruleViolations(item: Record<string, unknown>, limits?: LimitsProfile): Violation[] {
+  return compileItem(item, limits).violations
+}
+
+/**
+ * `ruleViolations` plus the origin the item compiles to (built once: the rule cache keeps it). `origin` is
+ * undefined when the item doesn't have the shape of a rule.
+ *
+ * @example
+ * ```ts
+ * const { origin, violations } = compileItem(unmarshallItem(raw), limits.classic)
+ * ```
+ */
+export function compileItem(item: Record<string, unknown>, limits?: LimitsProfile): { origin: CfOrigin | undefined; violations: Violation[] } {
   const shape = itemShapeViolations(item)
-  if (shape.length > 0) return shape
-  return originViolations(toCfOrigin(item as unknown as OriginRule), limits, 'origin')
+  if (shape.length > 0) return { origin: undefined, violations: shape }
+  const origin = toCfOrigin(item as unknown as OriginRule)
+  return { origin, violations: originViolations(origin, limits, 'origin') }
+}
+
+/**
+ * Violations as one line for logs and errors: `code at path: message; …`.
+ *
+ * @example
+ * ```ts
+ * describeViolations(ruleViolations(item)) // 'InvalidOrigin at origin.custom.port: …'
+ * ```
+ */
+export function describeViolations(violations: readonly Violation[]): string {
+  return violations.map((v) => `${v.code} at ${v.path ?? '?'}: ${v.message}`).join('; ')
 }
 
 /**

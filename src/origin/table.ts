@@ -16,7 +16,7 @@ import type { LimitsProfile } from '../cloudfront/limits.js'
 import { EdgeRuleError } from '../core/errors.js'
 import { createEdgeDynamoClient, hostQuery } from './client.js'
 import type { DynamoItem } from './schema.js'
-import { describeItem, HOST_KEY, PREFIX_KEY, ruleToItem, ruleViolations, unmarshallItem } from './schema.js'
+import { describeItem, describeViolations, HOST_KEY, PREFIX_KEY, ruleToItem, ruleViolations, unmarshallItem } from './schema.js'
 import type { OriginRule } from './types.js'
 
 /**
@@ -86,7 +86,7 @@ export async function putRules(client: DynamoDBClient, table: string, rules: rea
       return
     }
     const v = ruleViolations(r as Record<string, unknown>, limits)
-    if (v.length > 0) problems.push(`rule #${i + 1} (${describeItem(r as Record<string, unknown>)}): ${v.map((x) => `${x.code} at ${x.path ?? '?'}: ${x.message}`).join('; ')}`)
+    if (v.length > 0) problems.push(`rule #${i + 1} (${describeItem(r as Record<string, unknown>)}): ${describeViolations(v)}`)
   })
   if (problems.length > 0) throw new EdgeRuleError('InvalidOriginItem', `nothing written, ${problems.length} invalid rule(s):\n  ${problems.join('\n  ')}`, rules)
   for (const r of rules) await client.send(new PutItemCommand({ TableName: table, Item: ruleToItem(r as OriginRule) }))
