@@ -3,38 +3,15 @@
 // cold start of each built function (require time of index.js in a fresh node process, median of 15), each
 // against a baseline built the same way in the same run: the smallest Lambda@Edge function,
 // `exports.handler = async e => e.Records[0].cf.request`.
-// Run: `node bench/build.bench.mjs` (or `npm run bench -- build`). Bundles src/build with esbuild itself.
-import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// Run: `node bench/build.bench.mjs` (or `npm run bench -- build`). Bundles src/build with esbuild itself (_lib.mjs).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import * as esbuild from 'esbuild'
+import { join } from 'node:path'
 import { unzipSync } from 'fflate'
+import { buildLibrary, kib, machine, median, requireOnce, root, tempDir } from './_lib.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const work = join(root, '.edgeware', 'bench-build')
-rmSync(work, { recursive: true, force: true })
-mkdirSync(work, { recursive: true })
-
-// src/build → one ESM file two levels below the repo root (bundle.ts finds edgeware's root as ../..)
-const lib = join(root, '.edgeware', 'bench', 'build-lib.mjs')
-await esbuild.build({
-  entryPoints: [join(root, 'src', 'build', 'index.ts')],
-  outfile: lib,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  packages: 'external',
-  logLevel: 'warning',
-})
-const { build } = await import(pathToFileURL(lib).href)
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-}
-const kib = (n) => `${(n / 1024).toFixed(1)} KiB`
+const work = tempDir('build')
+const { build } = await buildLibrary()
 
 // baseline project: one empty function
 const baseDir = join(work, 'baseline')
@@ -70,28 +47,17 @@ console.log(`  example wrangler.toml (${ex.result.functions.length} fns)    ${ex
 // cold start: require time of index.js in a fresh node, from the unzipped artifact (outside the repo, like
 // /var/task). Rounds interleave every function and the baseline, so machine noise hits them alike.
 const COLD = 15
-const RUNNER = `const t=process.hrtime.bigint();const m=require(process.cwd()+'/index.js');const d=Number(process.hrtime.bigint()-t)/1e6;if(typeof m.handler!=='function')process.exit(3);process.stdout.write(String(d))`
 const baseFn = base.result.functions[0]
 const targets = [['baseline (empty)', baseFn], ...ex.result.functions.map((f) => [f.name, f])]
 const dirs = targets.map(([, f]) => {
-  const dir = mkdtempSync(join(tmpdir(), 'edgeware-bench-'))
+  const dir = tempDir('fn', tmpdir())
   for (const [name, data] of Object.entries(unzipSync(readFileSync(f.zip)))) writeFileSync(join(dir, name), data)
   return dir
 })
 const samples = targets.map(() => [])
-try {
-  for (let round = 0; round < COLD; round++) {
-    targets.forEach(([name], i) => {
-      const r = spawnSync(process.execPath, ['-e', RUNNER], { cwd: dirs[i], env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' }, encoding: 'utf8' })
-      if (r.status !== 0) throw new Error(`${name}: ${r.stderr}`)
-      samples[i].push(Number(r.stdout))
-    })
-  }
-} finally {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-}
+for (let round = 0; round < COLD; round++) targets.forEach((_, i) => samples[i].push(requireOnce(join(dirs[i], 'index.js'), dirs[i])))
 const colds = samples.map(median)
-console.log(`\nper function: bundle, zip (share of its limit), cold start = require() of index.js, median of ${COLD} fresh processes`)
+console.log(`\nper function: bundle, zip (share of its limit), cold start = CPU time of require() of index.js, median of ${COLD} fresh processes (${machine()})`)
 const w = Math.max(...targets.map(([n]) => n.length))
 targets.forEach(([name, f], i) => {
   console.log(
@@ -99,5 +65,3 @@ targets.forEach(([name, f], i) => {
       `  cold ${colds[i].toFixed(2).padStart(6)} ms  ${(colds[i] / colds[0]).toFixed(2)}x baseline`,
   )
 })
-rmSync(work, { recursive: true, force: true })
-rmSync(lib, { force: true })

@@ -5,34 +5,20 @@
 // The load generator runs in its own process (keep-alive connections, fixed concurrency, fixed duration) so it
 // does not share an event loop with the edge's Node host; the origin runs in this process.
 import { spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import * as esbuild from 'esbuild'
+import { join } from 'node:path'
+import { importSource, machine, tempDir } from './_lib.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const work = join(root, '.edgeware', 'bench-dev')
-rmSync(work, { recursive: true, force: true })
-mkdirSync(join(work, 'fns'), { recursive: true })
+const work = tempDir('dev')
+mkdirSync(join(work, 'fns'))
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 3000)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const SERIAL = 400
 
 // --- the simulator, bundled from src (TypeScript) ---
-await esbuild.build({
-  entryPoints: [join(root, 'src/simulator/index.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  conditions: ['edgeware-source'],
-  outfile: join(work, 'sim.mjs'),
-  logLevel: 'silent',
-})
-const { startDev, parseConfig } = await import(join(work, 'sim.mjs'))
+const { startDev, parseConfig } = await importSource(`export { startDev, parseConfig } from './src/simulator/index.ts'`)
 
 // --- four edgeware-made pass-through functions (the real runtime, one header each) ---
 const fns = {
@@ -152,7 +138,8 @@ function cpu() {
   let workerd = 0
   for (const pid of workerdPids()) {
     try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ')
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
       workerd += (Number(f[11]) + Number(f[12])) / 100 // utime + stime, clock ticks (USER_HZ = 100)
     } catch {}
   }
@@ -190,13 +177,9 @@ function memory() {
   const m = process.memoryUsage()
   let workerd = 0
   // workerd runs as a child process of this one: add its RSS.
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+  for (const pid of workerdPids()) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      if (ppid === process.pid && /workerd/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) {
-        workerd += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024
-      }
+      workerd += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024
     } catch {}
   }
   return { rss: m.rss, heap: m.heapUsed, workerd }
@@ -219,8 +202,7 @@ console.log(`  edge misses (4 stages) ${miss.rps.toFixed(0).padStart(6)} req/s  
 console.log(`  CPU per request (load-independent): direct ${f(cpuPer(direct))} ms; edge hit ${f(cpuPer(hit))} ms (host ${f((hit.cpuNode / total(hit)) * 1000)} + workerd ${f((hit.cpuWorkerd / total(hit)) * 1000)}); edge miss ${f(cpuPer(miss))} ms`)
 console.log(`  load generator (same machine): ${f(hit.lgCpu)} ms CPU per request on hits, ${f(direct.lgCpu)} ms on direct requests`)
 console.log(`  => hits on 2 otherwise idle cores, CPU-bound estimate: ~${Math.round(2000 / (cpuPer(hit) + hit.lgCpu))} req/s with this load generator, ~${Math.round(2000 / cpuPer(hit))} req/s for the edge alone`)
-const [load1] = (await import('node:os')).loadavg()
-console.log(`  machine load average during the run: ${load1.toFixed(1)} (figures above are from a shared machine when this is well over 2)`)
+console.log(`  machine during the run: ${machine()} (figures above are from a shared machine when the load is well over the cores)`)
 console.log(`  goals: >= 2000 req/s on hits: ${hit.rps >= 2000 ? 'met' : 'NOT met'}; < 2 ms added at the median on hits: ${hit.p50 - direct.p50 < 2 ? 'met' : 'NOT met'}`)
 
 // --- memory after 100 vs after 10,000 requests (hits and misses mixed) ---
@@ -249,4 +231,3 @@ console.log(`memory after 10,000:       host RSS ${mb(m10k.rss)}, heap ${mb(m10k
 agent.destroy()
 await dev.close()
 await new Promise((r) => origin.close(r))
-rmSync(work, { recursive: true, force: true })

@@ -3,16 +3,15 @@
 // results: the AWS sample events returned unchanged, a request with 30 extra headers, a 40 KB generated response,
 // a 1 MB origin-response body, and an invalid result (read-only header added). Also the minified size of the
 // validator. Run with `npm run bench -- validate` (or `node --expose-gc bench/validate.bench.mjs`).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
+import { importSource, root, tempDir } from './_lib.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const dir = mkdtempSync(join(tmpdir(), 'edgeware-bench-validate-'))
+const dir = tempDir('validate')
 const gc = globalThis.gc ?? (() => {})
-try {
+{
   const out = join(dir, 'validate.mjs')
   const r = await build({
     entryPoints: [join(root, 'src/cloudfront/validate.ts')],
@@ -22,10 +21,7 @@ try {
   const minBytes = r.outputFiles[0].contents.byteLength
   const { validateResult, eventViolations } = await import(pathToFileURL(out).href)
 
-  const samplesOut = join(dir, 'samples.mjs')
-  const sr = await build({ entryPoints: [join(root, 'src/testing/samples.ts')], bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'silent' })
-  writeFileSync(samplesOut, sr.outputFiles[0].contents)
-  const samples = await import(pathToFileURL(samplesOut).href)
+  const samples = await importSource(`export * from './src/testing/samples.ts'`)
   const byName = {
     'viewer-request': samples.viewerRequestSample,
     'origin-request-custom': samples.originRequestCustomSample,
@@ -95,6 +91,4 @@ try {
     console.log(`${name} sample event`.padEnd(38), fmt(a).padStart(14), fmt(b).padStart(15), `${(a / b).toFixed(2)}x`.padStart(7))
   }
   if (sink === 42) console.log('')
-} finally {
-  rmSync(dir, { recursive: true, force: true })
 }
