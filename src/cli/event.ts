@@ -3,10 +3,8 @@
  * [--cookie name=value]… [--status N]`: prints a sample CloudFront event (shaped like AWS's samples) as JSON.
  */
 import { parseArgs } from 'node:util'
-import type { Stage } from '../cloudfront/types.js'
+import { STAGES, type Stage } from '../cloudfront/types.js'
 import { createEvent, type EventOverrides } from '../testing/index.js'
-
-const STAGES: readonly Stage[] = ['viewer-request', 'origin-request', 'origin-response', 'viewer-response']
 
 const USAGE = `usage: edgeware event <stage> [options]
 

@@ -10,13 +10,11 @@ import { tmpdir } from 'node:os'
 import { dirname, extname, isAbsolute, join, normalize, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import type { CfEvent, Stage } from '../cloudfront/types.js'
+import { STAGES, type CfEvent, type Stage } from '../cloudfront/types.js'
 import type { Violation } from '../core/errors.js'
 import { EdgeExecutionError } from '../core/runtime-errors.js'
 import { createEvent } from '../testing/index.js'
 import { runHandler, type AnyHandler } from '../testing/run.js'
-
-const STAGES: readonly string[] = ['viewer-request', 'origin-request', 'origin-response', 'viewer-response']
 
 const USAGE = `usage: edgeware invoke <file.ts|file.js|function.zip> --event <event.json|stage> [options]
 
@@ -121,7 +119,7 @@ export async function loadHandler(file: string, exportName = 'handler'): Promise
 }
 
 function readEvent(spec: string, s3: boolean): CfEvent {
-  if (STAGES.includes(spec)) return createEvent(spec as Stage, s3 ? { origin: 's3' } : {})
+  if (STAGES.includes(spec as Stage)) return createEvent(spec as Stage, s3 ? { origin: 's3' } : {})
   let text: string
   try {
     text = readFileSync(spec, 'utf8')

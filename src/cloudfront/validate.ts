@@ -11,7 +11,7 @@ import type { Violation } from '../core/errors.js'
 import { resolveLimits, type LimitsProfile } from './limits.js'
 import { originViolations } from './origin-rules.js'
 import { isDisallowedHeader, READ_ONLY_HEADERS } from './rules.js'
-import type { CfEvent, Stage } from './types.js'
+import { STAGES, type CfEvent, type Stage } from './types.js'
 
 /**
  * Every violation code `validateResult` and `eventViolations` can report. The header codes are the same `rule`
@@ -114,7 +114,7 @@ interface State {
 }
 
 const hasOwn = Object.prototype.hasOwnProperty
-const STAGE_SET: ReadonlySet<string> = new Set(['viewer-request', 'origin-request', 'origin-response', 'viewer-response'])
+const STAGE_SET: ReadonlySet<string> = new Set(STAGES)
 const MAX_DEPTH = 1000
 /** Small results are walked without a memo (no Set allocated); big shared structures get one. */
 const MEMO_AFTER = 64

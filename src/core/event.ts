@@ -2,7 +2,7 @@
  * Cheap structural checks of the incoming event, run on every invocation before any middleware [EVT].
  * A malformed event is a clear `EdgeValidationError` (code `InvalidEvent`, or `WrongStage`), never a TypeError.
  */
-import type { CfEvent, Stage } from '../cloudfront/types.js'
+import { STAGES, type CfEvent, type Stage } from '../cloudfront/types.js'
 import { EdgeValidationError } from './errors.js'
 
 type Obj = Record<string, unknown>
@@ -42,7 +42,6 @@ function headers(h: unknown, of: string): void {
 
 const CONFIG_KEYS = ['requestId', 'distributionId', 'distributionDomainName']
 const REQUEST_KEYS = ['clientIp', 'method', 'uri', 'querystring']
-const STAGE_NAMES = ['viewer-request', 'origin-request', 'origin-response', 'viewer-response']
 
 /**
  * Checks that `event` is a well-formed CloudFront event of `stage`; returns it typed or throws
@@ -65,7 +64,7 @@ export function assertEvent(event: unknown, stage: Stage): CfEvent {
   const type = config.eventType
   if (type !== stage) {
     const path = CF + 'config.eventType'
-    if (STAGE_NAMES.includes(type as string)) fail(path, `is ${String(type)}, but this handler serves ${stage}`, 'WrongStage')
+    if (STAGES.includes(type as Stage)) fail(path, `is ${String(type)}, but this handler serves ${stage}`, 'WrongStage')
     bad(type, path, `"${stage}"`)
   }
   strings(config, 'config', CONFIG_KEYS)

@@ -4,17 +4,18 @@
  */
 import { resolveLimits, type LimitsProfile } from '../cloudfront/limits.js'
 import { statusText } from '../cloudfront/rules.js'
-import type {
-  CfConfig,
-  CfEvent,
-  CfHeader,
-  CfHeaders,
-  CfOrigin,
-  CfRequestResult,
-  CfResponse,
-  RequestStage,
-  ResponseStage,
-  Stage,
+import {
+  STAGES,
+  type CfConfig,
+  type CfEvent,
+  type CfHeader,
+  type CfHeaders,
+  type CfOrigin,
+  type CfRequestResult,
+  type CfResponse,
+  type RequestStage,
+  type ResponseStage,
+  type Stage,
 } from '../cloudfront/types.js'
 import { EdgeValidationError } from '../core/errors.js'
 import { putHeader } from '../core/headers.js'
@@ -33,8 +34,6 @@ export { EdgeValidationError } from '../core/errors.js'
 export * as samples from './samples.js'
 export { runHandler, type AnyHandler, type InvokeOptions, type RunOutcome } from './run.js'
 import { runHandler, type AnyHandler, type InvokeOptions } from './run.js'
-
-const STAGES: ReadonlySet<string> = new Set(['viewer-request', 'origin-request', 'origin-response', 'viewer-response'])
 
 /**
  * Header overrides: a plain record (`{ 'X-Ab': 'B' }`, arrays for repeated headers) or CloudFront entries; `null` removes.
@@ -141,7 +140,7 @@ function originFrom(o: 'custom' | 's3' | CfOrigin): CfOrigin {
  * ```
  */
 export function createEvent(stage: Stage, overrides: EventOverrides = {}): CfEvent {
-  if (!STAGES.has(stage)) throw new TypeError(`createEvent: unknown stage ${JSON.stringify(stage)}; use one of ${[...STAGES].join(', ')}`)
+  if (!STAGES.includes(stage)) throw new TypeError(`createEvent: unknown stage ${JSON.stringify(stage)}; use one of ${STAGES.join(', ')}`)
   const event = cloneJson(sampleFor(stage))
   const cf = event.Records[0]!.cf
   const req = cf.request

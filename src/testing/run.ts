@@ -3,14 +3,12 @@
  * Lambda context and a timeout, callback or promise style, then checks the result with CloudFront's rules.
  */
 import { resolveLimits, triggerLimits, type LimitsProfile } from '../cloudfront/limits.js'
-import type { CfEvent, LambdaCallback, LambdaContext, Stage } from '../cloudfront/types.js'
+import { STAGES, type CfEvent, type LambdaCallback, type LambdaContext, type Stage } from '../cloudfront/types.js'
 import { checkResult } from '../cloudfront/validate.js'
 import { EdgeValidationError, type Violation } from '../core/errors.js'
 import { EdgeExecutionError, EdgeTimeoutError } from '../core/runtime-errors.js'
 import { cloneJson } from '../core/stages.js'
 import type { EdgeHandler } from '../core/types.js'
-
-const STAGES: ReadonlySet<string> = new Set(['viewer-request', 'origin-request', 'origin-response', 'viewer-response'])
 
 /**
  * Options for `invoke` and `runHandler`.
@@ -77,7 +75,7 @@ function describeThrown(err: unknown): string {
 export async function runHandler(handler: AnyHandler | EdgeHandler, event: CfEvent, opts: InvokeOptions = {}): Promise<RunOutcome> {
   if (typeof handler !== 'function') throw new TypeError(`invoke: the handler must be a function, got ${handler === null ? 'null' : typeof handler}`)
   const eventType = (event as { Records?: { cf?: { config?: { eventType?: unknown } } }[] } | undefined)?.Records?.[0]?.cf?.config?.eventType
-  const stage = (typeof eventType === 'string' && STAGES.has(eventType) ? eventType : (handler as Partial<EdgeHandler>).stage) as Stage | undefined
+  const stage = (typeof eventType === 'string' && STAGES.includes(eventType as Stage) ? eventType : (handler as Partial<EdgeHandler>).stage) as Stage | undefined
   if (stage === undefined) {
     throw new EdgeValidationError([
       {
