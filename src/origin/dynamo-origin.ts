@@ -11,7 +11,7 @@ import { resolveReplicas } from './client.js'
 import type { CompiledRule, HostEntry } from './cache.js'
 import { RuleCache } from './cache.js'
 import { longestMatch, normalizeHost } from './match.js'
-import { FALLBACK_HOST, toCfOrigin } from './schema.js'
+import { FALLBACK_HOST, isHostHeaderValue, toCfOrigin } from './schema.js'
 import type { DynamoOriginOptions, OriginLogEntry, OriginTarget } from './types.js'
 
 /** How long before the Lambda deadline a lookup gives up, ms (on top of `c.signal`'s own margin). */
@@ -92,7 +92,7 @@ function resolveFallback(f: DynamoOriginOptions['fallback']): Fallback {
     if (v.length > 0) {
       throw new EdgeRuleError('InvalidOrigin', `dynamoOrigin: the fallback origin breaks CloudFront's origin rules: ${v.map((x) => `${x.path ?? ''} ${x.message}`.trim()).join('; ')}`, f.origin)
     }
-    if (f.hostHeader !== undefined && (typeof f.hostHeader !== 'string' || !/^[^\s/\x00-\x1f\x7f]+$/.test(f.hostHeader))) {
+    if (f.hostHeader !== undefined && !isHostHeaderValue(f.hostHeader)) {
       throw new EdgeRuleError('InvalidOption', `dynamoOrigin: fallback.hostHeader must be a host name (no spaces, slashes or control characters), got ${JSON.stringify(f.hostHeader)}`, f.hostHeader)
     }
     const domain = origin.custom ? origin.custom.domainName : origin.s3!.domainName

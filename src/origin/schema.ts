@@ -188,11 +188,25 @@ export function itemShapeViolations(item: Record<string, unknown>): Violation[] 
     }
   }
   if (item.hostHeader !== undefined) {
-    if (!str(item.hostHeader) || item.hostHeader.length === 0 || hasInvalidHeaderValueChar(item.hostHeader) || /\s|\//.test(item.hostHeader)) {
+    if (!isHostHeaderValue(item.hostHeader)) {
       bad('InvalidHostHeader', 'hostHeader', `hostHeader must be a host name (no spaces, slashes or control characters), got ${JSON.stringify(item.hostHeader)}`)
     }
   }
   return out
+}
+
+/**
+ * Whether a value can be sent as the Host header of a rule or fallback: a non-empty string without spaces,
+ * slashes or control characters.
+ *
+ * @example
+ * ```ts
+ * isHostHeaderValue('blog.example.com') // true
+ * isHostHeaderValue('a.com/x')          // false
+ * ```
+ */
+export function isHostHeaderValue(v: unknown): v is string {
+  return str(v) && v.length > 0 && !hasInvalidHeaderValueChar(v) && !/\s|\//.test(v)
 }
 
 /** `bucket.s3.eu-west-1.amazonaws.com` / `bucket.s3-eu-west-1.amazonaws.com` → `eu-west-1`. */
