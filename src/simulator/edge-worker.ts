@@ -118,10 +118,7 @@ function event(cfg: EdgeWorkerConfig, stage: Stage, requestId: string, request: 
 async function invoke(link: HostLink, log: LogRecord, fn: string, stage: Stage, ev: CfEvent): Promise<InvokeReply> {
   const reply = await link.invoke(fn, stage, log.requestId, JSON.stringify(ev))
   const entry: StageLog = { stage, fn, ms: reply.ms, cold: reply.cold, outcome: 'error' }
-  if (reply.ok) {
-    const r = reply.result as Partial<CfRequest & CfResultResponse>
-    entry.outcome = stage === 'origin-response' || stage === 'viewer-response' ? 'response' : typeof r.status !== 'undefined' && r.uri === undefined ? 'generated' : 'request'
-  }
+  if (reply.ok) entry.outcome = stage === 'origin-response' || stage === 'viewer-response' ? 'response' : isGenerated(reply.result) ? 'generated' : 'request'
   log.stages.push(entry)
   return reply
 }
@@ -262,6 +259,16 @@ function replacedBody(req: CfRequest, current: Uint8Array | undefined): Uint8Arr
   return current
 }
 
+/** A generated response, decoded. */
+interface Generated {
+  status: number
+  statusDescription: string
+  headers: CfHeaders
+  body: Uint8Array
+}
+/** How a request stage ended: exactly one of the three. */
+type StageOutcome = { failed: Response; generated?: undefined; request?: undefined } | { generated: Generated; failed?: undefined; request?: undefined } | { request: CfRequest; failed?: undefined; generated?: undefined }
+
 async function handle(request: Request, env: Env, link: HostLink): Promise<Response> {
   const cfg = env.EDGE
   matcher ??= behaviorMatcher(cfg.behaviors.map((b) => b.pathPattern))
@@ -300,25 +307,33 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
     rawBody = new Uint8Array(await request.arrayBuffer())
   }
 
-  // 1. viewer-request
-  let viewerReq: CfRequest = { clientIp, headers, method, querystring, uri }
-  const vrBody = requestBody('viewer-request', b, cfg, rawBody)
-  if (vrBody) viewerReq.body = vrBody
-  const fnVReq = b.functions['viewer-request']
-  if (fnVReq) {
-    const r = await invoke(link, log, fnVReq, 'viewer-request', event(cfg, 'viewer-request', requestId, viewerReq))
-    if (!r.ok) return fail(r.status, r.code, r.message, 'viewer-request')
-    if (isGenerated(r.result)) {
-      // A viewer-request generated response goes straight back: no cache, no other stage [GEN], [TRIG].
-      const g = r.result
-      return finish(
-        respond(cfg, method, Number(g.status), g.statusDescription, g.headers ?? {}, bodyBytes(g.body, g.bodyEncoding), 'LambdaGeneratedResponse', requestId),
-        'LambdaGeneratedResponse',
-      )
+  /** Runs a request stage's function, if the behavior has one: the error page, a generated response, or the request to go on with. */
+  const requestStage = async (stage: 'viewer-request' | 'origin-request', req: CfRequest): Promise<StageOutcome> => {
+    const fn = b.functions[stage]
+    if (!fn) return { request: req }
+    const r = await invoke(link, log, fn, stage, event(cfg, stage, requestId, req))
+    if (!r.ok) return { failed: fail(r.status, r.code, r.message, stage) }
+    if (!isGenerated(r.result)) {
+      rawBody = replacedBody(r.result as CfRequest, rawBody)
+      return { request: r.result as CfRequest }
     }
-    viewerReq = r.result as CfRequest
-    rawBody = replacedBody(viewerReq, rawBody)
+    const g = r.result
+    const status = Number(g.status)
+    return { generated: { status, statusDescription: g.statusDescription ?? statusText(status), headers: g.headers ?? {}, body: bodyBytes(g.body, g.bodyEncoding) } }
   }
+
+  // 1. viewer-request
+  const vrIn: CfRequest = { clientIp, headers, method, querystring, uri }
+  const vrBody = requestBody('viewer-request', b, cfg, rawBody)
+  if (vrBody) vrIn.body = vrBody
+  const vr = await requestStage('viewer-request', vrIn)
+  if (vr.failed) return vr.failed
+  if (vr.generated) {
+    // A viewer-request generated response goes straight back: no cache, no other stage [GEN], [TRIG].
+    const g = vr.generated
+    return finish(respond(cfg, method, g.status, g.statusDescription, g.headers, g.body, 'LambdaGeneratedResponse', requestId), 'LambdaGeneratedResponse')
+  }
+  const viewerReq = vr.request
   const viewerReqNoBody: CfRequest = { clientIp: viewerReq.clientIp, headers: viewerReq.headers, method: viewerReq.method, querystring: viewerReq.querystring, uri: viewerReq.uri }
 
   const viewerResponse = async (status: number, statusDescription: string, rHeaders: CfHeaders, body: Uint8Array, xcache: 'Hit' | 'Miss' | 'LambdaGeneratedResponse'): Promise<Response> => {
@@ -361,7 +376,7 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
 
   // 3. origin-request
   const o = b.origin
-  let originReq: CfRequest = {
+  const orIn: CfRequest = {
     clientIp,
     headers: originHeaders(b, viewerReq.headers, clientIp, cfg.viaHost),
     method,
@@ -381,29 +396,21 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
     uri: viewerReq.uri,
   }
   const orBody = requestBody('origin-request', b, cfg, rawBody)
-  if (orBody) originReq.body = orBody
+  if (orBody) orIn.body = orBody
   const store = (status: number, statusDescription: string, h: CfHeaders, body: Uint8Array): void => {
     if (method !== 'GET') return
     const ttl = cacheTtl(status, h, b.cache)
     if (ttl > 0) cachePut(cfg, key, { status, statusDescription, headers: h, body, storedAt: Date.now(), ttlMs: ttl * 1000, bytes: entryBytes(h, body) })
   }
-  const fnOReq = b.functions['origin-request']
-  if (fnOReq) {
-    const r = await invoke(link, log, fnOReq, 'origin-request', event(cfg, 'origin-request', requestId, originReq))
-    if (!r.ok) return fail(r.status, r.code, r.message, 'origin-request')
-    if (isGenerated(r.result)) {
-      // An origin-request generated response is cached; origin and origin-response are skipped [GEN], [TRIG].
-      const g = r.result
-      const status = Number(g.status)
-      const h = g.headers ?? {}
-      const body = bodyBytes(g.body, g.bodyEncoding)
-      const desc = g.statusDescription ?? statusText(status)
-      if (cacheable) store(status, desc, h, body)
-      return viewerResponse(status, desc, cloneHeaders(h), body, 'LambdaGeneratedResponse')
-    }
-    originReq = r.result as CfRequest
-    rawBody = replacedBody(originReq, rawBody)
+  const or = await requestStage('origin-request', orIn)
+  if (or.failed) return or.failed
+  if (or.generated) {
+    // An origin-request generated response is cached; origin and origin-response are skipped [GEN], [TRIG].
+    const g = or.generated
+    if (cacheable) store(g.status, g.statusDescription, g.headers, g.body)
+    return viewerResponse(g.status, g.statusDescription, cloneHeaders(g.headers), g.body, 'LambdaGeneratedResponse')
   }
+  const originReq = or.request
 
   // 4. the origin
   const origin = originReq.origin
