@@ -413,22 +413,14 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
   const originReq = or.request
 
   // 4. the origin
-  const origin = originReq.origin
-  let target: string
-  const reqHeaders = cloneHeaders(originReq.headers)
-  if (origin?.custom) {
-    const c = origin.custom
-    const defPort = c.protocol === 'https' ? 443 : 80
-    target = `${c.protocol}://${c.domainName}${c.port && c.port !== defPort ? ':' + c.port : ''}${c.path ?? ''}${originReq.uri}`
-    for (const name in c.customHeaders ?? {}) for (const e of c.customHeaders[name]!) addHeader(reqHeaders, name, e.value, e.key)
-  } else if (origin?.s3) {
-    const s = origin.s3
-    target = `https://${s.domainName}${s.path ?? ''}${originReq.uri}`
-    for (const name in s.customHeaders ?? {}) for (const e of s.customHeaders[name]!) addHeader(reqHeaders, name, e.value, e.key)
-  } else {
-    return fail(502, 'InvalidOrigin', 'The request has no origin.', 'origin-request')
-  }
+  const c = originReq.origin?.custom
+  const spec = c ?? originReq.origin?.s3
+  if (!spec) return fail(502, 'InvalidOrigin', 'The request has no origin.', 'origin-request')
+  const port = c && c.port && c.port !== (c.protocol === 'https' ? 443 : 80) ? `:${c.port}` : ''
+  let target = `${c ? c.protocol : 'https'}://${spec.domainName}${port}${spec.path ?? ''}${originReq.uri}`
   if (originReq.querystring) target += `?${originReq.querystring}`
+  const reqHeaders = cloneHeaders(originReq.headers)
+  for (const name in spec.customHeaders ?? {}) for (const e of spec.customHeaders[name]!) addHeader(reqHeaders, name, e.value, e.key)
   // CloudFront tells the origin its request id (not visible to functions: X-Amz-Cf-* is disallowed).
   reqHeaders['x-amz-cf-id'] = [{ key: 'X-Amz-Cf-Id', value: requestId }]
   const call: OriginCall = {
@@ -436,8 +428,8 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
     method,
     url: target,
     headers: reqHeaders,
-    readTimeout: origin.custom?.readTimeout ?? origin.s3?.readTimeout ?? 30,
-    keepaliveTimeout: origin.custom?.keepaliveTimeout ?? 5,
+    readTimeout: spec.readTimeout ?? 30,
+    keepaliveTimeout: c?.keepaliveTimeout ?? 5,
   }
   const oRes = await env.HOST.fetch('http://host/origin', {
     method: 'POST',
