@@ -6,7 +6,8 @@ import type { Metafile } from 'esbuild'
 import { triggerLimits, type LimitsProfile, type TriggerLimits } from '../cloudfront/limits.js'
 import { STAGES, type Stage } from '../cloudfront/types.js'
 import type { EdgeConfig, FunctionConfig } from '../simulator/config.js'
-import { RUNTIME_TARGETS } from './bundle.js'
+import { runtimeTarget } from './bundle.js'
+import { BuildError } from './errors.js'
 
 /** One problem found by a check (the build fails) or a warning (the build goes on). */
 export interface Problem {
@@ -130,8 +131,11 @@ export function associationProblems(config: EdgeConfig): Problem[] {
   const add = (code: string, message: string) => problems.push({ code, message })
   const profile = config.edge.limits
 
-  if (!RUNTIME_TARGETS[config.edge.runtime]) {
-    add('UnsupportedRuntime', `Unsupported runtime "${config.edge.runtime}": Lambda@Edge functions are built for ${Object.keys(RUNTIME_TARGETS).join(', ')} ([edge] runtime)`)
+  try {
+    runtimeTarget(config.edge.runtime)
+  } catch (e) {
+    if (!(e instanceof BuildError)) throw e
+    problems.push(...e.problems)
   }
   if (!/^[A-Za-z0-9_-]+$/.test(config.name)) {
     add('InvalidFunctionName', `name = ${JSON.stringify(config.name)} prefixes every Lambda function name, so it may only contain letters, digits, - and _`)
