@@ -3,13 +3,9 @@
 // /old → /new, reads the `ab` cookie and sets `x-ab`. Also: the minified bundle of each hook and its cold `require`
 // time in fresh node processes. Run with `npm run bench -- core` (or `node --expose-gc bench/core.bench.mjs`).
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import os from 'node:os'
-import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { gzipSync } from 'node:zlib'
-import { build } from 'esbuild'
+import { coldRequire, edgeBundle, machine, median, tempDir } from './_lib.mjs'
 
 // Child mode: time one contender alone in this fresh process (its own heap, JIT feedback and GC work).
 if (process.argv[2] === '--child') {
@@ -23,10 +19,7 @@ if (process.argv[2] === '--child') {
   process.exit(0)
 }
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-mkdirSync(join(root, '.edgeware'), { recursive: true })
-// inside the project so the hooks import 'edgeware' by name, like a user's edge function
-const dir = mkdtempSync(join(root, '.edgeware', 'bench-core-'))
+const dir = tempDir('core')
 
 const SOURCES = {
   raw: `
@@ -80,29 +73,8 @@ export const handler = viewerRequest()
 `,
 }
 
-async function bundle(name) {
-  const entry = join(dir, `${name}.${name === 'raw' ? 'mjs' : 'ts'}`)
-  writeFileSync(entry, SOURCES[name])
-  const outfile = join(dir, `${name}.cjs`)
-  const r = await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    minify: true,
-    conditions: ['edgeware-source'],
-    outfile,
-    metafile: true,
-    logLevel: 'silent',
-  })
-  const out = Object.values(r.metafile.outputs)[0]
-  const inputs = Object.entries(out.inputs)
-    .map(([file, v]) => [file, v.bytesInOutput])
-    .sort((a, b) => b[1] - a[1])
-  const gzip = gzipSync(readFileSync(outfile), { level: 9 }).byteLength
-  return { outfile, bytes: out.bytes, gzip, inputs }
-}
+// bundled as `edgeware build` bundles a function
+const bundle = (name) => edgeBundle({ name, source: SOURCES[name], dir })
 
 function makeEvents() {
   const base = {
@@ -178,25 +150,12 @@ function makeTimer() {
   )
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]
-}
-
-function coldRequire(file, runs) {
-  // CPU time of the require (user + system, ms), like the timing loops: stable on a loaded machine
-  const code = `const c0=process.cpuUsage();require(${JSON.stringify(file)});const c=process.cpuUsage(c0);process.stdout.write(String((c.user+c.system)/1000))`
-  const times = []
-  for (let i = 0; i < runs; i++) times.push(Number(execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' })))
-  return median(times)
-}
-
-try {
+{
   const names = ['raw', 'edgeware', 'hono']
   const bundles = {}
   for (const n of names) bundles[n] = await bundle(n)
   const require = createRequire(import.meta.url)
-  const handlers = names.map((n) => [n, require(bundles[n].outfile).handler])
+  const handlers = names.map((n) => [n, require(bundles[n].file).handler])
   const events = makeEvents()
   await check(handlers, events)
 
@@ -209,7 +168,7 @@ try {
     // each measurement in a fresh process, contenders interleaved round by round so drift hits all alike
     const order = r % 2 === 0 ? names : [...names].reverse()
     for (const n of order) {
-      const out = execFileSync(process.execPath, ['--expose-gc', self, '--child', bundles[n].outfile, String(N), String(WARM)], { encoding: 'utf8' })
+      const out = execFileSync(process.execPath, ['--expose-gc', self, '--child', bundles[n].file, String(N), String(WARM)], { encoding: 'utf8' })
       samples[n].push(Number(out))
     }
   }
@@ -217,14 +176,14 @@ try {
   const ewOver = Math.max(ns.edgeware - ns.raw, 0.001)
   const honoOver = ns.hono - ns.raw
 
-  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} (times are CPU time, so other load inflates them less)`)
+  console.log(`machine: ${machine()} (times are CPU time, so other load inflates them less)`)
   console.log(`viewer-request hook: redirect /old, read cookie ab, set x-ab — ${events.length} events mixed, ${ROUNDS} rounds × ${N} invocations (each in a fresh process after ${WARM} warm-up calls), median CPU time`)
   console.log(`  raw handler (baseline)   ${ns.raw.toFixed(0).padStart(7)} ns/invocation`)
   console.log(`  edgeware                 ${ns.edgeware.toFixed(0).padStart(7)} ns/invocation   overhead vs raw ${ewOver.toFixed(0)} ns (${(ns.edgeware / ns.raw).toFixed(2)}× raw)`)
   console.log(`  hono/lambda-edge         ${ns.hono.toFixed(0).padStart(7)} ns/invocation   overhead vs raw ${honoOver.toFixed(0)} ns (${(ns.hono / ns.raw).toFixed(2)}× raw)`)
   console.log(`  hono overhead / edgeware overhead = ${(honoOver / ewOver).toFixed(1)}× (goal ≥ 10×)`)
 
-  console.log('\nminified bundle (esbuild, platform node, cjs, minify, conditions edgeware-source)')
+  console.log('\nbundle as `edgeware build` makes it (bundleFunction: minified cjs)')
   for (const n of names) console.log(`  ${n.padEnd(9)} ${(bundles[n].bytes / 1024).toFixed(1).padStart(6)} KB   (gzip ${(bundles[n].gzip / 1024).toFixed(1)} KB)`)
   const empty = await bundle('empty')
   console.log(`  (an empty viewerRequest() ${(empty.bytes / 1024).toFixed(1)} KB, gzip ${(empty.gzip / 1024).toFixed(1)} KB; of the edgeware hook, node_modules/cookie is ${((bundles.edgeware.inputs.find(([f]) => f.includes('node_modules/cookie/'))?.[1] ?? 0) / 1024).toFixed(1)} KB)`)
@@ -234,9 +193,7 @@ try {
   const RUNS = 15
   console.log(`\ncold require of the bundle (CPU time), fresh node process each, median of ${RUNS}`)
   const cold = {}
-  for (const n of names) cold[n] = coldRequire(bundles[n].outfile, RUNS)
+  for (const n of names) cold[n] = coldRequire(bundles[n].file, RUNS)
   for (const n of names) console.log(`  ${n.padEnd(9)} ${cold[n].toFixed(2).padStart(6)} ms`)
   console.log(`  edgeware − raw ${(cold.edgeware - cold.raw).toFixed(2)} ms, hono − raw ${(cold.hono - cold.raw).toFixed(2)} ms`)
-} finally {
-  rmSync(dir, { recursive: true, force: true })
 }

@@ -1,42 +1,16 @@
 // Cost of each ready-made middleware (edgeware/middleware, edgeware/hono):
-//  1. bytes it adds to a minified function bundle (esbuild: platform node, cjs, minify, conditions
-//     edgeware-source, as `edgeware build` does), against an empty stage-factory bundle built the same way;
+//  1. bytes it adds to a function bundle made as `edgeware build` makes it (bundleFunction), against an empty
+//     stage-factory bundle built the same way;
 //  2. ns per invocation of that real bundle (loaded in this process), against the empty pipeline, side by side.
 // Run: node bench/middleware.bench.mjs   (or npm run bench -- middleware)
-import * as esbuild from 'esbuild'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { gzipSync } from 'node:zlib'
+import { edgeBundle, importSource, tempDir } from './_lib.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const tmp = mkdtempSync(join(tmpdir(), 'edgeware-mw-bench-'))
+const dir = tempDir('mw')
 const require = createRequire(import.meta.url)
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }))
-
-async function bundle(name, source, format = 'cjs') {
-  const out = await esbuild.build({
-    stdin: { contents: source, resolveDir: root, sourcefile: `${name}.ts`, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format,
-    target: 'node22',
-    minify: format === 'cjs',
-    conditions: ['edgeware-source'],
-    write: false,
-    logLevel: 'silent',
-  })
-  const code = out.outputFiles[0].text
-  const file = join(tmp, `${name}.${format === 'cjs' ? 'cjs' : 'mjs'}`)
-  writeFileSync(file, code)
-  return { code, file }
-}
 
 // Event builders, from the real edgeware/testing (bundled once, not measured).
-const testing = await import((await bundle('testing', `export { createEvent } from 'edgeware/testing'`, 'esm')).file)
-const { createEvent } = testing
+const { createEvent } = await importSource(`export { createEvent } from './src/testing/index.ts'`)
 
 // Keys for jwtAuth (generated once; the bundle embeds the public JWKS).
 const jose = await import('jose')
@@ -67,8 +41,8 @@ const cases = [
 const baselines = {}
 async function build(name, stage, imports, expr) {
   const src = `import { ${FACTORY[stage]} } from 'edgeware'\n${imports}\nexport const handler = ${FACTORY[stage]}(${expr})\n`
-  const { code, file } = await bundle(name.replace(/\W+/g, '_'), src)
-  return { bytes: Buffer.byteLength(code), gz: gzipSync(code).length, handler: require(file).handler }
+  const b = await edgeBundle({ name, source: src, dir })
+  return { bytes: b.bytes, gz: b.gzip, handler: require(b.file).handler }
 }
 
 const BATCH = 1000
@@ -99,8 +73,8 @@ async function measurePair(base, handler, stage, overrides) {
 }
 
 for (const stage of Object.keys(FACTORY)) baselines[stage] = await build(`empty-${stage}`, stage, '', '')
-console.log('baseline: empty stage factory bundles (minified cjs)')
-for (const [stage, b] of Object.entries(baselines)) console.log(`  ${stage.padEnd(16)} ${String(b.bytes).padStart(7)} B  (${b.gz} B gzip)`)
+console.log('baseline: empty stage factory bundles (as `edgeware build` makes them: bundleFunction, minified cjs)')
+for (const [stage, b] of Object.entries(baselines)) console.log(`  ${stage.padEnd(16)} ${String(b.bytes).padStart(7)} B  (${b.gz} B gzip -9)`)
 
 const rows = []
 for (const [name, stage, imports, expr, overrides] of cases) {

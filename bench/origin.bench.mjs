@@ -3,48 +3,27 @@
 // require time of an origin-request bundle using dynamoOrigin against an empty origin-request bundle, and the time to
 // give up and serve stale / fall back when DynamoDB hangs, against timeoutMs.
 //
-// Plain JS: it bundles src/ with esbuild itself (conditions edgeware-source). Run: `node bench/origin.bench.mjs`
+// Bundles are made by bundleFunction (what `edgeware build` does), plus labelled plain-esbuild comparison rows. Run: `node bench/origin.bench.mjs`
 // or `npm run bench -- origin`.
-import { spawnSync } from 'node:child_process'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import * as esbuild from 'esbuild'
+import { coldRequire, edgeBundle, importSource, median, root, tempDir } from './_lib.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const out = join(root, 'node_modules', '.cache', 'edgeware-origin-bench')
-rmSync(out, { recursive: true, force: true })
-mkdirSync(out, { recursive: true })
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const out = tempDir('origin')
 const fmt = (n, d = 1) => n.toFixed(d)
 
 // ---------------------------------------------------------------- the library, bundled from src
-const libEntry = join(out, 'lib-entry.mjs')
-writeFileSync(
-  libEntry,
+const { originRequest, dynamoOrigin, startLocalDynamo, createEvent } = await importSource(
   [
-    `export { originRequest } from ${JSON.stringify(join(root, 'src/index.ts'))}`,
-    `export { dynamoOrigin, createTableClient, putRules } from ${JSON.stringify(join(root, 'src/origin/index.ts'))}`,
-    `export { startLocalDynamo } from ${JSON.stringify(join(root, 'src/origin/local.ts'))}`,
-    `export { createEvent } from ${JSON.stringify(join(root, 'src/testing/index.ts'))}`,
+    `export { originRequest } from './src/index.ts'`,
+    `export { dynamoOrigin } from './src/origin/index.ts'`,
+    `export { startLocalDynamo } from './src/origin/local.ts'`,
+    `export { createEvent } from './src/testing/index.ts'`,
   ].join('\n'),
 )
-await esbuild.build({
-  entryPoints: [libEntry],
-  outfile: join(out, 'lib.mjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  conditions: ['edgeware-source'],
-  absWorkingDir: root,
-  logLevel: 'error',
-})
-const { originRequest, dynamoOrigin, startLocalDynamo, createEvent } = await import(pathToFileURL(join(out, 'lib.mjs')).href)
 
 const TABLE = 'edge-origins'
 const db = await startLocalDynamo({ table: TABLE, seed: join(root, 'edge-functions/origins.seed.json') })
@@ -115,30 +94,12 @@ const context = { getRemainingTimeInMillis: () => 30_000 }
 
 // ---------------------------------------------------------------- 3. bundle size, 4. cold require
 {
-  const emptyEntry = join(out, 'empty-origin-request.ts')
-  writeFileSync(emptyEntry, `import { originRequest } from 'edgeware'\nexport const handler = originRequest()\n`)
-  const variants = [
-    { name: 'empty originRequest()', entry: emptyEntry, extra: {} },
-    { name: 'dynamoOrigin, esbuild defaults (main fields)', entry: join(root, 'edge-functions/site/origin-request.ts'), extra: {} },
-    {
-      name: '  + ES module builds (module,main)',
-      entry: join(root, 'edge-functions/site/origin-request.ts'),
-      extra: { mainFields: ['module', 'main'], conditions: ['edgeware-source', 'module'] },
-    },
-    {
-      name: '  + env-only credentials = edgeware build',
-      entry: join(root, 'edge-functions/site/origin-request.ts'),
-      extra: {
-        mainFields: ['module', 'main'],
-        conditions: ['edgeware-source', 'module'],
-        alias: { '@aws-sdk/credential-provider-node': join(root, 'src/origin/edge-credentials.ts') },
-      },
-    },
-  ]
-  const rows = []
-  for (const v of variants) {
+  const entry = join(root, 'edge-functions/site/origin-request.ts')
+  const vars = { ORIGINS_TABLE: 'edge-origins' }
+  // Comparison rows: the same function through plain esbuild, to show what bundleFunction's settings buy.
+  const esbuildRow = async (name, extra) => {
     const r = await esbuild.build({
-      entryPoints: [v.entry],
+      entryPoints: [entry],
       absWorkingDir: root,
       bundle: true,
       write: false,
@@ -146,37 +107,34 @@ const context = { getRemainingTimeInMillis: () => 30_000 }
       format: 'cjs',
       target: 'node22',
       minify: true,
-      treeShaking: true,
       legalComments: 'none',
       conditions: ['edgeware-source'],
       define: { 'process.env.ORIGINS_TABLE': '"edge-origins"', 'process.env.EDGEWARE_DYNAMODB_ENDPOINT': 'undefined' },
       logLevel: 'error',
       outfile: join(out, 'x.js'),
-      ...v.extra,
+      ...extra,
     })
+    const file = join(out, `${name.replace(/\W+/g, '_')}.cjs`)
     const code = r.outputFiles[0].contents
-    const file = join(out, `bundle-${rows.length}.cjs`)
     writeFileSync(file, code)
-    const times = []
-    for (let i = 0; i < 7; i++) {
-      const p = spawnSync(
-        process.execPath,
-        ['-e', `const t=process.hrtime.bigint();const m=require(${JSON.stringify(file)});if(typeof m.handler!=='function')process.exit(3);console.log(Number(process.hrtime.bigint()-t)/1e6)`],
-        { encoding: 'utf8', env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' } },
-      )
-      if (p.status !== 0) throw new Error(`require of ${v.name} failed: ${p.stderr}`)
-      times.push(Number(p.stdout.trim()))
-    }
-    rows.push({ name: v.name, bytes: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength, requireMs: median(times) })
+    return { name, file, bytes: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength }
   }
-  const base = rows[0]
-  for (const r of rows) {
+  const bundles = [
+    { ...(await edgeBundle({ name: 'empty', source: `import { originRequest } from 'edgeware'\nexport const handler = originRequest()\n`, dir: out })), name: 'empty originRequest(), edgeware build' },
+    { ...(await edgeBundle({ name: 'dynamo', entry, vars, dir: out })), name: 'dynamoOrigin, edgeware build' },
+    await esbuildRow('dynamoOrigin, esbuild defaults (main fields)', {}),
+    await esbuildRow('  + ES module builds (module,main)', { mainFields: ['module', 'main'], conditions: ['edgeware-source', 'module'] }),
+  ]
+  const RUNS = 7
+  const base = bundles[0]
+  for (const b of bundles) {
+    b.requireMs = coldRequire(b.file, RUNS)
     console.log(
-      `bundle:             ${r.name.padEnd(46)} ${fmt(r.bytes / 1024)} KB min, ${fmt(r.gzip / 1024)} KB gzip, cold require ${fmt(r.requireMs, 1)} ms` +
-        (r === base ? '' : ` (${fmt(r.requireMs / base.requireMs, 1)}x the empty one)`),
+      `bundle:             ${b.name.padEnd(46)} ${fmt(b.bytes / 1024)} KB min, ${fmt(b.gzip / 1024)} KB gzip, cold require ${fmt(b.requireMs, 1)} ms CPU` +
+        (b === base ? '' : ` (${fmt(b.requireMs / base.requireMs, 1)}x the empty one)`),
     )
   }
-  console.log(`                    goal < 350 KB minified`)
+  console.log(`                    goal < 350 KB minified (edgeware build); cold require: median of ${RUNS} fresh processes`)
 }
 
 // ---------------------------------------------------------------- 5. DynamoDB hangs: give up, fall back / serve stale
@@ -224,5 +182,4 @@ const context = { getRemainingTimeInMillis: () => 30_000 }
   hang.close()
 }
 
-if (!process.env.KEEP_BENCH_OUT) rmSync(out, { recursive: true, force: true })
 process.exit(0)
