@@ -8,7 +8,7 @@ import { getPath as honoGetPath, getPathNoStrict as honoGetPathNoStrict } from '
 import { fromFetchResponse, toFetchRequest } from '../cloudfront/fetch.js'
 import type { CfResultResponse } from '../cloudfront/types.js'
 import type { EdgeResponseInit, Middleware, RequestContext } from '../core/types.js'
-import { EdgeRuleError } from '../core/errors.js'
+import { stageError } from '../middleware/_shared/index.js'
 
 /**
  * The bindings a Hono app sees as `c.env` when it runs through {@link hono}: `c.env.edge` is the edgeware
@@ -119,11 +119,7 @@ export function hono<E extends Env, S extends Schema, B extends string>(app: Hon
 
   return async function honoMiddleware(c, next) {
     if (c.stage !== 'viewer-request' && c.stage !== 'origin-request') {
-      throw new EdgeRuleError(
-        'UnsupportedStage',
-        `hono() can't run in ${String((c as { stage: unknown }).stage)}: a Hono app answers requests, which CloudFront only allows in viewer-request or origin-request`,
-        (c as { stage: unknown }).stage,
-      )
+      throw stageError('hono', c.stage, 'a Hono app answers requests, which CloudFront only allows in viewer-request or origin-request')
     }
     runner ??= build()
     const raw = c.request.raw
@@ -144,8 +140,7 @@ export function hono<E extends Env, S extends Schema, B extends string>(app: Hon
       await response.body?.cancel()
       return next()
     }
-    const opts: Parameters<typeof fromFetchResponse>[1] = { stage: c.stage, limits: c.limits }
-    if (isBinary) opts.isBinary = isBinary
-    c.respond(toInit(await fromFetchResponse(response, opts)))
+    // No stage here: c.respond checks the status, headers and size against the stage's rules, once.
+    c.respond(toInit(await fromFetchResponse(response, isBinary ? { isBinary } : {})))
   }
 }
