@@ -368,8 +368,8 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
       // Refresh LRU order.
       cache.delete(key)
       cache.set(key, hit)
-      const h = cloneHeaders(hit.headers)
-      h['age'] = [{ key: 'Age', value: String(Math.floor((now - hit.storedAt) / 1000)) }]
+      // The entry's headers are only read on the way out (a viewer-response function gets a JSON copy): no deep clone.
+      const h: CfHeaders = { ...hit.headers, age: [{ key: 'Age', value: String(Math.floor((now - hit.storedAt) / 1000)) }] }
       return viewerResponse(hit.status, hit.statusDescription, h, hit.body, 'Hit')
     }
   }
@@ -408,7 +408,7 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
     // An origin-request generated response is cached; origin and origin-response are skipped [GEN], [TRIG].
     const g = or.generated
     if (cacheable) store(g.status, g.statusDescription, g.headers, g.body)
-    return viewerResponse(g.status, g.statusDescription, cloneHeaders(g.headers), g.body, 'LambdaGeneratedResponse')
+    return viewerResponse(g.status, g.statusDescription, g.headers, g.body, 'LambdaGeneratedResponse')
   }
   const originReq = or.request
 
@@ -457,7 +457,7 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
     if (typeof resp.body === 'string') body = bodyBytes(resp.body, resp.bodyEncoding)
   }
   if (cacheable) store(status, statusDescription, rHeaders, body)
-  return viewerResponse(status, statusDescription, cloneHeaders(rHeaders), body, 'Miss')
+  return viewerResponse(status, statusDescription, rHeaders, body, 'Miss')
 }
 
 /** Longest a log record waits for a function call to ride along with. */
