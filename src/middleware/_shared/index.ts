@@ -95,7 +95,11 @@ export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
  */
 export type OriginTarget = string | CfOrigin
 
-/** Builds the origin object for a target, keeping the current custom origin's settings when only a domain is given. */
+/**
+ * Builds the origin object for a target, keeping the current custom origin's settings when only a domain is given.
+ * The defaults are CloudFront's, as `toCfOrigin` (src/origin/schema.ts) fills them; calling that instead would add
+ * about 1 KB of origin-rule code to every geo/abTest bundle for these eight fields.
+ */
 export function toOrigin(target: OriginTarget, current: CfOrigin | undefined): CfOrigin {
   if (typeof target !== 'string') return target
   if (current?.custom) return { custom: { ...current.custom, domainName: target } }
