@@ -6,7 +6,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import type { CfHeaders } from '../cloudfront/types.js'
-import { DISALLOWED_HEADER_PREFIXES, DISALLOWED_HEADERS } from '../cloudfront/rules.js'
+import { isDisallowedHeader } from '../cloudfront/rules.js'
 
 /** What came back from the origin. */
 export type OriginResult =
@@ -52,12 +52,6 @@ function agentFor(protocol: string, keepaliveS: number): http.Agent {
 export function closeOriginAgents(): void {
   for (const a of agents.values()) a.destroy()
   agents.clear()
-}
-
-function isDisallowed(name: string): boolean {
-  if (DISALLOWED_HEADERS.has(name)) return true
-  for (const p of DISALLOWED_HEADER_PREFIXES) if (name.startsWith(p)) return true
-  return false
 }
 
 /**
@@ -168,7 +162,7 @@ export function fetchOrigin(req: OriginRequest): Promise<OriginResult> {
           const key = rh[i]!
           const name = key.toLowerCase()
           // Disallowed headers are not exposed to functions [RALL].
-          if (HOP.has(name) || isDisallowed(name)) continue
+          if (HOP.has(name) || isDisallowedHeader(name)) continue
           ;(headers[name] ??= []).push({ key, value: rh[i + 1]! })
         }
         finish({ ok: true, status: res.statusCode ?? 502, statusDescription: res.statusMessage ?? '', headers, body: Buffer.concat(chunks), ms: ms() })
