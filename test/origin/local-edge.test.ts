@@ -6,25 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer, request } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadConfig } from '../../src/simulator/config.js'
 import { startDev, type DevServer } from '../../src/simulator/dev.js'
+import { freePort } from '../simulator/helpers.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 let dev: DevServer
 let dir: string
-
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))
-  const port = (s.address() as AddressInfo).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
-}
 
 function get(path: string, host: string): Promise<{ status: number; body: string; cache: string | undefined }> {
   const u = new URL(dev.url)
