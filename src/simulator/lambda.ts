@@ -150,7 +150,6 @@ class Container {
   busy: Pending | undefined
   used = false
   dead = false
-  retire = false
   private seq = 0
 
   constructor(
