@@ -106,17 +106,23 @@ export function compileRules(items: readonly DynamoItem[], limits: LimitsProfile
       out.push({ host, pathPrefix, origin: undefined, hostHeader: '', headerNames: [], violations })
       continue
     }
-    const rule = item as unknown as OriginRule
-    out.push({
-      host,
-      pathPrefix,
-      origin,
-      hostHeader: rule.hostHeader ?? rule.domainName,
-      headerNames: Object.keys(rule.customHeaders ?? {}).map((n) => n.toLowerCase()),
-      violations: undefined,
-    })
+    out.push(compiledRule(host, pathPrefix, origin!, (item as unknown as OriginRule).hostHeader))
   }
   return sortByPrefix(out)
+}
+
+/**
+ * A valid rule ready to apply: Host is `hostHeader`, default the origin's domain; the names of the origin's custom
+ * headers are kept to remove request headers of the same name.
+ *
+ * @example
+ * ```ts
+ * compiledRule('(fallback)', '/', toCfOrigin({ type: 'custom', domainName: 'a.example.net' }), undefined).hostHeader // 'a.example.net'
+ * ```
+ */
+export function compiledRule(host: string, pathPrefix: string, origin: CfOrigin, hostHeader: string | undefined): CompiledRule {
+  const o = origin.custom ?? origin.s3
+  return { host, pathPrefix, origin, hostHeader: hostHeader ?? o.domainName, headerNames: Object.keys(o.customHeaders), violations: undefined }
 }
 
 /**

@@ -9,7 +9,7 @@ import { EdgeRuleError } from '../core/errors.js'
 import type { EdgeResponseInit, Middleware, OriginRequestContext } from '../core/types.js'
 import { resolveReplicas } from './client.js'
 import type { CompiledRule, HostEntry } from './cache.js'
-import { RuleCache } from './cache.js'
+import { compiledRule, RuleCache } from './cache.js'
 import { longestMatch, normalizeHost } from './match.js'
 import { FALLBACK_HOST, isHostHeaderValue, toCfOrigin } from './schema.js'
 import type { DynamoOriginOptions, OriginLogEntry, OriginTarget } from './types.js'
@@ -95,12 +95,7 @@ function resolveFallback(f: DynamoOriginOptions['fallback']): Fallback {
     if (f.hostHeader !== undefined && !isHostHeaderValue(f.hostHeader)) {
       throw new EdgeRuleError('InvalidOption', `dynamoOrigin: fallback.hostHeader must be a host name (no spaces, slashes or control characters), got ${JSON.stringify(f.hostHeader)}`, f.hostHeader)
     }
-    const domain = origin.custom ? origin.custom.domainName : origin.s3!.domainName
-    const headers = origin.custom ? origin.custom.customHeaders : origin.s3!.customHeaders
-    return {
-      kind: 'origin',
-      rule: { host: '(fallback)', pathPrefix: '/', origin, hostHeader: f.hostHeader ?? domain, headerNames: Object.keys(headers), violations: undefined },
-    }
+    return { kind: 'origin', rule: compiledRule('(fallback)', '/', origin, f.hostHeader) }
   }
   throw new EdgeRuleError('InvalidOption', `dynamoOrigin: fallback must be 'pass-through', { origin }, or a response init like { status: 502 }, got ${JSON.stringify(f)}`, f)
 }
