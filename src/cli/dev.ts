@@ -2,6 +2,7 @@
  * `edgeware dev [--config FILE] [--port N] [--verbose]`: the local edge.
  */
 import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import { ConfigError } from '../simulator/config.js'
 import { startDev } from '../simulator/dev.js'
 
@@ -16,39 +17,35 @@ const USAGE = 'usage: edgeware dev [--config wrangler.toml] [--port N] [--verbos
  * ```
  */
 export async function run(args: string[]): Promise<number> {
-  let config = 'wrangler.toml'
+  let values: { config?: string; port?: string; verbose?: boolean; help?: boolean }
   let port: number | undefined
-  let verbose = false
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined]
-    const value = (): string => {
-      const v = inline ?? args[++i]
-      if (v === undefined) throw new UsageError(`${flag} needs a value`)
-      return v
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        config: { type: 'string', short: 'c' },
+        port: { type: 'string', short: 'p' },
+        verbose: { type: 'boolean', short: 'v' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+      strict: true,
+    }).values
+    if (values.port !== undefined) {
+      port = Number(values.port)
+      if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port: expected a port number 0-65535, got "${values.port}"`)
     }
-    try {
-      if (flag === '--config' || flag === '-c') config = value()
-      else if (flag === '--port' || flag === '-p') {
-        const v = value()
-        port = Number(v)
-        if (!/^\d+$/.test(v) || port > 65535) throw new UsageError(`--port: expected a port number 0-65535, got "${v}"`)
-      } else if (flag === '--verbose' || flag === '-v') verbose = true
-      else if (flag === '--help' || flag === '-h') {
-        console.log(USAGE)
-        return 0
-      } else throw new UsageError(`unknown option "${a}"`)
-    } catch (e) {
-      if (e instanceof UsageError) {
-        console.error(`edgeware dev: ${e.message}\n${USAGE}`)
-        return 2
-      }
-      throw e
-    }
+  } catch (e) {
+    console.error(`edgeware dev: ${(e as Error).message}\n${USAGE}`)
+    return 2
+  }
+  if (values.help) {
+    console.log(USAGE)
+    return 0
   }
   let dev
   try {
-    dev = await startDev({ config: resolve(config), ...(port !== undefined ? { port } : {}), verbose })
+    dev = await startDev({ config: resolve(values.config ?? 'wrangler.toml'), ...(port !== undefined ? { port } : {}), verbose: values.verbose ?? false })
   } catch (e) {
     console.error(e instanceof ConfigError ? `edgeware dev: invalid config: ${e.message}` : `edgeware dev: ${(e as Error).message}`)
     return 1
@@ -70,5 +67,3 @@ export async function run(args: string[]): Promise<number> {
   await dev.close()
   return 0
 }
-
-class UsageError extends Error {}
