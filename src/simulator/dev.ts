@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { triggerLimits } from '../cloudfront/limits.js'
 import { bundleFunction } from '../build/bundle.js'
+import { functionSettings } from '../build/checks.js'
 import { loadConfig, type EdgeConfig, type FunctionConfig } from './config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
 import { createHostHandler } from './host.js'
@@ -35,7 +35,7 @@ export interface DevOptions {
   color?: boolean
   /** Rebuild and swap functions when their sources change (default true). */
   watch?: boolean
-  /** Containers per function at most (concurrent invocations beyond that wait). Default 4. */
+  /** Containers per function at most (concurrent invocations beyond that wait). Default: the machine's cores, 2–4. */
   maxContainers?: number
   /** Called with every finished request. */
   onRequest?: (r: LogRecord) => void
@@ -106,15 +106,6 @@ function originSpec(config: EdgeConfig, id: string): OriginSpec {
     path: u.pathname === '/' ? '' : u.pathname,
     readTimeout: o.readTimeout ?? 30,
     keepaliveTimeout: o.keepaliveTimeout ?? 5,
-  }
-}
-
-/** Memory and timeout of a function: its own settings, else the tightest limit of the stages it serves. */
-function functionLimits(config: EdgeConfig, f: FunctionConfig): { memoryMb: number; timeoutMs: number } {
-  const lim = f.stages.map((s) => triggerLimits(s, config.edge.limits))
-  return {
-    memoryMb: f.memoryMb ?? Math.min(...lim.map((l) => l.memoryMb)),
-    timeoutMs: f.timeoutS !== undefined ? f.timeoutS * 1000 : Math.min(...lim.map((l) => l.timeoutMs)),
   }
 }
 
@@ -194,14 +185,16 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     await Promise.all(
       config.functions.map(async (f) => {
         const code = await build(f)
-        const lim = functionLimits(config, f)
+        // The memory and timeout `edgeware build` deploys the function with.
+        const { memoryMb, timeoutS } = functionSettings(f, config.edge.limits)
         functions.set(
           f.name,
           new LambdaFunction({
             name: f.name,
             code,
             filename: join(config.root, `${f.name}.js`),
-            ...lim,
+            memoryMb,
+            timeoutMs: timeoutS * 1000,
             region: config.edge.region,
             runtime: config.edge.runtime,
             ...(opts.maxContainers !== undefined ? { maxContainers: opts.maxContainers } : {}),
