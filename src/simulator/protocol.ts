@@ -74,7 +74,7 @@ export interface LogRecord {
   method: string
   path: string
   status: number
-  cache: 'Hit' | 'Miss' | 'LambdaGeneratedResponse' | 'Error' | 'Pass'
+  cache: 'Hit' | 'Miss' | 'LambdaGeneratedResponse' | 'Error'
   stages: StageLog[]
   originMs?: number
   error?: { code: string; message: string; stage?: Stage }
