@@ -1,7 +1,8 @@
 /**
  * The edge, as a workerd (Miniflare) ES-module worker: serves the viewer, matches behaviors, runs the stage flow
  * of reference §5.2, keeps the cache and answers like CloudFront. Functions run and origins are fetched in the
- * Node host, reached through the `HOST` service binding (see host.ts). Bundled with esbuild at dev start.
+ * Node host (see host.ts): function calls on the WebSocket channel, origin fetches through the `HOST` service
+ * binding. Bundled with esbuild at dev start.
  */
 import { canonicalHeaderKey, isDisallowedHeader, statusText } from '../cloudfront/rules.js'
 import type { CfEvent, CfHeaders, CfRequest, CfResponse, CfResultResponse, Stage } from '../cloudfront/types.js'
