@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { parse as parseToml } from 'smol-toml'
 import { resolveLimits, triggerLimits, type LimitsProfile } from '../cloudfront/limits.js'
+import { isValidHeaderName } from '../cloudfront/rules.js'
 import type { Stage } from '../cloudfront/types.js'
 
 /**
@@ -243,8 +244,6 @@ class Reader {
   }
 }
 
-const HEADER_NAME_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-
 function readCache(r: Reader, v: unknown, key: string): CacheSettings {
   if (v === undefined) return { ...DEFAULT_CACHE, headers: [], cookies: [] }
   const t = r.table(v, key)
@@ -259,7 +258,7 @@ function readCache(r: Reader, v: unknown, key: string): CacheSettings {
     r.fail(`${key}.default_ttl`, `must be between min_ttl (${minTtl}) and max_ttl (${maxTtl}), got ${defaultTtl}`, defaultTtl)
   }
   const headers = r.stringList(t.headers, `${key}.headers`).map((h, i) => {
-    if (!HEADER_NAME_RE.test(h)) r.fail(`${key}.headers[${i}]`, `not a valid header name: ${show(h)}`, h)
+    if (!isValidHeaderName(h)) r.fail(`${key}.headers[${i}]`, `not a valid header name: ${show(h)}`, h)
     return h.toLowerCase()
   })
   let cookies: string[] | 'all'
