@@ -2,9 +2,9 @@
  * `edgeware build [--config wrangler.toml] [--out DIR] [--sourcemap]`: bundle, zip and write the association
  * outputs for every edge function of the config.
  */
-import { parseArgs } from 'node:util'
 import { build } from '../build/build.js'
 import { BuildError } from '../build/errors.js'
+import { parseCommand } from './args.js'
 
 const USAGE = `usage: edgeware build [--config wrangler.toml] [--out DIR] [--sourcemap]
 
@@ -24,27 +24,13 @@ Exits 1 with the reason, writing nothing, when a function breaks a CloudFront ru
  * ```
  */
 export async function run(args: string[]): Promise<number> {
-  let values: { config?: string; out?: string; sourcemap?: boolean; help?: boolean }
-  try {
-    values = parseArgs({
-      args,
-      options: {
-        config: { type: 'string', short: 'c' },
-        out: { type: 'string', short: 'o' },
-        sourcemap: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-      strict: true,
-    }).values
-  } catch (e) {
-    console.error(`edgeware build: ${(e as Error).message}\n\n${USAGE}`)
-    return 2
-  }
-  if (values.help) {
-    console.log(USAGE)
-    return 0
-  }
+  const parsed = parseCommand('build', USAGE, args, {
+    config: { type: 'string', short: 'c' },
+    out: { type: 'string', short: 'o' },
+    sourcemap: { type: 'boolean' },
+  })
+  if (typeof parsed === 'number') return parsed
+  const { values } = parsed
   try {
     const opts: Parameters<typeof build>[0] = { config: values.config ?? 'wrangler.toml', log: (line) => console.log(line) }
     if (values.out !== undefined) opts.outDir = values.out

@@ -2,9 +2,9 @@
  * `edgeware dev [--config FILE] [--port N] [--verbose]`: the local edge.
  */
 import { resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { ConfigError } from '../simulator/config.js'
 import { startDev } from '../simulator/dev.js'
+import { parseCommand, usageError } from './args.js'
 
 const USAGE = 'usage: edgeware dev [--config wrangler.toml] [--port N] [--verbose]'
 
@@ -17,31 +17,17 @@ const USAGE = 'usage: edgeware dev [--config wrangler.toml] [--port N] [--verbos
  * ```
  */
 export async function run(args: string[]): Promise<number> {
-  let values: { config?: string; port?: string; verbose?: boolean; help?: boolean }
+  const parsed = parseCommand('dev', USAGE, args, {
+    config: { type: 'string', short: 'c' },
+    port: { type: 'string', short: 'p' },
+    verbose: { type: 'boolean', short: 'v' },
+  })
+  if (typeof parsed === 'number') return parsed
+  const { values } = parsed
   let port: number | undefined
-  try {
-    values = parseArgs({
-      args,
-      options: {
-        config: { type: 'string', short: 'c' },
-        port: { type: 'string', short: 'p' },
-        verbose: { type: 'boolean', short: 'v' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-      strict: true,
-    }).values
-    if (values.port !== undefined) {
-      port = Number(values.port)
-      if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port: expected a port number 0-65535, got "${values.port}"`)
-    }
-  } catch (e) {
-    console.error(`edgeware dev: ${(e as Error).message}\n${USAGE}`)
-    return 2
-  }
-  if (values.help) {
-    console.log(USAGE)
-    return 0
+  if (values.port !== undefined) {
+    port = Number(values.port)
+    if (!/^\d+$/.test(values.port) || port > 65535) return usageError('dev', USAGE, `--port: expected a port number 0-65535, got "${values.port}"`)
   }
   let dev
   try {

@@ -2,9 +2,9 @@
  * `edgeware event <stage> [--s3] [--body TEXT] [--uri U] [--querystring Q] [--method M] [--header 'Name: value']…
  * [--cookie name=value]… [--status N]`: prints a sample CloudFront event (shaped like AWS's samples) as JSON.
  */
-import { parseArgs } from 'node:util'
 import { STAGES, type Stage } from '../cloudfront/types.js'
 import { createEvent, type EventOverrides } from '../testing/index.js'
+import { parseCommand, usageError } from './args.js'
 
 const USAGE = `usage: edgeware event <stage> [options]
 
@@ -28,37 +28,28 @@ const USAGE = `usage: edgeware event <stage> [options]
  * ```
  */
 export async function run(args: string[]): Promise<number> {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        s3: { type: 'boolean' },
-        uri: { type: 'string' },
-        querystring: { type: 'string' },
-        method: { type: 'string' },
-        body: { type: 'string' },
-        header: { type: 'string', multiple: true },
-        cookie: { type: 'string', multiple: true },
-        status: { type: 'string' },
-        limits: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    })
-  } catch (err) {
-    console.error(`edgeware event: ${(err as Error).message}\n\n${USAGE}`)
-    return 2
-  }
+  const parsed = parseCommand(
+    'event',
+    USAGE,
+    args,
+    {
+      s3: { type: 'boolean' },
+      uri: { type: 'string' },
+      querystring: { type: 'string' },
+      method: { type: 'string' },
+      body: { type: 'string' },
+      header: { type: 'string', multiple: true },
+      cookie: { type: 'string', multiple: true },
+      status: { type: 'string' },
+      limits: { type: 'string' },
+    },
+    true,
+  )
+  if (typeof parsed === 'number') return parsed
   const { values, positionals } = parsed
-  if (values.help) {
-    console.log(USAGE)
-    return 0
-  }
   const stage = positionals[0] as Stage | undefined
   if (stage === undefined || !STAGES.includes(stage) || positionals.length > 1) {
-    console.error(`edgeware event: expected one stage (${STAGES.join(', ')}), got ${positionals.length ? positionals.map((p) => JSON.stringify(p)).join(' ') : 'none'}\n\n${USAGE}`)
-    return 2
+    return usageError('event', USAGE, `expected one stage (${STAGES.join(', ')}), got ${positionals.length ? positionals.map((p) => JSON.stringify(p)).join(' ') : 'none'}`)
   }
   const o: EventOverrides = {}
   if (values.s3) o.origin = 's3'

@@ -9,12 +9,12 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, extname, isAbsolute, join, normalize, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { parseArgs } from 'node:util'
 import { STAGES, type CfEvent, type Stage } from '../cloudfront/types.js'
 import type { Violation } from '../core/errors.js'
 import { EdgeExecutionError } from '../core/runtime-errors.js'
 import { createEvent } from '../testing/index.js'
 import { runHandler, type AnyHandler } from '../testing/run.js'
+import { parseCommand, usageError } from './args.js'
 
 const USAGE = `usage: edgeware invoke <file.ts|file.js|function.zip> --event <event.json|stage> [options]
 
@@ -146,33 +146,24 @@ function line(v: Violation): string {
  * ```
  */
 export async function run(args: string[]): Promise<number> {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        event: { type: 'string', short: 'e' },
-        s3: { type: 'boolean' },
-        limits: { type: 'string' },
-        timeout: { type: 'string' },
-        handler: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    })
-  } catch (err) {
-    console.error(`edgeware invoke: ${(err as Error).message}\n\n${USAGE}`)
-    return 2
-  }
+  const parsed = parseCommand(
+    'invoke',
+    USAGE,
+    args,
+    {
+      event: { type: 'string', short: 'e' },
+      s3: { type: 'boolean' },
+      limits: { type: 'string' },
+      timeout: { type: 'string' },
+      handler: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    true,
+  )
+  if (typeof parsed === 'number') return parsed
   const { values, positionals } = parsed
-  if (values.help) {
-    console.log(USAGE)
-    return 0
-  }
   if (positionals.length !== 1 || values.event === undefined) {
-    console.error(`edgeware invoke: expected one handler file and --event\n\n${USAGE}`)
-    return 2
+    return usageError('invoke', USAGE, 'expected one handler file and --event')
   }
   const limits = values.limits ?? 'classic'
   if (limits !== 'classic' && limits !== 'current') {

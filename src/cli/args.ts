@@ -1,0 +1,46 @@
+/**
+ * What every `edgeware` command does with its arguments first: `parseArgs` (strict) with `--help`/`-h` added,
+ * the usage for `--help`, and exit code 2 with the error and the usage for a bad flag.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+
+type Options = NonNullable<ParseArgsConfig['options']>
+const HELP = { help: { type: 'boolean', short: 'h' } } as const
+
+/**
+ * Parses one command's arguments. Returns the values and positionals, or the exit code once it has printed:
+ * 0 after the usage for `--help`, 2 after `edgeware <command>: <error>` and the usage for a bad flag.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseCommand('build', USAGE, args, { out: { type: 'string', short: 'o' } })
+ * if (typeof parsed === 'number') return parsed
+ * parsed.values.out // string | undefined
+ * ```
+ */
+export function parseCommand<O extends Options>(command: string, usage: string, args: string[], options: O, allowPositionals = false) {
+  let parsed
+  try {
+    parsed = parseArgs({ args, options: { ...options, ...HELP }, allowPositionals, strict: true })
+  } catch (err) {
+    return usageError(command, usage, (err as Error).message)
+  }
+  if ((parsed.values as { help?: boolean }).help === true) {
+    console.log(usage)
+    return 0
+  }
+  return parsed
+}
+
+/**
+ * Prints `edgeware <command>: <message>` and the usage to stderr; returns exit code 2.
+ *
+ * @example
+ * ```ts
+ * if (positionals.length !== 1) return usageError('invoke', USAGE, 'expected one handler file')
+ * ```
+ */
+export function usageError(command: string, usage: string, message: string): 2 {
+  console.error(`edgeware ${command}: ${message}\n\n${usage}`)
+  return 2
+}
