@@ -57,7 +57,7 @@ export interface DevServer {
   close(): Promise<void>
 }
 
-function workerSourcePath(): string {
+function sourcePath(name: string): string {
   const here = dirname(fileURLToPath(import.meta.url))
   const dirs = [here]
   try {
@@ -67,12 +67,12 @@ function workerSourcePath(): string {
     /* not resolvable: only next to this file */
   }
   for (const d of dirs) {
-    for (const f of ['edge-worker.ts', 'edge-worker.js']) {
+    for (const f of [`${name}.ts`, `${name}.js`]) {
       const p = join(d, f)
       if (existsSync(p)) return p
     }
   }
-  throw new Error(`edgeware: the edge worker source is missing next to ${here}`)
+  throw new Error(`edgeware: the ${name} source is missing next to ${here}`)
 }
 
 let workerCode: Promise<string> | undefined
@@ -81,7 +81,7 @@ function edgeWorkerCode(): Promise<string> {
   workerCode ??= (async () => {
     const esbuild = await import('esbuild')
     const r = await esbuild.build({
-      entryPoints: [workerSourcePath()],
+      entryPoints: [sourcePath('edge-worker')],
       bundle: true,
       format: 'esm',
       platform: 'neutral',
@@ -92,6 +92,25 @@ function edgeWorkerCode(): Promise<string> {
     return r.outputFiles[0]!.text
   })()
   return workerCode
+}
+
+let runtimeCode: Promise<string> | undefined
+/** The containers' direct channel (container.ts with the validator) bundled into one CommonJS module. */
+function containerRuntimeCode(): Promise<string> {
+  runtimeCode ??= (async () => {
+    const esbuild = await import('esbuild')
+    const r = await esbuild.build({
+      entryPoints: [sourcePath('container')],
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+    })
+    return r.outputFiles[0]!.text
+  })()
+  return runtimeCode
 }
 
 function originSpec(config: EdgeConfig, id: string): OriginSpec {
@@ -124,7 +143,8 @@ function originSpec(config: EdgeConfig, id: string): OriginSpec {
 export async function startDev(opts: DevOptions): Promise<DevServer> {
   const config = typeof opts.config === 'string' ? await loadConfig(opts.config) : opts.config
   const logger = opts.logger ?? consoleLogger
-  const p = paint(opts.color ?? (opts.logger === undefined && process.stdout.isTTY === true))
+  const color = opts.color ?? (opts.logger === undefined && process.stdout.isTTY === true)
+  const p = paint(color)
   const cleanups: (() => Promise<void> | void)[] = []
   const close = async (): Promise<void> => {
     for (const c of cleanups.splice(0).reverse()) {
@@ -179,6 +199,10 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       return code
     }
     const onOutput = (fn: string, line: string): void => logger.info(formatFunctionLine(fn, line, p))
+    // The edge calls containers directly on 127.0.0.1 (see container.ts), with the channel's token.
+    const token = randomBytes(16).toString('hex')
+    const direct = { runtime: await containerRuntimeCode(), token, limits: config.edge.limits, verbose: opts.verbose ?? false, color }
+    let host: ReturnType<typeof createHostHandler> | undefined
     const onContainer = (fn: string, ev: 'start' | 'exit', detail: string): void => {
       if (opts.verbose || ev === 'exit') logger.info(`${p.dim(`[${fn}]`)} container ${ev === 'start' ? 'cold start' : `gone (${detail})`}`)
     }
@@ -200,6 +224,9 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
             ...(opts.maxContainers !== undefined ? { maxContainers: opts.maxContainers } : {}),
             onOutput,
             onContainer,
+            direct,
+            onLines: (lines) => host?.lines(lines),
+            onDirectEnd: (end) => host?.directEnded(end),
           }),
         )
       }),
@@ -227,8 +254,9 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       includeBodyBytes: config.edge.limits.includeBodyBytes,
       maxUrlChars: config.edge.limits.maxUrlChars,
       maxCacheBytes: 64 * 1024 * 1024,
+      containers: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.maxContainers])),
     }
-    const host = createHostHandler({
+    host = createHostHandler({
       functions,
       limits: config.edge.limits,
       logger,
@@ -237,7 +265,6 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
     })
     // The function channel: the edge's Durable Object keeps one WebSocket to this loopback server.
-    const token = randomBytes(16).toString('hex')
     const channel = http.createServer((_req, res) => {
       res.writeHead(426)
       res.end()

@@ -461,47 +461,82 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
   return viewerResponse(status, statusDescription, rHeaders, body, 'Miss')
 }
 
-/** Longest a log record waits for a function call to ride along with. */
+/** Longest a log record waits for a message to the host to ride along with. */
 const LOG_FLUSH_MS = 5
 
-/** Pending function calls by id, per connection. */
-type Pending = Map<number, (reply: InvokeReply) => void>
+/** One function call. */
+interface Call {
+  id: number
+  stage: Stage
+  requestId: string
+  eventJson: string
+}
+
+/** A direct container: its own WebSocket, one call at a time. */
+interface Slot {
+  id: string
+  pool: Pool
+  ws: WebSocketLike
+  call: Call | undefined
+  dead: boolean
+}
+
+/** The containers of one function, as the edge sees them. */
+interface Pool {
+  fn: string
+  max: number
+  /** Connected containers not dead. */
+  alive: number
+  /** Asked of the host, not connected yet. */
+  starting: number
+  idle: Slot[]
+  queue: Call[]
+}
+
+const lostHost = (why: string): InvokeReply => ({ ok: false, status: 503, code: 'LambdaExecutionError', message: why, ms: 0, cold: false })
 
 /**
  * The edge itself, as a Durable Object: one instance serves every request (one cache, like one edge location)
- * and keeps the WebSocket to the host open between requests (a plain worker may not share I/O across requests).
+ * and keeps its WebSockets open between requests (a plain worker may not share I/O across requests): one to the
+ * host (container starts, crashes and timeouts, log records) and one to each function container, which it calls
+ * directly (a container's pool: up to `containers[fn]`, most recently used first, calls wait when all are busy).
  */
 export class EdgeObject {
   private ws: WebSocketLike | undefined
   private connecting: Promise<WebSocketLike> | undefined
-  private pending: Pending = new Map()
+  /** Calls not answered yet, by id: on a container, in a queue, or on the host. */
+  private pending: Map<number, (reply: InvokeReply) => void> = new Map()
   private seq = 0
   private readonly link: HostLink
   /** Log records not sent yet, each `l<json>\n`. */
   private logs = ''
   private logTimer: ReturnType<typeof setTimeout> | undefined
+  private pools = new Map<string, Pool>()
+  private slots = new Map<string, Slot>()
+  /** Container starts asked of the host, by id. */
+  private spawns = new Map<number, Pool>()
+  /** Containers the host reported gone before they connected. */
+  private gone = new Set<string>()
+  private readonly token: string
 
   constructor(
     _state: unknown,
     private readonly env: Env,
   ) {
+    this.token = env.CHANNEL.slice(env.CHANNEL.lastIndexOf('/') + 1)
     this.link = {
       invoke: async (fn, stage, requestId, eventJson) => {
-        const ws = this.ws ?? (await this.connect())
-        const id = ++this.seq
+        if (!this.ws) await this.connect()
+        const pool = this.pool(fn)
+        if (!pool) return { ok: false, status: 503, code: 'LambdaExecutionError', message: `no function ${fn} for ${stage}`, ms: 0, cold: false }
+        const call: Call = { id: ++this.seq, stage, requestId, eventJson }
         return new Promise<InvokeReply>((resolve) => {
-          this.pending.set(id, resolve)
-          try {
-            // Log records waiting to go out ride along in the same frame (one message, one wake-up on the host).
-            ws.send(`${this.takeLogs()}${id}\ni\n${fn}\n${stage}\n${requestId}\n${eventJson}`)
-          } catch (e) {
-            this.pending.delete(id)
-            resolve({ ok: false, status: 503, code: 'LambdaExecutionError', message: `the local edge lost its host: ${String(e)}`, ms: 0, cold: false })
-          }
+          this.pending.set(call.id, resolve)
+          this.dispatch(pool, call)
         })
       },
       log: (rec) => {
-        // Batched: sent with the next function call, or on their own after a moment of quiet.
+        // Batched: sent with the next message to the host, or on their own after a moment of quiet.
         this.logs += `l${JSON.stringify(rec)}\n`
         this.logTimer ??= setTimeout(() => {
           this.logTimer = undefined
@@ -523,32 +558,203 @@ export class EdgeObject {
     return logs
   }
 
+  private pool(fn: string): Pool | undefined {
+    let p = this.pools.get(fn)
+    if (!p) {
+      const max = this.env.EDGE.containers[fn]
+      if (max === undefined) return undefined
+      p = { fn, max, alive: 0, starting: 0, idle: [], queue: [] }
+      this.pools.set(fn, p)
+    }
+    return p
+  }
+
+  private answer(call: Call, reply: InvokeReply): void {
+    const done = this.pending.get(call.id)
+    this.pending.delete(call.id)
+    done?.(reply)
+  }
+
+  /** On an idle container (the most recently used), else queued, starting a container if the pool may grow. */
+  private dispatch(pool: Pool, call: Call): void {
+    for (let s = pool.idle.pop(); s; s = pool.idle.pop()) {
+      if (s.dead) continue
+      this.send(s, call)
+      return
+    }
+    pool.queue.push(call)
+    this.grow(pool)
+  }
+
+  private grow(pool: Pool): void {
+    while (pool.queue.length > pool.starting && pool.alive + pool.starting < pool.max) {
+      const call = pool.queue[pool.starting]!
+      pool.starting++
+      const id = ++this.seq
+      this.spawns.set(id, pool)
+      try {
+        this.ws!.send(`${this.takeLogs()}${id}\ns\n${pool.fn}\n${call.stage}\n${call.requestId}`)
+      } catch (e) {
+        this.spawns.delete(id)
+        pool.starting--
+        const head = pool.queue.shift()
+        if (head) this.answer(head, lostHost(`the local edge lost its host: ${String(e)}`))
+      }
+    }
+  }
+
+  private send(slot: Slot, call: Call): void {
+    slot.call = call
+    try {
+      slot.ws.send(`${call.id}\n${call.stage}\n${call.requestId}\n${call.eventJson}`)
+    } catch {
+      slot.call = undefined
+      this.drop(slot, true)
+      this.dispatch(slot.pool, call)
+    }
+  }
+
+  /** A container done with a call takes the next one waiting, or waits itself. */
+  private release(slot: Slot): void {
+    if (slot.dead) return
+    const next = slot.pool.queue.shift()
+    if (next) this.send(slot, next)
+    else slot.pool.idle.push(slot)
+  }
+
+  /** A container leaves the pool (`retire`: the host ends it). */
+  private drop(slot: Slot, retire: boolean): void {
+    if (slot.dead) return
+    slot.dead = true
+    slot.pool.alive--
+    this.slots.delete(slot.id)
+    try {
+      slot.ws.close()
+    } catch {
+      /* already closed */
+    }
+    if (retire) {
+      try {
+        this.ws?.send(`0\nr\n${slot.id}`)
+      } catch {
+        /* the host is gone */
+      }
+    }
+  }
+
+  /** The host started container `cid` for spawn `sid`, listening on `port`: connect, then give it work. */
+  private async attach(sid: number, cid: string, port: number): Promise<void> {
+    const pool = this.spawns.get(sid)
+    if (!pool) return
+    this.spawns.delete(sid)
+    let ws: WebSocketLike
+    try {
+      const res = (await fetch(`http://127.0.0.1:${port}/${this.token}`, { headers: { Upgrade: 'websocket' } })) as Response & { webSocket: WebSocketLike | null }
+      if (!res.webSocket) throw new Error(`status ${res.status}`)
+      ws = res.webSocket
+      ws.accept()
+    } catch (e) {
+      pool.starting--
+      try {
+        this.ws?.send(`0\nr\n${cid}`)
+      } catch {
+        /* the host is gone */
+      }
+      const head = pool.queue.shift()
+      if (head) this.answer(head, lostHost(`the local edge could not reach a container of ${pool.fn}: ${String(e)}`))
+      this.grow(pool)
+      return
+    }
+    pool.starting--
+    const slot: Slot = { id: cid, pool, ws, call: undefined, dead: false }
+    if (this.gone.delete(cid) || this.pools.get(pool.fn) !== pool) {
+      ws.close()
+      this.grow(pool)
+      return
+    }
+    pool.alive++
+    this.slots.set(cid, slot)
+    ws.addEventListener('message', (e) => {
+      // `id\n<reply>`, or `id\n` alone: the container runs older code (live reload), another one takes the call.
+      const text = String(e.data)
+      const nl = text.indexOf('\n')
+      const call = slot.call
+      if (!call || Number(text.slice(0, nl)) !== call.id) return
+      slot.call = undefined
+      if (nl === text.length - 1) {
+        this.drop(slot, true)
+        this.dispatch(pool, call)
+        return
+      }
+      this.answer(call, JSON.parse(text.slice(nl + 1)) as InvokeReply)
+      this.release(slot)
+    })
+    // A closed container socket: the host reports why (`x`); until then the slot just gets no more calls.
+    this.release(slot)
+  }
+
+  /** Messages from the host: `id\n<reply>` for a call run there, or a container notice (`c`, `f`, `x`). */
+  private fromHost(text: string): void {
+    const kind = text.charCodeAt(0)
+    const nl = text.indexOf('\n')
+    if (kind === 99 /* c */) {
+      const nl2 = text.indexOf('\n', nl + 1)
+      void this.attach(Number(text.slice(1, nl)), text.slice(nl + 1, nl2), Number(text.slice(nl2 + 1)))
+      return
+    }
+    if (kind === 102 /* f: the container died before it could serve */) {
+      const pool = this.spawns.get(Number(text.slice(1, nl)))
+      if (!pool) return
+      this.spawns.delete(Number(text.slice(1, nl)))
+      pool.starting--
+      const head = pool.queue.shift()
+      if (head) this.answer(head, JSON.parse(text.slice(nl + 1)) as InvokeReply)
+      this.grow(pool)
+      return
+    }
+    if (kind === 120 /* x: a container is gone; the reply to what it was running, if anything */) {
+      const cid = text.slice(1, nl)
+      const slot = this.slots.get(cid)
+      if (!slot) {
+        this.gone.add(cid)
+        return
+      }
+      const call = slot.call
+      slot.call = undefined
+      this.drop(slot, false)
+      if (call) {
+        if (nl < text.length - 1) this.answer(call, JSON.parse(text.slice(nl + 1)) as InvokeReply)
+        else this.dispatch(slot.pool, call) // it died before it read the call
+      }
+      this.grow(slot.pool)
+      return
+    }
+    const id = Number(text.slice(0, nl))
+    const done = this.pending.get(id)
+    if (!done) return
+    this.pending.delete(id)
+    done(JSON.parse(text.slice(nl + 1)) as InvokeReply)
+  }
+
   private connect(): Promise<WebSocketLike> {
     this.connecting ??= (async () => {
       const res = (await fetch(this.env.CHANNEL.replace(/^ws/, 'http'), { headers: { Upgrade: 'websocket' } })) as Response & { webSocket: WebSocketLike | null }
       const ws = res.webSocket
       if (!ws) throw new Error(`the host refused the function channel (${res.status})`)
       ws.accept()
-      const pending = this.pending
-      ws.addEventListener('message', (e) => {
-        const text = String(e.data)
-        const nl = text.indexOf('\n')
-        const id = Number(text.slice(0, nl))
-        const done = pending.get(id)
-        if (!done) return
-        pending.delete(id)
-        done(JSON.parse(text.slice(nl + 1)) as InvokeReply)
-      })
+      ws.addEventListener('message', (e) => this.fromHost(String(e.data)))
       const lost = (): void => {
-        if (this.ws === ws) {
-          this.ws = undefined
-          this.connecting = undefined
-        }
-        for (const [id, done] of pending) {
-          pending.delete(id)
-          done({ ok: false, status: 503, code: 'LambdaExecutionError', message: 'the local edge lost its host', ms: 0, cold: false })
-        }
+        if (this.ws !== ws) return
+        this.ws = undefined
+        this.connecting = undefined
+        // Every call and container goes with the host.
+        for (const slot of this.slots.values()) this.drop(slot, false)
+        this.pools = new Map()
+        this.spawns = new Map()
+        this.gone = new Set()
+        const pending = this.pending
         this.pending = new Map()
+        for (const done of pending.values()) done(lostHost('the local edge lost its host'))
       }
       ws.addEventListener('close', lost)
       ws.addEventListener('error', lost)

@@ -1,16 +1,17 @@
 /**
- * The Node side of the local edge. On the function channel (a WebSocket from the edge's Durable Object) it runs
- * functions on their containers, validates the results as CloudFront does and prints request lines; through the
- * `HOST` service binding, `POST /origin` fetches the origin.
+ * The Node side of the local edge. On the function channel (a WebSocket from the edge's Durable Object) it starts
+ * direct containers when the edge asks (the edge then calls them itself, see container.ts), tells the edge when one
+ * crashes or times out, retires them, runs calls that come through it on containers and validates their results as
+ * CloudFront does, and prints request lines; through the `HOST` service binding, `POST /origin` fetches the origin.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { LimitsProfile } from '../cloudfront/limits.js'
-import type { CfEvent, Stage } from '../cloudfront/types.js'
-import { checkResult } from '../cloudfront/validate.js'
-import type { LambdaFunction } from './lambda.js'
-import { diffLines, formatRequestLine, type DevLogger, type Paint } from './log.js'
+import type { Stage } from '../cloudfront/types.js'
+import type { Container, DirectEnd, LambdaFunction } from './lambda.js'
+import { formatRequestLine, type DevLogger, type Paint } from './log.js'
 import { fetchOrigin } from './origin-fetch.js'
 import type { LogRecord, OriginCall, OriginReply } from './protocol.js'
+import { internalErrorReply, noFunctionReply, stageReply, type VerdictLine } from './verdict.js'
 import type { WsConnection } from './ws-server.js'
 
 /** Options of {@link createHostHandler}. */
@@ -25,11 +26,6 @@ export interface HostOptions {
 }
 
 const STAGES = new Set<Stage>(['viewer-request', 'origin-request', 'origin-response', 'viewer-response'])
-
-// CloudFront's viewer-facing texts ([E502], [E503], [ISS-503], [ISS-JSON]).
-const TEXT_503_ERROR = "The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions."
-const TEXT_503_LIMIT = 'The Lambda function associated with the CloudFront distribution exceeded a Lambda@Edge limit (the function timed out).'
-const TEXT_NOT_JSON = 'The Lambda function returned invalid JSON: The JSON output is not parsable.'
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -50,8 +46,25 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
  * new Miniflare({ serviceBindings: { HOST: { node: host.http } }, … })
  * ```
  */
-export function createHostHandler(opts: HostOptions): { http: (req: IncomingMessage, res: ServerResponse) => void; message: (conn: WsConnection, text: string) => void } {
+export function createHostHandler(opts: HostOptions): {
+  http: (req: IncomingMessage, res: ServerResponse) => void
+  message: (conn: WsConnection, text: string) => void
+  /** Prints what direct containers post. */
+  lines: (lines: VerdictLine[]) => void
+  /** A direct container is gone: the edge hears it (and the reply to what it was running). */
+  directEnded: (end: DirectEnd) => void
+} {
   const { functions, limits, logger, paint: p, verbose } = opts
+  const verdict = { limits, verbose, paint: p }
+  const lines = (ls: VerdictLine[]): void => {
+    for (const l of ls) {
+      if (l.error) logger.error(l.line)
+      else logger.info(l.line)
+    }
+  }
+  /** Direct containers the edge holds, by id; and the edge's connection (the last one that spoke). */
+  const leased = new Map<string, Container>()
+  let edge: WsConnection | undefined
 
   /** Runs one stage and answers the edge with an InvokeReply (JSON). Never rejects. */
   async function runStage(fnName: string, stage: Stage, requestId: string, eventJson: string): Promise<string> {
@@ -59,43 +72,53 @@ export function createHostHandler(opts: HostOptions): { http: (req: IncomingMess
       return await runStageUnsafe(fnName, stage, requestId, eventJson)
     } catch (e) {
       logger.error(`${p.red('[edge] internal error')} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
-      return JSON.stringify({ ok: false, status: 503, code: 'LambdaExecutionError', message: TEXT_503_ERROR, ms: 0, cold: false })
+      return internalErrorReply()
     }
   }
 
   async function runStageUnsafe(fnName: string, stage: Stage, requestId: string, eventJson: string): Promise<string> {
     const fn = functions.get(fnName)
-    if (!fn || !STAGES.has(stage)) {
-      return JSON.stringify({ ok: false, status: 503, code: 'LambdaExecutionError', message: `no function ${fnName} for ${stage}`, ms: 0, cold: false })
-    }
+    if (!fn || !STAGES.has(stage)) return noFunctionReply(fnName, stage)
     const out = await fn.invoke(eventJson, requestId)
-    const tag = `${p.cyan(`[${fnName}]`)} ${p.dim(requestId)}`
-    if (!out.ok) {
-      if (out.kind === 'not-json') {
-        logger.error(`${tag} ${p.red('✗')} ${stage}: InvalidJson: ${TEXT_NOT_JSON} (${out.message})`)
-        return JSON.stringify({ ok: false, status: 502, code: 'InvalidJson', message: TEXT_NOT_JSON, ms: out.ms, cold: out.cold })
-      }
-      const code = out.kind === 'timeout' ? 'LambdaLimitExceeded' : 'LambdaExecutionError'
-      logger.error(`${tag} ${p.red('✗')} ${stage}: ${code}: ${out.message}`)
-      return JSON.stringify({ ok: false, status: 503, code, message: out.kind === 'timeout' ? `${TEXT_503_LIMIT} ${out.message}` : TEXT_503_ERROR, ms: out.ms, cold: out.cold })
+    const v = stageReply(fnName, stage, requestId, eventJson, out, verdict)
+    lines(v.lines)
+    return v.reply
+  }
+
+  /** The edge asks for a direct container of `fnName` (spawn `id`): `c<id>\n<container>\n<port>`, or `f<id>\n<reply>`. */
+  function spawn(conn: WsConnection, id: string, fnName: string, stage: Stage, requestId: string): void {
+    const fn = functions.get(fnName)
+    if (!fn) {
+      conn.send(`f${id}\n${noFunctionReply(fnName, stage)}`)
+      return
     }
-    const event = JSON.parse(eventJson) as CfEvent
-    const result: unknown = JSON.parse(out.json)
-    const { violations, warnings } = checkResult(stage, event, result, limits)
-    if (verbose) {
-      const cf = event.Records[0]!.cf
-      const input = stage === 'origin-response' || stage === 'viewer-response' ? cf.response : cf.request
-      const changes = diffLines(input, result)
-      logger.info(`${tag} ${p.bold(stage)} event ${JSON.stringify(event)}`)
-      logger.info(`${tag} ${p.bold(stage)} ${changes.length ? 'changed:\n    ' + changes.join('\n    ') : 'changed nothing'}`)
+    const t0 = performance.now()
+    fn.lease().then(
+      (c) => {
+        // (Already dead: the edge heard `x` first, or fails to connect; either way it stops waiting for it.)
+        if (!c.dead) leased.set(c.id, c)
+        if (conn.closed) fn.retire(c)
+        else void c.ready!.then((port) => conn.send(`c${id}\n${c.id}\n${port}`))
+      },
+      (e: unknown) => {
+        // The container died before it could serve (its code exits or runs out of memory as it loads).
+        const out = { ok: false as const, kind: 'crash' as const, message: e instanceof Error ? e.message : String(e), ms: performance.now() - t0, cold: true }
+        const v = stageReply(fnName, stage, requestId, '', out, verdict)
+        lines(v.lines)
+        if (!conn.closed) conn.send(`f${id}\n${v.reply}`)
+      },
+    )
+  }
+
+  const directEnded = (end: DirectEnd): void => {
+    leased.delete(end.container)
+    let reply = ''
+    if (end.running) {
+      const v = stageReply(end.fn, end.running.stage, end.running.requestId, '', end.running.outcome, verdict)
+      lines(v.lines)
+      reply = v.reply
     }
-    for (const w of warnings) logger.info(`${tag} ${p.yellow('⚠')} ${stage}: ${w.code}: ${w.message}${w.path ? ` (at ${w.path})` : ''}`)
-    if (violations.length) {
-      for (const v of violations) logger.error(`${tag} ${p.red('✗')} ${stage}: ${v.code}: ${v.message}${v.path ? ` (at ${v.path})` : ''}`)
-      const message = violations.map((v) => v.message).join(' ')
-      return JSON.stringify({ ok: false, status: 502, code: violations.map((v) => v.code).join(','), message, ms: out.ms, cold: out.cold })
-    }
-    return `{"ok":true,"ms":${out.ms},"cold":${out.cold},"result":${out.json}}`
+    if (edge && !edge.closed) edge.send(`x${end.container}\n${reply}`)
   }
 
   async function origin(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -137,9 +160,12 @@ export function createHostHandler(opts: HostOptions): { http: (req: IncomingMess
 
   /**
    * A message on the function channel: log records first, one `l<record json>\n` line each, then optionally a
-   * call `id\ni\nfn\nstage\nrequestId\nevent` (or the older single record `0\nl\nrecord`).
+   * call `id\ni\nfn\nstage\nrequestId\nevent` (run here, answered `id\n<reply>`), a spawn request
+   * `id\ns\nfn\nstage\nrequestId` (a direct container for that call), a retirement `0\nr\ncontainer`, or the
+   * older single record `0\nl\nrecord`.
    */
   const message = (conn: WsConnection, text: string): void => {
+    edge = conn
     let at = 0
     if (text.charCodeAt(0) === 108 /* l */) {
       const records: LogRecord[] = []
@@ -172,6 +198,20 @@ export function createHostHandler(opts: HostOptions): { http: (req: IncomingMess
       }
       return
     }
+    if (kind === 'r') {
+      const c = leased.get(text.slice(at))
+      if (c) {
+        leased.delete(c.id)
+        c.fn.retire(c)
+      }
+      return
+    }
+    if (kind === 's') {
+      const fn = next()
+      const stage = next() as Stage
+      spawn(conn, id, fn, stage, text.slice(at))
+      return
+    }
     if (kind !== 'i') return
     const fn = next()
     const stage = next() as Stage
@@ -181,5 +221,5 @@ export function createHostHandler(opts: HostOptions): { http: (req: IncomingMess
     })
   }
 
-  return { http, message }
+  return { http, message, lines, directEnded }
 }

@@ -7,6 +7,9 @@
 import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
+import type { Stage } from '../cloudfront/types.js'
+import { ContainerState, STATE_BYTES, type DirectPost, type DirectSetup } from './container.js'
+import type { VerdictLine } from './verdict.js'
 
 /** Containers per function by default: one per core, at least 2 (cold starts under concurrency stay visible), at most 4. */
 const DEFAULT_MAX_CONTAINERS = Math.min(4, Math.max(2, availableParallelism()))
@@ -39,7 +42,25 @@ export interface LambdaFunctionOptions {
   onOutput?: (fn: string, line: string, stream: 'stdout' | 'stderr') => void
   /** A container started (cold start) or went away. */
   onContainer?: (fn: string, event: 'start' | 'exit', detail: string) => void
+  /** Direct containers ({@link LambdaFunction.lease}): what they need to serve the edge themselves. */
+  direct?: DirectSetup
+  /** Lines a direct container printed (its verdicts: violations, warnings, errors, verbose events). */
+  onLines?: (lines: VerdictLine[]) => void
+  /** A direct container is gone (crash, timeout, exit): what it was running, if anything. */
+  onDirectEnd?: (end: DirectEnd) => void
 }
+
+/** How a direct container ended. */
+export interface DirectEnd {
+  fn: string
+  container: string
+  /** The invocation it was running and how it ended (a crash or a timeout); none when it was idle. */
+  running?: { stage: Stage; requestId: string; outcome: InvokeOutcome }
+}
+
+/** How often the main thread looks at its direct containers for timeouts. */
+const WATCH_MS = 10
+let containerSeq = 0
 
 /**
  * The container bootstrap. Runs as an `eval` worker (CommonJS). Mirrors the Node.js Lambda runtime: console
@@ -75,16 +96,19 @@ try {
   if (typeof handler !== 'function') initError = new Error('Runtime.HandlerNotFound: index.handler is undefined or not exported')
 } catch (e) { initError = e }
 const errInfo = (e) => e instanceof Error ? { name: e.name, message: e.message, stack: e.stack } : { name: 'Error', message: typeof e === 'string' ? e : util.inspect(e) }
-parentPort.on('message', (msg) => {
+// The container's own handles (its direct channel to the edge) don't keep a callback-style handler waiting.
+const own = workerData.direct ? ['TCPSocketWrap', 'TCPServerWrap'] : []
+// One invocation; reply gets { json } | { notJson } | { error }, once.
+const run = (msg, reply) => {
   currentId = msg.requestId
   let settled = false
   const done = (err, result) => {
     if (settled) return
     settled = true
-    if (err !== null && err !== undefined) { parentPort.postMessage({ id: msg.id, error: errInfo(err) }); return }
+    if (err !== null && err !== undefined) { reply({ error: errInfo(err) }); return }
     let json
-    try { json = JSON.stringify(result) } catch (e) { parentPort.postMessage({ id: msg.id, notJson: String(e && e.message || e) }); return }
-    parentPort.postMessage({ id: msg.id, json: json === undefined ? 'null' : json })
+    try { json = JSON.stringify(result) } catch (e) { reply({ notJson: String(e && e.message || e) }); return }
+    reply({ json: json === undefined ? 'null' : json })
   }
   if (initError) { done(initError); return }
   const deadline = msg.deadline
@@ -107,11 +131,25 @@ parentPort.on('message', (msg) => {
   const idle = () => {
     if (settled) return
     const busy = process.getActiveResourcesInfo().filter((r) => r !== 'MessagePort' && r !== 'Immediate' && r !== 'TTYWrap' && r !== 'PipeWrap')
+    for (const r of own) { const i = busy.indexOf(r); if (i >= 0) busy.splice(i, 1) }
     if (busy.length === 0) done(null, null)
     else setTimeout(idle, 1).unref()
   }
   setImmediate(idle)
-})
+}
+parentPort.on('message', (msg) => run(msg, (r) => { r.id = msg.id; parentPort.postMessage(r) }))
+if (workerData.direct) {
+  // The direct channel (container.ts): the edge calls this container straight.
+  const { randomUUID } = require('node:crypto')
+  const rt = new Module('edgeware-container.js', null)
+  rt.filename = 'edgeware-container.js'
+  rt._compile(workerData.direct.runtime, 'edgeware-container.js')
+  rt.exports.serveDirect(
+    workerData.direct,
+    (event, requestId, reply) => run({ requestId, awsRequestId: randomUUID(), event, deadline: Date.now() + workerData.timeoutMs }, reply),
+    (m) => parentPort.postMessage(m),
+  ).then((port) => parentPort.postMessage({ ready: port }))
+}
 `
 
 const RESERVED_ENV = (opts: LambdaFunctionOptions, qualifiedName: string, logStreamName: string): Record<string, string> => ({
@@ -145,11 +183,16 @@ interface Pending {
   timer: NodeJS.Timeout
 }
 
-class Container {
+/** @internal one container (a worker thread). */
+export class Container {
   readonly worker: Worker
+  readonly id = String(++containerSeq)
   busy: Pending | undefined
   used = false
   dead = false
+  /** Direct containers: the state shared with the worker, and the port the edge connects to. */
+  readonly state: ContainerState | undefined
+  readonly ready: Promise<number> | undefined
   private seq = 0
 
   constructor(
@@ -157,6 +200,7 @@ class Container {
     readonly generation: number,
     code: string,
     opts: LambdaFunctionOptions,
+    direct?: DirectSetup,
   ) {
     const qualifiedName = `us-east-1.${opts.name}`
     const d = new Date()
@@ -166,7 +210,15 @@ class Container {
       env: RESERVED_ENV(opts, qualifiedName, logStreamName),
       stdout: true,
       stderr: true,
-      workerData: { code, filename: opts.filename, functionName: qualifiedName, memoryMb: opts.memoryMb, logStreamName },
+      workerData: {
+        code,
+        filename: opts.filename,
+        functionName: qualifiedName,
+        memoryMb: opts.memoryMb,
+        timeoutMs: opts.timeoutMs,
+        logStreamName,
+        ...(direct ? { direct: { ...direct, fnName: opts.name, state: (this.state = new ContainerState(new SharedArrayBuffer(STATE_BYTES))).sab } } : {}),
+      },
       // Lambda's memory setting ~ the V8 heap the function may use.
       resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb },
       name: qualifiedName,
@@ -189,7 +241,23 @@ class Container {
     }
     lines(this.worker.stdout, 'stdout')
     lines(this.worker.stderr, 'stderr')
-    this.worker.on('message', (m: { id: number; json?: string; error?: { name: string; message: string; stack?: string }; notJson?: string }) => {
+    let readyFail: ((e: Error) => void) | undefined
+    let readyOk: ((port: number) => void) | undefined
+    if (direct) {
+      this.ready = new Promise<number>((ok, fail) => {
+        readyOk = ok
+        readyFail = fail
+      })
+      this.ready.catch(() => {})
+    }
+    this.worker.on('message', (m: { id: number; json?: string; error?: { name: string; message: string; stack?: string }; notJson?: string } | DirectPost) => {
+      if (!('id' in m)) {
+        if ('ready' in m) readyOk?.(m.ready)
+        else if ('lines' in m) opts.onLines?.(m.lines)
+        // The edge dropped this container's channel: nothing can reach it any more.
+        else if ('closed' in m) this.fn.retire(this)
+        return
+      }
       const p = this.busy
       if (!p || p.id !== m.id) return
       this.busy = undefined
@@ -208,6 +276,11 @@ class Container {
       if (p) {
         clearTimeout(p.timer)
         p.resolve({ ok: false, kind: 'crash', message, ms: performance.now() - p.start, cold: p.cold })
+      }
+      if (this.state) {
+        readyFail?.(new Error(message))
+        const r = this.state.running()
+        this.fn.directEnded(this, r && { stage: r.stage, requestId: r.requestId, outcome: { ok: false, kind: 'crash', message, ms: Date.now() - r.start, cold: r.cold } })
       }
       this.fn.removed(this, message)
     }
@@ -258,6 +331,9 @@ export class LambdaFunction {
   private containers = new Set<Container>()
   private idle: Container[] = []
   private queue: { event: string; requestId: string; resolve: (o: InvokeOutcome) => void }[] = []
+  /** Direct containers: started for the edge, which calls them itself. */
+  private leased = new Set<Container>()
+  private watchdog: NodeJS.Timeout | undefined
   private closed = false
   readonly maxContainers: number
 
@@ -303,6 +379,60 @@ export class LambdaFunction {
     return n
   }
 
+  /**
+   * Starts a direct container (a cold start): the edge calls it itself, on its own WebSocket, one invocation at a
+   * time. Resolves once it listens (`container.ready` is its port); rejects if it dies first. This process still
+   * times its invocations out, reports its crashes (`onDirectEnd`) and retires it after a {@link swap}.
+   */
+  async lease(): Promise<Container> {
+    if (this.closed) throw new Error('the local edge is shutting down')
+    if (!this.opts.direct) throw new Error(`${this.name}: no direct channel configured`)
+    const c = new Container(this, this.generation, this.code, this.opts, this.opts.direct)
+    this.containers.add(c)
+    this.leased.add(c)
+    this.opts.onContainer?.(this.opts.name, 'start', `generation ${this.generation}`)
+    this.watchdog ??= setInterval(() => this.checkTimeouts(), WATCH_MS).unref()
+    await c.ready
+    return c
+  }
+
+  /** Ends a direct container the edge no longer uses (older code after a reload, or a dropped channel). */
+  retire(c: Container): void {
+    if (!this.leased.delete(c)) return
+    this.containers.delete(c)
+    void c.terminate()
+    this.unwatch()
+  }
+
+  private unwatch(): void {
+    if (this.leased.size === 0 && this.watchdog) {
+      clearInterval(this.watchdog)
+      this.watchdog = undefined
+    }
+  }
+
+  /** Direct containers past their timeout: killed like Lambda's, the edge told. */
+  private checkTimeouts(): void {
+    const now = Date.now()
+    const timeoutMs = this.opts.timeoutMs
+    for (const c of this.leased) {
+      const r = c.dead ? undefined : c.state!.running()
+      if (!r || now - r.start < timeoutMs) continue
+      c.dead = true
+      // Lambda: "Task timed out after N seconds"; the container is gone, the next call is cold.
+      this.directEnded(c, { stage: r.stage, requestId: r.requestId, outcome: { ok: false, kind: 'timeout', message: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`, ms: now - r.start, cold: r.cold } })
+      void c.worker.terminate()
+      this.removed(c, 'timeout')
+    }
+  }
+
+  /** @internal a direct container is gone */
+  directEnded(c: Container, running: DirectEnd['running']): void {
+    if (!this.leased.delete(c)) return
+    this.unwatch()
+    this.opts.onDirectEnd?.({ fn: this.name, container: c.id, ...(running ? { running } : {}) })
+  }
+
   /** @internal a container finished an invocation */
   released(c: Container): void {
     if (c.generation !== this.generation || this.closed) {
@@ -335,6 +465,8 @@ export class LambdaFunction {
   swap(code: string): void {
     this.code = code
     this.generation++
+    // Direct containers turn the edge's next call away (it asks for a new container) and are retired then.
+    for (const c of this.leased) c.state!.retire()
     for (const c of this.idle) {
       this.containers.delete(c)
       void c.terminate()
@@ -346,6 +478,8 @@ export class LambdaFunction {
   /** Terminates every container. */
   async close(): Promise<void> {
     this.closed = true
+    this.leased.clear()
+    this.unwatch()
     for (const q of this.queue.splice(0)) q.resolve({ ok: false, kind: 'crash', message: 'the local edge is shutting down', ms: 0, cold: false })
     await Promise.all([...this.containers].map((c) => c.terminate()))
     this.containers.clear()

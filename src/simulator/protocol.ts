@@ -37,6 +37,8 @@ export interface EdgeWorkerConfig {
   maxUrlChars: number
   /** Cache size bound in bytes (bodies + headers, approximate). */
   maxCacheBytes: number
+  /** Most containers per function (the edge calls them directly, one invocation each at a time). */
+  containers: Record<string, number>
 }
 
 /** What the host answers to an invoke. */

@@ -1,0 +1,178 @@
+/**
+ * A container's direct channel: the edge (its Durable Object) calls the container straight over one WebSocket, so
+ * an invocation costs the container a socket read and a write instead of two hops through the host's main thread.
+ * The container validates its own result with the host's code (verdict.ts: `checkResult`, the same replies and log
+ * lines) and answers the edge itself. The main thread only supervises: it starts containers when the edge asks,
+ * watches each one's state (a SharedArrayBuffer, below) for timeouts, reports crashes and timeouts to the edge,
+ * prints the lines containers post, and retires containers after a live reload.
+ *
+ * `serveDirect` runs inside the container's worker thread (dev.ts bundles this module to CommonJS and the
+ * container bootstrap in lambda.ts loads it); `ContainerState` is shared by both sides. Internal.
+ */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { LimitsProfile } from '../cloudfront/limits.js'
+import { STAGES, type Stage } from '../cloudfront/types.js'
+import type { InvokeOutcome } from './lambda.js'
+import { paint } from './log.js'
+import { internalErrorReply, stageReply, type VerdictLine } from './verdict.js'
+import { acceptWebSocket, type WsConnection } from './ws-server.js'
+
+/** What every direct container of a dev server shares. */
+export interface DirectSetup {
+  /** The runtime: this module bundled to CommonJS. */
+  runtime: string
+  /** The path the edge connects on (`/<token>`). */
+  token: string
+  limits: LimitsProfile
+  verbose: boolean
+  color: boolean
+}
+
+/** What one direct container gets in its `workerData.direct`. */
+export interface DirectData extends DirectSetup {
+  fnName: string
+  state: SharedArrayBuffer
+}
+
+/** How the bootstrap reports one handler run (the same shape it posts on the main-thread path). */
+export interface RunResult {
+  json?: string
+  notJson?: string
+  error?: { name: string; message: string; stack?: string }
+}
+
+/** What a direct container posts to the main thread. */
+export type DirectPost = { ready: number } | { lines: VerdictLine[] } | { closed: true }
+
+// Int32 slots, then a Float64 (the invocation's start, epoch ms) and the request id's bytes.
+const BUSY = 0
+const RETIRED = 1
+const STAGE = 2
+const ID_LEN = 3
+const COLD = 4
+const START_AT = 24
+const ID_AT = 32
+const ID_MAX = 224
+/** Bytes of a container's state. */
+export const STATE_BYTES = ID_AT + ID_MAX
+
+/** The invocation a container is running, as the main thread reads it. */
+export interface Running {
+  stage: Stage
+  requestId: string
+  start: number
+  cold: boolean
+}
+
+/**
+ * A container's state, shared between its worker thread (writes it on each invocation) and the main thread (reads
+ * it for timeouts and crashes, marks the container retired after a live reload). No messages, no wake-ups.
+ */
+export class ContainerState {
+  private readonly i32: Int32Array
+  private readonly f64: Float64Array
+  private readonly bytes: Buffer
+
+  constructor(readonly sab: SharedArrayBuffer) {
+    this.i32 = new Int32Array(sab, 0, 8)
+    this.f64 = new Float64Array(sab, START_AT, 1)
+    this.bytes = Buffer.from(sab, ID_AT, ID_MAX)
+  }
+
+  /** Worker: an invocation starts. */
+  begin(stage: Stage, requestId: string, cold: boolean): void {
+    this.f64[0] = Date.now()
+    this.i32[STAGE] = STAGES.indexOf(stage)
+    this.i32[ID_LEN] = this.bytes.write(requestId, 0, 'latin1')
+    this.i32[COLD] = cold ? 1 : 0
+    Atomics.store(this.i32, BUSY, 1)
+  }
+
+  /** Worker: the reply is sent. */
+  end(): void {
+    Atomics.store(this.i32, BUSY, 0)
+  }
+
+  /** Main thread: the invocation running now, if any. */
+  running(): Running | undefined {
+    if (Atomics.load(this.i32, BUSY) !== 1) return undefined
+    return { stage: STAGES[this.i32[STAGE]!] ?? 'viewer-request', requestId: this.bytes.toString('latin1', 0, this.i32[ID_LEN]), start: this.f64[0]!, cold: this.i32[COLD] === 1 }
+  }
+
+  /** Main thread: this container runs older code (live reload); it turns new calls away. */
+  retire(): void {
+    Atomics.store(this.i32, RETIRED, 1)
+  }
+
+  get retired(): boolean {
+    return Atomics.load(this.i32, RETIRED) === 1
+  }
+}
+
+/**
+ * Listens on 127.0.0.1 for the edge's one connection and answers its calls: `id\nstage\nrequestId\nevent` in,
+ * `id\n<InvokeReply JSON>` out, or `id\n` alone when the container is retired (the edge calls another one).
+ * Resolves to the port.
+ */
+export function serveDirect(data: DirectData, run: (eventJson: string, requestId: string, done: (r: RunResult) => void) => void, post: (m: DirectPost) => void): Promise<number> {
+  const state = new ContainerState(data.state)
+  const opts = { limits: data.limits, verbose: data.verbose, paint: paint(data.color) }
+  let used = false
+
+  const onMessage = (conn: WsConnection, text: string): void => {
+    const a = text.indexOf('\n')
+    const b = text.indexOf('\n', a + 1)
+    const c = text.indexOf('\n', b + 1)
+    const id = text.slice(0, a)
+    if (state.retired) {
+      conn.send(`${id}\n`)
+      return
+    }
+    const stage = text.slice(a + 1, b) as Stage
+    const requestId = text.slice(b + 1, c)
+    const eventJson = text.slice(c + 1)
+    const cold = !used
+    used = true
+    state.begin(stage, requestId, cold)
+    const t0 = performance.now()
+    run(eventJson, requestId, (r) => {
+      const ms = performance.now() - t0
+      const out: InvokeOutcome =
+        r.json !== undefined
+          ? { ok: true, json: r.json, ms, cold }
+          : r.notJson !== undefined
+            ? { ok: false, kind: 'not-json', message: r.notJson, ms, cold }
+            : { ok: false, kind: 'error', message: r.error ? (r.error.stack ?? `${r.error.name}: ${r.error.message}`) : 'unknown error', ms, cold }
+      let reply: string
+      try {
+        const v = stageReply(data.fnName, stage, requestId, eventJson, out, opts)
+        if (v.lines.length) post({ lines: v.lines })
+        reply = v.reply
+      } catch (e) {
+        post({ lines: [{ error: true, line: `${opts.paint.red('[edge] internal error')} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` }] })
+        reply = internalErrorReply()
+      }
+      conn.send(`${id}\n${reply}`)
+      state.end()
+    })
+  }
+
+  const server = http.createServer((_req, res) => {
+    res.writeHead(426)
+    res.end()
+  })
+  server.on('upgrade', (req, socket) => {
+    if (req.url !== `/${data.token}`) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
+      return
+    }
+    // One edge, one connection: stop listening (the container's own handles stay out of the handler's event loop).
+    server.close()
+    acceptWebSocket(req, socket, onMessage, () => post({ closed: true }))
+  })
+  return new Promise((ok, fail) => {
+    server.once('error', fail)
+    server.listen(0, '127.0.0.1', () => ok((server.address() as AddressInfo).port))
+  })
+}
