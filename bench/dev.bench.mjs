@@ -3,7 +3,10 @@
 // requests vs after 100. Loopback only. Run: `node bench/dev.bench.mjs` (or `npm run bench -- dev`).
 //
 // The load generator runs in its own process (keep-alive connections, fixed concurrency, fixed duration) so it
-// does not share an event loop with the edge's Node host; the origin runs in this process.
+// does not share an event loop with the edge's Node host; the origin runs in this process. Each phase first warms
+// up at the measured concurrency (BENCH_WARM_MS, default 1000 ms: every container isolate and workerd get their
+// JIT-compiled code, which otherwise takes much of a 3 s window), then measures; CPU is counted over the measured
+// part only.
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
@@ -14,6 +17,7 @@ const work = tempDir('dev')
 mkdirSync(join(work, 'fns'))
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 3000)
+const WARM_MS = Number(process.env.BENCH_WARM_MS ?? 1000)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const SERIAL = 400
 
@@ -65,7 +69,7 @@ const loadScript = join(work, 'load.mjs')
 writeFileSync(
   loadScript,
   `import net from 'node:net'
-const [base, mode, duration, concurrency, serial] = process.argv.slice(2)
+const [base, mode, duration, concurrency, serial, warm] = process.argv.slice(2)
 const url = new URL(base)
 const idle = []
 let seq = 0
@@ -115,11 +119,15 @@ const get = () => new Promise((resolve, reject) => {
   c.fail = reject
   c.s.write('GET ' + path() + ' HTTP/1.1\\r\\nHost: ' + url.host + '\\r\\nConnection: keep-alive\\r\\n\\r\\n')
 })
-for (let i = 0; i < 64; i++) await get()  // warm up (and fill the cache)
+for (let i = 0; i < 64; i++) await get()  // fill the cache
+// warm up at the measured concurrency (JIT in every isolate on the way)
+const w0 = performance.now()
+await Promise.all(Array.from({ length: Number(concurrency) }, async () => { while (performance.now() - w0 < Number(warm)) await get() }))
 const lat = []
 for (let i = 0; i < Number(serial); i++) lat.push(await get())
 lat.sort((a, b) => a - b)
 let n = 0
+process.stdout.write('go\\n') // the parent starts counting CPU
 const cpu0 = process.cpuUsage()
 const t0 = performance.now()
 const conc = []
@@ -156,20 +164,25 @@ function workerdPids() {
   }
   return out
 }
-async function measured(base, mode) {
-  const c0 = cpu()
-  const r = await load(base, mode)
-  const c1 = cpu()
-  r.cpuNode = c1.node - c0.node
-  r.cpuWorkerd = c1.workerd - c0.workerd
-  return r
-}
-function load(base, mode) {
+/** One phase; CPU of this process and of workerd over its measured (concurrent) part. */
+function measured(base, mode) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [loadScript, base, mode, String(DURATION_MS), String(CONCURRENCY), String(SERIAL)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [loadScript, base, mode, String(DURATION_MS), String(CONCURRENCY), String(SERIAL), String(WARM_MS)], { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
-    child.stdout.on('data', (c) => (out += c))
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`))))
+    let c0
+    let c1
+    child.stdout.on('data', (c) => {
+      out += c
+      if (!c0 && out.startsWith('go\n')) c0 = cpu()
+      if (c0 && !c1 && out.endsWith('}\n')) c1 = cpu()
+    })
+    child.on('exit', (code) => {
+      if (code !== 0 || !c0 || !c1) return reject(new Error(`load generator exited ${code}`))
+      const r = JSON.parse(out.slice(3))
+      r.cpuNode = c1.node - c0.node
+      r.cpuWorkerd = c1.workerd - c0.workerd
+      resolve(r)
+    })
   })
 }
 
@@ -191,11 +204,11 @@ const direct = await measured(`http://127.0.0.1:${originPort}`, 'direct')
 const hit = await measured(dev.url, 'hit')
 const directMiss = await measured(`http://127.0.0.1:${originPort}`, 'direct')
 const miss = await measured(dev.url, 'miss')
-// Requests each phase served in total (warm-up + serial + concurrent), for CPU per request.
-const total = (r) => r.n + 64 + SERIAL
+// Requests of the measured part, for CPU per request.
+const total = (r) => r.n
 const cpuPer = (r) => ((r.cpuNode + r.cpuWorkerd) / total(r)) * 1000
 
-console.log(`dev edge vs direct origin (concurrency ${CONCURRENCY}, ${DURATION_MS} ms each, serial latency over ${SERIAL} requests)`)
+console.log(`dev edge vs direct origin (concurrency ${CONCURRENCY}, ${DURATION_MS} ms each after ${WARM_MS} ms of warm-up, serial latency over ${SERIAL} requests)`)
 console.log(`  direct origin          ${direct.rps.toFixed(0).padStart(6)} req/s   median ${f(direct.p50)} ms  p99 ${f(direct.p99)} ms`)
 console.log(`  edge hits (VReq+VResp) ${hit.rps.toFixed(0).padStart(6)} req/s   median ${f(hit.p50)} ms  p99 ${f(hit.p99)} ms   added: median ${f(hit.p50 - direct.p50)} ms, p99 ${f(hit.p99 - direct.p99)} ms   ratio ${(hit.rps / direct.rps).toFixed(2)}x of direct req/s`)
 console.log(`  edge misses (4 stages) ${miss.rps.toFixed(0).padStart(6)} req/s   median ${f(miss.p50)} ms  p99 ${f(miss.p99)} ms   added: median ${f(miss.p50 - directMiss.p50)} ms, p99 ${f(miss.p99 - directMiss.p99)} ms   ratio ${(miss.rps / directMiss.rps).toFixed(2)}x of direct req/s`)
