@@ -95,8 +95,8 @@ function edgeWorkerCode(): Promise<string> {
 }
 
 let runtimeCode: Promise<string> | undefined
-/** The containers' direct channel (container.ts with the validator) bundled into one CommonJS module. */
-function containerRuntimeCode(): Promise<string> {
+/** @internal The containers' direct channel (container.ts with the validator) bundled into one CommonJS module. */
+export function containerRuntimeCode(): Promise<string> {
   runtimeCode ??= (async () => {
     const esbuild = await import('esbuild')
     const r = await esbuild.build({
