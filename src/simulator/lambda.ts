@@ -58,8 +58,23 @@ export interface DirectEnd {
   running?: { stage: Stage; requestId: string; outcome: InvokeOutcome }
 }
 
-/** How often the main thread looks at its direct containers for timeouts. */
+/** How often the main thread looks at the direct containers for timeouts (one timer for every function). */
 const WATCH_MS = 10
+const watched = new Set<LambdaFunction>()
+let watchdog: NodeJS.Timeout | undefined
+const watch = (fn: LambdaFunction): void => {
+  watched.add(fn)
+  watchdog ??= setInterval(() => {
+    for (const f of watched) f.checkTimeouts()
+  }, WATCH_MS).unref()
+}
+const unwatch = (fn: LambdaFunction): void => {
+  watched.delete(fn)
+  if (watched.size === 0 && watchdog) {
+    clearInterval(watchdog)
+    watchdog = undefined
+  }
+}
 let containerSeq = 0
 
 /**
@@ -333,7 +348,6 @@ export class LambdaFunction {
   private queue: { event: string; requestId: string; resolve: (o: InvokeOutcome) => void }[] = []
   /** Direct containers: started for the edge, which calls them itself. */
   private leased = new Set<Container>()
-  private watchdog: NodeJS.Timeout | undefined
   private closed = false
   readonly maxContainers: number
 
@@ -391,7 +405,7 @@ export class LambdaFunction {
     this.containers.add(c)
     this.leased.add(c)
     this.opts.onContainer?.(this.opts.name, 'start', `generation ${this.generation}`)
-    this.watchdog ??= setInterval(() => this.checkTimeouts(), WATCH_MS).unref()
+    watch(this)
     await c.ready
     return c
   }
@@ -405,14 +419,11 @@ export class LambdaFunction {
   }
 
   private unwatch(): void {
-    if (this.leased.size === 0 && this.watchdog) {
-      clearInterval(this.watchdog)
-      this.watchdog = undefined
-    }
+    if (this.leased.size === 0) unwatch(this)
   }
 
-  /** Direct containers past their timeout: killed like Lambda's, the edge told. */
-  private checkTimeouts(): void {
+  /** @internal direct containers past their timeout: killed like Lambda's, the edge told. */
+  checkTimeouts(): void {
     const now = Date.now()
     const timeoutMs = this.opts.timeoutMs
     for (const c of this.leased) {
