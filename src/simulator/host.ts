@@ -111,7 +111,8 @@ export function createHostHandler(opts: HostOptions): {
   }
 
   const directEnded = (end: DirectEnd): void => {
-    leased.delete(end.container)
+    // One that died before it served: the edge hears of it as a failed start (`f`), or fails to connect to it.
+    if (!leased.delete(end.container)) return
     let reply = ''
     if (end.running) {
       const v = stageReply(end.fn, end.running.stage, end.running.requestId, '', end.running.outcome, verdict)
