@@ -33,6 +33,8 @@ export interface DirectSetup {
 export interface DirectData extends DirectSetup {
   fnName: string
   state: SharedArrayBuffer
+  /** When the main thread created the container (epoch ms): its first call's time includes the start-up. */
+  createdAt: number
 }
 
 /** How the bootstrap reports one handler run (the same shape it posts on the main-thread path). */
@@ -119,6 +121,8 @@ export function serveDirect(data: DirectData, run: (eventJson: string, requestId
   const state = new ContainerState(data.state)
   const opts = { limits: data.limits, verbose: data.verbose, paint: paint(data.color) }
   let used = false
+  /** The start-up (thread, runtime, the function's module), counted into the first call like a call posted to a starting container. */
+  let initMs = 0
 
   const onMessage = (conn: WsConnection, text: string): void => {
     const a = text.indexOf('\n')
@@ -137,7 +141,7 @@ export function serveDirect(data: DirectData, run: (eventJson: string, requestId
     state.begin(stage, requestId, cold)
     const t0 = performance.now()
     run(eventJson, requestId, (r) => {
-      const ms = performance.now() - t0
+      const ms = performance.now() - t0 + (cold ? initMs : 0)
       const out: InvokeOutcome =
         r.json !== undefined
           ? { ok: true, json: r.json, ms, cold }
@@ -173,6 +177,9 @@ export function serveDirect(data: DirectData, run: (eventJson: string, requestId
   })
   return new Promise((ok, fail) => {
     server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => ok((server.address() as AddressInfo).port))
+    server.listen(0, '127.0.0.1', () => {
+      initMs = Math.max(0, Date.now() - data.createdAt)
+      ok((server.address() as AddressInfo).port)
+    })
   })
 }

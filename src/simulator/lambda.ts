@@ -232,7 +232,7 @@ export class Container {
         memoryMb: opts.memoryMb,
         timeoutMs: opts.timeoutMs,
         logStreamName,
-        ...(direct ? { direct: { ...direct, fnName: opts.name, state: (this.state = new ContainerState(new SharedArrayBuffer(STATE_BYTES))).sab } } : {}),
+        ...(direct ? { direct: { ...direct, fnName: opts.name, state: (this.state = new ContainerState(new SharedArrayBuffer(STATE_BYTES))).sab, createdAt: Date.now() } } : {}),
       },
       // Lambda's memory setting ~ the V8 heap the function may use.
       resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb },
