@@ -9,8 +9,10 @@
  * `serveDirect` runs inside the container's worker thread (dev.ts bundles this module to CommonJS and the
  * container bootstrap in lambda.ts loads it); `ContainerState` is shared by both sides. Internal.
  */
+import { rmSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import type { LimitsProfile } from '../cloudfront/limits.js'
 import { STAGES, type Stage } from '../cloudfront/types.js'
 import type { InvokeOutcome } from './lambda.js'
@@ -27,6 +29,12 @@ export interface DirectSetup {
   limits: LimitsProfile
   verbose: boolean
   color: boolean
+  /**
+   * Where containers listen: a directory of Unix sockets `<slot>.sock` the edge has bindings for (cheaper than
+   * TCP on loopback), with this many slots; without it, or with every slot taken, a TCP port on 127.0.0.1.
+   */
+  socketDir?: string
+  socketSlots?: number
 }
 
 /** What one direct container gets in its `workerData.direct`. */
@@ -35,6 +43,8 @@ export interface DirectData extends DirectSetup {
   state: SharedArrayBuffer
   /** When the main thread created the container (epoch ms): its first call's time includes the start-up. */
   createdAt: number
+  /** Its socket slot in `socketDir`, if it got one. */
+  slot?: number
 }
 
 /** How the bootstrap reports one handler run (the same shape it posts on the main-thread path). */
@@ -44,8 +54,8 @@ export interface RunResult {
   error?: { name: string; message: string; stack?: string }
 }
 
-/** What a direct container posts to the main thread. */
-export type DirectPost = { ready: number } | { lines: VerdictLine[] } | { closed: true }
+/** What a direct container posts to the main thread: `ready` is where the edge reaches it (`s<slot>` or a port). */
+export type DirectPost = { ready: string } | { lines: VerdictLine[] } | { closed: true }
 
 // Int32 slots, then a Float64 (the invocation's start, epoch ms) and the request id's bytes.
 const BUSY = 0
@@ -115,9 +125,9 @@ export class ContainerState {
 /**
  * Listens on 127.0.0.1 for the edge's one connection and answers its calls: `id\nstage\nrequestId\nevent` in,
  * `id\n<InvokeReply JSON>` out, or `id\n` alone when the container is retired (the edge calls another one).
- * Resolves to the port.
+ * Resolves to where the edge reaches it: `s<slot>` (its Unix socket) or the TCP port.
  */
-export function serveDirect(data: DirectData, run: (eventJson: string, requestId: string, done: (r: RunResult) => void) => void, post: (m: DirectPost) => void): Promise<number> {
+export function serveDirect(data: DirectData, run: (eventJson: string, requestId: string, done: (r: RunResult) => void) => void, post: (m: DirectPost) => void): Promise<string> {
   const state = new ContainerState(data.state)
   const opts = { limits: data.limits, verbose: data.verbose, paint: paint(data.color) }
   let used = false
@@ -177,9 +187,14 @@ export function serveDirect(data: DirectData, run: (eventJson: string, requestId
   })
   return new Promise((ok, fail) => {
     server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => {
+    const listening = (where: string) => (): void => {
       initMs = Math.max(0, Date.now() - data.createdAt)
-      ok((server.address() as AddressInfo).port)
-    })
+      ok(where)
+    }
+    if (data.socketDir !== undefined && data.slot !== undefined) {
+      const path = join(data.socketDir, `${data.slot}.sock`)
+      rmSync(path, { force: true })
+      server.listen(path, listening(`s${data.slot}`))
+    } else server.listen(0, '127.0.0.1', () => listening(String((server.address() as AddressInfo).port))())
   })
 }

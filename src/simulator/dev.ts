@@ -4,10 +4,11 @@
  * asks for them; saving a function rebuilds and swaps it in without dropping requests.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, watch, type FSWatcher } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, watch, type FSWatcher } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { bundleFunction } from '../build/bundle.js'
@@ -15,7 +16,7 @@ import { functionSettings } from '../build/checks.js'
 import { loadConfig, type EdgeConfig, type FunctionConfig } from './config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
 import { createHostHandler } from './host.js'
-import { LambdaFunction } from './lambda.js'
+import { DEFAULT_MAX_CONTAINERS, LambdaFunction } from './lambda.js'
 import { consoleLogger, formatFunctionLine, paint, type DevLogger } from './log.js'
 import { closeOriginAgents } from './origin-fetch.js'
 import type { EdgeWorkerConfig, LogRecord, OriginSpec } from './protocol.js'
@@ -201,7 +202,16 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     const onOutput = (fn: string, line: string): void => logger.info(formatFunctionLine(fn, line, p))
     // The edge calls containers directly on 127.0.0.1 (see container.ts), with the channel's token.
     const token = randomBytes(16).toString('hex')
-    const direct = { runtime: await containerRuntimeCode(), token, limits: config.edge.limits, verbose: opts.verbose ?? false, color }
+    // Containers listen on Unix sockets the edge has bindings for (cheaper than TCP on loopback); TCP on Windows.
+    // (Slots: twice the containers there can be, for ones still exiting; a path too long for a socket: TCP too.)
+    const socketSlots = 2 * config.functions.length * Math.max(1, opts.maxContainers ?? DEFAULT_MAX_CONTAINERS)
+    let socketDir = process.platform === 'win32' ? undefined : mkdtempSync(join(tmpdir(), 'edgeware-'))
+    if (socketDir) {
+      const dir = socketDir
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+      if (Buffer.byteLength(join(dir, `${socketSlots}.sock`)) > 100) socketDir = undefined
+    }
+    const direct = { runtime: await containerRuntimeCode(), token, limits: config.edge.limits, verbose: opts.verbose ?? false, color, ...(socketDir ? { socketDir, socketSlots } : {}) }
     let host: ReturnType<typeof createHostHandler> | undefined
     const onContainer = (fn: string, ev: 'start' | 'exit', detail: string): void => {
       if (opts.verbose || ev === 'exit') logger.info(`${p.dim(`[${fn}]`)} container ${ev === 'start' ? 'cold start' : `gone (${detail})`}`)
@@ -304,7 +314,10 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       unsafeDirectSockets: [{ host: '127.0.0.1', port }],
       cf: false,
       bindings: { EDGE: edge as unknown as Record<string, never>, CHANNEL: channelUrl },
-      serviceBindings: { HOST: { node: host.http } },
+      serviceBindings: {
+        HOST: { node: host.http },
+        ...Object.fromEntries(socketDir ? Array.from({ length: socketSlots }, (_, i) => [`C${i}`, { external: { address: `unix:${join(socketDir, `${i}.sock`)}`, http: {} } }]) : []),
+      },
       durableObjects: { EDGE_DO: 'EdgeObject' },
     })
     cleanups.push(() => mf.dispose())

@@ -642,14 +642,17 @@ export class EdgeObject {
     }
   }
 
-  /** The host started container `cid` for spawn `sid`, listening on `port`: connect, then give it work. */
-  private async attach(sid: number, cid: string, port: number): Promise<void> {
+  /** The host started container `cid` for spawn `sid`, reachable at `where` (`s<slot>`: a socket binding; else a port): connect, then give it work. */
+  private async attach(sid: number, cid: string, where: string): Promise<void> {
     const pool = this.spawns.get(sid)
     if (!pool) return
     this.spawns.delete(sid)
     let ws: WebSocketLike
     try {
-      const res = (await fetch(`http://127.0.0.1:${port}/${this.token}`, { headers: { Upgrade: 'websocket' } })) as Response & { webSocket: WebSocketLike | null }
+      const init = { headers: { Upgrade: 'websocket' } }
+      const res = (await (where.startsWith('s')
+        ? (this.env as unknown as Record<string, Fetcher>)[`C${where.slice(1)}`]!.fetch(`http://container/${this.token}`, init)
+        : fetch(`http://127.0.0.1:${where}/${this.token}`, init))) as Response & { webSocket: WebSocketLike | null }
       if (!res.webSocket) throw new Error(`status ${res.status}`)
       ws = res.webSocket
       ws.accept()
@@ -699,7 +702,7 @@ export class EdgeObject {
     const nl = text.indexOf('\n')
     if (kind === 99 /* c */) {
       const nl2 = text.indexOf('\n', nl + 1)
-      void this.attach(Number(text.slice(1, nl)), text.slice(nl + 1, nl2), Number(text.slice(nl2 + 1)))
+      void this.attach(Number(text.slice(1, nl)), text.slice(nl + 1, nl2), text.slice(nl2 + 1))
       return
     }
     if (kind === 102 /* f: the container died before it could serve */) {

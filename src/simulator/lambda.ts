@@ -12,7 +12,7 @@ import { ContainerState, STATE_BYTES, type DirectPost, type DirectSetup } from '
 import type { VerdictLine } from './verdict.js'
 
 /** Containers per function by default: one per core, at least 2 (cold starts under concurrency stay visible), at most 4. */
-const DEFAULT_MAX_CONTAINERS = Math.min(4, Math.max(2, availableParallelism()))
+export const DEFAULT_MAX_CONTAINERS = Math.min(4, Math.max(2, availableParallelism()))
 
 /** How an invocation ended. */
 export type InvokeOutcome =
@@ -76,6 +76,19 @@ const unwatch = (fn: LambdaFunction): void => {
   }
 }
 let containerSeq = 0
+/** Socket slots taken, per socket directory (shared by every function of a dev server). */
+const slotsTaken = new Map<string, Set<number>>()
+function takeSlot(dir: string, count: number): number | undefined {
+  let taken = slotsTaken.get(dir)
+  if (!taken) slotsTaken.set(dir, (taken = new Set()))
+  for (let i = 0; i < count; i++) {
+    if (!taken.has(i)) {
+      taken.add(i)
+      return i
+    }
+  }
+  return undefined
+}
 
 /**
  * The container bootstrap. Runs as an `eval` worker (CommonJS). Mirrors the Node.js Lambda runtime: console
@@ -207,8 +220,10 @@ export class Container {
   dead = false
   /** Direct containers: the state shared with the worker, and the port the edge connects to. */
   readonly state: ContainerState | undefined
-  readonly ready: Promise<number> | undefined
+  readonly ready: Promise<string> | undefined
   private seq = 0
+  private readonly slot: number | undefined
+  private freeSlot: (() => void) | undefined
 
   constructor(
     readonly fn: LambdaFunction,
@@ -217,6 +232,12 @@ export class Container {
     opts: LambdaFunctionOptions,
     direct?: DirectSetup,
   ) {
+    if (direct?.socketDir !== undefined) {
+      const dir = direct.socketDir
+      this.slot = takeSlot(dir, direct.socketSlots ?? 0)
+      // The slot is free again once the thread is gone.
+      if (this.slot !== undefined) this.freeSlot = () => slotsTaken.get(dir)?.delete(this.slot!)
+    }
     const qualifiedName = `us-east-1.${opts.name}`
     const d = new Date()
     const logStreamName = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}/[1]${randomUUID().replace(/-/g, '')}`
@@ -232,7 +253,7 @@ export class Container {
         memoryMb: opts.memoryMb,
         timeoutMs: opts.timeoutMs,
         logStreamName,
-        ...(direct ? { direct: { ...direct, fnName: opts.name, state: (this.state = new ContainerState(new SharedArrayBuffer(STATE_BYTES))).sab, createdAt: Date.now() } } : {}),
+        ...(direct ? { direct: { ...direct, fnName: opts.name, state: (this.state = new ContainerState(new SharedArrayBuffer(STATE_BYTES))).sab, createdAt: Date.now(), slot: this.slot } } : {}),
       },
       // Lambda's memory setting ~ the V8 heap the function may use.
       resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb },
@@ -257,9 +278,9 @@ export class Container {
     lines(this.worker.stdout, 'stdout')
     lines(this.worker.stderr, 'stderr')
     let readyFail: ((e: Error) => void) | undefined
-    let readyOk: ((port: number) => void) | undefined
+    let readyOk: ((where: string) => void) | undefined
     if (direct) {
-      this.ready = new Promise<number>((ok, fail) => {
+      this.ready = new Promise<string>((ok, fail) => {
         readyOk = ok
         readyFail = fail
       })
@@ -300,7 +321,10 @@ export class Container {
       this.fn.removed(this, message)
     }
     this.worker.on('error', (e) => died(`${(e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'Runtime.OutOfMemory: ' : 'Runtime.ExitError: '}${e.message}`))
-    this.worker.on('exit', (code) => died(`Runtime.ExitError: the function's process exited with code ${code}`))
+    this.worker.on('exit', (code) => {
+      this.freeSlot?.()
+      died(`Runtime.ExitError: the function's process exited with code ${code}`)
+    })
   }
 
   invoke(event: string, requestId: string, timeoutMs: number): Promise<InvokeOutcome> {

@@ -1,7 +1,10 @@
 // Direct containers: the edge calls a container over its own WebSocket (container.ts); the container validates its
 // result with the host's code and answers itself; the main thread times it out, reports its end and retires it.
 import { once } from 'node:events'
+import { mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { classic } from '../../src/cloudfront/limits.js'
 import type { InvokeReply } from '../../src/simulator/protocol.js'
@@ -26,7 +29,7 @@ afterEach(async () => {
   for (const f of fns.splice(0)) await f.close()
 })
 
-async function direct(timeoutMs = 5000): Promise<{ fn: LambdaFunction; lines: VerdictLine[]; ends: DirectEnd[] }> {
+async function direct(timeoutMs = 5000, sockets?: { socketDir: string; socketSlots: number }): Promise<{ fn: LambdaFunction; lines: VerdictLine[]; ends: DirectEnd[] }> {
   const lines: VerdictLine[] = []
   const ends: DirectEnd[] = []
   const fn = new LambdaFunction({
@@ -36,7 +39,7 @@ async function direct(timeoutMs = 5000): Promise<{ fn: LambdaFunction; lines: Ve
     memoryMb: 128,
     timeoutMs,
     region: 'us-east-1',
-    direct: { runtime: await containerRuntimeCode(), token: TOKEN, limits: classic, verbose: false, color: false },
+    direct: { runtime: await containerRuntimeCode(), token: TOKEN, limits: classic, verbose: false, color: false, ...sockets },
     onLines: (l) => lines.push(...l),
     onDirectEnd: (e) => ends.push(e),
   })
@@ -45,8 +48,8 @@ async function direct(timeoutMs = 5000): Promise<{ fn: LambdaFunction; lines: Ve
 }
 
 /** A WebSocket client like the edge: masked frames out, replies in. */
-async function connect(port: number, path = `/${TOKEN}`): Promise<{ call(text: string): Promise<string>; head: string; socket: net.Socket }> {
-  const socket = net.connect(port, '127.0.0.1')
+async function connect(where: number | string, path = `/${TOKEN}`): Promise<{ call(text: string): Promise<string>; head: string; socket: net.Socket }> {
+  const socket = typeof where === 'number' ? net.connect(where, '127.0.0.1') : net.connect(where)
   await once(socket, 'connect')
   let data = Buffer.alloc(0)
   const waiters: ((t: string) => void)[] = []
@@ -109,7 +112,7 @@ describe('direct containers', () => {
   it('answer the edge themselves: the result, cold then warm', async () => {
     const { fn } = await direct()
     const c = await fn.lease()
-    const ws = await connect(await c.ready!)
+    const ws = await connect(Number(await c.ready!))
     expect(ws.head).toMatch(/^HTTP\/1\.1 101 /)
     const first = reply(await ws.call(call(1, '/a')), 1)
     expect(first).toMatchObject({ ok: true, cold: true })
@@ -124,7 +127,7 @@ describe('direct containers', () => {
   it('validate with checkResult: a read-only header change is the 502, and the line is printed by the host', async () => {
     const { fn, lines } = await direct()
     const c = await fn.lease()
-    const ws = await connect(await c.ready!)
+    const ws = await connect(Number(await c.ready!))
     const r = reply(await ws.call(call(1, '/readonly', 'req-ro')), 1)
     expect(r).toMatchObject({ ok: false, status: 502, code: 'ReadOnlyHeader' })
     for (let i = 0; i < 50 && !lines.length; i++) await new Promise((res) => setTimeout(res, 10))
@@ -135,7 +138,7 @@ describe('direct containers', () => {
   it('turn calls away after a live reload (the edge calls a new container), but finish the one running', async () => {
     const { fn } = await direct()
     const c = await fn.lease()
-    const ws = await connect(await c.ready!)
+    const ws = await connect(Number(await c.ready!))
     expect(reply(await ws.call(call(1, '/a')), 1)).toMatchObject({ ok: true })
     fn.swap(CODE)
     expect(await ws.call(call(2, '/a'))).toBe('2\n')
@@ -145,7 +148,7 @@ describe('direct containers', () => {
   it('time out like Lambda: the main thread kills the container and reports what it was running', async () => {
     const { fn, ends } = await direct(300)
     const c = await fn.lease()
-    const ws = await connect(await c.ready!)
+    const ws = await connect(Number(await c.ready!))
     void ws.call(call(1, '/hang', 'req-hang'))
     for (let i = 0; i < 100 && !ends.length; i++) await new Promise((res) => setTimeout(res, 10))
     expect(ends).toHaveLength(1)
@@ -158,10 +161,32 @@ describe('direct containers', () => {
     expect(fn.size).toBe(0)
   })
 
+  it('listen on a Unix socket slot when the edge has socket bindings, and free the slot when they go', async () => {
+    const socketDir = mkdtempSync(join(tmpdir(), 'edgeware-test-'))
+    try {
+      const { fn } = await direct(5000, { socketDir, socketSlots: 1 })
+      const a = await fn.lease()
+      expect(await a.ready).toBe('s0')
+      const ws = await connect(join(socketDir, '0.sock'))
+      expect(reply(await ws.call(call(1, '/a')), 1)).toMatchObject({ ok: true })
+      ws.socket.destroy()
+      // the only slot is taken: the next container listens on TCP
+      const b = await fn.lease()
+      expect(await b.ready).toMatch(/^\d+$/)
+      // once the first is gone its slot is free again
+      fn.retire(a)
+      await once(a.worker, 'exit')
+      const c = await fn.lease()
+      expect(await c.ready).toBe('s0')
+    } finally {
+      rmSync(socketDir, { recursive: true, force: true })
+    }
+  })
+
   it('refuse a connection without the token', async () => {
     const { fn } = await direct()
     const c = await fn.lease()
-    const ws = await connect(await c.ready!, '/wrong')
+    const ws = await connect(Number(await c.ready!), '/wrong')
     expect(ws.head).toMatch(/^HTTP\/1\.1 403 /)
     ws.socket.destroy()
   })
