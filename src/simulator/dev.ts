@@ -206,9 +206,16 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     // (Slots: twice the containers there can be, for ones still exiting; a path too long for a socket: TCP too.)
     const socketSlots = 2 * config.functions.length * Math.max(1, opts.maxContainers ?? DEFAULT_MAX_CONTAINERS)
     let socketDir = process.platform === 'win32' ? undefined : mkdtempSync(join(tmpdir(), 'edgeware-'))
+    let removeSocketDir = (): void => {}
     if (socketDir) {
       const dir = socketDir
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+      // Removed first on close (connected sockets don't need their files), and if the process exits before.
+      removeSocketDir = (): void => {
+        process.off('exit', removeSocketDir)
+        rmSync(dir, { recursive: true, force: true })
+      }
+      process.on('exit', removeSocketDir)
+      cleanups.push(removeSocketDir)
       if (Buffer.byteLength(join(dir, `${socketSlots}.sock`)) > 100) socketDir = undefined
     }
     const direct = { runtime: await containerRuntimeCode(), token, limits: config.edge.limits, verbose: opts.verbose ?? false, color, ...(socketDir ? { socketDir, socketSlots } : {}) }
@@ -394,6 +401,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       })
     }
 
+    cleanups.push(removeSocketDir)
     const base = url.href.replace(/\/$/, '')
     return {
       url: base,
