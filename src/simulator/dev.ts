@@ -345,6 +345,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         try {
           const code = await build(f)
           functions.get(f.name)?.swap(code)
+          host?.swapped(f.name)
           done.push(f.name)
           logger.info(`${p.green('↻')} ${f.name} rebuilt`)
         } catch (e) {

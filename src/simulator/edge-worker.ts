@@ -479,6 +479,8 @@ interface Slot {
   ws: WebSocketLike
   call: Call | undefined
   dead: boolean
+  /** Runs code older than a live reload (it finishes its call, then turns the next one away). */
+  old: boolean
 }
 
 /** The containers of one function, as the edge sees them. */
@@ -487,6 +489,8 @@ interface Pool {
   max: number
   /** Connected containers not dead. */
   alive: number
+  /** Of those, the ones on older code. */
+  old: number
   /** Asked of the host, not connected yet. */
   starting: number
   idle: Slot[]
@@ -563,7 +567,7 @@ export class EdgeObject {
     if (!p) {
       const max = this.env.EDGE.containers[fn]
       if (max === undefined) return undefined
-      p = { fn, max, alive: 0, starting: 0, idle: [], queue: [] }
+      p = { fn, max, alive: 0, old: 0, starting: 0, idle: [], queue: [] }
       this.pools.set(fn, p)
     }
     return p
@@ -586,8 +590,9 @@ export class EdgeObject {
     this.grow(pool)
   }
 
+  /** Starts containers for waiting calls: up to the maximum, and always one on the current code (after a reload). */
   private grow(pool: Pool): void {
-    while (pool.queue.length > pool.starting && pool.alive + pool.starting < pool.max) {
+    while (pool.queue.length > pool.starting && (pool.alive + pool.starting < pool.max || pool.alive - pool.old + pool.starting < 1)) {
       const call = pool.queue[pool.starting]!
       pool.starting++
       const id = ++this.seq
@@ -627,6 +632,7 @@ export class EdgeObject {
     if (slot.dead) return
     slot.dead = true
     slot.pool.alive--
+    if (slot.old) slot.pool.old--
     this.slots.delete(slot.id)
     try {
       slot.ws.close()
@@ -669,7 +675,7 @@ export class EdgeObject {
       return
     }
     pool.starting--
-    const slot: Slot = { id: cid, pool, ws, call: undefined, dead: false }
+    const slot: Slot = { id: cid, pool, ws, call: undefined, dead: false, old: false }
     if (this.gone.delete(cid) || this.pools.get(pool.fn) !== pool) {
       ws.close()
       this.grow(pool)
@@ -696,9 +702,20 @@ export class EdgeObject {
     this.release(slot)
   }
 
-  /** Messages from the host: `id\n<reply>` for a call run there, or a container notice (`c`, `f`, `x`). */
+  /** Messages from the host: `id\n<reply>` for a call run there, or a container notice (`c`, `f`, `x`, `g`). */
   private fromHost(text: string): void {
     const kind = text.charCodeAt(0)
+    if (kind === 103 /* g: a function was reloaded; its containers now run older code */) {
+      const pool = this.pools.get(text.slice(1))
+      if (!pool) return
+      for (const slot of this.slots.values()) {
+        if (slot.pool !== pool || slot.old) continue
+        slot.old = true
+        pool.old++
+      }
+      this.grow(pool)
+      return
+    }
     const nl = text.indexOf('\n')
     if (kind === 99 /* c */) {
       const nl2 = text.indexOf('\n', nl + 1)

@@ -53,6 +53,8 @@ export function createHostHandler(opts: HostOptions): {
   lines: (lines: VerdictLine[]) => void
   /** A direct container is gone: the edge hears it (and the reply to what it was running). */
   directEnded: (end: DirectEnd) => void
+  /** A function was reloaded: the edge counts its containers as old (it may start one beyond the maximum). */
+  swapped: (fnName: string) => void
 } {
   const { functions, limits, logger, paint: p, verbose } = opts
   const verdict = { limits, verbose, paint: p }
@@ -222,5 +224,9 @@ export function createHostHandler(opts: HostOptions): {
     })
   }
 
-  return { http, message, lines, directEnded }
+  const swapped = (fnName: string): void => {
+    if (edge && !edge.closed) edge.send(`g${fnName}`)
+  }
+
+  return { http, message, lines, directEnded, swapped }
 }

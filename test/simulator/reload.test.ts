@@ -112,3 +112,40 @@ describe('robustness', () => {
     expect((await h.get('/version')).status).toBe(200)
   })
 })
+
+describe('live reload with every container busy', () => {
+  it('starts a container on the new code beyond the maximum instead of waiting for the old ones', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'edgeware-reload-busy-'))
+    writeFileSync(join(dir2, 'vreq.js'), fnSource('v1'))
+    const toml = `
+name = "reload-busy"
+[[edge.origins]]
+id = "main"
+url = "${origin.url}"
+[edge.default_behavior]
+origin = "main"
+viewer_request = "vreq.js"
+`
+    const h2 = await startHarness(parseConfig(toml, join(dir2, 'wrangler.toml')), { maxContainers: 1 })
+    try {
+      expect(await (await h2.get('/version')).text()).toBe('v1')
+      let slowDone = false
+      const slow = h2.get('/slow').then((r) => {
+        slowDone = true
+        return r
+      })
+      await new Promise((r) => setTimeout(r, 100))
+      writeFileSync(join(dir2, 'vreq.js'), fnSource('v2'))
+      await h2.dev.reload()
+      const res = await h2.get('/version')
+      expect(await res.text()).toBe('v2')
+      // answered by a new container while the only one allowed was still busy on the old code
+      expect(slowDone).toBe(false)
+      expect((await h2.record(res.headers.get('x-amz-cf-id')!)).stages[0]!.cold).toBe(true)
+      expect(await (await slow).text()).toBe('v1')
+    } finally {
+      await h2.close()
+      rmSync(dir2, { recursive: true, force: true })
+    }
+  })
+})
