@@ -4,8 +4,16 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 
-type Options = NonNullable<ParseArgsConfig['options']>
+/** The options a command declares (`--help` is added). */
+export type CommandOptions = NonNullable<ParseArgsConfig['options']>
 const HELP = { help: { type: 'boolean', short: 'h' } } as const
+/** What `parseCommand` hands to `parseArgs`. */
+export interface CommandConfig<O extends CommandOptions> extends ParseArgsConfig {
+  args: string[]
+  options: O & typeof HELP
+  allowPositionals: boolean
+  strict: true
+}
 
 /**
  * Parses one command's arguments. Returns the values and positionals, or the exit code once it has printed:
@@ -18,10 +26,17 @@ const HELP = { help: { type: 'boolean', short: 'h' } } as const
  * parsed.values.out // string | undefined
  * ```
  */
-export function parseCommand<O extends Options>(command: string, usage: string, args: string[], options: O, allowPositionals = false) {
+export function parseCommand<O extends CommandOptions>(
+  command: string,
+  usage: string,
+  args: string[],
+  options: O,
+  allowPositionals = false,
+): ReturnType<typeof parseArgs<CommandConfig<O>>> | 0 | 2 {
   let parsed
   try {
-    parsed = parseArgs({ args, options: { ...options, ...HELP }, allowPositionals, strict: true })
+    const config: CommandConfig<O> = { args, options: { ...options, ...HELP }, allowPositionals, strict: true }
+    parsed = parseArgs(config)
   } catch (err) {
     return usageError(command, usage, (err as Error).message)
   }
