@@ -92,9 +92,9 @@ export class ContainerState {
     this.bytes = Buffer.from(sab, ID_AT, ID_MAX)
   }
 
-  /** Worker: an invocation starts. */
-  begin(stage: Stage, requestId: string, cold: boolean): void {
-    this.f64[0] = Date.now()
+  /** Worker: an invocation starts (at `startAt`, epoch ms: a first call counts the container's start-up). */
+  begin(stage: Stage, requestId: string, cold: boolean, startAt = Date.now()): void {
+    this.f64[0] = startAt
     this.i32[STAGE] = STAGES.indexOf(stage)
     this.i32[ID_LEN] = this.bytes.write(requestId, 0, 'latin1')
     this.i32[COLD] = cold ? 1 : 0
@@ -148,7 +148,8 @@ export function serveDirect(data: DirectData, run: (eventJson: string, requestId
     const eventJson = text.slice(c + 1)
     const cold = !used
     used = true
-    state.begin(stage, requestId, cold)
+    // The start-up counts against the first call's timeout too, as for a call posted to a starting container.
+    state.begin(stage, requestId, cold, cold ? Date.now() - initMs : Date.now())
     const t0 = performance.now()
     run(eventJson, requestId, (r) => {
       const ms = performance.now() - t0 + (cold ? initMs : 0)

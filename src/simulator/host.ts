@@ -104,7 +104,9 @@ export function createHostHandler(opts: HostOptions): {
       },
       (e: unknown) => {
         // The container died before it could serve (its code exits or runs out of memory as it loads).
-        const out = { ok: false as const, kind: 'crash' as const, message: e instanceof Error ? e.message : String(e), ms: performance.now() - t0, cold: true }
+        // Or its start-up ran past the function's timeout (top-level code that never ends).
+        const kind = (e as { kind?: string } | undefined)?.kind === 'timeout' ? ('timeout' as const) : ('crash' as const)
+        const out = { ok: false as const, kind, message: e instanceof Error ? e.message : String(e), ms: performance.now() - t0, cold: true }
         const v = stageReply(fnName, stage, requestId, '', out, verdict)
         lines(v.lines)
         if (!conn.closed) conn.send(`f${id}\n${v.reply}`)

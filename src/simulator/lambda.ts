@@ -224,6 +224,11 @@ export class Container {
   private seq = 0
   private readonly slot: number | undefined
   private freeSlot: (() => void) | undefined
+  /** Direct containers: when the main thread created it (epoch ms), and whether it listens yet. */
+  readonly createdAt = Date.now()
+  listening = false
+  /** Direct containers: fails {@link ready} (a start-up that dies or runs past the timeout). */
+  failStart: (e: Error & { kind?: 'timeout' }) => void = () => {}
 
   constructor(
     readonly fn: LambdaFunction,
@@ -253,7 +258,7 @@ export class Container {
         memoryMb: opts.memoryMb,
         timeoutMs: opts.timeoutMs,
         logStreamName,
-        ...(direct ? { direct: { ...direct, fnName: opts.name, state: (this.state = new ContainerState(new SharedArrayBuffer(STATE_BYTES))).sab, createdAt: Date.now(), slot: this.slot } } : {}),
+        ...(direct ? { direct: { ...direct, fnName: opts.name, state: (this.state = new ContainerState(new SharedArrayBuffer(STATE_BYTES))).sab, createdAt: this.createdAt, slot: this.slot } } : {}),
       },
       // Lambda's memory setting ~ the V8 heap the function may use.
       resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb },
@@ -281,8 +286,12 @@ export class Container {
     let readyOk: ((where: string) => void) | undefined
     if (direct) {
       this.ready = new Promise<string>((ok, fail) => {
-        readyOk = ok
+        readyOk = (where) => {
+          this.listening = true
+          ok(where)
+        }
         readyFail = fail
+        this.failStart = fail
       })
       this.ready.catch(() => {})
     }
@@ -451,6 +460,16 @@ export class LambdaFunction {
     const now = Date.now()
     const timeoutMs = this.opts.timeoutMs
     for (const c of this.leased) {
+      if (!c.dead && !c.listening && now - c.createdAt >= timeoutMs) {
+        // Its start-up (the module's top-level code) ran past the timeout, as a call posted to a starting container
+        // would: the call that asked for it gets the timeout (the edge hears it as a failed start).
+        c.dead = true
+        this.leased.delete(c)
+        c.failStart(Object.assign(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`), { kind: 'timeout' as const }))
+        void c.worker.terminate()
+        this.removed(c, 'timeout')
+        continue
+      }
       const r = c.dead ? undefined : c.state!.running()
       if (!r || now - r.start < timeoutMs) continue
       c.dead = true
@@ -459,6 +478,7 @@ export class LambdaFunction {
       void c.worker.terminate()
       this.removed(c, 'timeout')
     }
+    this.unwatch()
   }
 
   /** @internal a direct container is gone */

@@ -1,0 +1,101 @@
+// End to end over real HTTP: how the main thread's supervision of direct containers (start-up, timeouts, crashes,
+// retirement) looks to a viewer: every request gets exactly one answer and the server keeps serving.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseConfig } from '../../src/simulator/index.js'
+import { startHarness, startTestOrigin, type Harness, type TestOrigin } from './helpers.js'
+
+const MAIN = `
+exports.handler = async (event) => {
+  const request = event.Records[0].cf.request
+  if (request.uri === '/slow') await new Promise((r) => setTimeout(r, 50))
+  return { status: '200', body: 'main' }
+}
+`
+// Top-level code that never ends.
+const INIT_HANG = `
+for (;;) {}
+exports.handler = async () => ({ status: '200', body: 'never' })
+`
+// A start-up of ~700 ms, then a 400 ms handler: over a 1 s timeout together.
+const SLOW_INIT = `
+const until = Date.now() + 700
+while (Date.now() < until) {}
+exports.handler = async () => {
+  await new Promise((r) => setTimeout(r, 400))
+  return { status: '200', body: 'slow-init' }
+}
+`
+
+let dir: string
+let origin: TestOrigin
+let h: Harness
+
+/** Rejects when `p` takes longer than `ms` (a request that never gets an answer fails the test instead of hanging it). */
+const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([p, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${what}: no answer within ${ms} ms`)), ms).unref())])
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'edgeware-supervision-'))
+  writeFileSync(join(dir, 'main.js'), MAIN)
+  writeFileSync(join(dir, 'inithang.js'), INIT_HANG)
+  writeFileSync(join(dir, 'slowinit.js'), SLOW_INIT)
+  origin = await startTestOrigin('main')
+  const toml = `
+name = "supervision"
+[[edge.origins]]
+id = "main"
+url = "${origin.url}"
+[edge.default_behavior]
+origin = "main"
+viewer_request = "main.js"
+[[edge.behaviors]]
+path_pattern = "/inithang/*"
+origin = "main"
+viewer_request = "inithang.js"
+[[edge.behaviors]]
+path_pattern = "/slowinit/*"
+origin = "main"
+viewer_request = "slowinit.js"
+[edge.functions.main]
+timeout = 1
+[edge.functions.inithang]
+timeout = 1
+[edge.functions.slowinit]
+timeout = 1
+`
+  h = await startHarness(parseConfig(toml, join(dir, 'wrangler.toml')), { maxContainers: 2 })
+}, 60_000)
+
+afterAll(async () => {
+  await h?.close()
+  await origin?.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('a container start-up past the timeout', () => {
+  it('answers 503 LambdaLimitExceeded when top-level code never ends, for every call waiting, and keeps serving', async () => {
+    const t0 = Date.now()
+    const answers = await within(Promise.all([1, 2, 3].map((i) => h.get(`/inithang/${i}`))), 8000, 'init hang')
+    for (const res of answers) {
+      expect(res.status).toBe(503)
+      expect(res.headers.get('x-cache')).toBe('Error from cloudfront')
+      const rec = await h.record(res.headers.get('x-amz-cf-id')!)
+      expect(rec.error?.code).toBe('LambdaLimitExceeded')
+    }
+    // two containers at most, each killed at the 1 s timeout: the third call waits for one of them
+    expect(Date.now() - t0).toBeLessThan(6000)
+    expect(h.logs.some((l) => l.includes('[inithang]') && l.includes('LambdaLimitExceeded: Task timed out after 1.00 seconds'))).toBe(true)
+    expect(await (await h.get('/')).text()).toBe('main')
+  }, 20_000)
+
+  it("counts the start-up in the first call's timeout, as for a call posted to a starting container", async () => {
+    const res = await within(h.get('/slowinit/a'), 5000, 'slow init')
+    expect(res.status).toBe(503)
+    const rec = await h.record(res.headers.get('x-amz-cf-id')!)
+    expect(rec.error?.code).toBe('LambdaLimitExceeded')
+    expect(rec.stages[0]!.cold).toBe(true)
+  }, 20_000)
+})
