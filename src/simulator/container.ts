@@ -127,7 +127,12 @@ export class ContainerState {
  * `id\n<InvokeReply JSON>` out, or `id\n` alone when the container is retired (the edge calls another one).
  * Resolves to where the edge reaches it: `s<slot>` (its Unix socket) or the TCP port.
  */
-export function serveDirect(data: DirectData, run: (eventJson: string, requestId: string, done: (r: RunResult) => void) => void, post: (m: DirectPost) => void): Promise<string> {
+export function serveDirect(
+  data: DirectData,
+  /** Runs the handler; `startAt` (epoch ms) is when the call's time started (its deadline is `startAt` + the timeout). */
+  run: (eventJson: string, requestId: string, startAt: number, done: (r: RunResult) => void) => void,
+  post: (m: DirectPost) => void,
+): Promise<string> {
   const state = new ContainerState(data.state)
   const opts = { limits: data.limits, verbose: data.verbose, paint: paint(data.color) }
   let used = false
@@ -149,9 +154,10 @@ export function serveDirect(data: DirectData, run: (eventJson: string, requestId
     const cold = !used
     used = true
     // The start-up counts against the first call's timeout too, as for a call posted to a starting container.
-    state.begin(stage, requestId, cold, cold ? Date.now() - initMs : Date.now())
+    const startAt = cold ? Date.now() - initMs : Date.now()
+    state.begin(stage, requestId, cold, startAt)
     const t0 = performance.now()
-    run(eventJson, requestId, (r) => {
+    run(eventJson, requestId, startAt, (r) => {
       const ms = performance.now() - t0 + (cold ? initMs : 0)
       const out: InvokeOutcome =
         r.json !== undefined

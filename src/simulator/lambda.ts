@@ -174,7 +174,7 @@ if (workerData.direct) {
   rt._compile(workerData.direct.runtime, 'edgeware-container.js')
   rt.exports.serveDirect(
     workerData.direct,
-    (event, requestId, reply) => run({ requestId, awsRequestId: randomUUID(), event, deadline: Date.now() + workerData.timeoutMs }, reply),
+    (event, requestId, startAt, reply) => run({ requestId, awsRequestId: randomUUID(), event, deadline: startAt + workerData.timeoutMs }, reply),
     (m) => parentPort.postMessage(m),
   ).then((port) => parentPort.postMessage({ ready: port }))
 }

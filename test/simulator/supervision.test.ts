@@ -29,6 +29,13 @@ exports.handler = async () => {
 }
 `
 
+// A start-up of ~500 ms; the handler answers with the time it has left.
+const REMAINING = `
+const until = Date.now() + 500
+while (Date.now() < until) {}
+exports.handler = async (event, context) => ({ status: '200', body: String(context.getRemainingTimeInMillis()) })
+`
+
 let dir: string
 let origin: TestOrigin
 let h: Harness
@@ -42,6 +49,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'main.js'), MAIN)
   writeFileSync(join(dir, 'inithang.js'), INIT_HANG)
   writeFileSync(join(dir, 'slowinit.js'), SLOW_INIT)
+  writeFileSync(join(dir, 'remaining.js'), REMAINING)
   origin = await startTestOrigin('main')
   const toml = `
 name = "supervision"
@@ -59,11 +67,17 @@ viewer_request = "inithang.js"
 path_pattern = "/slowinit/*"
 origin = "main"
 viewer_request = "slowinit.js"
+[[edge.behaviors]]
+path_pattern = "/remaining/*"
+origin = "main"
+viewer_request = "remaining.js"
 [edge.functions.main]
 timeout = 1
 [edge.functions.inithang]
 timeout = 1
 [edge.functions.slowinit]
+timeout = 1
+[edge.functions.remaining]
 timeout = 1
 `
   h = await startHarness(parseConfig(toml, join(dir, 'wrangler.toml')), { maxContainers: 2 })
@@ -98,4 +112,13 @@ describe('a container start-up past the timeout', () => {
     expect(rec.error?.code).toBe('LambdaLimitExceeded')
     expect(rec.stages[0]!.cold).toBe(true)
   }, 20_000)
+
+  it('gives the first call what is left of the timeout after the start-up (getRemainingTimeInMillis, c.signal)', async () => {
+    const cold = await within(h.get('/remaining/a'), 5000, 'remaining')
+    expect(cold.status).toBe(200)
+    // ~1000 - 500 (start-up) - the thread's own start; without the start-up counted it would be ~1000
+    expect(Number(await cold.text())).toBeLessThan(800)
+    const warm = await h.get('/remaining/b')
+    expect(Number(await warm.text())).toBeGreaterThan(800)
+  })
 })
