@@ -729,6 +729,12 @@ export class EdgeObject {
       pool.starting--
       const head = pool.queue.shift()
       if (head) this.answer(head, JSON.parse(text.slice(nl + 1)) as InvokeReply)
+      // The host prints the error line for the call that got it (not necessarily the one the start was for).
+      try {
+        this.ws?.send(`${this.takeLogs()}0\nF\n${text.slice(1, nl)}\n${head ? `${head.stage}\n${head.requestId}` : '\n'}`)
+      } catch {
+        /* the host is gone */
+      }
       this.grow(pool)
       return
     }

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { LimitsProfile } from '../cloudfront/limits.js'
 import type { Stage } from '../cloudfront/types.js'
-import type { Container, DirectEnd, LambdaFunction } from './lambda.js'
+import type { Container, DirectEnd, InvokeOutcome, LambdaFunction } from './lambda.js'
 import { formatRequestLine, type DevLogger, type Paint } from './log.js'
 import { fetchOrigin } from './origin-fetch.js'
 import type { LogRecord, OriginCall, OriginReply } from './protocol.js'
@@ -67,6 +67,11 @@ export function createHostHandler(opts: HostOptions): {
   /** Direct containers the edge holds, by id; and the edge's connection (the last one that spoke). */
   const leased = new Map<string, Container>()
   let edge: WsConnection | undefined
+  /**
+   * Failed starts the edge was told of (`f`), by spawn id, until it says which call got the answer (`F`): the
+   * error line names that call (the one the start was asked for may have been served by another container since).
+   */
+  const failedStarts = new Map<string, { fnName: string; stage: Stage; out: InvokeOutcome }>()
 
   /** Runs one stage and answers the edge with an InvokeReply (JSON). Never rejects. */
   async function runStage(fnName: string, stage: Stage, requestId: string, eventJson: string): Promise<string> {
@@ -108,8 +113,12 @@ export function createHostHandler(opts: HostOptions): {
         const kind = (e as { kind?: string } | undefined)?.kind === 'timeout' ? ('timeout' as const) : ('crash' as const)
         const out = { ok: false as const, kind, message: e instanceof Error ? e.message : String(e), ms: performance.now() - t0, cold: true }
         const v = stageReply(fnName, stage, requestId, '', out, verdict)
-        lines(v.lines)
-        if (!conn.closed) conn.send(`f${id}\n${v.reply}`)
+        if (conn.closed) {
+          lines(v.lines)
+          return
+        }
+        failedStarts.set(id, { fnName, stage, out })
+        conn.send(`f${id}\n${v.reply}`)
       },
     )
   }
@@ -166,8 +175,8 @@ export function createHostHandler(opts: HostOptions): {
   /**
    * A message on the function channel: log records first, one `l<record json>\n` line each, then optionally a
    * call `id\ni\nfn\nstage\nrequestId\nevent` (run here, answered `id\n<reply>`), a spawn request
-   * `id\ns\nfn\nstage\nrequestId` (a direct container for that call), a retirement `0\nr\ncontainer`, or the
-   * older single record `0\nl\nrecord`.
+   * `id\ns\nfn\nstage\nrequestId` (a direct container for that call), a retirement `0\nr\ncontainer`, the call a
+   * failed start answered `0\nF\nspawn\nstage\nrequestId` (both empty: none), or the older single record `0\nl\nrecord`.
    */
   const message = (conn: WsConnection, text: string): void => {
     edge = conn
@@ -201,6 +210,16 @@ export function createHostHandler(opts: HostOptions): {
       } catch (e) {
         logger.error(`${p.red('[edge] bad log record')} ${String(e)}`)
       }
+      return
+    }
+    if (kind === 'F') {
+      const sid = next()
+      const f = failedStarts.get(sid)
+      if (!f) return
+      failedStarts.delete(sid)
+      const stage = next() as Stage
+      // No call took it (they were all served by other containers): the start-up's own line.
+      lines(stageReply(f.fnName, stage || f.stage, text.slice(at) || '(start-up)', '', f.out, verdict).lines)
       return
     }
     if (kind === 'r') {

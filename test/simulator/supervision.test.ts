@@ -36,6 +36,18 @@ while (Date.now() < until) {}
 exports.handler = async (event, context) => ({ status: '200', body: String(context.getRemainingTimeInMillis()) })
 `
 
+// Every other container fails to start (a counter in a file next to it).
+const FLAKY = (counter: string): string => `
+const fs = require('node:fs')
+const n = Number(fs.readFileSync(${JSON.stringify(counter)}, 'utf8'))
+fs.writeFileSync(${JSON.stringify(counter)}, String(n + 1))
+if (n % 2 === 1) process.exit(2)
+exports.handler = async () => {
+  await new Promise((r) => setTimeout(r, 30))
+  return { status: '200', body: 'flaky' }
+}
+`
+
 let dir: string
 let origin: TestOrigin
 let h: Harness
@@ -50,6 +62,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'inithang.js'), INIT_HANG)
   writeFileSync(join(dir, 'slowinit.js'), SLOW_INIT)
   writeFileSync(join(dir, 'remaining.js'), REMAINING)
+  writeFileSync(join(dir, 'counter'), '0')
+  writeFileSync(join(dir, 'flaky.js'), FLAKY(join(dir, 'counter')))
   origin = await startTestOrigin('main')
   const toml = `
 name = "supervision"
@@ -71,6 +85,10 @@ viewer_request = "slowinit.js"
 path_pattern = "/remaining/*"
 origin = "main"
 viewer_request = "remaining.js"
+[[edge.behaviors]]
+path_pattern = "/flaky/*"
+origin = "main"
+viewer_request = "flaky.js"
 [edge.functions.main]
 timeout = 1
 [edge.functions.inithang]
@@ -121,4 +139,26 @@ describe('a container start-up past the timeout', () => {
     const warm = await h.get('/remaining/b')
     expect(Number(await warm.text())).toBeGreaterThan(800)
   })
+})
+
+describe('containers that fail to start, under concurrency', () => {
+  it("names in the function's error line the request that got the 503, and no request that was served", async () => {
+    const answers = await within(
+      Promise.all(Array.from({ length: 40 }, (_, i) => h.get(`/flaky/${i}`).then(async (r) => ({ status: r.status, id: r.headers.get('x-amz-cf-id')!, body: await r.text() })))),
+      10_000,
+      'flaky starts',
+    )
+    const failed = answers.filter((a) => a.status === 503)
+    expect(failed.length).toBeGreaterThan(0)
+    for (const a of answers) await h.record(a.id)
+    const errorLines = h.logs.filter((l) => l.startsWith('[flaky]') && l.includes('✗ viewer-request: LambdaExecutionError: Runtime.ExitError'))
+    for (const a of answers) {
+      const named = errorLines.filter((l) => l.includes(a.id)).length
+      if (a.status === 503) expect(named, `503 ${a.id}`).toBe(1)
+      else {
+        expect(a.body).toBe('flaky')
+        expect(named, `200 ${a.id}`).toBe(0)
+      }
+    }
+  }, 20_000)
 })
