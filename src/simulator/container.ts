@@ -63,6 +63,8 @@ const RETIRED = 1
 const STAGE = 2
 const ID_LEN = 3
 const COLD = 4
+/** The edge's id of the call (its message's `id`), so a late notice can't be taken for the next call's. */
+const CALL = 5
 const START_AT = 24
 const ID_AT = 32
 const ID_MAX = 224
@@ -71,6 +73,8 @@ export const STATE_BYTES = ID_AT + ID_MAX
 
 /** The invocation a container is running, as the main thread reads it. */
 export interface Running {
+  /** The edge's call id (int32). */
+  call: number
   stage: Stage
   requestId: string
   start: number
@@ -93,8 +97,9 @@ export class ContainerState {
   }
 
   /** Worker: an invocation starts (at `startAt`, epoch ms: a first call counts the container's start-up). */
-  begin(stage: Stage, requestId: string, cold: boolean, startAt = Date.now()): void {
+  begin(stage: Stage, requestId: string, cold: boolean, startAt = Date.now(), call = 0): void {
     this.f64[0] = startAt
+    this.i32[CALL] = call
     this.i32[STAGE] = STAGES.indexOf(stage)
     this.i32[ID_LEN] = this.bytes.write(requestId, 0, 'latin1')
     this.i32[COLD] = cold ? 1 : 0
@@ -109,7 +114,7 @@ export class ContainerState {
   /** Main thread: the invocation running now, if any. */
   running(): Running | undefined {
     if (Atomics.load(this.i32, BUSY) !== 1) return undefined
-    return { stage: STAGES[this.i32[STAGE]!] ?? 'viewer-request', requestId: this.bytes.toString('latin1', 0, this.i32[ID_LEN]), start: this.f64[0]!, cold: this.i32[COLD] === 1 }
+    return { call: this.i32[CALL]!, stage: STAGES[this.i32[STAGE]!] ?? 'viewer-request', requestId: this.bytes.toString('latin1', 0, this.i32[ID_LEN]), start: this.f64[0]!, cold: this.i32[COLD] === 1 }
   }
 
   /** Main thread: this container runs older code (live reload); it turns new calls away. */
@@ -155,7 +160,7 @@ export function serveDirect(
     used = true
     // The start-up counts against the first call's timeout too, as for a call posted to a starting container.
     const startAt = cold ? Date.now() - initMs : Date.now()
-    state.begin(stage, requestId, cold, startAt)
+    state.begin(stage, requestId, cold, startAt, Number(id) | 0)
     const t0 = performance.now()
     run(eventJson, requestId, startAt, (r) => {
       const ms = performance.now() - t0 + (cold ? initMs : 0)

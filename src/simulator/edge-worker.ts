@@ -749,8 +749,11 @@ export class EdgeObject {
       slot.call = undefined
       this.drop(slot, false)
       if (call) {
-        if (nl < text.length - 1) this.answer(call, JSON.parse(text.slice(nl + 1)) as InvokeReply)
-        else this.dispatch(slot.pool, call) // it died before it read the call
+        // The reply is for the call it was running (`<call id>\n<reply>`); one it had already answered (its reply
+        // beat this notice) leaves the call sent since, like one it died before reading, to another container.
+        const nl2 = text.indexOf('\n', nl + 1)
+        if (nl2 > 0 && Number(text.slice(nl + 1, nl2)) === (call.id | 0)) this.answer(call, JSON.parse(text.slice(nl2 + 1)) as InvokeReply)
+        else this.dispatch(slot.pool, call)
       }
       this.grow(slot.pool)
       return

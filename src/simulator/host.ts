@@ -126,11 +126,12 @@ export function createHostHandler(opts: HostOptions): {
   const directEnded = (end: DirectEnd): void => {
     // One that died before it served: the edge hears of it as a failed start (`f`), or fails to connect to it.
     if (!leased.delete(end.container)) return
+    // `x<container>\n<call>\n<reply>` for the call it was running, `x<container>\n` when idle.
     let reply = ''
     if (end.running) {
       const v = stageReply(end.fn, end.running.stage, end.running.requestId, '', end.running.outcome, verdict)
       lines(v.lines)
-      reply = v.reply
+      reply = `${end.running.call}\n${v.reply}`
     }
     if (edge && !edge.closed) edge.send(`x${end.container}\n${reply}`)
   }

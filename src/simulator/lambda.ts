@@ -55,7 +55,7 @@ export interface DirectEnd {
   fn: string
   container: string
   /** The invocation it was running and how it ended (a crash or a timeout); none when it was idle. */
-  running?: { stage: Stage; requestId: string; outcome: InvokeOutcome }
+  running?: { call: number; stage: Stage; requestId: string; outcome: InvokeOutcome }
 }
 
 /** How often the main thread looks at the direct containers for timeouts (one timer for every function). */
@@ -325,7 +325,7 @@ export class Container {
       if (this.state) {
         readyFail?.(new Error(message))
         const r = this.state.running()
-        this.fn.directEnded(this, r && { stage: r.stage, requestId: r.requestId, outcome: { ok: false, kind: 'crash', message, ms: Date.now() - r.start, cold: r.cold } })
+        this.fn.directEnded(this, r && { call: r.call, stage: r.stage, requestId: r.requestId, outcome: { ok: false, kind: 'crash', message, ms: Date.now() - r.start, cold: r.cold } })
       }
       this.fn.removed(this, message)
     }
@@ -474,7 +474,7 @@ export class LambdaFunction {
       if (!r || now - r.start < timeoutMs) continue
       c.dead = true
       // Lambda: "Task timed out after N seconds"; the container is gone, the next call is cold.
-      this.directEnded(c, { stage: r.stage, requestId: r.requestId, outcome: { ok: false, kind: 'timeout', message: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`, ms: now - r.start, cold: r.cold } })
+      this.directEnded(c, { call: r.call, stage: r.stage, requestId: r.requestId, outcome: { ok: false, kind: 'timeout', message: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`, ms: now - r.start, cold: r.cold } })
       void c.worker.terminate()
       this.removed(c, 'timeout')
     }

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseConfig } from '../../src/simulator/index.js'
+import { existsSync } from 'node:fs'
+import { parseConfig, startDev } from '../../src/simulator/index.js'
 import { startHarness, startTestOrigin, type Harness, type TestOrigin } from './helpers.js'
 
 const MAIN = `
@@ -159,6 +160,68 @@ describe('containers that fail to start, under concurrency', () => {
         expect(a.body).toBe('flaky')
         expect(named, `200 ${a.id}`).toBe(0)
       }
+    }
+  }, 20_000)
+})
+
+describe('a timeout that races the reply', () => {
+  it('serves the call sent next to a container whose reply beat its timeout notice, instead of giving it that 503', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'edgeware-race-'))
+    const flag = join(dir2, 'detected')
+    // '/long' runs past the 1 s timeout until the main thread has seen it (the flag), then answers at once; '/next' takes 300 ms.
+    writeFileSync(
+      join(dir2, 'racer.js'),
+      `const fs = require('node:fs')
+exports.handler = async (event) => {
+  if (event.Records[0].cf.request.uri === '/long') {
+    const stop = Date.now() + 5000
+    while (!fs.existsSync(${JSON.stringify(flag)}) && Date.now() < stop) {}
+    return { status: '200', body: 'long' }
+  }
+  await new Promise((r) => setTimeout(r, 300))
+  return { status: '200', body: 'next' }
+}
+`,
+    )
+    const toml = `
+name = "race"
+[[edge.origins]]
+id = "main"
+url = "${origin.url}"
+[edge.default_behavior]
+origin = "main"
+viewer_request = "racer.js"
+[edge.functions.racer]
+timeout = 1
+`
+    const logs: string[] = []
+    const log = (l: string): void => {
+      logs.push(l)
+      if (l.includes('LambdaLimitExceeded') && !existsSync(flag)) {
+        // The main thread has seen the timeout and is about to tell the edge: the container answers meanwhile
+        // (the window between the watchdog's look and the container's end, held open).
+        writeFileSync(flag, '')
+        const until = Date.now() + 300
+        while (Date.now() < until) {
+          /* hold the main thread */
+        }
+      }
+    }
+    const dev = await startDev({ config: parseConfig(toml, join(dir2, 'wrangler.toml')), port: 0, logger: { info: log, error: log }, watch: false, maxContainers: 1 })
+    try {
+      const long = fetch(`${dev.url}/long`)
+      await new Promise((r) => setTimeout(r, 200))
+      // waits for the only container, busy with '/long'
+      const next = fetch(`${dev.url}/next`)
+      const [l, n] = await within(Promise.all([long, next]), 8000, 'race')
+      expect(l.status).toBe(200)
+      expect(await l.text()).toBe('long')
+      expect(n.status).toBe(200)
+      expect(await n.text()).toBe('next')
+      expect(existsSync(flag)).toBe(true)
+    } finally {
+      await dev.close()
+      rmSync(dir2, { recursive: true, force: true })
     }
   }, 20_000)
 })
