@@ -65,8 +65,11 @@ const ID_LEN = 3
 const COLD = 4
 /** The edge's id of the call (its message's `id`), so a late notice can't be taken for the next call's. */
 const CALL = 5
-const START_AT = 24
-const ID_AT = 32
+/** Set once the edge has connected. */
+const CONNECTED = 6
+// (The Int32 slots take bytes 0-31; the Float64 comes after them.)
+const START_AT = 32
+const ID_AT = 40
 const ID_MAX = 224
 /** Bytes of a container's state. */
 export const STATE_BYTES = ID_AT + ID_MAX
@@ -124,6 +127,16 @@ export class ContainerState {
 
   get retired(): boolean {
     return Atomics.load(this.i32, RETIRED) === 1
+  }
+
+  /** Worker: the edge connected. */
+  connect(): void {
+    Atomics.store(this.i32, CONNECTED, 1)
+  }
+
+  /** Main thread: whether the edge has connected (a container whose event loop is blocked never accepts it). */
+  get connected(): boolean {
+    return Atomics.load(this.i32, CONNECTED) === 1
   }
 }
 
@@ -195,6 +208,7 @@ export function serveDirect(
     }
     // One edge, one connection: stop listening (the container's own handles stay out of the handler's event loop).
     server.close()
+    state.connect()
     acceptWebSocket(req, socket, onMessage, () => post({ closed: true }))
   })
   return new Promise((ok, fail) => {

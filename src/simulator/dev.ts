@@ -272,6 +272,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       maxUrlChars: config.edge.limits.maxUrlChars,
       maxCacheBytes: 64 * 1024 * 1024,
       containers: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.maxContainers])),
+      timeouts: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.opts.timeoutMs])),
     }
     host = createHostHandler({
       functions,

@@ -464,6 +464,13 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
 /** Longest a log record waits for a message to the host to ride along with. */
 const LOG_FLUSH_MS = 5
 
+/**
+ * A call a container hasn't answered this long after its function's timeout is reported to the host (which times
+ * out running calls itself, within ~10 ms): its container never read it (its event loop is blocked).
+ */
+const OVERDUE_GRACE_MS = 250
+const OVERDUE_CHECK_MS = 100
+
 /** One function call. */
 interface Call {
   id: number
@@ -481,6 +488,9 @@ interface Slot {
   dead: boolean
   /** Runs code older than a live reload (it finishes its call, then turns the next one away). */
   old: boolean
+  /** When its call was sent (ms), and the call the host was told is overdue. */
+  sentAt: number
+  overdue: number
 }
 
 /** The containers of one function, as the edge sees them. */
@@ -521,6 +531,8 @@ export class EdgeObject {
   private spawns = new Map<number, Pool>()
   /** Containers the host reported gone before they connected. */
   private gone = new Set<string>()
+  /** Looks for overdue calls while containers have calls (see checkOverdue). */
+  private overdueTimer: ReturnType<typeof setInterval> | undefined
   private readonly token: string
 
   constructor(
@@ -610,12 +622,36 @@ export class EdgeObject {
 
   private send(slot: Slot, call: Call): void {
     slot.call = call
+    slot.sentAt = Date.now()
+    this.overdueTimer ??= setInterval(() => this.checkOverdue(), OVERDUE_CHECK_MS)
     try {
       slot.ws.send(`${call.id}\n${call.stage}\n${call.requestId}\n${call.eventJson}`)
     } catch {
       slot.call = undefined
       this.drop(slot, true)
       this.dispatch(slot.pool, call)
+    }
+  }
+
+  /** Reports calls sent well over their timeout ago (see OVERDUE_GRACE_MS); stops when no container has a call. */
+  private checkOverdue(): void {
+    const now = Date.now()
+    let busy = false
+    for (const slot of this.slots.values()) {
+      const call = slot.call
+      if (!call || slot.dead) continue
+      busy = true
+      if (slot.overdue === call.id || now - slot.sentAt <= (this.env.EDGE.timeouts[slot.pool.fn] ?? 30_000) + OVERDUE_GRACE_MS) continue
+      slot.overdue = call.id
+      try {
+        this.ws?.send(`${this.takeLogs()}0\nk\n${slot.id}\n${call.id | 0}\n${call.stage}\n${call.requestId}`)
+      } catch {
+        /* the host is gone */
+      }
+    }
+    if (!busy && this.overdueTimer !== undefined) {
+      clearInterval(this.overdueTimer)
+      this.overdueTimer = undefined
     }
   }
 
@@ -664,6 +700,7 @@ export class EdgeObject {
       ws.accept()
     } catch (e) {
       pool.starting--
+      this.gone.delete(cid)
       try {
         this.ws?.send(`0\nr\n${cid}`)
       } catch {
@@ -675,7 +712,7 @@ export class EdgeObject {
       return
     }
     pool.starting--
-    const slot: Slot = { id: cid, pool, ws, call: undefined, dead: false, old: false }
+    const slot: Slot = { id: cid, pool, ws, call: undefined, dead: false, old: false, sentAt: 0, overdue: 0 }
     if (this.gone.delete(cid) || this.pools.get(pool.fn) !== pool) {
       ws.close()
       this.grow(pool)

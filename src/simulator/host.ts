@@ -223,6 +223,14 @@ export function createHostHandler(opts: HostOptions): {
       lines(stageReply(f.fnName, stage || f.stage, text.slice(at) || '(start-up)', '', f.out, verdict).lines)
       return
     }
+    if (kind === 'k') {
+      // A call the edge sent a container long past the timeout, unanswered: `0\nk\ncontainer\ncall\nstage\nrequestId`.
+      const c = leased.get(next())
+      const call = Number(next())
+      const stage = next() as Stage
+      if (c && STAGES.has(stage)) c.fn.overdue(c, call, stage, text.slice(at))
+      return
+    }
     if (kind === 'r') {
       const c = leased.get(text.slice(at))
       if (c) {

@@ -460,12 +460,16 @@ export class LambdaFunction {
     const now = Date.now()
     const timeoutMs = this.opts.timeoutMs
     for (const c of this.leased) {
-      if (!c.dead && !c.listening && now - c.createdAt >= timeoutMs) {
+      if (!c.dead && !c.state!.connected && now - c.createdAt >= timeoutMs) {
         // Its start-up (the module's top-level code) ran past the timeout, as a call posted to a starting container
-        // would: the call that asked for it gets the timeout (the edge hears it as a failed start).
+        // would: the call that asked for it gets the timeout (the edge hears it as a failed start). Or it listens
+        // but its event loop is blocked (a runaway timer armed as it loaded): the edge can't connect, and is told.
         c.dead = true
-        this.leased.delete(c)
-        c.failStart(Object.assign(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`), { kind: 'timeout' as const }))
+        if (c.listening) this.directEnded(c, undefined)
+        else {
+          this.leased.delete(c)
+          c.failStart(Object.assign(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`), { kind: 'timeout' as const }))
+        }
         void c.worker.terminate()
         this.removed(c, 'timeout')
         continue
@@ -479,6 +483,21 @@ export class LambdaFunction {
       this.removed(c, 'timeout')
     }
     this.unwatch()
+  }
+
+  /**
+   * @internal the edge sent `c` a call (the edge's id `call`) well over the timeout ago and has no answer: unless
+   * the container runs it (then the watchdog times it out), its event loop is blocked (a runaway timer between
+   * calls) and never read it. It is killed, and the call gets the timeout, as one posted to it would have.
+   */
+  overdue(c: Container, call: number, stage: Stage, requestId: string): void {
+    if (c.dead || !this.leased.has(c)) return
+    if (c.state!.running()?.call === call) return
+    const timeoutMs = this.opts.timeoutMs
+    c.dead = true
+    this.directEnded(c, { call, stage, requestId, outcome: { ok: false, kind: 'timeout', message: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`, ms: timeoutMs, cold: false } })
+    void c.worker.terminate()
+    this.removed(c, 'timeout')
   }
 
   /** @internal a direct container is gone */

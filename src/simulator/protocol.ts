@@ -39,6 +39,8 @@ export interface EdgeWorkerConfig {
   maxCacheBytes: number
   /** Most containers per function (the edge calls them directly, one invocation each at a time). */
   containers: Record<string, number>
+  /** Each function's timeout (ms): a call a container hasn't answered well after it is reported to the host. */
+  timeouts: Record<string, number>
 }
 
 /** What the host answers to an invoke. */

@@ -49,6 +49,20 @@ exports.handler = async () => {
 }
 `
 
+// A timer callback that never ends, armed by a call ('/arm', 50 ms later: the container is idle then) or by the
+// module itself as soon as it loads (before the edge has even connected).
+const RUNAWAY = `
+exports.handler = async (event) => {
+  const uri = event.Records[0].cf.request.uri
+  if (uri.endsWith('/arm')) setTimeout(() => { for (;;) {} }, 50)
+  return { status: '200', body: 'runaway' }
+}
+`
+const RUNAWAY_BOOT = `
+setTimeout(() => { for (;;) {} }, 0)
+exports.handler = async () => ({ status: '200', body: 'never' })
+`
+
 let dir: string
 let origin: TestOrigin
 let h: Harness
@@ -63,6 +77,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'inithang.js'), INIT_HANG)
   writeFileSync(join(dir, 'slowinit.js'), SLOW_INIT)
   writeFileSync(join(dir, 'remaining.js'), REMAINING)
+  writeFileSync(join(dir, 'runaway.js'), RUNAWAY)
+  writeFileSync(join(dir, 'runawayboot.js'), RUNAWAY_BOOT)
   writeFileSync(join(dir, 'counter'), '0')
   writeFileSync(join(dir, 'flaky.js'), FLAKY(join(dir, 'counter')))
   origin = await startTestOrigin('main')
@@ -90,6 +106,14 @@ viewer_request = "remaining.js"
 path_pattern = "/flaky/*"
 origin = "main"
 viewer_request = "flaky.js"
+[[edge.behaviors]]
+path_pattern = "/runaway/*"
+origin = "main"
+viewer_request = "runaway.js"
+[[edge.behaviors]]
+path_pattern = "/runawayboot/*"
+origin = "main"
+viewer_request = "runawayboot.js"
 [edge.functions.main]
 timeout = 1
 [edge.functions.inithang]
@@ -97,6 +121,10 @@ timeout = 1
 [edge.functions.slowinit]
 timeout = 1
 [edge.functions.remaining]
+timeout = 1
+[edge.functions.runaway]
+timeout = 1
+[edge.functions.runawayboot]
 timeout = 1
 `
   h = await startHarness(parseConfig(toml, join(dir, 'wrangler.toml')), { maxContainers: 2 })
@@ -140,6 +168,32 @@ describe('a container start-up past the timeout', () => {
     const warm = await h.get('/remaining/b')
     expect(Number(await warm.text())).toBeGreaterThan(800)
   })
+})
+
+describe('a container whose event loop is blocked between calls', () => {
+  it('answers the calls sent to it with the timeout (503), as when the call had been posted to it, and keeps serving', async () => {
+    // two containers at most: arm both, so the next calls find only blocked containers
+    const armed = await within(Promise.all([h.get('/runaway/1/arm'), h.get('/runaway/2/arm')]), 5000, 'arm')
+    expect(armed.map((r) => r.status)).toEqual([200, 200])
+    await new Promise((r) => setTimeout(r, 100))
+    const t0 = Date.now()
+    const next = await within(Promise.all([1, 2, 3].map((i) => h.get(`/runaway/next${i}`))), 8000, 'calls to blocked containers')
+    const statuses = next.map((r) => r.status)
+    // the calls that reached a blocked container time out; one that waited gets a new container
+    expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0)
+    for (const r of next) {
+      if (r.status !== 503) continue
+      expect((await h.record(r.headers.get('x-amz-cf-id')!)).error?.code).toBe('LambdaLimitExceeded')
+    }
+    expect(Date.now() - t0).toBeLessThan(6000)
+    expect(await (await within(h.get('/runaway/after'), 5000, 'after')).text()).toBe('runaway')
+  }, 20_000)
+
+  it('answers 503 when the module blocks its event loop before the edge connects, and keeps serving', async () => {
+    const res = await within(h.get('/runawayboot/a'), 5000, 'blocked start')
+    expect(res.status).toBe(503)
+    expect(await (await h.get('/')).text()).toBe('main')
+  }, 20_000)
 })
 
 describe('containers that fail to start, under concurrency', () => {
