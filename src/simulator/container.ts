@@ -157,6 +157,8 @@ export function serveDirect(
   /** The start-up (thread, runtime, the function's module), counted into the first call like a call posted to a starting container. */
   let initMs = 0
 
+  const endCall = (): void => state.end()
+
   const onMessage = (conn: WsConnection, text: string): void => {
     const a = text.indexOf('\n')
     const b = text.indexOf('\n', a + 1)
@@ -193,7 +195,11 @@ export function serveDirect(
         reply = internalErrorReply()
       }
       conn.send(`${id}\n${reply}`)
-      state.end()
+      // The call ends once its reply has left: the channel's frames go out at the end of this turn (before this
+      // runs). A container that dies or blocks before then (a callback-style handler that answers, then loops) still
+      // runs the call, so it times out or crashes with it; if it looked idle, the edge would hand the call to
+      // another container, and another.
+      setImmediate(endCall)
     })
   }
 

@@ -63,6 +63,14 @@ setTimeout(() => { for (;;) {} }, 0)
 exports.handler = async () => ({ status: '200', body: 'never' })
 `
 
+// Answers (callback), then never lets its event loop turn again: a chain of promises that grows until the heap is full.
+const MICROLOOP = `
+exports.handler = (event, context, callback) => {
+  Promise.resolve().then(function again() { return Promise.resolve().then(again) })
+  callback(null, { status: '200', body: 'answered' })
+}
+`
+
 let dir: string
 let origin: TestOrigin
 let h: Harness
@@ -78,6 +86,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'slowinit.js'), SLOW_INIT)
   writeFileSync(join(dir, 'remaining.js'), REMAINING)
   writeFileSync(join(dir, 'runaway.js'), RUNAWAY)
+  writeFileSync(join(dir, 'microloop.js'), MICROLOOP)
   writeFileSync(join(dir, 'runawayboot.js'), RUNAWAY_BOOT)
   writeFileSync(join(dir, 'counter'), '0')
   writeFileSync(join(dir, 'flaky.js'), FLAKY(join(dir, 'counter')))
@@ -114,6 +123,10 @@ viewer_request = "runaway.js"
 path_pattern = "/runawayboot/*"
 origin = "main"
 viewer_request = "runawayboot.js"
+[[edge.behaviors]]
+path_pattern = "/microloop/*"
+origin = "main"
+viewer_request = "microloop.js"
 [edge.functions.main]
 timeout = 1
 [edge.functions.inithang]
@@ -123,6 +136,8 @@ timeout = 1
 [edge.functions.remaining]
 timeout = 1
 [edge.functions.runaway]
+timeout = 1
+[edge.functions.microloop]
 timeout = 1
 [edge.functions.runawayboot]
 timeout = 1
@@ -192,6 +207,17 @@ describe('a container whose event loop is blocked between calls', () => {
   it('answers 503 when the module blocks its event loop before the edge connects, and keeps serving', async () => {
     const res = await within(h.get('/runawayboot/a'), 5000, 'blocked start')
     expect(res.status).toBe(503)
+    expect(await (await h.get('/')).text()).toBe('main')
+  }, 20_000)
+})
+
+describe('a container that dies or blocks before its reply leaves', () => {
+  it('answers the call 503 once, instead of giving it to container after container', async () => {
+    const res = await within(h.get('/microloop/a'), 6000, 'reply never sent')
+    expect(res.status).toBe(503)
+    await h.record(res.headers.get('x-amz-cf-id')!)
+    // one container ran it (and is gone), not one after another
+    expect(h.logs.filter((l) => l.startsWith('[microloop] container gone')).length).toBe(1)
     expect(await (await h.get('/')).text()).toBe('main')
   }, 20_000)
 })
