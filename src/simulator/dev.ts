@@ -178,7 +178,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     // Functions: bundle (as `edgeware build` would, unminified with a source map) and make containers.
     const functions = new Map<string, LambdaFunction>()
     const inputs = new Map<string, Set<string>>() // function name → absolute source files
-    const build = async (f: FunctionConfig): Promise<string> => {
+    /** Bundles a function as `edgeware build` would (unminified, source map inlined); `files`: its own sources. */
+    const build = async (f: FunctionConfig): Promise<{ code: string; files: Set<string> }> => {
       const r = await bundleFunction({
         entry: f.entry,
         vars: config.vars,
@@ -193,11 +194,10 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         if (k.includes(':') || k.includes('node_modules')) continue
         files.add(resolve(config.root, k))
       }
-      inputs.set(f.name, files)
       for (const e of r.envReads) logger.info(`${p.yellow('⚠')} ${f.name}: ${e.file} reads ${e.name.startsWith('process.env') ? e.name : `process.env.${e.name}`}: Lambda@Edge has no environment variables (use [vars]); \`edgeware build\` rejects it`)
       let code = r.code.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '\n')
       if (r.map) code += `//# sourceMappingURL=data:application/json;base64,${Buffer.from(r.map).toString('base64')}\n`
-      return code
+      return { code, files }
     }
     const onOutput = (fn: string, line: string): void => logger.info(formatFunctionLine(fn, line, p))
     // The edge calls containers directly on 127.0.0.1 (see container.ts), with the channel's token.
@@ -225,7 +225,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     }
     await Promise.all(
       config.functions.map(async (f) => {
-        const code = await build(f)
+        const { code, files } = await build(f)
+        inputs.set(f.name, files)
         // The memory and timeout `edgeware build` deploys the function with.
         const { memoryMb, timeoutS } = functionSettings(f, config.edge.limits)
         functions.set(
@@ -339,17 +340,25 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
 
     // Live reload.
     let reloadWaiters: ((names: string[]) => void)[] = []
+    // Rebuilds can overlap (a save while the previous save still builds): only the newest one started for a
+    // function may swap in, so a slower older build can't replace a newer one.
+    const buildSeq = new Map<string, number>()
     const reload = async (names?: string[]): Promise<void> => {
       const todo = config.functions.filter((f) => !names || names.includes(f.name))
       const done: string[] = []
       for (const f of todo) {
+        const seq = (buildSeq.get(f.name) ?? 0) + 1
+        buildSeq.set(f.name, seq)
         try {
-          const code = await build(f)
-          functions.get(f.name)?.swap(code)
+          const built = await build(f)
+          if (buildSeq.get(f.name) !== seq) continue // superseded by a newer rebuild of this function
+          inputs.set(f.name, built.files)
+          functions.get(f.name)?.swap(built.code)
           host?.swapped(f.name)
           done.push(f.name)
           logger.info(`${p.green('↻')} ${f.name} rebuilt`)
         } catch (e) {
+          if (buildSeq.get(f.name) !== seq) continue // a newer rebuild decides what is served
           logger.error(`${p.red('✗')} ${f.name}: rebuild failed, still serving the previous build:\n  ${(e as Error).message}`)
         }
       }
