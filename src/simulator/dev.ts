@@ -147,7 +147,9 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
   const color = opts.color ?? (opts.logger === undefined && process.stdout.isTTY === true)
   const p = paint(color)
   const cleanups: (() => Promise<void> | void)[] = []
+  let closing = false
   const close = async (): Promise<void> => {
+    closing = true
     for (const c of cleanups.splice(0).reverse()) {
       try {
         await c()
@@ -221,6 +223,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     const direct = { runtime: await containerRuntimeCode(), token, limits: config.edge.limits, verbose: opts.verbose ?? false, color, ...(socketDir ? { socketDir, socketSlots } : {}) }
     let host: ReturnType<typeof createHostHandler> | undefined
     const onContainer = (fn: string, ev: 'start' | 'exit', detail: string): void => {
+      // Containers going away because the server closes (one still starting can't listen any more) aren't news.
+      if (closing) return
       if (opts.verbose || ev === 'exit') logger.info(`${p.dim(`[${fn}]`)} container ${ev === 'start' ? 'cold start' : `gone (${detail})`}`)
     }
     await Promise.all(
