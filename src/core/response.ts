@@ -68,8 +68,11 @@ export function buildGeneratedResponse(stage: RequestStage, limits: LimitsProfil
     }
     for (const name in headers) {
       const v = headers[name]
-      checkHeaderWrite('generated', stage, name) // also for an empty list
-      for (const one of Array.isArray(v) ? v : [v]) map.append(name, one as string) // a non-string throws InvalidHeaderValue
+      // append checks the name and each value (a non-string throws InvalidHeaderValue); a name with no values is
+      // checked on its own
+      if (!Array.isArray(v)) map.append(name, v as string)
+      else if (v.length === 0) checkHeaderWrite('generated', stage, name)
+      else for (const one of v) map.append(name, one as string)
     }
   }
   const body = init.body
