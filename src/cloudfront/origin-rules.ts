@@ -5,6 +5,7 @@
  */
 import { EdgeRuleError, type Violation } from '../core/errors.js'
 import { resolveLimits, type LimitsProfile } from './limits.js'
+import { isObject, show } from './show.js'
 import {
   CUSTOM_HEADER_DENY,
   CUSTOM_HEADER_DENY_PREFIXES,
@@ -51,20 +52,6 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/
 const DNS_NAME = /^[A-Za-z0-9._-]+$/
 /** RFC 3986 pchar plus `/`: unreserved, sub-delims, `:`, `@`, and `%XX` escapes. No `?`, `#`, spaces or non-ASCII. */
 const URL_PATH = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/
-
-function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)
-  if (v === null) return 'null'
-  if (Array.isArray(v)) return 'an array'
-  if (typeof v === 'object') return 'an object'
-  if (typeof v === 'bigint') return `${v}n`
-  if (typeof v === 'symbol' || typeof v === 'function') return `a ${typeof v}`
-  return String(v)
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 function isInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v)

@@ -10,6 +10,7 @@
 import type { Violation } from '../core/errors.js'
 import { resolveLimits, type LimitsProfile } from './limits.js'
 import { originViolations } from './origin-rules.js'
+import { isObject, show } from './show.js'
 import { isDisallowedHeader, READ_ONLY_HEADERS } from './rules.js'
 import { STAGES, type CfEvent, type Stage } from './types.js'
 
@@ -134,21 +135,6 @@ for (const c of "!#$%&'*+-.^_`|~") TCHAR[c.charCodeAt(0)] = 1
 for (let c = 48; c <= 57; c++) TCHAR[c] = 1
 for (let c = 65; c <= 90; c++) TCHAR[c] = 1
 for (let c = 97; c <= 122; c++) TCHAR[c] = 1
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)
-  if (v === null) return 'null'
-  if (v === undefined) return 'undefined'
-  if (Array.isArray(v)) return 'an array'
-  if (typeof v === 'object') return 'an object'
-  if (typeof v === 'bigint') return `${v}n`
-  if (typeof v === 'symbol' || typeof v === 'function') return `a ${typeof v}`
-  return String(v)
-}
 
 /** 0: a lowercase token, 1: a token with uppercase letters, 2: not a token. */
 function nameKind(name: string): 0 | 1 | 2 {
