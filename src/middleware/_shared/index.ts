@@ -17,6 +17,12 @@ export function stageError(middleware: string, stage: Stage, why: string): EdgeR
 
 /** Why a request-only middleware can't run in a response stage. */
 export const NEEDS_REQUEST_STAGE = 'it rewrites the request or answers it, which CloudFront only allows in viewer-request or origin-request'
+/** Why an authentication middleware (basicAuth, jwtAuth) can't run in `stage`: only viewer-request checks every request. */
+export function authStageWhy(stage: Stage): string {
+  return stage === 'origin-request'
+    ? 'the 401 and the authorized response would be cached and served to other viewers without a check; use viewer-request'
+    : 'only a request stage can answer with 401, and only viewer-request runs for every request'
+}
 /** Why a response-only middleware can't run in a request stage. */
 export const NEEDS_RESPONSE_STAGE = 'it edits the response, which exists only in origin-response and viewer-response'
 

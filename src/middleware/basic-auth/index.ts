@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Middleware, ViewerRequestContext } from '../../core/types.js'
-import { stageError } from '../_shared/index.js'
+import { authStageWhy, stageError } from '../_shared/index.js'
 
 /**
  * One user allowed in.
@@ -111,13 +111,7 @@ export function basicAuth(options: BasicAuthOptions): Middleware<ViewerRequestCo
 
   return async function basicAuthMiddleware(c, next) {
     if (c.stage !== 'viewer-request') {
-      throw stageError(
-        'basicAuth',
-        c.stage,
-        c.stage === 'origin-request'
-          ? 'the 401 and the authorized response would be cached and served to other viewers without a check; use viewer-request'
-          : 'only a request stage can answer with 401, and only viewer-request runs for every request',
-      )
+      throw stageError('basicAuth', c.stage, authStageWhy(c.stage))
     }
     const header = c.request.headers.get('authorization')
     const m = header ? /^\s*basic\s+([A-Za-z0-9+/=._~-]+)\s*$/i.exec(header) : null

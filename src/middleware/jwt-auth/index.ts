@@ -5,7 +5,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify } from 'jose'
 import type { CryptoKey, JSONWebKeySet, JWTPayload, JWTVerifyGetKey, KeyObject } from 'jose'
 import type { Middleware, ViewerRequestContext } from '../../core/types.js'
-import { stageError } from '../_shared/index.js'
+import { authStageWhy, stageError } from '../_shared/index.js'
 
 export type { JWTPayload } from 'jose'
 
@@ -225,13 +225,7 @@ export function jwtAuth(options: JwtAuthOptions): Middleware<ViewerRequestContex
 
   return async function jwtAuthMiddleware(c, next) {
     if (c.stage !== 'viewer-request') {
-      throw stageError(
-        'jwtAuth',
-        c.stage,
-        c.stage === 'origin-request'
-          ? 'the 401 and the authorized response would be cached and served to other viewers without a check; use viewer-request'
-          : 'only a request stage can answer with 401, and only viewer-request runs for every request',
-      )
+      throw stageError('jwtAuth', c.stage, authStageWhy(c.stage))
     }
     let token: string | undefined
     if (useHeader) {
