@@ -7,6 +7,7 @@ import { headerList, putHeader } from '../core/headers.js'
 import { assertGeneratedSize, toBase64 } from '../core/response.js'
 import { resolveLimits, type LimitsProfile } from './limits.js'
 import { canonicalHeaderKey, isDisallowedHeader, statusText } from './rules.js'
+import type { EdgeResponseInit } from '../core/types.js'
 import type { CfHeader, CfHeaders, CfRequest, CfResultResponse, RequestStage } from './types.js'
 
 /**
@@ -184,9 +185,60 @@ export function toFetchRequest(request: CfRequest, opts: ToFetchRequestOptions =
 }
 
 /**
- * Converts a Fetch `Response` to a CloudFront generated response: status as a string, headers in CloudFront's
- * format (disallowed, hop-by-hop and framing headers dropped, each `Set-Cookie` a separate entry), a textual body
- * as text and a binary one (by content type, or any non-identity content-encoding) as base64. 204/304 carry no body.
+ * Reads a Fetch `Response` into what `c.respond` takes: the status (200–599), `statusText` as the description when
+ * it has one, the headers (disallowed, hop-by-hop and framing headers dropped, each `Set-Cookie` a separate value,
+ * names in canonical case), and the body: text when textual, the bytes when binary (by content type, or any
+ * non-identity content-encoding). 204/304 and empty bodies carry no body. Nothing is encoded twice: `c.respond`
+ * base64-encodes a binary body once and checks the whole response against the stage's rules.
+ *
+ * @example
+ * ```ts
+ * const res = await app.fetch(toFetchRequest(c.request.raw))
+ * c.respond(await toResponseInit(res))
+ * ```
+ */
+export function toResponseInit(response: Response, isBinary?: (contentType: string) => boolean): Promise<ResponseInitOf> {
+  return readResponse(response, isBinary ?? isBinaryContentType, undefined)
+}
+
+type ResponseInitOf = EdgeResponseInit & { headers: Record<string, string | string[]> }
+
+/** `toResponseInit`, with the stage (when known) carried by its errors. */
+async function readResponse(response: Response, isBinary: (contentType: string) => boolean, stage: RequestStage | undefined): Promise<ResponseInitOf> {
+  if (response === null || typeof response !== 'object' || typeof (response as Response).status !== 'number') {
+    throw new EdgeRuleError('InvalidResponse', 'a Fetch Response is needed here', response, stage)
+  }
+  const status = response.status
+  if (status < 200 || status > 599) {
+    throw new EdgeRuleError('InvalidStatus', `CloudFront only accepts a generated status from 200 to 599, got ${status}`, status, stage)
+  }
+  const headers: Record<string, string | string[]> = {}
+  response.headers.forEach((value, name) => {
+    if (name === 'set-cookie' || DROPPED_RESPONSE_HEADERS.has(name) || isDisallowedHeader(name)) return
+    const key = canonicalHeaderKey(name)
+    const had = headers[key]
+    headers[key] = had === undefined ? value : typeof had === 'string' ? [had, value] : [...had, value]
+  })
+  const cookies = response.headers.getSetCookie()
+  if (cookies.length > 0) headers['Set-Cookie'] = cookies
+  const init: ResponseInitOf = { status, headers }
+  if (response.statusText) init.statusDescription = response.statusText
+  if (status !== 204 && status !== 304 && response.body !== null) {
+    const bytes = new Uint8Array(await response.arrayBuffer())
+    if (bytes.byteLength > 0) {
+      const encoding = response.headers.get('content-encoding')
+      const binary = (encoding !== null && !/^identity$/i.test(encoding)) || isBinary(response.headers.get('content-type') ?? '')
+      init.body = binary ? bytes : new TextDecoder().decode(bytes)
+    }
+  } else if (response.body !== null) {
+    await response.body.cancel()
+  }
+  return init
+}
+
+/**
+ * Converts a Fetch `Response` to a CloudFront generated response ({@link toResponseInit}'s reading): status as a
+ * string, headers in CloudFront's format, a textual body as text and a binary one as base64.
  *
  * @example
  * ```ts
@@ -195,36 +247,15 @@ export function toFetchRequest(request: CfRequest, opts: ToFetchRequestOptions =
  * ```
  */
 export async function fromFetchResponse(response: Response, opts: FromFetchResponseOptions = {}): Promise<CfResultResponse> {
-  if (response === null || typeof response !== 'object' || typeof (response as Response).status !== 'number') {
-    throw new EdgeRuleError('InvalidResponse', 'fromFetchResponse needs a Fetch Response', response)
-  }
-  const status = response.status
-  if (status < 200 || status > 599) {
-    throw new EdgeRuleError('InvalidStatus', `CloudFront only accepts a generated status from 200 to 599, got ${status}`, status, opts.stage)
-  }
-  const headers: CfHeaders = {}
-  response.headers.forEach((value, name) => {
-    if (name === 'set-cookie' || DROPPED_RESPONSE_HEADERS.has(name) || isDisallowedHeader(name)) return
-    push(headers, name, canonicalHeaderKey(name), value)
-  })
-  for (const c of response.headers.getSetCookie()) push(headers, 'set-cookie', 'Set-Cookie', c)
-  const out: CfResultResponse = { status: String(status), statusDescription: response.statusText || statusText(status), headers }
-  if (status !== 204 && status !== 304 && response.body !== null) {
-    const bytes = new Uint8Array(await response.arrayBuffer())
-    if (bytes.byteLength > 0) {
-      const type = response.headers.get('content-type') ?? ''
-      const encoding = response.headers.get('content-encoding')
-      const binary = (encoding !== null && !/^identity$/i.test(encoding)) || (opts.isBinary ?? isBinaryContentType)(type)
-      if (binary) {
-        out.bodyEncoding = 'base64'
-        out.body = toBase64(bytes)
-      } else {
-        out.bodyEncoding = 'text'
-        out.body = new TextDecoder().decode(bytes)
-      }
-    }
-  } else if (response.body !== null) {
-    await response.body.cancel()
+  const init = await readResponse(response, opts.isBinary ?? isBinaryContentType, opts.stage)
+  const out: CfResultResponse = { status: String(init.status), statusDescription: init.statusDescription ?? statusText(init.status), headers: toCfHeaders(init.headers) }
+  const body = init.body
+  if (typeof body === 'string') {
+    out.bodyEncoding = 'text'
+    out.body = body
+  } else if (body !== undefined) {
+    out.bodyEncoding = 'base64'
+    out.body = toBase64(body)
   }
   if (opts.stage !== undefined) assertGeneratedSize(opts.stage, resolveLimits(opts.limits), out)
   return out

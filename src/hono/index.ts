@@ -5,9 +5,8 @@
 import type { Hono } from 'hono'
 import type { Env, Schema } from 'hono/types'
 import { getPath as honoGetPath, getPathNoStrict as honoGetPathNoStrict } from 'hono/utils/url'
-import { fromFetchResponse, toFetchRequest } from '../cloudfront/fetch.js'
-import type { CfResultResponse } from '../cloudfront/types.js'
-import type { EdgeResponseInit, Middleware, RequestContext } from '../core/types.js'
+import { toFetchRequest, toResponseInit } from '../cloudfront/fetch.js'
+import type { Middleware, RequestContext } from '../core/types.js'
 import { stageError } from '../middleware/_shared/index.js'
 
 /**
@@ -48,18 +47,6 @@ const UNMATCHED: unique symbol = Symbol('edgeware.hono.unmatched')
 
 interface BridgeEnv extends EdgeBindings {
   [UNMATCHED]?: boolean
-}
-
-/** A generated CloudFront response as what `c.respond` takes (headers keep their spelling, base64 bodies as bytes). */
-function toInit(res: CfResultResponse): EdgeResponseInit {
-  const headers: Record<string, string[]> = {}
-  for (const name in res.headers) {
-    for (const h of res.headers[name]!) (headers[h.key ?? name] ??= []).push(h.value)
-  }
-  const init: EdgeResponseInit = { status: Number(res.status), headers }
-  if (res.statusDescription) init.statusDescription = res.statusDescription
-  if (res.body !== undefined) init.body = res.bodyEncoding === 'base64' ? new Uint8Array(Buffer.from(res.body, 'base64')) : res.body
-  return init
 }
 
 /**
@@ -141,6 +128,6 @@ export function hono<E extends Env, S extends Schema, B extends string>(app: Hon
       return next()
     }
     // No stage here: c.respond checks the status, headers and size against the stage's rules, once.
-    c.respond(toInit(await fromFetchResponse(response, isBinary ? { isBinary } : {})))
+    c.respond(await toResponseInit(response, isBinary))
   }
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EdgeRuleError } from 'edgeware'
-import { fromCfHeaders, fromFetchResponse, isBinaryContentType, toCfHeaders, toFetchRequest, validateResult } from 'edgeware/cloudfront'
+import { fromCfHeaders, fromFetchResponse, isBinaryContentType, toCfHeaders, toFetchRequest, toResponseInit, validateResult } from 'edgeware/cloudfront'
 import { createEvent } from 'edgeware/testing'
 
 let server: Server
@@ -124,6 +124,24 @@ describe('fromFetchResponse', () => {
     const switching = { status: 101, statusText: '', headers: new Headers(), body: null } as unknown as Response
     await expect(fromFetchResponse(switching)).rejects.toMatchObject({ rule: 'InvalidStatus' })
     await expect(fromFetchResponse({} as Response)).rejects.toBeInstanceOf(EdgeRuleError)
+  })
+})
+
+describe('toResponseInit', () => {
+  it("reads a Response into c.respond's init: binary bodies as the bytes themselves, Set-Cookie values apart, names canonical", async () => {
+    const png = await toResponseInit(await fetch(`http://${base}/png`))
+    expect(png.status).toBe(200)
+    expect(png.body).toBeInstanceOf(Uint8Array)
+    expect(Buffer.from(png.body as Uint8Array)).toEqual(PNG)
+    expect(png.headers['Content-Type']).toBe('image/png')
+    expect(png.headers['Content-Length']).toBeUndefined()
+    const page = await toResponseInit(await fetch(`http://${base}/cookies`))
+    expect(page.body).toBe('<p>hé</p>')
+    expect(page.headers['Set-Cookie']).toEqual(['a=1; Path=/', 'b=2; HttpOnly'])
+    expect(page.headers['X-Cache']).toBeUndefined()
+    const empty = await toResponseInit(await fetch(`http://${base}/empty`))
+    expect(empty).toMatchObject({ status: 204, headers: { 'X-A': '1' } })
+    expect('body' in empty).toBe(false)
   })
 })
 
