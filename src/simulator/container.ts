@@ -47,7 +47,7 @@ export interface DirectData extends DirectSetup {
   slot?: number
 }
 
-/** How the bootstrap reports one handler run (the same shape it posts on the main-thread path). */
+/** How the bootstrap reports one handler run. */
 export interface RunResult {
   json?: string
   notJson?: string

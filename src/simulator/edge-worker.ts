@@ -1,8 +1,8 @@
 /**
  * The edge, as a workerd (Miniflare) ES-module worker: serves the viewer, matches behaviors, runs the stage flow
- * of reference §5.2, keeps the cache and answers like CloudFront. Functions run and origins are fetched in the
- * Node host (see host.ts): function calls on the WebSocket channel, origin fetches through the `HOST` service
- * binding. Bundled with esbuild at dev start.
+ * of reference §5.2, keeps the cache and answers like CloudFront. Functions run in containers of the Node host,
+ * which the edge calls directly (see container.ts; the host starts and supervises them over the WebSocket
+ * channel, see host.ts); origins are fetched through the `HOST` service binding. Bundled with esbuild at dev start.
  */
 import { canonicalHeaderKey, isDisallowedHeader, statusText } from '../cloudfront/rules.js'
 import type { CfEvent, CfHeaders, CfRequest, CfResponse, CfResultResponse, Stage } from '../cloudfront/types.js'
@@ -33,8 +33,8 @@ interface WebSocketLike {
 }
 
 /**
- * The edge's link to the Node host: function calls and log records over one WebSocket (kept open by the
- * Durable Object across requests), origin fetches over the `HOST` service binding.
+ * The edge's link to the functions (calls on each container's WebSocket, kept open by the Durable Object across
+ * requests) and to the Node host (log records on its WebSocket).
  */
 interface HostLink {
   invoke(fn: string, stage: Stage, requestId: string, eventJson: string): Promise<InvokeReply>
@@ -518,7 +518,7 @@ const lostHost = (why: string): InvokeReply => ({ ok: false, status: 503, code: 
 export class EdgeObject {
   private ws: WebSocketLike | undefined
   private connecting: Promise<WebSocketLike> | undefined
-  /** Calls not answered yet, by id: on a container, in a queue, or on the host. */
+  /** Calls not answered yet, by id: on a container or in a queue. */
   private pending: Map<number, (reply: InvokeReply) => void> = new Map()
   private seq = 0
   private readonly link: HostLink
@@ -739,7 +739,7 @@ export class EdgeObject {
     this.release(slot)
   }
 
-  /** Messages from the host: `id\n<reply>` for a call run there, or a container notice (`c`, `f`, `x`, `g`). */
+  /** Messages from the host: container notices (`c` started, `f` failed to start, `x` gone, `g` reloaded). */
   private fromHost(text: string): void {
     const kind = text.charCodeAt(0)
     if (kind === 103 /* g: a function was reloaded; its containers now run older code */) {
@@ -793,13 +793,7 @@ export class EdgeObject {
         else this.dispatch(slot.pool, call)
       }
       this.grow(slot.pool)
-      return
     }
-    const id = Number(text.slice(0, nl))
-    const done = this.pending.get(id)
-    if (!done) return
-    this.pending.delete(id)
-    done(JSON.parse(text.slice(nl + 1)) as InvokeReply)
   }
 
   private connect(): Promise<WebSocketLike> {

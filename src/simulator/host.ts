@@ -1,17 +1,17 @@
 /**
  * The Node side of the local edge. On the function channel (a WebSocket from the edge's Durable Object) it starts
  * direct containers when the edge asks (the edge then calls them itself, see container.ts), tells the edge when one
- * crashes or times out, retires them, runs calls that come through it on containers and validates their results as
- * CloudFront does, and prints request lines; through the `HOST` service binding, `POST /origin` fetches the origin.
+ * crashes or times out (with the reply for the call it was running), retires them, and prints the lines containers
+ * post and the request lines; through the `HOST` service binding, `POST /origin` fetches the origin.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { LimitsProfile } from '../cloudfront/limits.js'
-import type { Stage } from '../cloudfront/types.js'
+import { STAGES, type Stage } from '../cloudfront/types.js'
 import type { Container, DirectEnd, InvokeOutcome, LambdaFunction } from './lambda.js'
 import { formatRequestLine, type DevLogger, type Paint } from './log.js'
 import { fetchOrigin } from './origin-fetch.js'
 import type { LogRecord, OriginCall, OriginReply } from './protocol.js'
-import { internalErrorReply, noFunctionReply, stageReply, type VerdictLine } from './verdict.js'
+import { noFunctionReply, stageReply, type VerdictLine } from './verdict.js'
 import type { WsConnection } from './ws-server.js'
 
 /** Options of {@link createHostHandler}. */
@@ -25,8 +25,6 @@ export interface HostOptions {
   onRequest?: (r: LogRecord) => void
 }
 
-const STAGES = new Set<Stage>(['viewer-request', 'origin-request', 'origin-response', 'viewer-response'])
-
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
@@ -38,7 +36,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /**
  * Builds the host: `http` is the `HOST` service binding (a Node `(req, res)` listener, origin fetches only),
- * `message` handles the function channel (WebSocket text messages: function calls and log records).
+ * `message` handles the function channel (WebSocket text messages: container requests and log records).
  *
  * @example
  * ```ts
@@ -72,25 +70,6 @@ export function createHostHandler(opts: HostOptions): {
    * error line names that call (the one the start was asked for may have been served by another container since).
    */
   const failedStarts = new Map<string, { fnName: string; stage: Stage; out: InvokeOutcome }>()
-
-  /** Runs one stage and answers the edge with an InvokeReply (JSON). Never rejects. */
-  async function runStage(fnName: string, stage: Stage, requestId: string, eventJson: string): Promise<string> {
-    try {
-      return await runStageUnsafe(fnName, stage, requestId, eventJson)
-    } catch (e) {
-      logger.error(`${p.red('[edge] internal error')} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
-      return internalErrorReply()
-    }
-  }
-
-  async function runStageUnsafe(fnName: string, stage: Stage, requestId: string, eventJson: string): Promise<string> {
-    const fn = functions.get(fnName)
-    if (!fn || !STAGES.has(stage)) return noFunctionReply(fnName, stage)
-    const out = await fn.invoke(eventJson, requestId)
-    const v = stageReply(fnName, stage, requestId, eventJson, out, verdict)
-    lines(v.lines)
-    return v.reply
-  }
 
   /** The edge asks for a direct container of `fnName` (spawn `id`): `c<id>\n<container>\n<port>`, or `f<id>\n<reply>`. */
   function spawn(conn: WsConnection, id: string, fnName: string, stage: Stage, requestId: string): void {
@@ -175,9 +154,9 @@ export function createHostHandler(opts: HostOptions): {
 
   /**
    * A message on the function channel: log records first, one `l<record json>\n` line each, then optionally a
-   * call `id\ni\nfn\nstage\nrequestId\nevent` (run here, answered `id\n<reply>`), a spawn request
-   * `id\ns\nfn\nstage\nrequestId` (a direct container for that call), a retirement `0\nr\ncontainer`, the call a
-   * failed start answered `0\nF\nspawn\nstage\nrequestId` (both empty: none), or the older single record `0\nl\nrecord`.
+   * spawn request `id\ns\nfn\nstage\nrequestId` (a direct container for that call), an overdue call
+   * `0\nk\ncontainer\ncall\nstage\nrequestId`, a retirement `0\nr\ncontainer`, or the call a failed start answered
+   * `0\nF\nspawn\nstage\nrequestId` (both empty: none).
    */
   const message = (conn: WsConnection, text: string): void => {
     edge = conn
@@ -205,14 +184,6 @@ export function createHostHandler(opts: HostOptions): {
     }
     const id = next()
     const kind = next()
-    if (kind === 'l') {
-      try {
-        logRecords([JSON.parse(text.slice(at)) as LogRecord])
-      } catch (e) {
-        logger.error(`${p.red('[edge] bad log record')} ${String(e)}`)
-      }
-      return
-    }
     if (kind === 'F') {
       const sid = next()
       const f = failedStarts.get(sid)
@@ -228,7 +199,7 @@ export function createHostHandler(opts: HostOptions): {
       const c = leased.get(next())
       const call = Number(next())
       const stage = next() as Stage
-      if (c && STAGES.has(stage)) c.fn.overdue(c, call, stage, text.slice(at))
+      if (c && STAGES.includes(stage)) c.fn.overdue(c, call, stage, text.slice(at))
       return
     }
     if (kind === 'r') {
@@ -243,15 +214,7 @@ export function createHostHandler(opts: HostOptions): {
       const fn = next()
       const stage = next() as Stage
       spawn(conn, id, fn, stage, text.slice(at))
-      return
     }
-    if (kind !== 'i') return
-    const fn = next()
-    const stage = next() as Stage
-    const requestId = next()
-    void runStage(fn, stage, requestId, text.slice(at)).then((reply) => {
-      if (!conn.closed) conn.send(`${id}\n${reply}`)
-    })
   }
 
   const swapped = (fnName: string): void => {

@@ -14,7 +14,6 @@ export {
   type OriginConfig,
   type FunctionConfig,
 } from './config.js'
-export { LambdaFunction, type LambdaFunctionOptions, type InvokeOutcome } from './lambda.js'
 export { fetchOrigin, type OriginRequest, type OriginResult } from './origin-fetch.js'
 export { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
 export { cacheTtl, cacheKey, filterQueryString, filterCookies, parseCacheControl, ERROR_CACHING_MIN_TTL } from './cache-rules.js'

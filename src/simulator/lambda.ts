@@ -1,8 +1,8 @@
 /**
- * Lambda-like containers for edge functions: each container is a `worker_threads` Worker running the bundle,
- * one invocation at a time, reused while warm, with the function's memory (V8 old-space limit) and timeout
- * (the worker is terminated, the next call is cold), only Lambda's reserved environment variables, and events and
- * results crossing a JSON boundary.
+ * Lambda-like containers for edge functions: each container is a `worker_threads` Worker running the bundle, which
+ * the edge calls directly (container.ts), one invocation at a time, reused while warm, with the function's memory
+ * (V8 old-space limit) and timeout (the main thread's watchdog terminates the worker, the next call is cold), only
+ * Lambda's reserved environment variables, and events and results crossing a JSON boundary.
  */
 import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
@@ -34,16 +34,16 @@ export interface LambdaFunctionOptions {
   /** Lambda runtime (`AWS_EXECUTION_ENV`), default `nodejs22.x`. */
   runtime?: string
   /**
-   * Most containers kept for this function (concurrent invocations beyond wait). Default: the machine's cores,
-   * between 2 and 4 (more busy containers than cores only add thread switching on a local machine).
+   * Most containers the edge keeps for this function (concurrent invocations beyond wait). Default: the machine's
+   * cores, between 2 and 4 (more busy containers than cores only add thread switching on a local machine).
    */
   maxContainers?: number
   /** Each line the function writes to stdout/stderr, already prefixed by the runtime with the request id. */
   onOutput?: (fn: string, line: string, stream: 'stdout' | 'stderr') => void
   /** A container started (cold start) or went away. */
   onContainer?: (fn: string, event: 'start' | 'exit', detail: string) => void
-  /** Direct containers ({@link LambdaFunction.lease}): what they need to serve the edge themselves. */
-  direct?: DirectSetup
+  /** What containers ({@link LambdaFunction.lease}) need to serve the edge themselves. */
+  direct: DirectSetup
   /** Lines a direct container printed (its verdicts: violations, warnings, errors, verbose events). */
   onLines?: (lines: VerdictLine[]) => void
   /** A direct container is gone (crash, timeout, exit): what it was running, if anything. */
@@ -125,7 +125,7 @@ try {
 } catch (e) { initError = e }
 const errInfo = (e) => e instanceof Error ? { name: e.name, message: e.message, stack: e.stack } : { name: 'Error', message: typeof e === 'string' ? e : util.inspect(e) }
 // The container's own handles (its direct channel to the edge) don't keep a callback-style handler waiting.
-const own = workerData.direct ? ['TCPSocketWrap', 'TCPServerWrap'] : []
+const own = ['TCPSocketWrap', 'TCPServerWrap']
 // One invocation; reply gets { json } | { notJson } | { error }, once.
 const run = (msg, reply) => {
   currentId = msg.requestId
@@ -165,19 +165,18 @@ const run = (msg, reply) => {
   }
   setImmediate(idle)
 }
-parentPort.on('message', (msg) => run(msg, (r) => { r.id = msg.id; parentPort.postMessage(r) }))
-if (workerData.direct) {
-  // The direct channel (container.ts): the edge calls this container straight.
-  const { randomUUID } = require('node:crypto')
-  const rt = new Module('edgeware-container.js', null)
-  rt.filename = 'edgeware-container.js'
-  rt._compile(workerData.direct.runtime, 'edgeware-container.js')
-  rt.exports.serveDirect(
-    workerData.direct,
-    (event, requestId, startAt, reply) => run({ requestId, awsRequestId: randomUUID(), event, deadline: startAt + workerData.timeoutMs }, reply),
-    (m) => parentPort.postMessage(m),
-  ).then((port) => parentPort.postMessage({ ready: port }))
-}
+// The main thread ends a container (terminate): its event loop stays alive when the edge's connection closes.
+parentPort.on('message', () => {})
+// The direct channel (container.ts): the edge calls this container straight.
+const { randomUUID } = require('node:crypto')
+const rt = new Module('edgeware-container.js', null)
+rt.filename = 'edgeware-container.js'
+rt._compile(workerData.direct.runtime, 'edgeware-container.js')
+rt.exports.serveDirect(
+  workerData.direct,
+  (event, requestId, startAt, reply) => run({ requestId, awsRequestId: randomUUID(), event, deadline: startAt + workerData.timeoutMs }, reply),
+  (m) => parentPort.postMessage(m),
+).then((port) => parentPort.postMessage({ ready: port }))
 `
 
 const RESERVED_ENV = (opts: LambdaFunctionOptions, qualifiedName: string, logStreamName: string): Record<string, string> => ({
@@ -203,41 +202,29 @@ const RESERVED_ENV = (opts: LambdaFunctionOptions, qualifiedName: string, logStr
   NODE_PATH: '/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task',
 })
 
-interface Pending {
-  id: number
-  resolve: (o: InvokeOutcome) => void
-  start: number
-  cold: boolean
-  timer: NodeJS.Timeout
-}
-
 /** @internal one container (a worker thread). */
 export class Container {
   readonly worker: Worker
   readonly id = String(++containerSeq)
-  busy: Pending | undefined
-  used = false
   dead = false
-  /** Direct containers: the state shared with the worker, and the port the edge connects to. */
-  readonly state: ContainerState | undefined
-  readonly ready: Promise<string> | undefined
-  private seq = 0
+  /** The state shared with the worker (the call it runs), and where the edge connects to it (see container.ts). */
+  readonly state = new ContainerState(new SharedArrayBuffer(STATE_BYTES))
+  readonly ready: Promise<string>
   private readonly slot: number | undefined
   private freeSlot: (() => void) | undefined
-  /** Direct containers: when the main thread created it (epoch ms), and whether it listens yet. */
+  /** When the main thread created it (epoch ms), and whether it listens yet. */
   readonly createdAt = Date.now()
   listening = false
-  /** Direct containers: fails {@link ready} (a start-up that dies or runs past the timeout). */
+  /** Fails {@link ready} (a start-up that dies or runs past the timeout). */
   failStart: (e: Error & { kind?: 'timeout' }) => void = () => {}
 
   constructor(
     readonly fn: LambdaFunction,
-    readonly generation: number,
     code: string,
     opts: LambdaFunctionOptions,
-    direct?: DirectSetup,
   ) {
-    if (direct?.socketDir !== undefined) {
+    const direct = opts.direct
+    if (direct.socketDir !== undefined) {
       const dir = direct.socketDir
       this.slot = takeSlot(dir, direct.socketSlots ?? 0)
       // The slot is free again once the thread is gone.
@@ -258,7 +245,7 @@ export class Container {
         memoryMb: opts.memoryMb,
         timeoutMs: opts.timeoutMs,
         logStreamName,
-        ...(direct ? { direct: { ...direct, fnName: opts.name, state: (this.state = new ContainerState(new SharedArrayBuffer(STATE_BYTES))).sab, createdAt: this.createdAt, slot: this.slot } } : {}),
+        direct: { ...direct, fnName: opts.name, state: this.state.sab, createdAt: this.createdAt, slot: this.slot },
       },
       // Lambda's memory setting ~ the V8 heap the function may use.
       resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb },
@@ -282,77 +269,33 @@ export class Container {
     }
     lines(this.worker.stdout, 'stdout')
     lines(this.worker.stderr, 'stderr')
-    let readyFail: ((e: Error) => void) | undefined
-    let readyOk: ((where: string) => void) | undefined
-    if (direct) {
-      this.ready = new Promise<string>((ok, fail) => {
-        readyOk = (where) => {
-          this.listening = true
-          ok(where)
-        }
-        readyFail = fail
-        this.failStart = fail
-      })
-      this.ready.catch(() => {})
-    }
-    this.worker.on('message', (m: { id: number; json?: string; error?: { name: string; message: string; stack?: string }; notJson?: string } | DirectPost) => {
-      if (!('id' in m)) {
-        if ('ready' in m) readyOk?.(m.ready)
-        else if ('lines' in m) opts.onLines?.(m.lines)
-        // The edge dropped this container's channel: nothing can reach it any more.
-        else if ('closed' in m) this.fn.retire(this)
-        return
+    let readyOk: (where: string) => void = () => {}
+    this.ready = new Promise<string>((ok, fail) => {
+      readyOk = (where) => {
+        this.listening = true
+        ok(where)
       }
-      const p = this.busy
-      if (!p || p.id !== m.id) return
-      this.busy = undefined
-      clearTimeout(p.timer)
-      const ms = performance.now() - p.start
-      if (m.json !== undefined) p.resolve({ ok: true, json: m.json, ms, cold: p.cold })
-      else if (m.notJson !== undefined) p.resolve({ ok: false, kind: 'not-json', message: m.notJson, ms, cold: p.cold })
-      else p.resolve({ ok: false, kind: 'error', message: m.error ? (m.error.stack ?? `${m.error.name}: ${m.error.message}`) : 'unknown error', ms, cold: p.cold })
-      this.fn.released(this)
+      this.failStart = fail
+    })
+    this.ready.catch(() => {})
+    this.worker.on('message', (m: DirectPost) => {
+      if ('ready' in m) readyOk(m.ready)
+      else if ('lines' in m) opts.onLines?.(m.lines)
+      // The edge dropped this container's channel: nothing can reach it any more.
+      else if ('closed' in m) this.fn.retire(this)
     })
     const died = (message: string): void => {
       if (this.dead) return
       this.dead = true
-      const p = this.busy
-      this.busy = undefined
-      if (p) {
-        clearTimeout(p.timer)
-        p.resolve({ ok: false, kind: 'crash', message, ms: performance.now() - p.start, cold: p.cold })
-      }
-      if (this.state) {
-        readyFail?.(new Error(message))
-        const r = this.state.running()
-        this.fn.directEnded(this, r && { call: r.call, stage: r.stage, requestId: r.requestId, outcome: { ok: false, kind: 'crash', message, ms: Date.now() - r.start, cold: r.cold } })
-      }
+      this.failStart(new Error(message))
+      const r = this.state.running()
+      this.fn.directEnded(this, r && { call: r.call, stage: r.stage, requestId: r.requestId, outcome: { ok: false, kind: 'crash', message, ms: Date.now() - r.start, cold: r.cold } })
       this.fn.removed(this, message)
     }
     this.worker.on('error', (e) => died(`${(e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'Runtime.OutOfMemory: ' : 'Runtime.ExitError: '}${e.message}`))
     this.worker.on('exit', (code) => {
       this.freeSlot?.()
       died(`Runtime.ExitError: the function's process exited with code ${code}`)
-    })
-  }
-
-  invoke(event: string, requestId: string, timeoutMs: number): Promise<InvokeOutcome> {
-    return new Promise((resolve) => {
-      const id = ++this.seq
-      const cold = !this.used
-      this.used = true
-      const start = performance.now()
-      const timer = setTimeout(() => {
-        if (this.busy?.id !== id) return
-        this.busy = undefined
-        this.dead = true
-        // Lambda: "Task timed out after N seconds"; the container is gone, the next call is cold.
-        resolve({ ok: false, kind: 'timeout', message: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`, ms: performance.now() - start, cold })
-        void this.worker.terminate()
-        this.fn.removed(this, 'timeout')
-      }, timeoutMs)
-      this.busy = { id, resolve, start, cold, timer }
-      this.worker.postMessage({ id, requestId, awsRequestId: randomUUID(), event, deadline: Date.now() + timeoutMs })
     })
   }
 
@@ -363,23 +306,20 @@ export class Container {
 }
 
 /**
- * One edge function: a pool of warm containers (one invocation each at a time), a queue when all are busy, and
- * a code swap for live reload (new invocations go to new containers, old ones drain and exit).
+ * One edge function: the containers the edge asked for (it keeps the pool and calls them itself), their watchdog,
+ * and a code swap for live reload (the containers on older code finish their call and turn the next one away).
  *
  * @example
  * ```ts
- * const fn = new LambdaFunction({ name: 'site-viewer-request', code, filename: '/app/index.js', memoryMb: 128, timeoutMs: 5000, region: 'us-east-1' })
- * const out = await fn.invoke(JSON.stringify(event), event.Records[0].cf.config.requestId)
+ * const fn = new LambdaFunction({ name: 'site-viewer-request', code, filename: '/app/index.js', memoryMb: 128, timeoutMs: 5000, region: 'us-east-1', direct })
+ * const c = await fn.lease() // the edge connects to `await c.ready` and calls it
  * await fn.close()
  * ```
  */
 export class LambdaFunction {
-  private generation = 0
   private code: string
   private containers = new Set<Container>()
-  private idle: Container[] = []
-  private queue: { event: string; requestId: string; resolve: (o: InvokeOutcome) => void }[] = []
-  /** Direct containers: started for the edge, which calls them itself. */
+  /** Containers started for the edge and not ended yet. */
   private leased = new Set<Container>()
   private closed = false
   readonly maxContainers: number
@@ -398,34 +338,6 @@ export class LambdaFunction {
     return this.containers.size
   }
 
-  /** Runs the function once with a JSON event. Never rejects. */
-  invoke(event: string, requestId: string): Promise<InvokeOutcome> {
-    if (this.closed) return Promise.resolve({ ok: false, kind: 'crash', message: 'the local edge is shutting down', ms: 0, cold: false })
-    const c = this.take()
-    if (c) return c.invoke(event, requestId, this.opts.timeoutMs)
-    return new Promise((resolve) => this.queue.push({ event, requestId, resolve }))
-  }
-
-  private take(): Container | undefined {
-    while (this.idle.length) {
-      const c = this.idle.pop()!
-      if (!c.dead && c.generation === this.generation) return c
-    }
-    if (this.containers.size < this.maxContainers || this.countCurrent() < 1) {
-      const c = new Container(this, this.generation, this.code, this.opts)
-      this.containers.add(c)
-      this.opts.onContainer?.(this.opts.name, 'start', `generation ${this.generation}`)
-      return c
-    }
-    return undefined
-  }
-
-  private countCurrent(): number {
-    let n = 0
-    for (const c of this.containers) if (c.generation === this.generation && !c.dead) n++
-    return n
-  }
-
   /**
    * Starts a direct container (a cold start): the edge calls it itself, on its own WebSocket, one invocation at a
    * time. Resolves once it listens (`container.ready` is its port); rejects if it dies first. This process still
@@ -433,11 +345,10 @@ export class LambdaFunction {
    */
   async lease(): Promise<Container> {
     if (this.closed) throw new Error('the local edge is shutting down')
-    if (!this.opts.direct) throw new Error(`${this.name}: no direct channel configured`)
-    const c = new Container(this, this.generation, this.code, this.opts, this.opts.direct)
+    const c = new Container(this, this.code, this.opts)
     this.containers.add(c)
     this.leased.add(c)
-    this.opts.onContainer?.(this.opts.name, 'start', `generation ${this.generation}`)
+    this.opts.onContainer?.(this.opts.name, 'start', '')
     watch(this)
     await c.ready
     return c
@@ -460,7 +371,7 @@ export class LambdaFunction {
     const now = Date.now()
     const timeoutMs = this.opts.timeoutMs
     for (const c of this.leased) {
-      if (!c.dead && !c.state!.connected && now - c.createdAt >= timeoutMs) {
+      if (!c.dead && !c.state.connected && now - c.createdAt >= timeoutMs) {
         // Its start-up (the module's top-level code) ran past the timeout, as a call posted to a starting container
         // would: the call that asked for it gets the timeout (the edge hears it as a failed start). Or it listens
         // but its event loop is blocked (a runaway timer armed as it loaded): the edge can't connect, and is told.
@@ -474,7 +385,7 @@ export class LambdaFunction {
         this.removed(c, 'timeout')
         continue
       }
-      const r = c.dead ? undefined : c.state!.running()
+      const r = c.dead ? undefined : c.state.running()
       if (!r || now - r.start < timeoutMs) continue
       c.dead = true
       // Lambda: "Task timed out after N seconds"; the container is gone, the next call is cold.
@@ -492,7 +403,7 @@ export class LambdaFunction {
    */
   overdue(c: Container, call: number, stage: Stage, requestId: string): void {
     if (c.dead || !this.leased.has(c)) return
-    if (c.state!.running()?.call === call) return
+    if (c.state.running()?.call === call) return
     const timeoutMs = this.opts.timeoutMs
     c.dead = true
     this.directEnded(c, { call, stage, requestId, outcome: { ok: false, kind: 'timeout', message: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`, ms: timeoutMs, cold: false } })
@@ -507,46 +418,17 @@ export class LambdaFunction {
     this.opts.onDirectEnd?.({ fn: this.name, container: c.id, ...(running ? { running } : {}) })
   }
 
-  /** @internal a container finished an invocation */
-  released(c: Container): void {
-    if (c.generation !== this.generation || this.closed) {
-      this.containers.delete(c)
-      void c.terminate()
-    } else {
-      this.idle.push(c)
-    }
-    this.drain()
-  }
-
   /** @internal a container died (timeout, crash, out of memory) */
   removed(c: Container, why: string): void {
     this.containers.delete(c)
-    this.idle = this.idle.filter((x) => x !== c)
     this.opts.onContainer?.(this.opts.name, 'exit', why)
-    this.drain()
-  }
-
-  private drain(): void {
-    while (this.queue.length) {
-      const c = this.take()
-      if (!c) return
-      const q = this.queue.shift()!
-      void c.invoke(q.event, q.requestId, this.opts.timeoutMs).then(q.resolve)
-    }
   }
 
   /** Swaps in new code: in-flight invocations finish on the old containers, new ones start cold on the new code. */
   swap(code: string): void {
     this.code = code
-    this.generation++
-    // Direct containers turn the edge's next call away (it asks for a new container) and are retired then.
-    for (const c of this.leased) c.state!.retire()
-    for (const c of this.idle) {
-      this.containers.delete(c)
-      void c.terminate()
-    }
-    this.idle = []
-    this.drain()
+    // The containers turn the edge's next call away (it asks for a new container) and are retired then.
+    for (const c of this.leased) c.state.retire()
   }
 
   /** Terminates every container. */
@@ -554,9 +436,7 @@ export class LambdaFunction {
     this.closed = true
     this.leased.clear()
     this.unwatch()
-    for (const q of this.queue.splice(0)) q.resolve({ ok: false, kind: 'crash', message: 'the local edge is shutting down', ms: 0, cold: false })
     await Promise.all([...this.containers].map((c) => c.terminate()))
     this.containers.clear()
-    this.idle = []
   }
 }

@@ -1,7 +1,7 @@
 /**
  * What the edge hears back from one function invocation: the InvokeReply (JSON) and the lines to print. One copy,
- * used by the host's main thread (calls that come through the host) and by each container's direct channel (the
- * edge calling a container straight), so both answer and log exactly alike. Internal.
+ * used by each container's direct channel (a result, a throw) and by the host's main thread (a crash, a timeout, a
+ * failed start), so both answer and log exactly alike. Internal.
  */
 import type { LimitsProfile } from '../cloudfront/limits.js'
 import type { CfEvent, Stage } from '../cloudfront/types.js'

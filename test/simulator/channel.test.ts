@@ -1,5 +1,5 @@
 // The edge ↔ host function channel: the WebSocket endpoint's framing (several frames per read, fragments, large
-// payloads, replies of one turn coalesced) and log records riding along with a call.
+// payloads, replies of one turn coalesced) and log records riding along with a container request.
 import { once } from 'node:events'
 import http from 'node:http'
 import net from 'node:net'
@@ -125,7 +125,7 @@ describe('function channel framing', () => {
 describe('log records on the channel', () => {
   const record = (id: string): LogRecord => ({ requestId: id, method: 'GET', path: `/${id}`, status: 200, cache: 'Hit', stages: [], totalMs: 1 })
 
-  it('takes the records in front of a call (and on their own), then still answers the call', async () => {
+  it('takes the records in front of a container request (and on their own), then still answers the request', async () => {
     const records: LogRecord[] = []
     const lines: string[] = []
     const host = createHostHandler({
@@ -138,14 +138,14 @@ describe('log records on the channel', () => {
     })
     const sent: string[] = []
     const conn: WsConnection = { send: (t) => sent.push(t), close() {}, closed: false }
-    host.message(conn, `l${JSON.stringify(record('a'))}\nl${JSON.stringify(record('b'))}\n7\ni\nnope\nviewer-request\nreq1\n{}`)
+    // Records batched in front of a spawn request (as the edge sends them), then records on their own.
+    host.message(conn, `l${JSON.stringify(record('a'))}\nl${JSON.stringify(record('b'))}\n7\ns\nnope\nviewer-request\nreq1`)
     host.message(conn, `l${JSON.stringify(record('c'))}\n`)
-    host.message(conn, `0\nl\n${JSON.stringify(record('d'))}`)
     await until(() => sent.length === 1)
-    expect(records.map((r) => r.requestId)).toEqual(['a', 'b', 'c', 'd'])
-    expect(lines.filter((l) => l.startsWith('[edge] GET /'))).toHaveLength(4)
-    // The call after the records is answered (here: no such function, a 503 reply for call 7).
-    expect(sent[0]!.startsWith('7\n')).toBe(true)
-    expect(JSON.parse(sent[0]!.slice(2))).toMatchObject({ ok: false, status: 503 })
+    expect(records.map((r) => r.requestId)).toEqual(['a', 'b', 'c'])
+    expect(lines.filter((l) => l.startsWith('[edge] GET /'))).toHaveLength(3)
+    // The request after the records is answered (here: no such function, a failed start for spawn 7 with the 503).
+    expect(sent[0]!.startsWith('f7\n')).toBe(true)
+    expect(JSON.parse(sent[0]!.slice(3))).toMatchObject({ ok: false, status: 503, message: 'no function nope for viewer-request' })
   })
 })
