@@ -5,7 +5,7 @@ import { promisify } from 'node:util'
 import { build } from 'esbuild'
 import { zipSync, strToU8 } from 'fflate'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { main } from '../../src/cli/index.js'
+import { runCli } from './run-cli.js'
 import { createEvent } from 'edgeware/testing'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -41,20 +41,7 @@ export const handler = viewerRequest(path('/old', async (c) => void c.redirect('
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-/** Runs main() in-process, capturing stdout/stderr lines. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')))
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')))
-  try {
-    const code = await main(args)
-    return { code, out: out.join('\n'), err: err.join('\n') }
-  } finally {
-    log.mockRestore()
-    error.mockRestore()
-  }
-}
+const cli = runCli
 
 afterEach(() => vi.restoreAllMocks())
 

@@ -1,30 +1,18 @@
 /**
  * `edgeware origins …` in process (the CLI's own `main`), against a real dynalite.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { main } from '../../src/cli/index.js'
+import { runCli } from '../cli/run-cli.js'
 import { startLocalDynamo, type LocalDynamo } from '../../src/origin/local.js'
 
 let db: LocalDynamo
 let dir: string
 const port = () => new URL(db.endpoint).port
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')))
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')))
-  try {
-    const code = await main(['origins', ...args])
-    return { code, out: out.join('\n'), err: err.join('\n') }
-  } finally {
-    log.mockRestore()
-    error.mockRestore()
-  }
-}
+const cli = (...args: string[]) => runCli('origins', ...args)
 
 beforeAll(async () => {
   db = await startLocalDynamo({ table: 'unused' })
