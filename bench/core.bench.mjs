@@ -210,6 +210,7 @@ function makeTimer() {
   console.log(`\ncold require of the bundle (CPU time), fresh node process each, median of ${RUNS}`)
   const cold = {}
   for (const n of names) cold[n] = coldRequire(bundles[n].file, RUNS)
-  for (const n of names) console.log(`  ${n.padEnd(9)} ${cold[n].toFixed(2).padStart(6)} ms`)
-  console.log(`  edgeware − raw ${(cold.edgeware - cold.raw).toFixed(2)} ms, hono − raw ${(cold.hono - cold.raw).toFixed(2)} ms`)
+  cold.floor = coldRequire(floor.file, RUNS)
+  for (const n of [...names, 'floor']) console.log(`  ${n.padEnd(9)} ${cold[n].toFixed(2).padStart(6)} ms`)
+  console.log(`  edgeware − raw ${(cold.edgeware - cold.raw).toFixed(2)} ms, hono − raw ${(cold.hono - cold.raw).toFixed(2)} ms, edgeware − floor ${(cold.edgeware - cold.floor).toFixed(2)} ms`)
 }
