@@ -1,11 +1,11 @@
 /**
  * `edgeware origins put|get|list|delete|create-table`: manage the DynamoDB origin table, local or on AWS.
  */
-import { parseArgs } from 'node:util'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { readSeedFile } from '../origin/local.js'
 import { describeItem } from '../origin/schema.js'
 import { createOriginTable, createTableClient, deleteRule, getRule, listRules, putRules } from '../origin/table.js'
+import { parseCommand, usageError } from './args.js'
 
 const USAGE = `usage: edgeware origins <command> [options]
 
@@ -50,7 +50,6 @@ const OPTIONS = {
   's3-region': { type: 'string' },
   file: { type: 'string' },
   seed: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const
 
 /** `--local` with no value (or followed by another option) means $EDGEWARE_DYNAMODB_ENDPOINT. */
@@ -75,11 +74,7 @@ function need(name: string, v: string | undefined): string {
   return v
 }
 
-type Values = ReturnType<typeof parse>['values']
-
-function parse(args: string[]) {
-  return parseArgs({ args: normaliseLocal(args), options: OPTIONS, allowPositionals: true, strict: true })
-}
+type Values = Exclude<ReturnType<typeof parseCommand<typeof OPTIONS>>, number>['values']
 
 function endpointOf(v: Values): string | undefined {
   if (v.endpoint !== undefined && v.local !== undefined) throw new UsageError('give either --endpoint or --local, not both')
@@ -185,14 +180,16 @@ function noRule(name: string, table: string): number {
  * ```
  */
 export async function run(args: string[]): Promise<number> {
+  const parsed = parseCommand('origins', USAGE, normaliseLocal(args), OPTIONS, true)
+  if (typeof parsed === 'number') return parsed
+  const { values, positionals } = parsed
+  const cmd = positionals[0]
+  if (!cmd) {
+    console.log(USAGE)
+    return 2
+  }
   let client: DynamoDBClient | undefined
   try {
-    const { values, positionals } = parse(args)
-    const cmd = positionals[0]
-    if (values.help || !cmd) {
-      console.log(USAGE)
-      return values.help ? 0 : 2
-    }
     if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`)
     const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd]! : undefined
     if (!command) throw new UsageError(`unknown origins command ${JSON.stringify(cmd)}`)
@@ -200,10 +197,7 @@ export async function run(args: string[]): Promise<number> {
     client = createTableClient({ region: values.region, endpoint: endpointOf(values) })
     return await command(values, client, table)
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`edgeware origins: ${(e as Error).message}\n\n${USAGE}`)
-      return 2
-    }
+    if (e instanceof UsageError) return usageError('origins', USAGE, e.message)
     const err = e as Error
     console.error(`edgeware origins: ${err.name === 'Error' ? '' : err.name + ': '}${err.message}`)
     return 1
