@@ -10,7 +10,6 @@
  * container bootstrap in lambda.ts loads it); `ContainerState` is shared by both sides. Internal.
  */
 import { rmSync } from 'node:fs'
-import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { LimitsProfile } from '../cloudfront/limits.js'
@@ -18,7 +17,7 @@ import { STAGES, type Stage } from '../cloudfront/types.js'
 import type { InvokeOutcome } from './lambda.js'
 import { paint } from './log.js'
 import { internalErrorReply, stageReply, type VerdictLine } from './verdict.js'
-import { acceptWebSocket, type WsConnection } from './ws-server.js'
+import { acceptWebSocket, tokenServer, type WsConnection } from './ws-server.js'
 
 /** What every direct container of a dev server shares. */
 export interface DirectSetup {
@@ -203,15 +202,7 @@ export function serveDirect(
     })
   }
 
-  const server = http.createServer((_req, res) => {
-    res.writeHead(426)
-    res.end()
-  })
-  server.on('upgrade', (req, socket) => {
-    if (req.url !== `/${data.token}`) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
-      return
-    }
+  const server = tokenServer(data.token, (req, socket) => {
     // One edge, one connection: stop listening (the container's own handles stay out of the handler's event loop).
     server.close()
     state.connect()

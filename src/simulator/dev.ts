@@ -5,7 +5,6 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync, watch, type FSWatcher } from 'node:fs'
-import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -20,7 +19,7 @@ import { DEFAULT_MAX_CONTAINERS, LambdaFunction } from './lambda.js'
 import { consoleLogger, formatFunctionLine, paint, type DevLogger } from './log.js'
 import { closeOriginAgents } from './origin-fetch.js'
 import type { EdgeWorkerConfig, LogRecord, OriginSpec } from './protocol.js'
-import { acceptWebSocket, type WsConnection } from './ws-server.js'
+import { acceptWebSocket, tokenServer, type WsConnection } from './ws-server.js'
 
 /** Options of {@link startDev}. */
 export interface DevOptions {
@@ -76,43 +75,26 @@ function sourcePath(name: string): string {
   throw new Error(`edgeware: the ${name} source is missing next to ${here}`)
 }
 
-let workerCode: Promise<string> | undefined
-/** The workerd script: edge-worker.ts bundled into one ES module. */
-function edgeWorkerCode(): Promise<string> {
-  workerCode ??= (async () => {
-    const esbuild = await import('esbuild')
-    const r = await esbuild.build({
-      entryPoints: [sourcePath('edge-worker')],
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
-    })
-    return r.outputFiles[0]!.text
-  })()
-  return workerCode
+const bundles = new Map<string, Promise<string>>()
+/** One source of this directory bundled into one module (once per process). */
+function bundled(name: string, format: 'esm' | 'cjs', platform: 'neutral' | 'node', target: string): Promise<string> {
+  let code = bundles.get(name)
+  if (!code) {
+    code = (async () => {
+      const esbuild = await import('esbuild')
+      const r = await esbuild.build({ entryPoints: [sourcePath(name)], bundle: true, format, platform, target, write: false, logLevel: 'silent' })
+      return r.outputFiles[0]!.text
+    })()
+    bundles.set(name, code)
+  }
+  return code
 }
 
-let runtimeCode: Promise<string> | undefined
+/** The workerd script: edge-worker.ts bundled into one ES module. */
+const edgeWorkerCode = (): Promise<string> => bundled('edge-worker', 'esm', 'neutral', 'es2022')
+
 /** @internal The containers' direct channel (container.ts with the validator) bundled into one CommonJS module. */
-export function containerRuntimeCode(): Promise<string> {
-  runtimeCode ??= (async () => {
-    const esbuild = await import('esbuild')
-    const r = await esbuild.build({
-      entryPoints: [sourcePath('container')],
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      write: false,
-      logLevel: 'silent',
-    })
-    return r.outputFiles[0]!.text
-  })()
-  return runtimeCode
-}
+export const containerRuntimeCode = (): Promise<string> => bundled('container', 'cjs', 'node', 'node20')
 
 function originSpec(config: EdgeConfig, id: string): OriginSpec {
   const o = config.edge.origins.find((x) => x.id === id)!
@@ -288,16 +270,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
     })
     // The function channel: the edge's Durable Object keeps one WebSocket to this loopback server.
-    const channel = http.createServer((_req, res) => {
-      res.writeHead(426)
-      res.end()
-    })
     const conns = new Set<WsConnection>()
-    channel.on('upgrade', (req, socket) => {
-      if (req.url !== `/${token}`) {
-        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
-        return
-      }
+    const channel = tokenServer(token, (req, socket) => {
       const conn = acceptWebSocket(req, socket, host.message, () => conns.delete(conn!))
       if (conn) conns.add(conn)
     })

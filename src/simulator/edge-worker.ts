@@ -497,10 +497,8 @@ interface Slot {
 interface Pool {
   fn: string
   max: number
-  /** Connected containers not dead. */
-  alive: number
-  /** Of those, the ones on older code. */
-  old: number
+  /** Connected containers not dead (some may be on older code, see Slot.old). */
+  slots: Set<Slot>
   /** Asked of the host, not connected yet. */
   starting: number
   idle: Slot[]
@@ -579,7 +577,7 @@ export class EdgeObject {
     if (!p) {
       const max = this.env.EDGE.containers[fn]
       if (max === undefined) return undefined
-      p = { fn, max, alive: 0, old: 0, starting: 0, idle: [], queue: [] }
+      p = { fn, max, slots: new Set(), starting: 0, idle: [], queue: [] }
       this.pools.set(fn, p)
     }
     return p
@@ -604,7 +602,9 @@ export class EdgeObject {
 
   /** Starts containers for waiting calls: up to the maximum, and always one on the current code (after a reload). */
   private grow(pool: Pool): void {
-    while (pool.queue.length > pool.starting && (pool.alive + pool.starting < pool.max || pool.alive - pool.old + pool.starting < 1)) {
+    let current = 0
+    for (const s of pool.slots) if (!s.old) current++
+    while (pool.queue.length > pool.starting && (pool.slots.size + pool.starting < pool.max || current + pool.starting < 1)) {
       const call = pool.queue[pool.starting]!
       pool.starting++
       const id = ++this.seq
@@ -667,8 +667,7 @@ export class EdgeObject {
   private drop(slot: Slot, retire: boolean): void {
     if (slot.dead) return
     slot.dead = true
-    slot.pool.alive--
-    if (slot.old) slot.pool.old--
+    slot.pool.slots.delete(slot)
     this.slots.delete(slot.id)
     try {
       slot.ws.close()
@@ -718,7 +717,7 @@ export class EdgeObject {
       this.grow(pool)
       return
     }
-    pool.alive++
+    pool.slots.add(slot)
     this.slots.set(cid, slot)
     ws.addEventListener('message', (e) => {
       // `id\n<reply>`, or `id\n` alone: the container runs older code (live reload), another one takes the call.
@@ -745,11 +744,7 @@ export class EdgeObject {
     if (kind === 103 /* g: a function was reloaded; its containers now run older code */) {
       const pool = this.pools.get(text.slice(1))
       if (!pool) return
-      for (const slot of this.slots.values()) {
-        if (slot.pool !== pool || slot.old) continue
-        slot.old = true
-        pool.old++
-      }
+      for (const slot of pool.slots) slot.old = true
       this.grow(pool)
       return
     }

@@ -371,27 +371,21 @@ export class LambdaFunction {
     const now = Date.now()
     const timeoutMs = this.opts.timeoutMs
     for (const c of this.leased) {
-      if (!c.dead && !c.state.connected && now - c.createdAt >= timeoutMs) {
+      if (c.dead) continue
+      if (!c.state.connected) {
+        if (now - c.createdAt < timeoutMs) continue
         // Its start-up (the module's top-level code) ran past the timeout, as a call posted to a starting container
         // would: the call that asked for it gets the timeout (the edge hears it as a failed start). Or it listens
         // but its event loop is blocked (a runaway timer armed as it loaded): the edge can't connect, and is told.
-        c.dead = true
-        if (c.listening) this.directEnded(c, undefined)
-        else {
+        if (!c.listening) {
           this.leased.delete(c)
-          c.failStart(Object.assign(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`), { kind: 'timeout' as const }))
+          c.failStart(Object.assign(new Error(this.timeoutMessage()), { kind: 'timeout' as const }))
         }
-        void c.worker.terminate()
-        this.removed(c, 'timeout')
+        this.timedOut(c)
         continue
       }
-      const r = c.dead ? undefined : c.state.running()
-      if (!r || now - r.start < timeoutMs) continue
-      c.dead = true
-      // Lambda: "Task timed out after N seconds"; the container is gone, the next call is cold.
-      this.directEnded(c, { call: r.call, stage: r.stage, requestId: r.requestId, outcome: { ok: false, kind: 'timeout', message: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`, ms: now - r.start, cold: r.cold } })
-      void c.worker.terminate()
-      this.removed(c, 'timeout')
+      const r = c.state.running()
+      if (r && now - r.start >= timeoutMs) this.timedOut(c, { call: r.call, stage: r.stage, requestId: r.requestId, ms: now - r.start, cold: r.cold })
     }
     this.unwatch()
   }
@@ -404,9 +398,18 @@ export class LambdaFunction {
   overdue(c: Container, call: number, stage: Stage, requestId: string): void {
     if (c.dead || !this.leased.has(c)) return
     if (c.state.running()?.call === call) return
-    const timeoutMs = this.opts.timeoutMs
+    this.timedOut(c, { call, stage, requestId, ms: this.opts.timeoutMs, cold: false })
+  }
+
+  /** Lambda's words for a timeout. */
+  private timeoutMessage(): string {
+    return `Task timed out after ${(this.opts.timeoutMs / 1000).toFixed(2)} seconds`
+  }
+
+  /** Kills a container past its timeout (the next call is cold); the edge hears it, with the timeout for `call` if given. */
+  private timedOut(c: Container, call?: { call: number; stage: Stage; requestId: string; ms: number; cold: boolean }): void {
     c.dead = true
-    this.directEnded(c, { call, stage, requestId, outcome: { ok: false, kind: 'timeout', message: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`, ms: timeoutMs, cold: false } })
+    this.directEnded(c, call && { call: call.call, stage: call.stage, requestId: call.requestId, outcome: { ok: false, kind: 'timeout', message: this.timeoutMessage(), ms: call.ms, cold: call.cold } })
     void c.worker.terminate()
     this.removed(c, 'timeout')
   }

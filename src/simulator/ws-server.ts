@@ -4,10 +4,26 @@
  * way instead of an HTTP request. Internal; loopback only.
  */
 import { createHash } from 'node:crypto'
-import type { IncomingMessage } from 'node:http'
+import http, { type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
+
+/**
+ * An HTTP server (not listening yet) that takes WebSocket upgrades on `/<token>` only: `onUpgrade` accepts them
+ * (with {@link acceptWebSocket}); another path gets a 403, a plain request a 426.
+ */
+export function tokenServer(token: string, onUpgrade: (req: IncomingMessage, socket: Duplex) => void): http.Server {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(426)
+    res.end()
+  })
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    if (req.url === `/${token}`) onUpgrade(req, socket)
+    else socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
+  })
+  return server
+}
 
 /** One accepted connection. */
 export interface WsConnection {
