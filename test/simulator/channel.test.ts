@@ -59,29 +59,30 @@ afterEach(() => {
   }
 })
 
-async function echoServer(onText: (conn: WsConnection, text: string) => void): Promise<number> {
+async function echoServer(onText: (conn: WsConnection, text: string) => void, onSocket?: (socket: net.Socket) => void): Promise<number> {
   const server = http.createServer()
   servers.push(server)
-  server.on('upgrade', (req, socket) => acceptWebSocket(req, socket, onText))
+  server.on('upgrade', (req, socket) => {
+    onSocket?.(socket as net.Socket)
+    acceptWebSocket(req, socket, onText)
+  })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   return (server.address() as AddressInfo).port
 }
 
-async function connect(port: number): Promise<{ socket: net.Socket; received: () => Buffer; writes: () => number }> {
+async function connect(port: number): Promise<{ socket: net.Socket; received: () => Buffer }> {
   const socket = net.connect(port, '127.0.0.1')
   await once(socket, 'connect')
   let data = Buffer.alloc(0)
-  let reads = 0
   socket.on('data', (c: Buffer) => {
     data = Buffer.concat([data, c])
-    reads++
   })
   socket.write('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n')
   // Like the edge, send frames only once the upgrade is answered.
   await until(() => data.includes('\r\n\r\n'))
   expect(data.toString('latin1')).toMatch(/^HTTP\/1\.1 101 /)
-  return { socket, received: () => data, writes: () => reads }
+  return { socket, received: () => data }
 }
 
 const until = async (cond: () => boolean): Promise<void> => {
@@ -106,18 +107,29 @@ describe('function channel framing', () => {
   })
 
   it('sends the replies of one event-loop turn together, and a frame split across packets still arrives whole', async () => {
-    const port = await echoServer((conn, text) => {
-      for (let i = 0; i < 5; i++) conn.send(`${text}#${i}`)
-    })
+    // Counted on the server's socket: this client shares the process, so it reads whatever one turn wrote at once.
+    let flushes = 0
+    const port = await echoServer(
+      (conn, text) => {
+        for (let i = 0; i < 5; i++) conn.send(`${text}#${i}`)
+      },
+      (socket) => {
+        const s = socket as net.Socket & { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void }
+        const write = s._write.bind(s)
+        const writev = s._writev.bind(s)
+        s._write = (...a) => (flushes++, write(...a))
+        s._writev = (...a) => (flushes++, writev(...a))
+      },
+    )
     const c = await connect(port)
-    const before = c.writes()
+    const before = flushes
     const f = clientFrame('split')
     c.socket.write(f.subarray(0, 3))
     await new Promise((r) => setTimeout(r, 20))
     c.socket.write(f.subarray(3))
     await until(() => serverTexts(c.received()).length === 5)
     expect(serverTexts(c.received())).toEqual(['split#0', 'split#1', 'split#2', 'split#3', 'split#4'])
-    expect(c.writes() - before).toBe(1)
+    expect(flushes - before).toBe(1)
     c.socket.destroy()
   })
 })
