@@ -1,5 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseConfig, startDev, type DevServer, type EdgeConfig, type LogRecord } from '../../src/simulator/index.js'
@@ -85,7 +87,13 @@ export interface Harness {
   close(): Promise<void>
 }
 
-export async function startHarness(config: EdgeConfig, opts: { verbose?: boolean; maxContainers?: number; watch?: boolean } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  verbose?: boolean
+  maxContainers?: number
+  watch?: boolean
+}
+
+export async function startHarness(config: EdgeConfig, opts: HarnessOptions = {}): Promise<Harness> {
   const logs: string[] = []
   const records: LogRecord[] = []
   const dev = await startDev({
@@ -116,4 +124,48 @@ export async function startHarness(config: EdgeConfig, opts: { verbose?: boolean
 
 export function config(toml: string, file = join(FIXTURES, 'wrangler.test.toml')): EdgeConfig {
   return parseConfig(toml, file)
+}
+
+/** A site from files in a temporary directory: {@link startSite}. */
+export interface Site {
+  /** The directory the files and the config are in. */
+  dir: string
+  origin: TestOrigin
+  h: Harness
+  /** Closes the harness and the origin (unless it was given) and removes the directory. */
+  close(): Promise<void>
+}
+
+/**
+ * The usual end-to-end setup: `files` (name → source) written to a new temporary directory, a test origin `main`
+ * (or `opts.origin`), and a harness on a config in that directory: `name = "<name>"`, the origin, and
+ * `[edge.default_behavior]` on it followed by `toml` (the behavior's keys, then any further tables).
+ *
+ * @example
+ * ```ts
+ * const site = await startSite('reload', { 'vreq.js': source }, 'viewer_request = "vreq.js"', { watch: true })
+ * await site.h.get('/')
+ * await site.close()
+ * ```
+ */
+export async function startSite(name: string, files: Record<string, string>, toml: string, opts: HarnessOptions & { origin?: TestOrigin } = {}): Promise<Site> {
+  const dir = mkdtempSync(join(tmpdir(), `edgeware-${name}-`))
+  let origin: TestOrigin | undefined
+  let h: Harness | undefined
+  const close = async (): Promise<void> => {
+    await h?.close()
+    if (origin && origin !== opts.origin) await origin.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    for (const [file, source] of Object.entries(files)) writeFileSync(join(dir, file), source)
+    origin = opts.origin ?? (await startTestOrigin('main'))
+    const { origin: _, ...harness } = opts
+    const head = `name = "${name}"\n[[edge.origins]]\nid = "main"\nurl = "${origin.url}"\n[edge.default_behavior]\norigin = "main"\n`
+    h = await startHarness(parseConfig(head + toml, join(dir, 'wrangler.toml')), harness)
+    return { dir, origin, h, close }
+  } catch (e) {
+    await close()
+    throw e
+  }
 }

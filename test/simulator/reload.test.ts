@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import net from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseConfig } from '../../src/simulator/index.js'
-import { startHarness, startTestOrigin, type Harness, type TestOrigin } from './helpers.js'
+import { startSite, type Harness, type Site } from './helpers.js'
 
 const fnSource = (version: string): string => `
 exports.handler = async (event) => {
@@ -18,32 +16,17 @@ exports.handler = async (event) => {
 }
 `
 
+let site: Site
 let dir: string
-let origin: TestOrigin
 let h: Harness
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'edgeware-reload-'))
-  writeFileSync(join(dir, 'vreq.js'), fnSource('v1'))
-  origin = await startTestOrigin('main')
-  const toml = `
-name = "reload"
-[[edge.origins]]
-id = "main"
-url = "${origin.url}"
-[edge.default_behavior]
-origin = "main"
-viewer_request = "vreq.js"
-cache = { headers = ["x-added"] }
-`
-  h = await startHarness(parseConfig(toml, join(dir, 'wrangler.toml')), { watch: true, verbose: true })
+  site = await startSite('reload', { 'vreq.js': fnSource('v1') }, 'viewer_request = "vreq.js"\ncache = { headers = ["x-added"] }\n', { watch: true, verbose: true })
+  dir = site.dir
+  h = site.h
 }, 60_000)
 
-afterAll(async () => {
-  await h?.close()
-  await origin?.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => site?.close())
 
 describe('live reload', () => {
   it('rebuilds a saved function and swaps it in without dropping the request in flight', async () => {
@@ -115,18 +98,8 @@ describe('robustness', () => {
 
 describe('live reload with every container busy', () => {
   it('starts a container on the new code beyond the maximum instead of waiting for the old ones', async () => {
-    const dir2 = mkdtempSync(join(tmpdir(), 'edgeware-reload-busy-'))
-    writeFileSync(join(dir2, 'vreq.js'), fnSource('v1'))
-    const toml = `
-name = "reload-busy"
-[[edge.origins]]
-id = "main"
-url = "${origin.url}"
-[edge.default_behavior]
-origin = "main"
-viewer_request = "vreq.js"
-`
-    const h2 = await startHarness(parseConfig(toml, join(dir2, 'wrangler.toml')), { maxContainers: 1 })
+    const busy = await startSite('reload-busy', { 'vreq.js': fnSource('v1') }, 'viewer_request = "vreq.js"\n', { maxContainers: 1, origin: site.origin })
+    const { dir: dir2, h: h2 } = busy
     try {
       expect(await (await h2.get('/version')).text()).toBe('v1')
       let slowDone = false
@@ -144,8 +117,7 @@ viewer_request = "vreq.js"
       expect((await h2.record(res.headers.get('x-amz-cf-id')!)).stages[0]!.cold).toBe(true)
       expect(await (await slow).text()).toBe('v1')
     } finally {
-      await h2.close()
-      rmSync(dir2, { recursive: true, force: true })
+      await busy.close()
     }
   })
 })

@@ -1,12 +1,11 @@
 // End to end over real HTTP: how the main thread's supervision of direct containers (start-up, timeouts, crashes,
 // retirement) looks to a viewer: every request gets exactly one answer and the server keeps serving.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync } from 'node:fs'
 import { parseConfig, startDev } from '../../src/simulator/index.js'
-import { startHarness, startTestOrigin, type Harness, type TestOrigin } from './helpers.js'
+import { startSite, type Harness, type Site } from './helpers.js'
 
 const MAIN = `
 exports.handler = async (event) => {
@@ -38,10 +37,11 @@ exports.handler = async (event, context) => ({ status: '200', body: String(conte
 `
 
 // Every other container fails to start (a counter in a file next to it).
-const FLAKY = (counter: string): string => `
+const FLAKY = `
 const fs = require('node:fs')
-const n = Number(fs.readFileSync(${JSON.stringify(counter)}, 'utf8'))
-fs.writeFileSync(${JSON.stringify(counter)}, String(n + 1))
+const counter = require('node:path').join(__dirname, 'counter')
+const n = Number(fs.readFileSync(counter, 'utf8'))
+fs.writeFileSync(counter, String(n + 1))
 if (n % 2 === 1) process.exit(2)
 exports.handler = async () => {
   await new Promise((r) => setTimeout(r, 30))
@@ -71,85 +71,40 @@ exports.handler = (event, context, callback) => {
 }
 `
 
-let dir: string
-let origin: TestOrigin
+let site: Site
 let h: Harness
 
 /** Rejects when `p` takes longer than `ms` (a request that never gets an answer fails the test instead of hanging it). */
 const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([p, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${what}: no answer within ${ms} ms`)), ms).unref())])
 
+// Each function (`<name>.js`) serves `/<name>/*`; `main` is the default behavior's.
+const FUNCTIONS: Record<string, string> = {
+  inithang: INIT_HANG,
+  slowinit: SLOW_INIT,
+  remaining: REMAINING,
+  flaky: FLAKY,
+  runaway: RUNAWAY,
+  runawayboot: RUNAWAY_BOOT,
+  microloop: MICROLOOP,
+}
+/** Functions with a 1 s timeout (flaky keeps the default). */
+const ONE_SECOND = ['main', 'inithang', 'slowinit', 'remaining', 'runaway', 'microloop', 'runawayboot']
+
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'edgeware-supervision-'))
-  writeFileSync(join(dir, 'main.js'), MAIN)
-  writeFileSync(join(dir, 'inithang.js'), INIT_HANG)
-  writeFileSync(join(dir, 'slowinit.js'), SLOW_INIT)
-  writeFileSync(join(dir, 'remaining.js'), REMAINING)
-  writeFileSync(join(dir, 'runaway.js'), RUNAWAY)
-  writeFileSync(join(dir, 'microloop.js'), MICROLOOP)
-  writeFileSync(join(dir, 'runawayboot.js'), RUNAWAY_BOOT)
-  writeFileSync(join(dir, 'counter'), '0')
-  writeFileSync(join(dir, 'flaky.js'), FLAKY(join(dir, 'counter')))
-  origin = await startTestOrigin('main')
-  const toml = `
-name = "supervision"
-[[edge.origins]]
-id = "main"
-url = "${origin.url}"
-[edge.default_behavior]
-origin = "main"
-viewer_request = "main.js"
-[[edge.behaviors]]
-path_pattern = "/inithang/*"
-origin = "main"
-viewer_request = "inithang.js"
-[[edge.behaviors]]
-path_pattern = "/slowinit/*"
-origin = "main"
-viewer_request = "slowinit.js"
-[[edge.behaviors]]
-path_pattern = "/remaining/*"
-origin = "main"
-viewer_request = "remaining.js"
-[[edge.behaviors]]
-path_pattern = "/flaky/*"
-origin = "main"
-viewer_request = "flaky.js"
-[[edge.behaviors]]
-path_pattern = "/runaway/*"
-origin = "main"
-viewer_request = "runaway.js"
-[[edge.behaviors]]
-path_pattern = "/runawayboot/*"
-origin = "main"
-viewer_request = "runawayboot.js"
-[[edge.behaviors]]
-path_pattern = "/microloop/*"
-origin = "main"
-viewer_request = "microloop.js"
-[edge.functions.main]
-timeout = 1
-[edge.functions.inithang]
-timeout = 1
-[edge.functions.slowinit]
-timeout = 1
-[edge.functions.remaining]
-timeout = 1
-[edge.functions.runaway]
-timeout = 1
-[edge.functions.microloop]
-timeout = 1
-[edge.functions.runawayboot]
-timeout = 1
-`
-  h = await startHarness(parseConfig(toml, join(dir, 'wrangler.toml')), { maxContainers: 2 })
+  const files: Record<string, string> = { 'main.js': MAIN, counter: '0' }
+  for (const [name, source] of Object.entries(FUNCTIONS)) files[`${name}.js`] = source
+  const toml =
+    'viewer_request = "main.js"\n' +
+    Object.keys(FUNCTIONS)
+      .map((name) => `[[edge.behaviors]]\npath_pattern = "/${name}/*"\norigin = "main"\nviewer_request = "${name}.js"\n`)
+      .join('') +
+    ONE_SECOND.map((name) => `[edge.functions.${name}]\ntimeout = 1\n`).join('')
+  site = await startSite('supervision', files, toml, { maxContainers: 2 })
+  h = site.h
 }, 60_000)
 
-afterAll(async () => {
-  await h?.close()
-  await origin?.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => site?.close())
 
 describe('a container start-up past the timeout', () => {
   it('answers 503 LambdaLimitExceeded when top-level code never ends, for every call waiting, and keeps serving', async () => {
@@ -267,7 +222,7 @@ exports.handler = async (event) => {
 name = "race"
 [[edge.origins]]
 id = "main"
-url = "${origin.url}"
+url = "${site.origin.url}"
 [edge.default_behavior]
 origin = "main"
 viewer_request = "racer.js"
