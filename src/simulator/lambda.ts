@@ -290,7 +290,7 @@ export class Container {
       this.failStart(new Error(message))
       const r = this.state.running()
       this.fn.directEnded(this, r && { call: r.call, stage: r.stage, requestId: r.requestId, outcome: { ok: false, kind: 'crash', message, ms: Date.now() - r.start, cold: r.cold } })
-      this.fn.removed(this, message)
+      this.fn.removed(message)
     }
     this.worker.on('error', (e) => died(`${(e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'Runtime.OutOfMemory: ' : 'Runtime.ExitError: '}${e.message}`))
     this.worker.on('exit', (code) => {
@@ -318,7 +318,6 @@ export class Container {
  */
 export class LambdaFunction {
   private code: string
-  private containers = new Set<Container>()
   /** Containers started for the edge and not ended yet. */
   private leased = new Set<Container>()
   private closed = false
@@ -335,7 +334,7 @@ export class LambdaFunction {
 
   /** Containers alive now. */
   get size(): number {
-    return this.containers.size
+    return this.leased.size
   }
 
   /**
@@ -346,7 +345,6 @@ export class LambdaFunction {
   async lease(): Promise<Container> {
     if (this.closed) throw new Error('the local edge is shutting down')
     const c = new Container(this, this.code, this.opts)
-    this.containers.add(c)
     this.leased.add(c)
     this.opts.onContainer?.(this.opts.name, 'start', '')
     watch(this)
@@ -357,7 +355,6 @@ export class LambdaFunction {
   /** Ends a direct container the edge no longer uses (older code after a reload, or a dropped channel). */
   retire(c: Container): void {
     if (!this.leased.delete(c)) return
-    this.containers.delete(c)
     void c.terminate()
     this.unwatch()
   }
@@ -411,7 +408,7 @@ export class LambdaFunction {
     c.dead = true
     this.directEnded(c, call && { call: call.call, stage: call.stage, requestId: call.requestId, outcome: { ok: false, kind: 'timeout', message: this.timeoutMessage(), ms: call.ms, cold: call.cold } })
     void c.worker.terminate()
-    this.removed(c, 'timeout')
+    this.removed('timeout')
   }
 
   /** @internal a direct container is gone */
@@ -422,8 +419,7 @@ export class LambdaFunction {
   }
 
   /** @internal a container died (timeout, crash, out of memory) */
-  removed(c: Container, why: string): void {
-    this.containers.delete(c)
+  removed(why: string): void {
     this.opts.onContainer?.(this.opts.name, 'exit', why)
   }
 
@@ -437,9 +433,9 @@ export class LambdaFunction {
   /** Terminates every container. */
   async close(): Promise<void> {
     this.closed = true
+    const all = [...this.leased]
     this.leased.clear()
     this.unwatch()
-    await Promise.all([...this.containers].map((c) => c.terminate()))
-    this.containers.clear()
+    await Promise.all(all.map((c) => c.terminate()))
   }
 }
