@@ -1,6 +1,6 @@
 /**
  * A container's direct channel: the edge (its Durable Object) calls the container straight over one WebSocket, so
- * an invocation costs the container a socket read and a write instead of two hops through the host's main thread.
+ * an invocation costs the container a socket read and a write, and the host's main thread stays out of the way.
  * The container validates its own result with the host's code (verdict.ts: `checkResult`, the same replies and log
  * lines) and answers the edge itself. The main thread only supervises: it starts containers when the edge asks,
  * watches each one's state (a SharedArrayBuffer, below) for timeouts, reports crashes and timeouts to the edge,
@@ -153,7 +153,7 @@ export function serveDirect(
   const state = new ContainerState(data.state)
   const opts = { limits: data.limits, verbose: data.verbose, paint: paint(data.color) }
   let used = false
-  /** The start-up (thread, runtime, the function's module), counted into the first call like a call posted to a starting container. */
+  /** The start-up (thread, runtime, the function's module), counted into the first call's time and timeout. */
   let initMs = 0
 
   const endCall = (): void => state.end()
@@ -172,7 +172,7 @@ export function serveDirect(
     const eventJson = text.slice(c + 1)
     const cold = !used
     used = true
-    // The start-up counts against the first call's timeout too, as for a call posted to a starting container.
+    // The start-up counts against the first call's timeout too (docs/dev.md: it counts toward its first call).
     const startAt = cold ? Date.now() - initMs : Date.now()
     state.begin(stage, requestId, cold, startAt, Number(id) | 0)
     const t0 = performance.now()

@@ -371,8 +371,8 @@ export class LambdaFunction {
       if (c.dead) continue
       if (!c.state.connected) {
         if (now - c.createdAt < timeoutMs) continue
-        // Its start-up (the module's top-level code) ran past the timeout, as a call posted to a starting container
-        // would: the call that asked for it gets the timeout (the edge hears it as a failed start). Or it listens
+        // Its start-up (the module's top-level code) ran past the timeout, which counts toward the first call: the
+        // call that asked for it gets the timeout (the edge hears it as a failed start). Or it listens
         // but its event loop is blocked (a runaway timer armed as it loaded): the edge can't connect, and is told.
         if (!c.listening) {
           this.leased.delete(c)
@@ -390,7 +390,7 @@ export class LambdaFunction {
   /**
    * @internal the edge sent `c` a call (the edge's id `call`) well over the timeout ago and has no answer: unless
    * the container runs it (then the watchdog times it out), its event loop is blocked (a runaway timer between
-   * calls) and never read it. It is killed, and the call gets the timeout, as one posted to it would have.
+   * calls) and never read it. It is killed, and the call gets the timeout, as if it had run too long.
    */
   overdue(c: Container, call: number, stage: Stage, requestId: string): void {
     if (c.dead || !this.leased.has(c)) return
