@@ -554,22 +554,22 @@ export class EdgeObject {
         this.logs += `l${JSON.stringify(rec)}\n`
         this.logTimer ??= setTimeout(() => {
           this.logTimer = undefined
-          const logs = this.takeLogs()
-          if (!logs) return
-          try {
-            this.ws?.send(logs)
-          } catch {
-            /* the host is gone: nothing to log to */
-          }
+          if (this.logs) this.toHost('')
         }, LOG_FLUSH_MS)
       },
     }
   }
 
-  private takeLogs(): string {
+  /** Sends `text` to the host after the log records waiting; the error when the host is gone (they are dropped then). */
+  private toHost(text: string): unknown {
     const logs = this.logs
     this.logs = ''
-    return logs
+    try {
+      this.ws!.send(logs + text)
+      return undefined
+    } catch (e) {
+      return e
+    }
   }
 
   private pool(fn: string): Pool | undefined {
@@ -609,9 +609,8 @@ export class EdgeObject {
       pool.starting++
       const id = ++this.seq
       this.spawns.set(id, pool)
-      try {
-        this.ws!.send(`${this.takeLogs()}${id}\ns\n${pool.fn}\n${call.stage}\n${call.requestId}`)
-      } catch (e) {
+      const e = this.toHost(`${id}\ns\n${pool.fn}\n${call.stage}\n${call.requestId}`)
+      if (e) {
         this.spawns.delete(id)
         pool.starting--
         const head = pool.queue.shift()
@@ -643,11 +642,7 @@ export class EdgeObject {
       busy = true
       if (slot.overdue === call.id || now - slot.sentAt <= (this.env.EDGE.timeouts[slot.pool.fn] ?? 30_000) + OVERDUE_GRACE_MS) continue
       slot.overdue = call.id
-      try {
-        this.ws?.send(`${this.takeLogs()}0\nk\n${slot.id}\n${call.id | 0}\n${call.stage}\n${call.requestId}`)
-      } catch {
-        /* the host is gone */
-      }
+      this.toHost(`0\nk\n${slot.id}\n${call.id | 0}\n${call.stage}\n${call.requestId}`)
     }
     if (!busy && this.overdueTimer !== undefined) {
       clearInterval(this.overdueTimer)
@@ -674,13 +669,7 @@ export class EdgeObject {
     } catch {
       /* already closed */
     }
-    if (retire) {
-      try {
-        this.ws?.send(`0\nr\n${slot.id}`)
-      } catch {
-        /* the host is gone */
-      }
-    }
+    if (retire) this.toHost(`0\nr\n${slot.id}`)
   }
 
   /** The host started container `cid` for spawn `sid`, reachable at `where` (`s<slot>`: a socket binding; else a port): connect, then give it work. */
@@ -700,11 +689,7 @@ export class EdgeObject {
     } catch (e) {
       pool.starting--
       this.gone.delete(cid)
-      try {
-        this.ws?.send(`0\nr\n${cid}`)
-      } catch {
-        /* the host is gone */
-      }
+      this.toHost(`0\nr\n${cid}`)
       const head = pool.queue.shift()
       if (head) this.answer(head, lostHost(`the local edge could not reach a container of ${pool.fn}: ${String(e)}`))
       this.grow(pool)
@@ -762,11 +747,7 @@ export class EdgeObject {
       const head = pool.queue.shift()
       if (head) this.answer(head, JSON.parse(text.slice(nl + 1)) as InvokeReply)
       // The host prints the error line for the call that got it (not necessarily the one the start was for).
-      try {
-        this.ws?.send(`${this.takeLogs()}0\nF\n${text.slice(1, nl)}\n${head ? `${head.stage}\n${head.requestId}` : '\n'}`)
-      } catch {
-        /* the host is gone */
-      }
+      this.toHost(`0\nF\n${text.slice(1, nl)}\n${head ? `${head.stage}\n${head.requestId}` : '\n'}`)
       this.grow(pool)
       return
     }
