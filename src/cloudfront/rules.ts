@@ -223,6 +223,64 @@ export function assertHeaderValue(name: string, value: unknown, stage?: Stage): 
   if (bad !== '') ruleError('InvalidHeaderValue', `the value of header ${name} ${bad}`, value, stage)
 }
 
+/** [EVT]: a uri starts with `/`. Control characters (CR, LF, NUL, …) would change the request line on the wire. */
+// eslint-disable-next-line no-control-regex
+const BAD_URI_CHAR = /[\u0000-\u001f\u007f]/
+
+/**
+ * What is wrong with a `uri` a function sets, or undefined when CloudFront takes it: a string starting with `/`
+ * [EVT], without CR, LF, NUL or another control character (they would end the request line early and fetch a
+ * different object). The one rule the `c.request.uri` setter and `validateResult` both apply.
+ *
+ * @example
+ * ```ts
+ * uriProblem('/a') // undefined
+ * uriProblem('/a\r\nX-Injected: 1') // 'contains a control character (CR, LF, NUL, …): "/a\r\nX-Injected: 1"'
+ * ```
+ */
+export function uriProblem(uri: unknown): string | undefined {
+  if (typeof uri !== 'string' || uri.charCodeAt(0) !== 47 /* / */) {
+    return `must be a string starting with "/", got ${typeof uri === 'string' ? JSON.stringify(uri.length > 80 ? `${uri.slice(0, 80)}…` : uri) : uri === null ? 'null' : typeof uri}`
+  }
+  if (BAD_URI_CHAR.test(uri)) return `contains a control character (CR, LF, NUL, …): ${JSON.stringify(uri.length > 80 ? `${uri.slice(0, 80)}…` : uri)}`
+  return undefined
+}
+
+/**
+ * Whether a header entry's `key` spells `lowerName` (any case), without allocating.
+ *
+ * @example
+ * ```ts
+ * keySpells('Last-Modified', 'last-modified') // true
+ * keySpells('X-Amz-Meta-Last-Modified', 'last-modified') // false
+ * ```
+ */
+export function keySpells(key: string, lowerName: string): boolean {
+  if (key.length !== lowerName.length) return false
+  for (let i = 0; i < key.length; i++) {
+    let c = key.charCodeAt(i)
+    if (c >= 65 && c <= 90) c += 32
+    if (c !== lowerName.charCodeAt(i)) return false
+  }
+  return true
+}
+
+/**
+ * The name a header entry goes on the wire with: the map's name, in the entry's `key` casing when `key` spells it,
+ * else capitalised the way CloudFront fills in an omitted `key` [EVT]. The map's name decides which header it is:
+ * AWS's own "override a response header" example puts another header's entry (its `key` included) under
+ * `last-modified` to set Last-Modified.
+ *
+ * @example
+ * ```ts
+ * wireHeaderName('last-modified', 'X-Amz-Meta-Last-Modified') // 'Last-Modified'
+ * wireHeaderName('x-ab', 'X-AB') // 'X-AB'
+ * ```
+ */
+export function wireHeaderName(lowerName: string, key: string | undefined): string {
+  return typeof key === 'string' && keySpells(key, lowerName) ? key : canonicalHeaderKey(lowerName)
+}
+
 /**
  * The `key` CloudFront inserts when a function omits it: initial capital on each hyphen-separated part [EVT].
  *

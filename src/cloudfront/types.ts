@@ -101,7 +101,8 @@ export interface CfConfig {
   distributionDomainName: string
   distributionId: string
   eventType: Stage
-  requestId: string
+  /** CloudFront sends it with every event; AWS's 2020 sample origin events were published without it. */
+  requestId?: string
 }
 
 /** One CloudFront record. `response` is present in response events only. */

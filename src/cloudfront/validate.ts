@@ -11,7 +11,7 @@ import type { Violation } from '../core/errors.js'
 import { resolveLimits, type LimitsProfile } from './limits.js'
 import { originViolations } from './origin-rules.js'
 import { isObject, show } from './show.js'
-import { isDisallowedHeader, READ_ONLY_HEADERS } from './rules.js'
+import { isDisallowedHeader, keySpells, READ_ONLY_HEADERS, uriProblem, wireHeaderName } from './rules.js'
 import { STAGES, type CfEvent, type Stage } from './types.js'
 
 /**
@@ -66,13 +66,15 @@ export type ViolationCode = (typeof VIOLATION_CODES)[number]
 /**
  * Codes of warnings `checkResult` reports: results CloudFront accepts but the docs advise against.
  * `NumericStatus`: a number `status` in a response event (AWS's own examples do it; the docs say string).
+ * `HeaderKeyMismatch`: a header entry whose `key` spells another name than the map's (AWS's own "override a
+ * response header" example does it; the map's name decides which header is sent).
  *
  * @example
  * ```ts
  * checkResult('origin-response', event, { ...response, status: 200 }).warnings[0].code // 'NumericStatus'
  * ```
  */
-export const WARNING_CODES = ['NumericStatus'] as const
+export const WARNING_CODES = ['NumericStatus', 'HeaderKeyMismatch'] as const
 
 /**
  * CloudFront's own error strings, as seen in real 502 responses and logs.
@@ -146,17 +148,6 @@ function nameKind(name: string): 0 | 1 | 2 {
     if (c >= 65 && c <= 90) upper = true
   }
   return upper ? 1 : 0
-}
-
-/** `key.toLowerCase() === lowerName` without allocating. */
-function keyMatches(key: string, lowerName: string): boolean {
-  if (key.length !== lowerName.length) return false
-  for (let i = 0; i < key.length; i++) {
-    let c = key.charCodeAt(i)
-    if (c >= 65 && c <= 90) c += 32
-    if (c !== lowerName.charCodeAt(i)) return false
-  }
-  return true
 }
 
 const NativeBuffer = (globalThis as { Buffer?: { byteLength(s: string, enc: 'utf8'): number } }).Buffer
@@ -349,8 +340,15 @@ function walkHeaders(
       }
       if (extra) jsonCheck(e, st, `${path}.${name}[${i}]`)
       const key = e.key
-      if (key !== undefined && (typeof key !== 'string' || !keyMatches(key, lower))) {
-        out.push({ code: 'InvalidHeaders', message: `${FAILED} ${path}.${name}[${i}].key must spell the header name ${name} (any case), got ${show(key)}`, path: `${path}.${name}[${i}].key` })
+      if (key !== undefined && typeof key !== 'string') {
+        out.push({ code: 'InvalidHeaders', message: `${FAILED} ${path}.${name}[${i}].key must be a string (the header's name in its original case), got ${show(key)}`, path: `${path}.${name}[${i}].key` })
+        jsonCheck(key, st, `${path}.${name}[${i}].key`)
+      } else if (key !== undefined && kind !== 2 && !keySpells(key, lower)) {
+        st.warn.push({
+          code: 'HeaderKeyMismatch',
+          message: `${path}.${name}[${i}].key is ${show(key)}, which doesn't spell the header name ${name}: CloudFront's docs describe key as the header's name in its original case; the map's name decides which header this is, so it is sent as ${wireHeaderName(lower, key)}`,
+          path: `${path}.${name}[${i}].key`,
+        })
       }
       const value = e.value
       if (typeof value !== 'string') {
@@ -517,7 +515,8 @@ function checkResponse(
 }
 
 function checkRequestBody(stage: 'viewer-request' | 'origin-request', b: unknown, input: Record<string, unknown> | undefined, lim: LimitsProfile, st: State): void {
-  if (b === undefined) return
+  const inBody = input?.body
+  if (b === undefined || b === inBody || jsonEqual(b, inBody)) return
   if (!isObject(b)) {
     st.out.push({ code: 'InvalidBody', message: `${FAILED} request body must be an object { action, encoding, data }, got ${show(b)}`, path: 'body' })
     return
@@ -526,8 +525,7 @@ function checkRequestBody(stage: 'viewer-request' | 'origin-request', b: unknown
   if (action !== undefined && action !== 'read-only' && action !== 'replace') {
     st.out.push({ code: 'InvalidBody', message: `${FAILED} body.action must be "read-only" or "replace", got ${show(action)}`, path: 'body.action' })
   }
-  const inBody = input !== undefined && isObject(input.body) ? input.body : undefined
-  if (inBody !== undefined && b.inputTruncated !== undefined && b.inputTruncated !== inBody.inputTruncated) {
+  if (isObject(inBody) && b.inputTruncated !== undefined && b.inputTruncated !== inBody.inputTruncated) {
     st.out.push({ code: 'ReadOnlyField', message: `${FAILED} body.inputTruncated is read-only (${show(inBody.inputTruncated)} → ${show(b.inputTruncated)})`, path: 'body.inputTruncated' })
   }
   if (action !== 'replace') return // read-only: CloudFront ignores encoding and data [EVT]
@@ -567,30 +565,33 @@ function checkRequest(
       }
     }
   }
+  // What the function left as it came in is never judged again: only changed values are checked.
   const uri = r.uri
-  if (typeof uri !== 'string' || uri[0] !== '/') {
-    out.push({ code: 'InvalidUri', message: `${FAILED} uri must be a string starting with /, got ${show(uri)}`, path: 'uri' })
-  }
+  const uriChanged = input === undefined || uri !== input.uri
+  const uriBad = uriChanged ? uriProblem(uri) : undefined
+  if (uriBad !== undefined) out.push({ code: 'InvalidUri', message: `${FAILED} uri ${uriBad}`, path: 'uri' })
   const qs = r.querystring
+  const qsChanged = input === undefined || qs !== input.querystring
   if (qs !== undefined && typeof qs !== 'string') {
     out.push({ code: 'InvalidQuerystring', message: `${FAILED} querystring must be a string (without the leading ?), got ${show(qs)}`, path: 'querystring' })
-  } else if (typeof qs === 'string' && (input === undefined || qs !== input.querystring) && BAD_QS.test(qs)) {
+  } else if (typeof qs === 'string' && qsChanged && BAD_QS.test(qs)) {
     out.push({ code: 'InvalidQuerystring', message: `${FAILED} querystring can't contain spaces, control characters or #, got ${show(qs)}`, path: 'querystring' })
   }
   const total = (typeof uri === 'string' ? uri.length : 0) + (typeof qs === 'string' ? qs.length : 0)
-  if (total >= lim.maxUrlChars) {
+  if ((uriChanged || qsChanged) && total >= lim.maxUrlChars) {
     out.push({ code: 'UriTooLong', message: `${FAILED} uri + querystring is ${total} characters; it must be under ${lim.maxUrlChars}`, path: 'uri' })
   }
   const inputHeaders = input !== undefined && isObject(input.headers) ? input.headers : undefined
   walkHeaders(r.headers, 'headers', inputHeaders, stage === 'viewer-request', st)
   if (input !== undefined) readOnlyDiff(stage, r.headers, inputHeaders, 'headers', st)
   const origin = r.origin
+  const inOrigin = input?.origin
+  const originChanged = origin !== inOrigin && !jsonEqual(origin, inOrigin)
   if (origin !== undefined) {
     if (stage !== 'origin-request') {
-      out.push({ code: 'OriginNotAllowed', message: `${FAILED} request.origin can only be set in origin-request, not ${stage}`, path: 'origin' })
+      if (originChanged) out.push({ code: 'OriginNotAllowed', message: `${FAILED} request.origin can only be set in origin-request, not ${stage}`, path: 'origin' })
     } else {
-      const inOrigin = input?.origin
-      if (!jsonEqual(origin, inOrigin)) {
+      if (originChanged) {
         jsonCheck(origin, st, 'origin')
         for (const v of originViolations(origin, lim, 'origin')) out.push({ ...v, message: `${FAILED} ${v.message}` })
         // [EVT]: an origin access identity can't be used when switching from a custom origin to S3.
@@ -605,7 +606,8 @@ function checkRequest(
       const rh = isObject(r.headers) ? r.headers : undefined
       if (ch !== undefined && rh !== undefined) {
         for (const name in ch) {
-          if (hasOwn.call(ch, name) && ch[name] !== undefined && present(own(rh, name))) {
+          const list = own(rh, name)
+          if (hasOwn.call(ch, name) && ch[name] !== undefined && present(list) && (originChanged || !sameHeader(list, own(inputHeaders, name)))) {
             out.push({ code: 'DuplicateCustomHeader', message: `${FAILED} origin custom header ${name} duplicates a request header of the same name`, path: `origin.${which}.customHeaders.${name}` })
           }
         }
@@ -629,6 +631,17 @@ function run(stage: Stage, event: unknown, result: unknown, lim: LimitsProfile, 
   if (!STAGE_SET.has(stage)) {
     st.out.push({ code: 'InvalidEvent', message: `unknown stage ${show(stage)}: expected viewer-request, origin-request, origin-response or viewer-response` })
     return
+  }
+  if (typeof result === 'object' && result !== null && typeof (result as { toJSON?: unknown }).toJSON === 'function') {
+    // The Lambda runtime sends JSON.stringify(result): CloudFront judges what toJSON returns, or gets nothing.
+    let json: string | undefined
+    try {
+      json = JSON.stringify(result)
+    } catch (e) {
+      st.out.push({ code: 'InvalidJson', message: `${CF_MESSAGES.notParsable} (the result's toJSON threw: ${e instanceof Error ? e.message : show(e)})`, path: '' })
+      return
+    }
+    result = json === undefined ? undefined : (JSON.parse(json) as unknown)
   }
   if (typeof result !== 'object' || result === null || Array.isArray(result)) {
     st.out.push({ code: 'InvalidJson', message: `${CF_MESSAGES.notObject} (got ${show(result)})`, path: '' })
@@ -739,8 +752,8 @@ function evHeaders(h: unknown, path: string, out: Violation[]): void {
         out.push({ code: 'InvalidEvent', message: `${p}[${i}] must be a { key, value } object, got ${show(e)}`, path: `${p}[${i}]` })
         continue
       }
-      if (e.key !== undefined && (typeof e.key !== 'string' || !keyMatches(e.key, name))) {
-        out.push({ code: 'InvalidEvent', message: `${p}[${i}].key must spell ${name}, got ${show(e.key)}`, path: `${p}[${i}].key` })
+      if (e.key !== undefined && typeof e.key !== 'string') {
+        out.push({ code: 'InvalidEvent', message: `${p}[${i}].key must be a string, got ${show(e.key)}`, path: `${p}[${i}].key` })
       }
       if (typeof e.value !== 'string') {
         out.push({ code: 'InvalidEvent', message: `${p}[${i}].value must be a string, got ${show(e.value)}`, path: `${p}[${i}].value` })
@@ -781,7 +794,9 @@ function checkEvent(event: unknown, stage: Stage | undefined, out: Violation[]):
   if (!isObject(config)) {
     out.push({ code: 'InvalidEvent', message: `${base}.config must be an object, got ${show(config)}`, path: `${base}.config` })
   } else {
-    for (const k of ['distributionDomainName', 'distributionId', 'requestId']) evString(config, k, `${base}.config`, out)
+    for (const k of ['distributionDomainName', 'distributionId']) evString(config, k, `${base}.config`, out)
+    // AWS's 2020 sample origin events have no requestId: optional, a string when present.
+    if (config.requestId !== undefined) evString(config, 'requestId', `${base}.config`, out)
     const et = config.eventType
     if (typeof et !== 'string' || !STAGE_SET.has(et)) {
       out.push({ code: 'InvalidEvent', message: `${base}.config.eventType must be one of viewer-request, origin-request, origin-response, viewer-response, got ${show(et)}`, path: `${base}.config.eventType` })
@@ -799,13 +814,13 @@ function checkEvent(event: unknown, stage: Stage | undefined, out: Violation[]):
       out.push({ code: 'InvalidEvent', message: `${rp}.uri must be a string starting with /, got ${show(req.uri)}`, path: `${rp}.uri` })
     }
     evHeaders(req.headers, `${rp}.headers`, out)
-    if (req.origin !== undefined) {
-      if (st === 'viewer-request' || st === 'viewer-response') {
-        out.push({ code: 'InvalidEvent', message: `${rp}.origin is only present in origin events, not ${st}`, path: `${rp}.origin` })
-      } else {
-        // The widest profile: the event is CloudFront's own, whichever limits the user picked.
-        for (const v of originViolations(req.origin, 'current', `${rp}.origin`)) out.push({ ...v, code: 'InvalidEvent' })
-      }
+    // Origin events carry the origin. AWS's 2019 sample viewer-request event carries one too (custom and s3 at
+    // once): a viewer function can't change it and CloudFront ignores it there, so it is not judged.
+    if (st === 'origin-request' && req.origin === undefined) {
+      out.push({ code: 'InvalidEvent', message: `${rp}.origin must be an object with exactly one of custom or s3 in an origin-request event, got undefined`, path: `${rp}.origin` })
+    } else if (req.origin !== undefined && (st === 'origin-request' || st === 'origin-response')) {
+      // The widest profile: the event is CloudFront's own, whichever limits the user picked.
+      for (const v of originViolations(req.origin, 'current', `${rp}.origin`)) out.push({ ...v, code: 'InvalidEvent' })
     }
     const b = req.body
     if (b !== undefined) {

@@ -28,7 +28,7 @@ export class BaseCtx<S extends Stage> {
   }
 
   get requestId(): string {
-    return this.config.requestId
+    return this.config.requestId ?? ''
   }
 
   remainingMs(): number {

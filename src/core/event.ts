@@ -40,7 +40,7 @@ function headers(h: unknown, of: string): void {
   }
 }
 
-const CONFIG_KEYS = ['requestId', 'distributionId', 'distributionDomainName']
+const CONFIG_KEYS = ['distributionId', 'distributionDomainName']
 const REQUEST_KEYS = ['clientIp', 'method', 'uri', 'querystring']
 
 /**
@@ -68,6 +68,8 @@ export function assertEvent(event: unknown, stage: Stage): CfEvent {
     bad(type, path, `"${stage}"`)
   }
   strings(config, 'config', CONFIG_KEYS)
+  // AWS's 2020 sample origin events have no requestId; a handler only logs it (c.requestId is '' then).
+  if (config.requestId !== undefined && typeof config.requestId !== 'string') bad(config.requestId, CF + 'config.requestId', 'a string')
   if (!isObj(req)) bad(req, CF + 'request')
   strings(req, 'request', REQUEST_KEYS)
   headers(req.headers, 'request')

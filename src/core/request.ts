@@ -5,7 +5,7 @@
  */
 import { parse as parseCookie } from 'cookie'
 import type { LimitsProfile } from '../cloudfront/limits.js'
-import { assertHeaderValue, statusText } from '../cloudfront/rules.js'
+import { assertHeaderValue, statusText, uriProblem } from '../cloudfront/rules.js'
 import type { CfEvent, CfHeader, CfHeaders, CfOrigin, CfRequest, CfRequestBody, CfResultResponse, LambdaContext, RequestStage, Stage } from '../cloudfront/types.js'
 import { BaseCtx } from './base.js'
 import { kind, ruleError } from './errors.js'
@@ -15,8 +15,6 @@ import type { EdgeCookies, EdgeGeneratedResponse, EdgeRequest, EdgeRequestBody, 
 
 // eslint-disable-next-line no-control-regex
 const BAD_QUERY_CHAR = /[\u0000-\u0020#\u007f]/
-// eslint-disable-next-line no-control-regex
-const BAD_URI_CHAR = /[\u0000-\u001f\u007f]/
 
 const EMPTY_COOKIES: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>)
 
@@ -175,12 +173,8 @@ export class WritableRequest extends RequestView implements EdgeRequest {
   }
   // [EVT]: the uri must begin with '/'; [RALL]: uri + query string < 8,192 characters
   override set uri(value: string) {
-    if (typeof value !== 'string' || value.charCodeAt(0) !== 47 /* / */) {
-      ruleError('InvalidUri', `the uri must be a string starting with "/", got ${JSON.stringify(value) ?? String(value)}`, value, this.#stage)
-    }
-    if (BAD_URI_CHAR.test(value)) {
-      ruleError('InvalidUri', `the uri contains a control character: ${JSON.stringify(value)}`, value, this.#stage)
-    }
+    const problem = uriProblem(value)
+    if (problem !== undefined) ruleError('InvalidUri', `the uri ${problem}`, value, this.#stage)
     this.#checkLength(value, this.raw.querystring)
     this.raw.uri = value
   }

@@ -142,7 +142,7 @@ export interface BaseContext<S extends Stage = Stage> {
   readonly stage: S
   readonly event: CfEvent
   readonly config: CfConfig
-  /** `config.requestId`, the id CloudFront logs as x-edge-request-id. */
+  /** `config.requestId`, the id CloudFront logs as x-edge-request-id (`''` for an event without one). */
   readonly requestId: string
   readonly lambdaContext: LambdaContext
   readonly limits: LimitsProfile

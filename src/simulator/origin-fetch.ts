@@ -6,7 +6,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import type { CfHeaders } from '../cloudfront/types.js'
-import { isDisallowedHeader } from '../cloudfront/rules.js'
+import { isDisallowedHeader, wireHeaderName } from '../cloudfront/rules.js'
 
 /** What came back from the origin. */
 export type OriginResult =
@@ -78,7 +78,8 @@ export function fetchOrigin(req: OriginRequest): Promise<OriginResult> {
     for (const name in req.headers) {
       // Framing is CloudFront's: the length of the body actually sent (a function may have replaced it).
       if (HOP.has(name) || name === 'content-length' || name === 'transfer-encoding') continue
-      for (const e of req.headers[name]!) raw.push(e.key ?? name, e.value)
+      // The map's name says which header it is; `key` only its casing (see wireHeaderName).
+      for (const e of req.headers[name]!) raw.push(wireHeaderName(name, e.key), e.value)
     }
     if (req.body) raw.push('Content-Length', String(req.body.byteLength))
     // `localhost` is the loopback address the example origins listen on (127.0.0.1; CloudFront forbids IPs in domainName).

@@ -1,3 +1,6 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { CfEvent, CfRequest, CfResponse, Stage } from '../../src/cloudfront/types.js'
 import * as samples from '../../src/testing/samples.js'
 
@@ -48,4 +51,30 @@ export function passthrough(stage: Stage, event: CfEvent): CfRequest | CfRespons
 /** Codes of a violation list, for compact assertions. */
 export function codes(v: readonly { code: string }[]): string[] {
   return v.map((x) => x.code)
+}
+
+/**
+ * The shared reference's sample events folder (`../shared/reference/events` beside the checkout, as CI lays it
+ * out), or undefined when this checkout has none beside it.
+ */
+export const REFERENCE_EVENTS: string | undefined = [
+  join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'reference', 'events'),
+  '/work/shared/reference/events',
+].find((d) => existsSync(d))
+
+/**
+ * Every Lambda@Edge event AWS has published, as the shared reference keeps them: the current samples and the older
+ * editions' (`older/`), each with the stage its `config.eventType` names. A fresh copy per call.
+ */
+export function publishedEvents(): { file: string; stage: Stage; event: CfEvent }[] {
+  if (REFERENCE_EVENTS === undefined) return []
+  const out: { file: string; stage: Stage; event: CfEvent }[] = []
+  for (const dir of ['', 'older']) {
+    for (const f of readdirSync(join(REFERENCE_EVENTS, dir)).sort()) {
+      if (!f.endsWith('.json')) continue
+      const event = JSON.parse(readFileSync(join(REFERENCE_EVENTS, dir, f), 'utf8')) as CfEvent
+      out.push({ file: dir ? `${dir}/${f}` : f, stage: event.Records[0]!.cf.config.eventType, event })
+    }
+  }
+  return out
 }

@@ -158,7 +158,6 @@ describe('header map shape and values', () => {
     ['a string entry', (hs) => (hs['x-a'] = ['v']), 'InvalidHeaders', 'headers.x-a[0]'],
     ['a null entry', (hs) => (hs['x-a'] = [null]), 'InvalidHeaders', 'headers.x-a[0]'],
     ['an uppercase map key', (hs) => (hs['X-A'] = [{ key: 'X-A', value: 'v' }]), 'InvalidHeaders', 'headers.X-A'],
-    ['a key that spells another name', (hs) => (hs['x-a'] = [{ key: 'X-B', value: 'v' }]), 'InvalidHeaders', 'headers.x-a[0].key'],
     ['a non-string key', (hs) => (hs['x-a'] = [{ key: 1, value: 'v' }]), 'InvalidHeaders', 'headers.x-a[0].key'],
     ['a name that is not a token', (hs) => (hs['x a'] = [{ value: 'v' }]), 'InvalidHeaderName', 'headers.x a'],
     ['an empty name', (hs) => (hs[''] = [{ value: 'v' }]), 'InvalidHeaderName', 'headers.'],

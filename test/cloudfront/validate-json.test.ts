@@ -70,6 +70,17 @@ describe('the result must be JSON-serialisable', () => {
     const r = { ...requestOf(sample('viewer-request')), extra: { toJSON: () => { throw new Error('boom') } } }
     expect(parsable(r).message).toContain('boom')
   })
+  it('a toJSON on the result itself: one that throws is not parsable, one that returns is what CloudFront judges', () => {
+    const base = requestOf(sample('viewer-request'))
+    const throwing = { ...base, toJSON: () => { throw new Error('boom at the top') } }
+    expect(parsable(throwing).message).toContain('boom at the top')
+    const toString = { ...base, toJSON: () => 'a string' }
+    expect(codes(validateResult(stage, eventFor(stage), toString))).toEqual(['InvalidJson'])
+    const toBadUri = { ...base, toJSON: () => ({ ...base, uri: 'no-slash' }) }
+    expect(codes(validateResult(stage, eventFor(stage), toBadUri))).toEqual(['InvalidUri'])
+    const toSame = { ...base, uri: 'no-slash', toJSON: () => base }
+    expect(validateResult(stage, eventFor(stage), toSame)).toEqual([])
+  })
   it('a getter that throws', () => {
     const r = requestOf(sample('viewer-request'))
     Object.defineProperty(r, 'uri', { get: () => { throw new Error('nope') }, enumerable: true })
@@ -107,14 +118,13 @@ describe('eventViolations on malformed events', () => {
     ['no cf', () => ({ Records: [{}] }), 'Records[0].cf'],
     ['config not an object', (e) => ((e.Records[0].cf.config = 1), e), 'Records[0].cf.config'],
     ['unknown eventType', (e) => ((e.Records[0].cf.config.eventType = 'viewer'), e), 'Records[0].cf.config.eventType'],
-    ['requestId missing', (e) => (delete e.Records[0].cf.config.requestId, e), 'Records[0].cf.config.requestId'],
+    ['requestId a number', (e) => ((e.Records[0].cf.config.requestId = 7), e), 'Records[0].cf.config.requestId'],
     ['request missing', (e) => (delete e.Records[0].cf.request, e), 'Records[0].cf.request'],
     ['uri without /', (e) => ((e.Records[0].cf.request.uri = 'x'), e), 'Records[0].cf.request.uri'],
     ['querystring a number', (e) => ((e.Records[0].cf.request.querystring = 1), e), 'Records[0].cf.request.querystring'],
     ['headers an array', (e) => ((e.Records[0].cf.request.headers = []), e), 'Records[0].cf.request.headers'],
     ['a header value a number', (e) => ((e.Records[0].cf.request.headers.host[0].value = 1), e), 'Records[0].cf.request.headers.host[0].value'],
     ['an uppercase header key', (e) => ((e.Records[0].cf.request.headers.Host = [{ value: 'h' }]), e), 'Records[0].cf.request.headers.Host'],
-    ['origin in viewer-request', (e) => ((e.Records[0].cf.request.origin = sample('origin-request-custom').Records[0]!.cf.request.origin), e), 'Records[0].cf.request.origin'],
     ['a response in viewer-request', (e) => ((e.Records[0].cf.response = { status: '200', headers: {} }), e), 'Records[0].cf.response'],
     ['a body that is a string', (e) => ((e.Records[0].cf.request.body = 'x'), e), 'Records[0].cf.request.body'],
   ]
@@ -139,6 +149,13 @@ describe('eventViolations on malformed events', () => {
     const v = eventViolations(e, 'origin-request')
     expect(codes(v)).toEqual(['InvalidEvent'])
     expect(v[0]!.path).toBe('Records[0].cf.request.origin.custom.port')
+  })
+  it('an origin-request event without an origin', () => {
+    const e = sample('origin-request-custom') as Record<string, any>
+    delete e.Records[0].cf.request.origin
+    const v = eventViolations(e, 'origin-request')
+    expect(codes(v)).toEqual(['InvalidEvent'])
+    expect(v[0]!.path).toBe('Records[0].cf.request.origin')
   })
   it('an unknown stage', () => {
     expect(codes(eventViolations(sample('viewer-request'), 'viewer' as never))).toEqual(['InvalidEvent'])

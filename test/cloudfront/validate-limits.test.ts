@@ -228,6 +228,26 @@ describe('request fields', () => {
       expect(codes(validateResult(stage, event, r))).toEqual(['InvalidUri'])
     }
   })
+  it('uri: CR, LF, NUL and other control characters are InvalidUri', () => {
+    for (const stage of ['viewer-request', 'origin-request'] as const) {
+      const event = eventFor(stage)
+      for (const uri of ['/a\r\nHost: evil', '/a\nb', '/nul\u0000.html', '/tab\tx', '/del\u007f']) {
+        const v = validateResult(stage, event, { ...requestOf(event), uri })
+        expect(codes(v), JSON.stringify(uri)).toEqual(['InvalidUri'])
+        expect(v[0]!.message).toContain('control character')
+      }
+      for (const uri of ['/a%0D%0Ab', '/ü/€', '/a b']) expect(validateResult(stage, event, { ...requestOf(event), uri })).toEqual([])
+    }
+  })
+  it('an unchanged uri, query string or body is not judged again, whatever the event holds', () => {
+    const event = eventFor(stage)
+    const req = event.Records[0]!.cf.request as unknown as Record<string, unknown>
+    req.uri = '/a\u0001'
+    req.querystring = 'a b'
+    req.body = { inputTruncated: false, action: 'replace', encoding: 'base64', data: '!!' }
+    expect(validateResult(stage, event, requestOf(event))).toEqual([])
+    expect(codes(validateResult(stage, event, { ...requestOf(event), uri: '/b\u0001' }))).toEqual(['InvalidUri'])
+  })
   it('querystring: no spaces, control characters or #; no leading ? problem; must be a string', () => {
     const event = eventFor(stage)
     for (const [qs, ok] of [['a=1&b=2', true], ['a=%20', true], ['', true], ['a=1 2', false], ['a=1#x', false], ['a=\u0001', false], ['a=\u007f', false], ['a=\n', false], [7, false]] as const) {

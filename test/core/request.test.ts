@@ -43,6 +43,24 @@ describe('uri and querystring', () => {
     })(createEvent('viewer-request'))
   })
 
+  it('the uri setter and validateResult refuse the same uris (CR, LF, NUL, no leading /) and accept the same', async () => {
+    const uris = ['/a\r\nHost: evil', '/nul\u0000', '/a\u001b', '/del\u007f', '/tab\tx', 'x', '', '/ok', '/%0D%0A', '/ü', '/a b']
+    const event = createEvent('viewer-request')
+    await viewerRequest(async (c) => {
+      for (const uri of uris) {
+        let thrown: string | undefined
+        try {
+          c.request.uri = uri
+        } catch (e) {
+          thrown = (e as EdgeRuleError).rule
+        }
+        const v = validateResult('viewer-request', event, { ...event.Records[0]!.cf.request, uri })
+        expect(thrown, JSON.stringify(uri)).toBe(v.length ? 'InvalidUri' : undefined)
+        expect(v.map((x) => x.code), JSON.stringify(uri)).toEqual(thrown ? ['InvalidUri'] : [])
+      }
+    })(createEvent('viewer-request'))
+  })
+
   it('uri + querystring must stay under 8,192 characters (at and over the boundary)', async () => {
     await viewerRequest(async (c) => {
       c.request.querystring = 'q=' + 'x'.repeat(100)

@@ -1,14 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { samples } from 'edgeware/testing'
+import { REFERENCE_EVENTS as reference } from '../cloudfront/helpers.js'
 
 // The one copy of AWS's sample events that edgeware ships (and every suite uses) must stay byte-for-byte the
 // reference's. The reference lives in the steering repo's shared/, beside this checkout (CI clones it there).
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
-const reference = [join(repo, '..', 'shared', 'reference', 'events'), '/work/shared/reference/events'].find((d) => existsSync(d))
-
 const FILES = {
   'viewer-request.json': samples.viewerRequestSample,
   'origin-request-custom.json': samples.originRequestCustomSample,
