@@ -431,6 +431,7 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
     headers: reqHeaders,
     readTimeout: spec.readTimeout ?? 30,
     keepaliveTimeout: c?.keepaliveTimeout ?? 5,
+    ...(c ? {} : { s3: true as const }),
   }
   const oRes = await env.HOST.fetch('http://host/origin', {
     method: 'POST',

@@ -118,7 +118,7 @@ export function createHostHandler(opts: HostOptions): {
   async function origin(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const call = JSON.parse(decodeURIComponent(String(req.headers['x-edgeware-call'] ?? ''))) as OriginCall
     const body = await readBody(req)
-    const r = await fetchOrigin({ method: call.method, url: call.url, headers: call.headers, ...(body.byteLength ? { body } : {}), readTimeout: call.readTimeout, keepaliveTimeout: call.keepaliveTimeout })
+    const r = await fetchOrigin({ method: call.method, url: call.url, headers: call.headers, ...(body.byteLength ? { body } : {}), readTimeout: call.readTimeout, keepaliveTimeout: call.keepaliveTimeout, ...(call.s3 ? { s3: true } : {}) })
     const meta: OriginReply = r.ok
       ? { ok: true, status: r.status, statusDescription: r.statusDescription, headers: r.headers, ms: r.ms }
       : { ok: false, status: r.status, code: r.code, message: r.message, ms: r.ms }

@@ -25,6 +25,8 @@ export interface OriginRequest {
   keepaliveTimeout: number
   /** Connect timeout, ms (CloudFront's default connection timeout is 10 s). */
   connectTimeoutMs?: number
+  /** An S3 origin: a name that doesn't resolve is `OriginDnsError`, not `NonS3OriginDnsError` (custom origins). */
+  s3?: boolean
 }
 
 const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer'])
@@ -126,15 +128,17 @@ export function fetchOrigin(req: OriginRequest): Promise<OriginResult> {
     r.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer)
       const code = e.code ?? 'ERR'
+      // [RLE], [E502]: NonS3OriginDnsError is the custom-origin name; for S3 the access log's OriginDnsError [LOG].
+      const dns = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? (req.s3 ? 'OriginDnsError' : 'NonS3OriginDnsError') : undefined
       const what =
         code === 'ECONNREFUSED'
           ? `CloudFront wasn't able to connect to the origin ${url.host} (connection refused).`
-          : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-            ? `CloudFront couldn't resolve the origin domain name ${url.hostname} (NonS3OriginDnsError).`
+          : dns !== undefined
+            ? `CloudFront couldn't resolve the origin domain name ${url.hostname} (${dns}).`
             : code === 'ECONNRESET' || code === 'EPIPE'
               ? `The origin ${url.host} closed the connection before a complete response (connection reset).`
               : `The origin ${url.host} failed: ${e.message}`
-      finish({ ok: false, status: 502, code: code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'NonS3OriginDnsError' : `Origin${code}`, message: what, ms: ms() })
+      finish({ ok: false, status: 502, code: dns ?? `Origin${code}`, message: what, ms: ms() })
     })
     r.on('response', (res) => {
       const chunks: Buffer[] = []

@@ -61,6 +61,8 @@ export interface OriginCall {
   headers: CfHeaders
   readTimeout: number
   keepaliveTimeout: number
+  /** The request's origin is an S3 origin (its DNS failure has another name). */
+  s3?: true
 }
 
 /** One stage in a request's log line. */
