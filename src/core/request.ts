@@ -11,7 +11,7 @@ import { BaseCtx } from './base.js'
 import { kind, ruleError } from './errors.js'
 import { CfHeaderMap, headerList, type HeaderWriteMode } from './headers.js'
 import { assertGeneratedSize, assertStatus, buildGeneratedResponse, byteLength, GeneratedResponse, toBase64 } from './response.js'
-import type { EdgeCookies, EdgeGeneratedResponse, EdgeRequest, EdgeRequestBody, EdgeRequestView, EdgeResponseInit } from './types.js'
+import type { EdgeCookies, EdgeGeneratedResponse, EdgeRequest, EdgeRequestBody, EdgeRequestView, EdgeResponseInit, RedirectOptions } from './types.js'
 
 // eslint-disable-next-line no-control-regex
 const BAD_QUERY_CHAR = /[\u0000-\u0020#\u007f]/
@@ -250,6 +250,18 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 const TEXT_TYPE = 'text/plain; charset=utf-8'
 const HTML_TYPE = 'text/html; charset=utf-8'
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
+/** Two slashes or backslashes first, once browsers have dropped tabs and leading spaces: another host. */
+const OTHER_HOST = /^[\t ]*[/\\]\t*[/\\]/
+
+/**
+ * Why a redirect `location` is not the path it looks like, or undefined: `//host` (protocol-relative) or a form
+ * with a backslash (`/\\host`, `\\\\host`), which browsers read as `//host`. Both send the viewer to another host.
+ * @internal
+ */
+export function otherHostLocation(location: string): 'protocol-relative' | 'backslash' | undefined {
+  if (!OTHER_HOST.test(location)) return undefined
+  return /^[\t ]*\/\t*\//.test(location) ? 'protocol-relative' : 'backslash'
+}
 
 /** viewer-request / origin-request context. */
 export class RequestCtx<S extends RequestStage = RequestStage, R extends WritableRequest = WritableRequest> extends BaseCtx<S> {
@@ -281,11 +293,20 @@ export class RequestCtx<S extends RequestStage = RequestStage, R extends Writabl
     return res
   }
 
-  redirect(location: string, status: 301 | 302 | 303 | 307 | 308 = 302): EdgeGeneratedResponse {
+  redirect(location: string, status: 301 | 302 | 303 | 307 | 308 = 302, options?: RedirectOptions): EdgeGeneratedResponse {
     if (!REDIRECTS.has(status)) {
       ruleError('InvalidStatus', `a redirect status must be 301, 302, 303, 307 or 308, got ${String(status)}`, status, this.stage)
     }
     assertHeaderValue('location', location, this.stage)
+    const other = otherHostLocation(location)
+    if (other !== undefined && !(other === 'protocol-relative' && options?.allowProtocolRelative === true)) {
+      ruleError(
+        'UnsafeRedirect',
+        `the location ${JSON.stringify(location)} sends the viewer to another host (browsers read it as ${other === 'backslash' ? 'a // URL' : 'protocol-relative'}); write an absolute https:// URL${other === 'protocol-relative' ? ', or pass { allowProtocolRelative: true }' : ''}`,
+        location,
+        this.stage,
+      )
+    }
     // fast path: a known-good header, no checks beyond the value's
     return this.#quick(status, { location: [{ key: 'Location', value: location }] })
   }

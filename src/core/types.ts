@@ -156,13 +156,30 @@ export interface BaseContext<S extends Stage = Stage> {
   get<T = unknown>(key: string): T | undefined
 }
 
+/**
+ * Options of `c.redirect`.
+ *
+ * @example
+ * ```ts
+ * c.redirect('//cdn.example.com/app.js', 302, { allowProtocolRelative: true })
+ * ```
+ */
+export interface RedirectOptions {
+  /** Allow a protocol-relative `//host/path` location (refused by default: it looks like a path). */
+  allowProtocolRelative?: boolean
+}
+
 /** viewer-request and origin-request contexts. Responders end the chain with a generated response. */
 export interface RequestContext<S extends RequestStage = RequestStage> extends BaseContext<S> {
   readonly request: S extends 'origin-request' ? EdgeOriginRequest : EdgeRequest
   /** The generated response, once a responder ran (visible to outer middleware after `next()`). */
   readonly response: EdgeGeneratedResponse | undefined
   respond(init: EdgeResponseInit): EdgeGeneratedResponse
-  redirect(location: string, status?: 301 | 302 | 303 | 307 | 308): EdgeGeneratedResponse
+  /**
+   * A redirect to `location`. A location that leaves the site while looking like a path is refused
+   * (`EdgeRuleError` UnsafeRedirect): `//host` unless `allowProtocolRelative`, and `/\\host`, `\\\\host` always.
+   */
+  redirect(location: string, status?: 301 | 302 | 303 | 307 | 308, options?: RedirectOptions): EdgeGeneratedResponse
   text(body: string, status?: number, headers?: Record<string, string>): EdgeGeneratedResponse
   json(value: unknown, status?: number, headers?: Record<string, string>): EdgeGeneratedResponse
   html(body: string, status?: number, headers?: Record<string, string>): EdgeGeneratedResponse

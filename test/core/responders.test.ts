@@ -36,6 +36,31 @@ describe('responders (request stages)', () => {
     expect(await ruleOf((c) => c.redirect('/x', 200 as never))).toBe('InvalidStatus')
   })
 
+  it('redirect refuses locations that leave the site while looking like a path (UnsafeRedirect)', async () => {
+    for (const location of ['//evil.com', '//evil.com/x', '/\\evil.com', '\\\\evil.com', '\\/evil.com', ' //evil.com', '/\t/evil.com']) {
+      expect(await ruleOf((c) => c.redirect(location)), JSON.stringify(location)).toBe('UnsafeRedirect')
+    }
+    let message = ''
+    await viewerRequest(async (c) => {
+      try {
+        c.redirect('//evil.com')
+      } catch (e) {
+        message = (e as Error).message
+      }
+    })(createEvent('viewer-request'))
+    expect(message).toContain('"//evil.com"')
+    expect(message).toContain('allowProtocolRelative')
+    for (const location of ['/x', '/x//y', 'https://other.example/', 'x/y', '?a=1', '/%2F%2Fevil.com']) {
+      expect((await respondWith((c) => c.redirect(location))).status, location).toBe('302')
+    }
+  })
+
+  it('redirect takes //host with allowProtocolRelative, never a backslash form', async () => {
+    const res = await respondWith((c) => c.redirect('//cdn.example.com/app.js', 301, { allowProtocolRelative: true }))
+    expect(res.headers?.['location']).toEqual([{ key: 'Location', value: '//cdn.example.com/app.js' }])
+    expect(await ruleOf((c) => c.redirect('/\\cdn.example.com', 302, { allowProtocolRelative: true }))).toBe('UnsafeRedirect')
+  })
+
   it('text, json, html set content-type and a text body', async () => {
     expect(await respondWith((c) => c.text('hi'))).toEqual({
       status: '200',

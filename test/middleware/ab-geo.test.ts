@@ -130,5 +130,7 @@ describe('geo()', () => {
     await expectRefused(viewerResponse(geo({}) as never), createEvent('viewer-response'), 'geo', 'viewer-response')
     expect(() => geo({ block: ['Germany'] })).toThrow(/alpha-2/)
     expect(() => geo({ redirect: { FR: 'https://x\r\nSet-Cookie: a' } })).toThrow(/InvalidHeaderValue/)
+    expect(() => geo({ redirect: { FR: '//example.fr/' } })).toThrow(/geo\(\): redirect targets .* "\/\/example.fr\/"/)
+    expect(() => geo({ redirect: { FR: '/\\example.fr/' } })).toThrow(/geo\(\): redirect targets/)
   })
 })

@@ -175,7 +175,22 @@ describe('cors()', () => {
     expect(header(res.headers, 'access-control-allow-origin')).toBe('https://app.example.com')
   })
 
+  it('takes a RegExp (alone or in the list) that the whole Origin must match, a /g one included', async () => {
+    for (const origin of [/^https:\/\/[a-z0-9-]+\.example\.com$/, ['https://other.test', /^https:\/\/[a-z0-9-]+\.example\.com$/g]]) {
+      const p = cors({ origin, credentials: true })
+      for (let i = 0; i < 3; i++) {
+        const ok = (await invoke(viewerResponse(p), createEvent('viewer-response', { headers: { origin: 'https://shop.example.com' } }))) as CfResponse
+        expect(header(ok.headers, 'access-control-allow-origin')).toBe('https://shop.example.com')
+      }
+      const refused = (await invoke(viewerResponse(p), createEvent('viewer-response', { headers: { origin: 'https://shop.example.com.evil.test' } }))) as CfResponse
+      expect(refused.headers['access-control-allow-origin']).toBeUndefined()
+      expect(header(refused.headers, 'vary')).toBe('Origin')
+    }
+  })
+
   it('rejects unsafe configurations', () => {
+    expect(() => cors({ origin: [5] as never })).toThrow(/cors\(\): origin must be .* got number/)
+    expect(() => cors({ origin: { a: 1 } as never })).toThrow(/cors\(\): origin must be .* got object/)
     expect(() => cors({ credentials: true })).toThrow(/credentials/)
     expect(() => cors({ origin: 'https://a\r\nx' })).toThrow(/InvalidHeaderValue/)
     expect(() => cors({ allowMethods: ['GET, POST'] })).toThrow(/HTTP tokens/)

@@ -121,6 +121,16 @@ describe('jwtAuth()', () => {
     expect(asResponse(await bearer(hs)).status).toBe('401')
   })
 
+  it('refuses a token without exp by default, and accepts it with requireExp: false', async () => {
+    const noExp = await new SignJWT({ sub: 'forever' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(ISS).setAudience(AUD).sign(key1.privateKey)
+    const res = asResponse(await bearer(noExp))
+    expect(res.status).toBe('401')
+    expect(header(res.headers, 'www-authenticate')).toBe('Bearer realm="edge", error="invalid_token"')
+    const lenient = makeHandler({ requireExp: false })
+    const req = asRequest(await invoke(lenient, createEvent('viewer-request', { headers: { authorization: `Bearer ${noExp}` } })))
+    expect(header(req.headers, 'x-sub')).toBe('forever')
+  })
+
   it('tolerates small clock skew only', async () => {
     const h = makeHandler({ clockTolerance: 30 })
     const justExpired = await sign({}, { exp: Math.floor(Date.now() / 1000) - 10 })
@@ -167,6 +177,9 @@ describe('jwtAuth()', () => {
     expect(() => jwtAuth({ jwks: jwksUrl, keys: { keys: [] } })).toThrow(/exactly one/)
     expect(() => jwtAuth({ jwks: 'file:///etc/passwd' })).toThrow(/http\(s\) URL/)
     expect(() => jwtAuth({ cognito: { region: 'nowhere', userPoolId: 'x' } })).toThrow(/cognito/)
+    for (const loginUrl of ['//evil.example/login', '/\\evil.example', '\\\\evil.example']) {
+      expect(() => jwtAuth({ jwks: jwksUrl, loginUrl }), loginUrl).toThrow(/jwtAuth\(\): loginUrl .* another host/)
+    }
   })
 
   it('verifies HS256 with a shared secret', async () => {

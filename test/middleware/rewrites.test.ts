@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { originRequest, originResponse, viewerRequest, viewerResponse } from 'edgeware'
 import { createEvent, invoke } from 'edgeware/testing'
 import { directoryIndex, normalize, spaFallback, TRACKING_PARAMS } from 'edgeware/middleware'
-import { asRequest, expectRefused, quietErrors } from './helpers.js'
+import { asRequest, asResponse, expectRefused, header, quietErrors } from './helpers.js'
 
 let restore: () => void
 beforeAll(() => {
@@ -79,6 +79,16 @@ describe('normalize()', () => {
     const mw = normalize({ keepParams: ['page', 'q'], dropEmpty: true, lowercasePath: true, removeTrailingSlash: true })
     expect(await run(mw, '/Blog//Post/', 'utm_source=x&q=a&page=2&x=1&page=')).toBe('/blog/post?page=2&q=a')
     expect(await run(mw, '/', 'zzz=1')).toBe('/')
+  })
+
+  it('turns backslashes into slashes, so /\\evil.com can never become //evil.com in a redirect', async () => {
+    expect(await run(normalize(), '/\\evil.com', '')).toBe('/evil.com')
+    expect(await run(normalize(), '/a\\\\b\\c', '')).toBe('/a/b/c')
+    expect(await run(normalize({ collapseSlashes: false }), '/\\evil.com', '')).toBe('//evil.com')
+    // and the redirect a later middleware builds from it stays on the site
+    const h = viewerRequest(normalize(), async (c) => void c.redirect(c.request.uri + '/'))
+    const res = asResponse(await invoke(h, createEvent('viewer-request', { uri: '/\\evil.com' })))
+    expect(header(res.headers, 'location')).toBe('/evil.com/')
   })
 
   it('leaves a clean URL untouched', async () => {

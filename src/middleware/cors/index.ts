@@ -15,10 +15,11 @@ import { checkedValue } from '../_shared/index.js'
  */
 export interface CorsOptions {
   /**
-   * Allowed origins: `'*'` (default), one origin, a list, or a function returning the origin to allow
-   * (or `undefined` to refuse).
+   * Allowed origins: `'*'` (default), one origin, a RegExp the whole `Origin` must match (anchor it:
+   * `/^https:\/\/[a-z0-9-]+\.example\.com$/`), a list of origins and RegExps, or a function returning the origin
+   * to allow (or `undefined` to refuse).
    */
-  origin?: string | readonly string[] | ((origin: string) => string | undefined)
+  origin?: string | RegExp | readonly (string | RegExp)[] | ((origin: string) => string | undefined)
   /** `Access-Control-Allow-Methods` for preflights (default GET, HEAD, PUT, POST, DELETE, PATCH). */
   allowMethods?: readonly string[]
   /** `Access-Control-Allow-Headers` (default: echo the preflight's `Access-Control-Request-Headers`). */
@@ -82,8 +83,16 @@ export function cors(options: CorsOptions = {}): Middleware<AnyContext> {
       return typeof r === 'string' && r !== '' && !/[\u0000-\u001f\u007f]/.test(r) ? r : undefined
     }
   } else {
-    const set = new Set(opt.map((o) => checkedValue('cors', 'origin', o)))
-    allowOrigin = (o) => (o !== undefined && set.has(o) ? o : undefined)
+    const list: readonly unknown[] = opt instanceof RegExp ? [opt] : Array.isArray(opt) ? opt : [opt]
+    const set = new Set<string>()
+    const patterns: RegExp[] = []
+    for (const o of list) {
+      if (typeof o === 'string') set.add(checkedValue('cors', 'origin', o))
+      // a /g or /y RegExp's test() moves lastIndex: keep a stateless copy
+      else if (o instanceof RegExp) patterns.push(new RegExp(o.source, o.flags.replace(/[gy]/g, '')))
+      else throw new TypeError(`cors(): origin must be '*', an origin string, a RegExp, a list of those or a function, got ${o === null ? 'null' : typeof o}`)
+    }
+    allowOrigin = (o) => (o !== undefined && (set.has(o) || patterns.some((p) => p.test(o))) ? o : undefined)
   }
   const methods = joinList('allowMethods', options.allowMethods ?? ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH'])!
   const allowHeaders = joinList('allowHeaders', options.allowHeaders)

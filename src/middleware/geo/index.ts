@@ -2,6 +2,7 @@
  * `geo(options)`: act on the viewer's country (`CloudFront-Viewer-Country`) in origin-request.
  * @module
  */
+import { otherHostLocation } from '../../core/request.js'
 import type { Middleware, OriginRequestContext } from '../../core/types.js'
 import { checkOriginTarget, checkedValue, stageError, switchOrigin, type OriginTarget } from '../_shared/index.js'
 
@@ -84,7 +85,9 @@ export function geo(options: GeoOptions): Middleware<OriginRequestContext> {
   const allow = countries('allow', options.allow)
   const block = countries('block', options.block)
   const redirect = byCountry('redirect', options.redirect, (u) => {
-    if (typeof u !== 'string' || !/^(https?:\/\/|\/)/.test(u)) throw new TypeError(`geo(): redirect targets must be http(s) URLs or paths, got ${JSON.stringify(u)}`)
+    if (typeof u !== 'string' || !/^(https?:\/\/|\/)/.test(u) || otherHostLocation(u) !== undefined) {
+      throw new TypeError(`geo(): redirect targets must be http(s) URLs or paths (not //host or a backslash form, which leave the site), got ${JSON.stringify(u)}`)
+    }
     return checkedValue('geo', 'Location', u)
   })
   const origin = byCountry('origin', options.origin, (o) => checkOriginTarget('geo', o))

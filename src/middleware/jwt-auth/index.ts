@@ -4,6 +4,7 @@
  */
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify } from 'jose'
 import type { CryptoKey, JSONWebKeySet, JWTPayload, JWTVerifyGetKey, KeyObject } from 'jose'
+import { otherHostLocation } from '../../core/request.js'
 import type { Middleware, ViewerRequestContext } from '../../core/types.js'
 import { authStageWhy, stageError } from '../_shared/index.js'
 
@@ -59,6 +60,11 @@ export interface JwtAuthOptions {
   audience?: string | readonly string[]
   /** Accepted clock skew for `exp`/`nbf`/`iat`, in seconds or as a jose duration string (default 5 s). */
   clockTolerance?: number | string
+  /**
+   * Refuse a token without an `exp` claim (default `true`): one that never expires stays valid forever once
+   * leaked. Set `false` only for tokens your issuer really mints without one.
+   */
+  requireExp?: boolean
   /** Read the token from this cookie (when no `Authorization: Bearer` header is sent). */
   cookie?: string
   /** Accept `Authorization: Bearer <token>` (default `true`). */
@@ -190,6 +196,7 @@ export function jwtAuth(options: JwtAuthOptions): Middleware<ViewerRequestContex
     issuer: issuer as string | string[] | undefined,
     audience: audience as string | string[] | undefined,
     clockTolerance: options.clockTolerance ?? 5,
+    ...(options.requireExp === false ? {} : { requiredClaims: ['exp'] }),
   }
   const tokenUse = cognito ? (cognito.tokenUse ?? 'id') : undefined
   const clientIds = cognito?.clientId === undefined ? undefined : ([] as string[]).concat(cognito.clientId)
@@ -199,6 +206,9 @@ export function jwtAuth(options: JwtAuthOptions): Middleware<ViewerRequestContex
   // eslint-disable-next-line no-control-regex
   if (/["\\\u0000-\u001f\u007f]/.test(realm)) throw new TypeError(`jwtAuth(): realm must not contain quotes or control characters, got ${JSON.stringify(realm)}`)
   const loginUrl = options.loginUrl
+  if (typeof loginUrl === 'string' && otherHostLocation(loginUrl) !== undefined) {
+    throw new TypeError(`jwtAuth(): loginUrl ${JSON.stringify(loginUrl)} is a //host or backslash form that browsers send to another host; write an absolute https:// URL`)
+  }
   const validate = options.validate
 
   async function verify(token: string, c: ViewerRequestContext): Promise<JWTPayload | undefined> {

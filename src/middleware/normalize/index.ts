@@ -27,7 +27,10 @@ export interface NormalizeOptions {
   dropEmpty?: boolean
   /** Lowercase the path (for case-insensitive origins). Default `false`. */
   lowercasePath?: boolean
-  /** Collapse repeated slashes in the path (`/a//b` → `/a/b`). Default `true`. */
+  /**
+   * Collapse repeated slashes in the path (`/a//b` → `/a/b`). Default `true`. Backslashes are turned into slashes
+   * whatever this says: browsers read `/\\evil.com` as `//evil.com`.
+   */
   collapseSlashes?: boolean
   /** Remove a trailing slash (`/docs/` → `/docs`, `/` stays). Default `false`. */
   removeTrailingSlash?: boolean
@@ -125,6 +128,8 @@ export function normalize(options: NormalizeOptions = {}): Middleware<RequestCon
       if (nq !== qs) req.querystring = nq
     }
     let uri = req.uri
+    // A raw backslash is a slash to every browser: `/\evil.com` echoed into a Location would be `//evil.com`.
+    if (uri.includes('\\')) uri = uri.replace(/\\/g, '/')
     if (collapseSlashes && uri.includes('//')) uri = uri.replace(/\/{2,}/g, '/')
     if (lowercasePath) uri = uri.toLowerCase()
     if (removeTrailingSlash && uri.length > 1 && uri.endsWith('/')) uri = uri.replace(/\/+$/, '') || '/'
