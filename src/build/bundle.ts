@@ -2,7 +2,7 @@
  * Bundles one edge function into the single CommonJS file Lambda loads as `index.handler`.
  * Used by `edgeware build` (zipped, checked against the limits) and by the local edge (run in a worker).
  */
-import { existsSync } from 'node:fs'
+import { existsSync, lstatSync, realpathSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -52,7 +52,10 @@ export interface BundleResult {
   metafile: Metafile
   /** Reads of non-reserved environment variables in the function's own code (not node_modules, not edgeware). */
   envReads: EnvReadReport[]
-  /** esbuild's warnings as `file:line:column: text` (things that may break at run time, e.g. an unresolvable dynamic require). */
+  /**
+   * esbuild's warnings as `file:line:column: text` (things that may break at run time, e.g. an unresolvable dynamic
+   * require), and a warning per file inlined from outside the project through a symlink (the link and its real path).
+   */
   warnings: string[]
 }
 
@@ -168,6 +171,80 @@ function exportsHandler(code: string, entryFormat: string | undefined): boolean 
 }
 
 
+/** Whether `abs` is `dir` or inside it. */
+function inside(dir: string, abs: string): boolean {
+  return abs === dir || abs.startsWith(dir.endsWith(sep) ? dir : dir + sep)
+}
+
+/**
+ * The symlink inside `root` that an import `spec` from `importer` went through, if any: each folder on the way and
+ * the file itself (with the real file's extension when the import left it out). Bare specifiers are looked up as
+ * `node_modules/<package>` from the importer's folder up to `root`.
+ */
+function linkOnTheWay(root: string, importer: string, spec: string, realFile: string): string | undefined {
+  let candidate: string | undefined
+  if (spec.startsWith('.') || spec.startsWith('/')) candidate = resolve(dirname(importer), spec)
+  else {
+    const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!
+    for (let d = dirname(importer); inside(root, d); d = dirname(d)) {
+      const p = resolve(d, 'node_modules', pkg)
+      if (existsSync(p)) {
+        candidate = p
+        break
+      }
+      if (d === root) break
+    }
+  }
+  if (candidate === undefined || !inside(root, candidate)) return undefined
+  const parts = relative(root, candidate).split(sep)
+  let p = root
+  for (let i = 0; i < parts.length; i++) {
+    p = resolve(p, parts[i]!)
+    const last = i === parts.length - 1
+    for (const q of last && extname(p) === '' ? [p, p + extname(realFile)] : [p]) {
+      try {
+        if (lstatSync(q).isSymbolicLink()) return q
+      } catch {
+        // not there under that name
+      }
+    }
+  }
+  return undefined
+}
+
+/**
+ * A warning per symlink inside `root` through which files outside it were bundled: their code is inlined into the
+ * function though it is not part of the project (a shared folder, a linked package). Names the link and its target.
+ */
+function symlinkedInputs(metafile: Metafile, root: string): string[] {
+  const links = new Map<string, { files: Set<string>; importer: string }>()
+  for (const [key, input] of Object.entries(metafile.inputs)) {
+    if (key.includes(':')) continue
+    for (const imp of input.imports) {
+      if (imp.external || imp.path.includes(':') || imp.original === undefined) continue
+      const real = resolve(root, imp.path)
+      if (inside(root, real)) continue
+      const link = linkOnTheWay(root, resolve(root, key), imp.original, real)
+      if (link === undefined) continue
+      const entry = links.get(link) ?? { files: new Set<string>(), importer: key }
+      entry.files.add(real)
+      links.set(link, entry)
+    }
+  }
+  const out: string[] = []
+  for (const [link, { files, importer }] of links) {
+    let target = link
+    try {
+      target = realpathSync(link)
+    } catch {
+      // a dangling link: esbuild could not have read through it
+    }
+    const what = files.size === 1 && files.has(target) ? 'it is' : `${files.size} file${files.size === 1 ? ' from it is' : 's from it are'}`
+    out.push(`${relative(root, link).split(sep).join('/')} is a symlink to ${target}, outside the project: ${what} inlined into the bundle (imported from ${importer})`)
+  }
+  return out
+}
+
 /**
  * Bundles an edge function with esbuild: platform node, CommonJS (`exports.handler`), target from the runtime,
  * minified and tree-shaken, the `edgeware-source` export condition (so `edgeware` resolves to its TypeScript
@@ -276,5 +353,6 @@ export async function bundleFunction(opts: BundleOptions): Promise<BundleResult>
   const warnings = result.warnings
     .filter((w) => w.id !== 'commonjs-variable-in-esm')
     .map((w) => (w.location ? `${w.location.file}:${w.location.line}:${w.location.column}: ${w.text}` : w.text))
+  warnings.push(...symlinkedInputs(metafile, absWorkingDir))
   return map === undefined ? { code, metafile, envReads, warnings } : { code, map, metafile, envReads, warnings }
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bundleFunction, BuildError, runtimeTarget } from '../../src/build/index.js'
@@ -51,6 +51,45 @@ describe('bundleFunction', () => {
     const r = await bundleFunction({ entry: 'fn.ts', absWorkingDir: dir })
     expect(r.envReads).toEqual([{ name: 'HELPER_TOKEN', file: 'lib/helper.ts:1', path: 'lib/helper.ts', line: 1 }])
     expect(Object.keys(r.metafile.inputs)).toContain('node_modules/envy/index.js')
+  })
+
+  it('warns about each symlink that brings in code from outside the project, naming the link and its real path', async () => {
+    const dir = await tempDir()
+    const outside = await runDir('edgeware-outside-')
+    writeTree(outside, {
+      'secret-helper.ts': 'export const helper = () => "from outside"\n',
+      'shared/a.ts': 'export const a = 1\n',
+      'shared/b.ts': 'export const b = 2\n',
+      'pkg/package.json': JSON.stringify({ name: 'linked-pkg', version: '1.0.0', main: 'index.js' }),
+      'pkg/index.js': 'exports.linked = true\n',
+    })
+    writeTree(dir, {
+      'inside.ts': 'export const inside = 0\n',
+      'fn.ts': [
+        "import { helper } from './lib/helper'",
+        "import { a } from './shared/a.js'",
+        "import { b } from './shared/b.js'",
+        "import { linked } from 'linked-pkg'",
+        "import { inside } from './inside.js'",
+        'export const handler = async () => ({ status: "200", body: helper() + a + b + linked + inside })',
+      ].join('\n'),
+    })
+    mkdirSync(join(dir, 'lib'))
+    mkdirSync(join(dir, 'node_modules'))
+    symlinkSync(join(outside, 'secret-helper.ts'), join(dir, 'lib', 'helper.ts'))
+    symlinkSync(join(outside, 'shared'), join(dir, 'shared'))
+    symlinkSync(join(outside, 'pkg'), join(dir, 'node_modules', 'linked-pkg'))
+    const r = await bundleFunction({ entry: 'fn.ts', absWorkingDir: dir })
+    const real = realpathSync(outside)
+    expect(r.warnings.sort()).toEqual([
+      `lib/helper.ts is a symlink to ${join(real, 'secret-helper.ts')}, outside the project: it is inlined into the bundle (imported from fn.ts)`,
+      `node_modules/linked-pkg is a symlink to ${join(real, 'pkg')}, outside the project: 1 file from it is inlined into the bundle (imported from fn.ts)`,
+      `shared is a symlink to ${join(real, 'shared')}, outside the project: 2 files from it are inlined into the bundle (imported from fn.ts)`,
+    ])
+    // a project without links says nothing
+    const plain = await tempDir()
+    writeTree(plain, { 'fn.ts': "import { inside } from './inside.js'\nexport const handler = async () => ({ status: '200', body: String(inside) })\n", 'inside.ts': 'export const inside = 0\n' })
+    expect((await bundleFunction({ entry: 'fn.ts', absWorkingDir: plain })).warnings).toEqual([])
   })
 
   it('accepts ESM re-exports and CommonJS object exports, and rejects a default export', async () => {
