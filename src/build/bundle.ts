@@ -38,7 +38,9 @@ export interface EnvReadReport {
   path: string
   /** 1-based line. */
   line: number
-  /** Read through `env` imported from `process` (not `process.env.K`), so `[vars]` can't be baked into it. */
+  /** The name can't be known (a computed key, the whole object passed on, eval…): `name` is the form. */
+  dynamic?: true
+  /** Read some other way than `process.env.K` (an alias, an import, destructuring), so `[vars]` can't be baked into it. */
   viaAlias?: true
 }
 
@@ -101,7 +103,9 @@ const EDGEWARE_OWN = [resolve(EDGEWARE_ROOT, 'src') + sep, resolve(EDGEWARE_ROOT
  * edgeware's `src/origin/edge-credentials.ts` (or its compiled `dist/` copy).
  */
 const EDGE_CREDENTIALS = [resolve(EDGEWARE_ROOT, 'src/origin/edge-credentials.ts'), resolve(EDGEWARE_ROOT, 'dist/origin/edge-credentials.js')].find((f) => existsSync(f))
-const SCANNED = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.jsx', '.tsx'])
+/** How each scanned extension is read (esbuild's loaders). */
+const LOADERS: Readonly<Record<string, 'js' | 'jsx' | 'ts' | 'tsx'>> = { '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.jsx': 'jsx', '.tsx': 'tsx' }
+const SCANNED = new Set(Object.keys(LOADERS))
 const VAR_NAME = /^[A-Za-z_$][\w$]*$/
 
 /**
@@ -342,11 +346,12 @@ export async function bundleFunction(opts: BundleOptions): Promise<BundleResult>
     const abs = resolve(absWorkingDir, key)
     if (!isOwnCode(abs)) continue
     const source = await readFile(abs, 'utf8')
-    if (!source.includes('env')) continue
-    for (const read of findEnvReads(source)) {
+    // every form findEnvReads reports names one of these
+    if (!/process|global|eval|Function/.test(source)) continue
+    for (const read of findEnvReads(source, { loader: LOADERS[extname(abs)] ?? 'ts' })) {
       if (!read.dynamic && (RESERVED_ENV_VARS.has(read.name) || (!read.viaAlias && baked.has(read.name)))) continue
       const path = relative(absWorkingDir, abs).split(sep).join('/')
-      envReads.push({ name: read.name, file: `${path}:${read.line}`, path, line: read.line, ...(read.viaAlias ? { viaAlias: true as const } : {}) })
+      envReads.push({ name: read.name, file: `${path}:${read.line}`, path, line: read.line, ...(read.dynamic ? { dynamic: true as const } : {}), ...(read.viaAlias ? { viaAlias: true as const } : {}) })
     }
   }
   // `exports.x = …` in a .js file of a "type": "module" package is fine once bundled to CommonJS

@@ -1,9 +1,19 @@
 /**
- * Finds reads of `process.env` in source text. Lambda@Edge functions cannot have environment variables
+ * Finds every way a module's code reads the environment. Lambda@Edge functions cannot have environment variables
  * ("The function cannot have environment variables" [ISS-ENV]; [RLE] "except for reserved environment
  * variables, which are automatically supported"), so `edgeware build` rejects every read that is neither reserved
- * nor baked from `[vars]`.
+ * nor baked from `[vars]`, and every form whose variable it can't see.
+ *
+ * The source is compiled with esbuild (TypeScript, JSX) and parsed with acorn; a scope analysis follows the
+ * `process` object and its `env` through aliases, imports, `require`, destructuring and `globalThis`, so a read is
+ * found whatever it is written like, and a shadowing local named `process` is not mistaken for it. Lines are
+ * mapped back to the source through esbuild's source map.
  */
+import { SourceMap } from 'node:module'
+import { parse } from 'acorn'
+import { transformSync, type Loader } from 'esbuild'
+import { analyzeScopes, type AstNode, type Scopes } from './scope.js'
+
 
 /**
  * Lambda's reserved (and always-set runtime) environment variables: these are available at the edge and stay
@@ -44,242 +54,309 @@ export const RESERVED_ENV_VARS: ReadonlySet<string> = new Set([
   'TZ',
 ])
 
-/** One `process.env` read found in source text. `name` is the variable, or a description for dynamic reads. */
+/**
+ * One read of the environment found in a module. `name` is the variable, or for a dynamic read the form that hides
+ * it: `process.env[…]` (a computed key), `...rest of process.env`, `process.env` (the whole object used as a
+ * value), `process[…]`, `process` (the object used as a value), `globalThis[…]`, `globalThis`,
+ * `import('process')`, `eval`, `Function`.
+ */
 export interface EnvRead {
-  /** The variable name; `process.env[…]` for a computed key, `process.env` for a use of the whole object. */
+  /** The variable name, or the form of a dynamic read (see above). */
   name: string
   /** 1-based line of the read. */
   line: number
-  /** True when the name cannot be known statically (computed key, rest destructuring, whole object). */
+  /** True when the name cannot be known statically (computed key, rest destructuring, whole object, eval…). */
   dynamic: boolean
-  /** Read through an `env` imported or destructured from `process`: `[vars]` are not baked into such reads. */
+  /**
+   * Read some other way than `process.env.NAME` / `process.env['NAME']` on the global `process` (an `env` imported
+   * or destructured from process, an alias, `globalThis.process`, destructuring `process.env`, `'NAME' in
+   * process.env`): `[vars]` are baked only into the plain form, so such a read of a `[vars]` key would be undefined.
+   */
   viaAlias?: true
 }
 
+
+/** What each dynamic form does, as a build error says it. */
+const DYNAMIC_FORMS: Readonly<Record<string, string>> = {
+  'process.env[…]': 'reads process.env with a computed key',
+  '...rest of process.env': 'copies the rest of process.env',
+  'process.env': 'uses the whole process.env object',
+  'process[…]': 'reads process with a computed key (it can reach process.env)',
+  process: 'passes the process object on (it can reach process.env)',
+  'globalThis[…]': 'reads globalThis with a computed key (it can reach process.env)',
+  globalThis: 'passes the global object on (it can reach process.env)',
+  "import('process')": 'imports process dynamically',
+  eval: 'calls eval, running code the build never sees',
+  Function: 'builds a function from a string with Function, running code the build never sees',
+}
+
 /**
- * Replaces comments with spaces (keeping newlines, so offsets and line numbers stay put), leaving strings,
- * template literals and regular expressions as they are. With `blankLiterals`, the insides of regular expressions,
- * template texts and strings are blanked too, except a string right after `[` (a computed member key).
+ * A read as a build error or the dev log says it: `reads the environment variable X`, the dynamic form
+ * (`calls eval, …`), or a read of X that `[vars]` can't be baked into (`reads X through an alias of process.env`).
  *
  * @example
  * ```ts
- * stripComments('a // b') // 'a     '
+ * describeEnvRead({ name: 'TABLE', dynamic: false }) // 'reads the environment variable TABLE'
  * ```
  */
-export function stripComments(src: string, blankLiterals = false): string {
-  const out = src.split('')
-  const n = src.length
-  let i = 0
-  // stack of open template literals; each entry is the brace depth of the `${` expression we are in (-1 = in the
-  // template text itself)
-  const templates: number[] = []
-  let braceDepth = 0
-  let lastSignificant = ''
-  let templateKeep = false
-  const blank = (from: number, to: number) => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' '
-  }
-  const skipString = (q: string) => {
-    const from = i + 1
-    const keep = !blankLiterals || lastSignificant === '['
-    i++
-    while (i < n && src[i] !== q) {
-      if (src[i] === '\\') i++
-      else if (src[i] === '\n') break
-      i++
-    }
-    if (!keep) blank(from, Math.min(i, n))
-    i++
-  }
-  const skipTemplateText = () => {
-    // positioned after a backtick or after the `}` closing a `${`: scan to the closing backtick or the next `${`
-    const keep = !blankLiterals || templateKeep
-    while (i < n) {
-      const c = src[i]
-      if (c === '\\') { if (!keep) blank(i, Math.min(i + 2, n)); i += 2; continue }
-      if (c === '`') { i++; templates.pop(); return }
-      if (c === '$' && src[i + 1] === '{') { i += 2; templates[templates.length - 1] = braceDepth; braceDepth++; return }
-      if (!keep) blank(i, i + 1)
-      i++
-    }
-  }
-  while (i < n) {
-    const c = src[i]!
-    const d = src[i + 1]
-    if (c === '/' && d === '/') {
-      const end = src.indexOf('\n', i)
-      const stop = end === -1 ? n : end
-      blank(i, stop)
-      i = stop
-      continue
-    }
-    if (c === '/' && d === '*') {
-      const end = src.indexOf('*/', i + 2)
-      const stop = end === -1 ? n : end + 2
-      blank(i, stop)
-      i = stop
-      continue
-    }
-    if (c === '"' || c === "'") { skipString(c); lastSignificant = 'a'; continue }
-    if (c === '`') { templateKeep = lastSignificant === '['; i++; templates.push(-1); skipTemplateText(); lastSignificant = 'a'; continue }
-    if (c === '/' && (lastSignificant === '' || '(,=:[!&|?{};+-*%<>~^'.includes(lastSignificant))) {
-      // a regular expression literal
-      i++
-      const from = i
-      let inClass = false
-      while (i < n && src[i] !== '\n') {
-        const r = src[i]
-        if (r === '\\') { i += 2; continue }
-        if (r === '[') inClass = true
-        else if (r === ']') inClass = false
-        else if (r === '/' && !inClass) break
-        i++
-      }
-      if (blankLiterals) blank(from, Math.min(i, n))
-      i++
-      lastSignificant = 'a'
-      continue
-    }
-    if (c === '{') braceDepth++
-    else if (c === '}') {
-      braceDepth--
-      if (templates.length > 0 && templates[templates.length - 1] === braceDepth) {
-        i++
-        templates[templates.length - 1] = -1
-        skipTemplateText()
-        lastSignificant = 'a'
-        continue
-      }
-    }
-    if (!/\s/.test(c)) lastSignificant = /[\w$)\]]/.test(c) ? 'a' : c
-    i++
-  }
-  return out.join('')
+export function describeEnvRead(r: { name: string; dynamic?: boolean; viaAlias?: true }): string {
+  if (r.dynamic) return `${DYNAMIC_FORMS[r.name] ?? `reads ${r.name}`}, so the build can't tell which environment variables it reads`
+  if (r.viaAlias) return `reads the environment variable ${r.name} some other way than process.env.${r.name} ([vars] are baked only into process.env.${r.name} and process.env['${r.name}'], so write it that way)`
+  return `reads the environment variable ${r.name}`
 }
 
-function lineAt(src: string, index: number): number {
-  let line = 1
-  for (let k = src.indexOf('\n'); k !== -1 && k < index; k = src.indexOf('\n', k + 1)) line++
-  return line
+/** Options of {@link findEnvReads}. */
+export interface FindEnvReadsOptions {
+  /** How to read the source (default `ts`, which also reads plain JavaScript). */
+  loader?: 'ts' | 'tsx' | 'js' | 'jsx'
 }
 
-/** Names bound by an object destructuring pattern's text (between the braces). */
-function destructuredNames(pattern: string): { names: string[]; rest: boolean } {
-  const names: string[] = []
-  let rest = false
-  let depth = 0
-  let start = 0
-  const parts: string[] = []
-  for (let k = 0; k < pattern.length; k++) {
-    const c = pattern[k]
-    if (c === '{' || c === '[' || c === '(') depth++
-    else if (c === '}' || c === ']' || c === ')') depth--
-    else if (c === ',' && depth === 0) { parts.push(pattern.slice(start, k)); start = k + 1 }
+type Kind = 'global' | 'process' | 'env'
+const PROCESS_MODULES = new Set(['process', 'node:process'])
+const GLOBAL_NAMES = new Set(['globalThis', 'global'])
+
+/** The key of `o.k`, `o['k']`, `` o[`k`] `` (a static name), or undefined for a computed one. */
+function staticKey(key: AstNode, computed: boolean): string | undefined {
+  if (!computed) return key.type === 'Identifier' ? (key.name as string) : key.type === 'Literal' ? String(key.value) : undefined
+  if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number')) return String(key.value)
+  if (key.type === 'TemplateLiteral' && (key.expressions as AstNode[]).length === 0) return (key.quasis as { value: { cooked: string } }[])[0]!.value.cooked
+  return undefined
+}
+
+/** Whether a member expression is written to (assigned, updated, deleted, a destructuring or for-in target). */
+function isWrite(m: AstNode): boolean {
+  const p = m.parent!
+  if (p.type === 'AssignmentExpression') return p.left === m
+  if (p.type === 'UpdateExpression') return true
+  if (p.type === 'UnaryExpression') return p.operator === 'delete'
+  if (p.type === 'ForInStatement' || p.type === 'ForOfStatement') return p.left === m
+  return p.type === 'ArrayPattern' || p.type === 'RestElement' || p.type === 'AssignmentPattern' || (p.type === 'Property' && p.parent?.type === 'ObjectPattern')
+}
+
+/** Follows the environment through one module's syntax tree and collects the reads. */
+class Tracker {
+  readonly reads: { name: string; pos: number; dynamic: boolean; viaAlias: boolean }[] = []
+  readonly #scopes: Scopes
+  readonly #seen = new Set<string>()
+
+  constructor(scopes: Scopes) {
+    this.#scopes = scopes
   }
-  parts.push(pattern.slice(start))
-  for (const raw of parts) {
-    const p = raw.trim()
-    if (!p) continue
-    if (p.startsWith('...')) { rest = true; continue }
-    const m = /^(?:(['"`])(.*?)\1|([A-Za-z_$][\w$]*)|\[)/.exec(p)
-    if (!m) continue
-    if (m[0] === '[') { rest = true; continue }
-    names.push(m[2] ?? m[3]!)
+
+  read(node: AstNode, name: string, dynamic: boolean, viaAlias = true): void {
+    this.reads.push({ name, pos: node.start, dynamic, viaAlias })
   }
-  return { names, rest }
+
+  /** `node` evaluates to the global object, process or process.env: follow where the value goes. */
+  use(node: AstNode, kind: Kind, plain = false): void {
+    const p = node.parent!
+    switch (p.type) {
+      case 'ChainExpression':
+      case 'AwaitExpression':
+      case 'ParenthesizedExpression':
+        return this.use(p, kind)
+      case 'MemberExpression':
+        if (p.object === node) return this.member(p, kind, plain)
+        return
+      case 'VariableDeclarator':
+        if (p.init === node) this.bind(p.id as AstNode, kind)
+        return
+      case 'AssignmentExpression':
+        if (p.left === node) return
+        if (p.operator === '=') this.bind(p.left as AstNode, kind)
+        return this.use(p, kind)
+      case 'LogicalExpression':
+        return this.use(p, kind)
+      case 'ConditionalExpression':
+        if (p.test !== node) this.use(p, kind)
+        return
+      case 'SequenceExpression': {
+        const list = p.expressions as AstNode[]
+        if (list[list.length - 1] === node) this.use(p, kind)
+        return
+      }
+      case 'BinaryExpression':
+        // `'NAME' in process.env` reads NAME
+        if (kind === 'env' && p.operator === 'in' && p.right === node) {
+          const k = p.left as AstNode
+          if (k.type === 'Literal' && typeof k.value === 'string') this.read(p, k.value, false)
+          else this.read(p, 'process.env[…]', true)
+        }
+        return
+      case 'UnaryExpression':
+      case 'UpdateExpression':
+      case 'ExpressionStatement':
+      case 'IfStatement':
+      case 'WhileStatement':
+      case 'DoWhileStatement':
+      case 'ForStatement':
+      case 'SwitchStatement':
+      case 'SwitchCase':
+      case 'TemplateLiteral':
+        return
+      case 'CallExpression':
+      case 'NewExpression':
+        if (p.callee === node) return
+    }
+    this.escape(node, kind)
+  }
+
+  /** The value went somewhere the build can't follow (an argument, a property, a return value…). */
+  escape(node: AstNode, kind: Kind): void {
+    if (kind === 'env') this.read(node, 'process.env', true)
+    else this.read(node, kind === 'process' ? 'process' : 'globalThis', true)
+  }
+
+  /** `object.key` where `object` is of `kind`. */
+  member(m: AstNode, kind: Kind, plain: boolean): void {
+    const key = staticKey(m.property as AstNode, m.computed === true)
+    if (kind === 'env') {
+      if (isWrite(m)) return
+      if (key === undefined) this.read(m, 'process.env[…]', true)
+      else this.read(m, key, false, !plain)
+      return
+    }
+    if (key === undefined) {
+      this.read(m, kind === 'process' ? 'process[…]' : 'globalThis[…]', true)
+      return
+    }
+    if (kind === 'process') {
+      if (key === 'env') this.use(m, 'env', plain)
+      else if (key === 'default') this.use(m, 'process')
+      return
+    }
+    if (key === 'process') this.use(m, 'process')
+    else if (GLOBAL_NAMES.has(key)) this.use(m, 'global')
+  }
+
+  /** A binding pattern receives a value of `kind`. */
+  bind(pattern: AstNode, kind: Kind): void {
+    switch (pattern.type) {
+      case 'Identifier': {
+        const b = this.#scopes.declared.get(pattern) ?? this.#scopes.resolved.get(pattern)
+        const refs = b?.refs ?? this.#scopes.globals.get(pattern.name as string) ?? []
+        const id = `${b === undefined ? 'global' : ''}:${pattern.name as string}:${pattern.start}:${kind}`
+        if (this.#seen.has(id)) return
+        this.#seen.add(id)
+        for (const ref of refs) this.use(ref, kind)
+        return
+      }
+      case 'AssignmentPattern':
+        return this.bind(pattern.left as AstNode, kind)
+      case 'ObjectPattern':
+        for (const prop of pattern.properties as AstNode[]) {
+          if (prop.type === 'RestElement') {
+            if (kind === 'process') this.bind(prop.argument as AstNode, 'process')
+            else this.read(prop, kind === 'env' ? '...rest of process.env' : 'globalThis', true)
+            continue
+          }
+          const key = staticKey(prop.key as AstNode, prop.computed === true)
+          const target = prop.value as AstNode
+          if (kind === 'env') this.read(prop, key ?? 'process.env[…]', key === undefined)
+          else if (key === undefined) this.read(prop, kind === 'process' ? 'process[…]' : 'globalThis[…]', true)
+          else if (kind === 'process' && key === 'env') this.bind(target, 'env')
+          else if (kind === 'global' && key === 'process') this.bind(target, 'process')
+          else if (kind === 'global' && GLOBAL_NAMES.has(key)) this.bind(target, 'global')
+        }
+        return
+      case 'ArrayPattern':
+        return
+      default:
+        this.escape(pattern, kind)
+    }
+  }
+}
+
+/** Every environment read of a parsed module (positions in the compiled code). */
+function track(program: AstNode): Tracker['reads'] {
+  const scopes = analyzeScopes(program)
+  const t = new Tracker(scopes)
+  for (const ref of scopes.globals.get('process') ?? []) t.use(ref, 'process', true)
+  for (const name of GLOBAL_NAMES) for (const ref of scopes.globals.get(name) ?? []) t.use(ref, 'global')
+  for (const ref of scopes.globals.get('require') ?? []) {
+    const call = ref.parent!
+    const arg = (call.arguments as AstNode[] | undefined)?.[0]
+    if (call.type === 'CallExpression' && call.callee === ref && arg?.type === 'Literal' && PROCESS_MODULES.has(arg.value as string)) t.use(call, 'process')
+  }
+  // eval and the Function constructor run code the build never sees
+  for (const name of ['eval', 'Function']) {
+    for (const ref of scopes.globals.get(name) ?? []) {
+      const p = ref.parent!
+      const harmless =
+        (p.type === 'UnaryExpression' && p.operator === 'typeof') ||
+        (p.type === 'BinaryExpression' && p.operator === 'instanceof' && p.right === ref) ||
+        (p.type === 'MemberExpression' && p.object === ref && staticKey(p.property as AstNode, p.computed === true) === 'prototype')
+      if (!harmless) t.read(ref, name, true)
+    }
+  }
+  const stack: AstNode[] = [program]
+  while (stack.length > 0) {
+    const node = stack.pop()!
+    if (node.type === 'ImportDeclaration' && PROCESS_MODULES.has((node.source as AstNode).value as string)) {
+      for (const s of node.specifiers as AstNode[]) {
+        const imported = s.type === 'ImportSpecifier' ? staticKey(s.imported as AstNode, false) : 'default'
+        if (imported === 'env') t.bind(s.local as AstNode, 'env')
+        else if (imported === 'default' || s.type === 'ImportNamespaceSpecifier') t.bind(s.local as AstNode, 'process')
+      }
+      continue
+    }
+    if (node.type === 'ImportExpression') {
+      const src = node.source as AstNode
+      if (src.type !== 'Literal' || PROCESS_MODULES.has(src.value as string)) t.read(node, "import('process')", true)
+    }
+    for (const k in node) {
+      if (k === 'parent') continue
+      const v = node[k]
+      if (Array.isArray(v)) {
+        for (const x of v) if (x && typeof (x as AstNode).type === 'string') stack.push(x as AstNode)
+      } else if (v && typeof (v as AstNode).type === 'string') stack.push(v as AstNode)
+    }
+  }
+  return t.reads
+}
+
+function lineStarts(code: string): number[] {
+  const out = [0]
+  for (let i = code.indexOf('\n'); i !== -1; i = code.indexOf('\n', i + 1)) out.push(i + 1)
+  return out
 }
 
 /**
- * Lists every read of `process.env` in a module's source: `process.env.NAME`, `process.env['NAME']`,
- * `process.env[expr]` (dynamic), `const { A, B: b } = process.env` and any other use of the whole object.
- * Assignments (`process.env.X = …`) are not reads. Comments are ignored.
+ * Lists every read of the environment in a module's source: `process.env.NAME` and `process.env['NAME']`, the
+ * same through `globalThis.process`, an alias (`const p = process`), `import process from 'process'`,
+ * `import * as p from 'node:process'`, `import { env } from 'process'`, `require('process')`, destructuring
+ * (`const { A } = process.env`, `const { env } = process`) and `'NAME' in process.env`; and as dynamic reads
+ * the forms that hide the name: a computed key, a rest element, the whole object passed on (`Object.keys(process.env)`,
+ * `Reflect.get(process.env, k)`), `process` itself passed on, `globalThis[…]`, `import('process')`, `eval` and
+ * `new Function`. Writes (`process.env.X = …`) are not reads. A local variable named `process` is not the global.
  *
  * @example
  * ```ts
  * findEnvReads("const t = process.env.TABLE\nconst { A } = process.env")
- * // [{ name: 'TABLE', line: 1, dynamic: false }, { name: 'A', line: 2, dynamic: false }]
+ * // [{ name: 'TABLE', line: 1, dynamic: false }, { name: 'A', line: 2, dynamic: false, viaAlias: true }]
  * ```
  */
-export function findEnvReads(source: string): EnvRead[] {
-  const src = stripComments(source, true)
-  // same offsets, literals kept: for quoted keys in destructuring patterns
-  const kept = stripComments(source)
-  const reads: EnvRead[] = []
-  scan(src, kept, /\bprocess\s*(?:\.|\?\.)\s*env\b|\bprocess\s*\[\s*(['"`])env\1\s*\]/g, false, reads)
-  // `import { env } from 'node:process'`, `const { env } = process` / `require('process')`: reads through the alias
-  // are not replaced by [vars] (those are baked as `process.env.K`), so they are reported whatever their name
-  const aliases = new Set<string>()
-  const importRe = /\bimport\s*\{([^}]*)\}\s*from\s*['"](?:node:)?process['"]/g
-  for (let m = importRe.exec(kept); m; m = importRe.exec(kept)) {
-    for (const spec of m[1]!.split(',')) {
-      const a = /^\s*env(?:\s+as\s+([A-Za-z_$][\w$]*))?\s*$/.exec(spec)
-      if (a) aliases.add(a[1] ?? 'env')
-    }
+export function findEnvReads(source: string, options: FindEnvReadsOptions = {}): EnvRead[] {
+  const out = transformSync(source, { loader: (options.loader ?? 'ts') as Loader, sourcemap: 'external', target: 'esnext', logLevel: 'silent' })
+  let program: AstNode
+  const opts = { ecmaVersion: 'latest', allowHashBang: true, allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, allowImportExportEverywhere: true } as const
+  try {
+    program = parse(out.code, { ...opts, sourceType: 'module' }) as unknown as AstNode
+  } catch {
+    program = parse(out.code, { ...opts, sourceType: 'script' }) as unknown as AstNode // sloppy CommonJS (`with`, octal)
   }
-  const destructRe = /\{([^{}]*)\}\s*=\s*(?:process\b(?!\s*[.[])|require\(\s*['"](?:node:)?process['"]\s*\))/g
-  for (let m = destructRe.exec(kept); m; m = destructRe.exec(kept)) {
-    for (const spec of m[1]!.split(',')) {
-      const a = /^\s*env(?:\s*:\s*([A-Za-z_$][\w$]*))?\s*$/.exec(spec)
-      if (a) aliases.add(a[1] ?? 'env')
-    }
+  const reads = track(program)
+  if (reads.length === 0) return []
+  const map = new SourceMap(JSON.parse(out.map) as ConstructorParameters<typeof SourceMap>[0])
+  const starts = lineStarts(out.code)
+  const placed: { read: EnvRead; column: number }[] = []
+  for (const r of reads) {
+    let line = 0
+    while (line + 1 < starts.length && starts[line + 1]! <= r.pos) line++
+    const entry = map.findEntry(line, r.pos - starts[line]!) as { originalLine?: number; originalColumn?: number }
+    const read: EnvRead = { name: r.name, line: (entry.originalLine ?? line) + 1, dynamic: r.dynamic }
+    if (r.viaAlias && !r.dynamic) read.viaAlias = true
+    placed.push({ read, column: entry.originalColumn ?? 0 })
   }
-  for (const alias of aliases) {
-    scan(src, kept, new RegExp(`(?<![\\w$.])${alias.replace(/\$/g, '\\$')}(?![\\w$])`, 'g'), true, reads)
-  }
-  return reads.sort((a, b) => a.line - b.line)
-}
-
-/** Adds the reads through each match of `re` (an expression that evaluates to the environment object). */
-function scan(src: string, kept: string, re: RegExp, viaAlias: boolean, reads: EnvRead[]): void {
-  const label = viaAlias ? 'env' : 'process.env'
-  for (let m = re.exec(src); m; m = re.exec(src)) {
-    const before = src.slice(0, m.index)
-    // `foo.process.env` is someone else's object; `globalThis.process.env` is the real one
-    const prev = /([\w$]+)\s*\.\s*$/.exec(before)
-    if (prev && prev[1] !== 'globalThis' && prev[1] !== 'global') continue
-    const after = src.slice(m.index + m[0].length)
-    const line = lineAt(src, m.index)
-    const push = (r: EnvRead) => reads.push(viaAlias ? { ...r, viaAlias: true } : r)
-    let mm: RegExpExecArray | null
-    if ((mm = /^\s*(?:\?\.|\.)\s*([A-Za-z_$][\w$]*)/.exec(after))) {
-      if (/^\s*(?:=(?!=)|\+=|-=|\?\?=|\|\|=|&&=)/.test(after.slice(mm[0].length))) continue // a write
-      push({ name: mm[1]!, line, dynamic: false })
-      continue
-    }
-    if ((mm = /^\s*(?:\?\.)?\s*\[\s*(['"`])([^'"`$]*)\1\s*\]/.exec(after))) {
-      if (/^\s*(?:=(?!=)|\+=|-=|\?\?=|\|\|=|&&=)/.test(after.slice(mm[0].length))) continue
-      push({ name: mm[2]!, line, dynamic: false })
-      continue
-    }
-    if (/^\s*(?:\?\.)?\s*\[/.test(after)) {
-      push({ name: `${label}[…]`, line, dynamic: true })
-      continue
-    }
-    // `{ A, B } = process.env`: find the pattern before the `=`
-    const assign = /\}\s*=\s*$/.exec(before)
-    if (assign) {
-      let depth = 0
-      let k = assign.index
-      for (; k >= 0; k--) {
-        if (before[k] === '}') depth++
-        else if (before[k] === '{') { depth--; if (depth === 0) break }
-      }
-      if (k >= 0) {
-        const { names, rest } = destructuredNames(kept.slice(k + 1, assign.index))
-        for (const name of names) push({ name, line, dynamic: false })
-        if (rest) push({ name: `...rest of ${label}`, line, dynamic: true })
-        continue
-      }
-    }
-    // through an alias, only member reads count: the name also appears where it is declared
-    if (viaAlias) continue
-    if (/^\s*(?:=(?!=))/.test(after)) continue // `process.env = …` replaces it: not a read
-    if (/\btypeof\s*$/.test(before)) continue // `typeof process.env` (a type, or a check that it exists)
-    const inCheck = /(['"`])([^'"`$]+)\1\s*in\s*$/.exec(kept.slice(0, m.index))
-    if (inCheck) {
-      push({ name: inCheck[2]!, line, dynamic: false }) // `'X' in process.env`
-      continue
-    }
-    push({ name: 'process.env', line, dynamic: true })
-  }
+  return placed.sort((a, b) => a.read.line - b.read.line || a.column - b.column).map((p) => p.read)
 }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { bundleFunction } from '../build/bundle.js'
+import { describeEnvRead } from '../build/env-scan.js'
 import { functionSettings } from '../build/checks.js'
 import { loadConfig, type EdgeConfig, type FunctionConfig } from './config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
@@ -178,7 +179,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         if (k.includes(':') || k.includes('node_modules')) continue
         files.add(resolve(config.root, k))
       }
-      for (const e of r.envReads) logger.info(`${p.yellow('⚠')} ${f.name}: ${e.file} reads ${e.name.startsWith('process.env') ? e.name : `process.env.${e.name}`}: Lambda@Edge has no environment variables (use [vars]); \`edgeware build\` rejects it`)
+      for (const e of r.envReads) logger.info(`${p.yellow('⚠')} ${f.name}: ${e.file} ${describeEnvRead(e)}: Lambda@Edge has no environment variables (use [vars]); \`edgeware build\` rejects it`)
       let code = r.code.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '\n')
       if (r.map) code += `//# sourceMappingURL=data:application/json;base64,${Buffer.from(r.map).toString('base64')}\n`
       return { code, files }
