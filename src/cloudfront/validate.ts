@@ -569,7 +569,7 @@ function checkRequest(
   const uri = r.uri
   const uriChanged = input === undefined || uri !== input.uri
   const uriBad = uriChanged ? uriProblem(uri) : undefined
-  if (uriBad !== undefined) out.push({ code: 'InvalidUri', message: `${FAILED} uri ${uriBad}`, path: 'uri' })
+  if (uriBad !== undefined) out.push({ code: 'InvalidUri', message: `${FAILED} uri ${uriBad}, got ${show(uri)}`, path: 'uri' })
   const qs = r.querystring
   const qsChanged = input === undefined || qs !== input.querystring
   if (qs !== undefined && typeof qs !== 'string') {

@@ -2,7 +2,7 @@
  * Header helpers over CloudFront's own header map (`{ lowercase: [{ key, value }] }`).
  * The map is the live object from the event: reads and writes go straight to it, nothing is copied.
  */
-import { assertHeaderName, assertHeaderValue, assertHeaderWritableIn, keySpells } from '../cloudfront/rules.js'
+import { assertHeaderName, assertHeaderValue, assertHeaderWritableIn } from '../cloudfront/rules.js'
 import type { CfHeader, CfHeaders, Stage } from '../cloudfront/types.js'
 import { kind, ruleError } from './errors.js'
 import type { EdgeHeaders } from './types.js'
@@ -103,7 +103,8 @@ export class CfHeaderMap implements EdgeHeaders {
     const key = lower(name)
     if (this.#guard !== undefined) this.#guard(key, name)
     const existing = headerList(this.raw, key)
-    const caseKey = keyCase(existing, key, name)
+    // keep the original casing of an existing header; a new one gets the name as the caller wrote it
+    const caseKey = existing !== undefined && existing.length > 0 && existing[0]!.key !== undefined ? existing[0]!.key : name
     if (typeof value === 'string') {
       assertHeaderValue(name, value, this.#stage)
       putHeader(this.raw, key, [{ key: caseKey, value }])
@@ -127,7 +128,7 @@ export class CfHeaderMap implements EdgeHeaders {
     if (this.#guard !== undefined) this.#guard(key, name)
     const existing = headerList(this.raw, key)
     if (existing === undefined) putHeader(this.raw, key, [{ key: name, value }])
-    else existing.push({ key: keyCase(existing, key, name), value })
+    else existing.push({ key: existing.length > 0 && existing[0]!.key !== undefined ? existing[0]!.key : name, value })
     return this
   }
 
@@ -147,12 +148,6 @@ export class CfHeaderMap implements EdgeHeaders {
   [Symbol.iterator](): IterableIterator<[string, string]> {
     return this.entries()
   }
-}
-
-/** The original casing of an existing header (when its `key` spells the name); a new one is cased as written. */
-function keyCase(existing: CfHeader[] | undefined, key: string, name: string): string {
-  const first = existing !== undefined && existing.length > 0 ? existing[0]!.key : undefined
-  return typeof first === 'string' && keySpells(first, key) ? first : name
 }
 
 function isName(name: unknown, stage?: Stage): asserts name is string {

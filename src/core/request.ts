@@ -174,7 +174,7 @@ export class WritableRequest extends RequestView implements EdgeRequest {
   // [EVT]: the uri must begin with '/'; [RALL]: uri + query string < 8,192 characters
   override set uri(value: string) {
     const problem = uriProblem(value)
-    if (problem !== undefined) ruleError('InvalidUri', `the uri ${problem}`, value, this.#stage)
+    if (problem !== undefined) ruleError('InvalidUri', `the uri ${problem}, got ${JSON.stringify(value) ?? String(value)}`, value, this.#stage)
     this.#checkLength(value, this.raw.querystring)
     this.raw.uri = value
   }
@@ -254,13 +254,12 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308])
 const OTHER_HOST = /^[\t ]*[/\\]\t*[/\\]/
 
 /**
- * Why a redirect `location` is not the path it looks like, or undefined: `//host` (protocol-relative) or a form
- * with a backslash (`/\\host`, `\\\\host`), which browsers read as `//host`. Both send the viewer to another host.
+ * The start of a redirect `location` that makes it leave the site while it looks like a path (`//host`, or a form
+ * with a backslash such as `/\\host`, which browsers read as `//host`), or undefined.
  * @internal
  */
-export function otherHostLocation(location: string): 'protocol-relative' | 'backslash' | undefined {
-  if (!OTHER_HOST.test(location)) return undefined
-  return /^[\t ]*\/\t*\//.test(location) ? 'protocol-relative' : 'backslash'
+export function otherHostLocation(location: string): string | undefined {
+  return OTHER_HOST.exec(location)?.[0]
 }
 
 /** viewer-request / origin-request context. */
@@ -299,13 +298,9 @@ export class RequestCtx<S extends RequestStage = RequestStage, R extends Writabl
     }
     assertHeaderValue('location', location, this.stage)
     const other = otherHostLocation(location)
-    if (other !== undefined && !(other === 'protocol-relative' && options?.allowProtocolRelative === true)) {
-      ruleError(
-        'UnsafeRedirect',
-        `the location ${JSON.stringify(location)} sends the viewer to another host (browsers read it as ${other === 'backslash' ? 'a // URL' : 'protocol-relative'}); write an absolute https:// URL${other === 'protocol-relative' ? ', or pass { allowProtocolRelative: true }' : ''}`,
-        location,
-        this.stage,
-      )
+    // a backslash form is never allowed: browsers disagree with servers on what it means
+    if (other !== undefined && (options?.allowProtocolRelative !== true || other.includes('\\'))) {
+      ruleError('UnsafeRedirect', `the location ${JSON.stringify(location)} leads to another host (//host); use an absolute URL or allowProtocolRelative`, location, this.stage)
     }
     // fast path: a known-good header, no checks beyond the value's
     return this.#quick(status, { location: [{ key: 'Location', value: location }] })
