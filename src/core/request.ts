@@ -255,7 +255,7 @@ const OTHER_HOST = /^[\t ]*[/\\]\t*[/\\]/
 
 /**
  * The start of a redirect `location` that makes it leave the site while it looks like a path (`//host`, or a form
- * with a backslash such as `/\\host`, which browsers read as `//host`), or undefined.
+ * with a backslash such as `/\host`, which browsers read as `//host`), or undefined.
  * @internal
  */
 export function otherHostLocation(location: string): string | undefined {

@@ -177,7 +177,7 @@ export interface RequestContext<S extends RequestStage = RequestStage> extends B
   respond(init: EdgeResponseInit): EdgeGeneratedResponse
   /**
    * A redirect to `location`. A location that leaves the site while looking like a path is refused
-   * (`EdgeRuleError` UnsafeRedirect): `//host` unless `allowProtocolRelative`, and `/\\host`, `\\\\host` always.
+   * (`EdgeRuleError` UnsafeRedirect): `//host` unless `allowProtocolRelative`, and `/\host`, `\\host` always.
    */
   redirect(location: string, status?: 301 | 302 | 303 | 307 | 308, options?: RedirectOptions): EdgeGeneratedResponse
   text(body: string, status?: number, headers?: Record<string, string>): EdgeGeneratedResponse

@@ -29,7 +29,7 @@ export interface NormalizeOptions {
   lowercasePath?: boolean
   /**
    * Collapse repeated slashes in the path (`/a//b` → `/a/b`). Default `true`. Backslashes are turned into slashes
-   * whatever this says: browsers read `/\\evil.com` as `//evil.com`.
+   * whatever this says: browsers read `/\evil.com` as `//evil.com`.
    */
   collapseSlashes?: boolean
   /** Remove a trailing slash (`/docs/` → `/docs`, `/` stays). Default `false`. */
