@@ -119,6 +119,8 @@ export interface LambdaOriginConfig extends OriginBase {
   memoryMb: number
   /** Function timeout in seconds (Lambda: 1–900; default 3). */
   timeoutS: number
+  /** `keepalive_timeout` towards the API in front of the function (range per limits profile). */
+  keepaliveTimeout?: number
 }
 
 /** An origin of the distribution. */
