@@ -61,6 +61,7 @@ export interface BehaviorContext {
 
 /** One of a fixed list of method sets, in any order. */
 function readMethods<T extends readonly string[]>(r: Reader, v: unknown, key: string, sets: readonly T[]): T | undefined {
+  if (v === undefined) return undefined
   const list = r.stringList(v, key)
   if (!list) return undefined
   const match = sets.find((s) => s.length === list.length && s.every((m) => list.includes(m)))

@@ -31,7 +31,7 @@ describe('loadConfig', () => {
     }
     if (c instanceof Error) throw c
     expect(c.vars).toEqual({ ORIGINS_TABLE: 'edge-origins' })
-    expect(c.edge.origins.map((o) => [o.id, o.url, o.example])).toEqual([
+    expect(c.edge.origins.map((o) => [o.id, o.kind === "custom" && o.url, o.kind === "custom" && o.example])).toEqual([
       ['app', 'http://localhost:8788', true],
       ['blog', 'http://localhost:8789', true],
     ])
