@@ -199,6 +199,9 @@ function readOrigin(r: Reader, v: unknown, key: string, limits: LimitsProfile, w
   const kinds = [t.url !== undefined || t.domain !== undefined ? 'url/domain' : '', t.s3 !== undefined ? 's3' : '', t.lambda !== undefined ? 'lambda' : ''].filter(Boolean)
   if (kinds.length > 1) {
     r.fail(key, `an origin is exactly one of a custom origin (url / domain), s3 = { … } or lambda = { … }, got ${kinds.join(' and ')}`)
+    // Keep the id known (behaviors naming it are fine) without judging keys of the wrong kind.
+    const id = typeof t.id === 'string' ? t.id : ''
+    return { kind: 'custom', id, url: '', originPath: '', protocolPolicy: 'https-only', httpPort: 80, httpsPort: 443, sslProtocols: [], connectionAttempts: 3, connectionTimeout: 10, customHeaders: [] }
   }
   if (t.s3 !== undefined) return readS3(r, t, key, limits)
   if (t.lambda !== undefined) return readLambda(r, t, key, limits, warnings)

@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig, parseConfig } from '../../src/simulator/index.js'
+import { ConfigError, loadConfig, parseConfig } from '../../src/distribution/index.js'
 import { FIXTURES } from './helpers.js'
 
-const file = join(FIXTURES, 'wrangler.test.toml')
+const file = join(FIXTURES, 'wrangler.toml')
 const base = `
 [[edge.origins]]
 id = "app"
