@@ -72,7 +72,10 @@ function readOriginRequestHeaders(r: Reader, v: unknown, key: string): OriginReq
       if (h !== undefined && !h.startsWith('cloudfront-')) r.fail(`${k}[${i}]`, `only CloudFront-* headers are listed here (every viewer header is already forwarded), got ${show(n)}`, n)
       else if (h !== undefined && !names.includes(h)) names.push(h)
     })
-    if (names.length === 0) return r.fail(k, 'list at least one CloudFront-* header (or use "all_viewer")', v.all_viewer_and_cloudfront)
+    if (Array.isArray(v.all_viewer_and_cloudfront) && v.all_viewer_and_cloudfront.length === 0) {
+      return r.fail(k, 'list at least one CloudFront-* header (or use "all_viewer")', v.all_viewer_and_cloudfront)
+    }
+    if (names.length === 0) return undefined
     sel = { kind: 'allViewerAndCloudFront', names }
   } else {
     const s = readSelection(r, v, key, { allExcept: true, headers: true })
