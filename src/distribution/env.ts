@@ -78,7 +78,9 @@ function unquote(raw: string, file: string, n: number): string {
     const hash = raw.search(/\s#/)
     return (hash >= 0 ? raw.slice(0, hash) : raw).trim()
   }
-  const end = raw.indexOf(q, 1)
+  let end = 1
+  while (end < raw.length && raw[end] !== q) end += q === '"' && raw[end] === '\\' ? 2 : 1
+  if (end >= raw.length) end = -1
   if (end < 0 || raw.slice(end + 1).trim().replace(/^#.*$/, '') !== '') {
     throw lineError(file, n, `malformed value ${raw} (a quoted value ends with its quote; only a # comment may follow)`, raw)
   }
