@@ -5,8 +5,7 @@
  */
 import { basename, extname, relative, sep } from 'node:path'
 import { triggerLimits, type LimitsProfile } from '../cloudfront/limits.js'
-import type { Stage } from '../cloudfront/types.js'
-import type { BehaviorConfig, CloudFrontFunctionConfig, CloudFrontFunctionRuntime, FunctionConfig, FunctionEventType, KeyValueStoreConfig } from './model.js'
+import type { BehaviorConfig, CloudFrontFunctionConfig, CloudFrontFunctionRuntime, FunctionConfig, KeyValueStoreConfig } from './model.js'
 import { FUNCTION_NAME, MAX_COMMENT } from './names.js'
 import { show, type Reader, type Table } from './problems.js'
 
@@ -27,21 +26,33 @@ export function functionName(root: string, entry: string): string {
   return rel.replace(/^(\.\.\/)+/, '').replace(/\//g, '-')
 }
 
-/** Lambda@Edge functions in first-use order, with their `[edge.functions.<name>]` memory and timeout. */
-export function readFunctions(r: Reader, edge: Table, root: string, behaviors: readonly BehaviorConfig[], limits: LimitsProfile): FunctionConfig[] {
-  const byEntry = new Map<string, FunctionConfig>()
+/** One function per entry file, in first-use order, with the events and the behaviors it is associated with. */
+function collect<K extends string, F extends { behaviors: string[] }>(
+  behaviors: readonly BehaviorConfig[],
+  associations: (b: BehaviorConfig) => Partial<Record<K, string>>,
+  create: (entry: string) => F,
+  events: (f: F) => K[],
+): F[] {
+  const byEntry = new Map<string, F>()
   for (const b of behaviors) {
-    for (const [stage, entry] of Object.entries(b.functions) as [Stage, string][]) {
+    for (const [event, entry] of Object.entries(associations(b)) as [K, string][]) {
       let f = byEntry.get(entry)
-      if (!f) {
-        f = { name: functionName(root, entry), entry, stages: [], behaviors: [] }
-        byEntry.set(entry, f)
-      }
-      if (!f.stages.includes(stage)) f.stages.push(stage)
+      if (!f) byEntry.set(entry, (f = create(entry)))
+      if (!events(f).includes(event)) events(f).push(event)
       if (!f.behaviors.includes(b.pathPattern)) f.behaviors.push(b.pathPattern)
     }
   }
-  const functions = [...byEntry.values()]
+  return [...byEntry.values()]
+}
+
+/** Lambda@Edge functions in first-use order, with their `[edge.functions.<name>]` memory and timeout. */
+export function readFunctions(r: Reader, edge: Table, root: string, behaviors: readonly BehaviorConfig[], limits: LimitsProfile): FunctionConfig[] {
+  const functions = collect(
+    behaviors,
+    (b) => b.functions,
+    (entry): FunctionConfig => ({ name: functionName(root, entry), entry, stages: [], behaviors: [] }),
+    (f) => f.stages,
+  )
   const names = new Map<string, string>()
   for (const f of functions) {
     const other = names.get(f.name)
@@ -98,19 +109,12 @@ const RUNTIMES: readonly CloudFrontFunctionRuntime[] = ['cloudfront-js-1.0', 'cl
  * runtime (default 2.0), KeyValueStore (2.0 only, at most one) and comment.
  */
 export function readCloudFrontFunctions(r: Reader, edge: Table, behaviors: readonly BehaviorConfig[], stores: readonly KeyValueStoreConfig[]): CloudFrontFunctionConfig[] {
-  const byEntry = new Map<string, CloudFrontFunctionConfig>()
-  for (const b of behaviors) {
-    for (const [event, entry] of Object.entries(b.cloudfrontFunctions) as [FunctionEventType, string][]) {
-      let f = byEntry.get(entry)
-      if (!f) {
-        f = { name: basename(entry, extname(entry)), entry, runtime: 'cloudfront-js-2.0', eventTypes: [], behaviors: [] }
-        byEntry.set(entry, f)
-      }
-      if (!f.eventTypes.includes(event)) f.eventTypes.push(event)
-      if (!f.behaviors.includes(b.pathPattern)) f.behaviors.push(b.pathPattern)
-    }
-  }
-  const functions = [...byEntry.values()]
+  const functions = collect(
+    behaviors,
+    (b) => b.cloudfrontFunctions,
+    (entry): CloudFrontFunctionConfig => ({ name: basename(entry, extname(entry)), entry, runtime: 'cloudfront-js-2.0', eventTypes: [], behaviors: [] }),
+    (f) => f.eventTypes,
+  )
   const names = new Map<string, string>()
   for (const f of functions) {
     if (!FUNCTION_NAME.test(f.name)) r.fail('edge', `the CloudFront Function name is the file stem, 1-64 letters, digits, "-" and "_", got ${show(f.name)} (${f.entry})`, f.name)

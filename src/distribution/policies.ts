@@ -77,12 +77,11 @@ function readOriginRequestHeaders(r: Reader, v: unknown, key: string): OriginReq
     }
     if (names.length === 0) return undefined
     sel = { kind: 'allViewerAndCloudFront', names }
+  } else if (typeof v === 'string' && v !== 'none') {
+    return r.fail(key, `expected "none", "all_viewer", an array of names, { all_viewer_and_cloudfront = [...] } or { all_except = [...] }, got ${show(v)}`, v)
   } else {
     const s = readSelection(r, v, key, { allExcept: true, headers: true })
-    if (!s) {
-      if (typeof v === 'string') r.problems[r.problems.length - 1]!.message += ' ("all_viewer" and { all_viewer_and_cloudfront = [...] } too)'
-      return undefined
-    }
+    if (!s) return undefined
     sel = s
   }
   if (sel.kind === 'list' || sel.kind === 'allViewerAndCloudFront') {

@@ -2,7 +2,7 @@
  * The parts of a custom response headers policy (reference §3.1): `security`, `cors`, `custom`, `remove`,
  * `server_timing`.
  */
-import { hasInvalidHeaderValueChar, isValidHeaderName } from '../cloudfront/rules.js'
+import { hasInvalidHeaderValueChar, isDisallowedHeader, isValidHeaderName } from '../cloudfront/rules.js'
 import type { CorsSettings, ResponseHeadersPolicy, SecuritySettings } from './model.js'
 import { isTable, show, type Reader, type Table } from './problems.js'
 
@@ -20,44 +20,12 @@ const REFERRER_POLICIES = [
 const CORS_METHODS = ['GET', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'ALL']
 /** `Content-Security-Policy` length limit [RHP]. */
 const MAX_CSP = 1_783
-/** Headers a response headers policy can't remove [RHP] (`.*` entries are prefixes). */
-const NOT_REMOVABLE = [
-  'connection',
-  'content-encoding',
-  'content-length',
-  'expect',
-  'host',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'proxy-connection',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'via',
-  'warning',
-  'x-accel-buffering',
-  'x-accel-charset',
-  'x-accel-limit-rate',
-  'x-accel-redirect',
-  'x-amz-cf-.*',
-  'x-amzn-auth',
-  'x-amzn-cf-billing',
-  'x-amzn-cf-id',
-  'x-amzn-cf-xff',
-  'x-amzn-errortype',
-  'x-amzn-fle-profile',
-  'x-amzn-header-count',
-  'x-amzn-header-order',
-  'x-amzn-lambda-integration-tag',
-  'x-amzn-requestid',
-  'x-cache',
-  'x-edge-.*',
-  'x-forwarded-proto',
-  'x-real-ip',
-]
-
-const notRemovable = (lower: string): boolean => NOT_REMOVABLE.some((n) => (n.endsWith('.*') ? lower.startsWith(n.slice(0, -2)) : lower === n))
+/**
+ * Headers a response headers policy can't remove [RHP]: Lambda@Edge's disallowed headers (the same list, prefixes
+ * included) plus these.
+ */
+const NOT_REMOVABLE = new Set(['content-encoding', 'content-length', 'host', 'transfer-encoding', 'via', 'warning'])
+const notRemovable = (lower: string): boolean => NOT_REMOVABLE.has(lower) || isDisallowedHeader(lower)
 
 /** `max-age=N[; includeSubDomains][; preload]`, or the same as a table. */
 function readHsts(r: Reader, v: unknown, key: string, override: boolean): SecuritySettings['hsts'] {

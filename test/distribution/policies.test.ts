@@ -76,7 +76,7 @@ describe('custom origin request policies', () => {
     ['Authorization', 'headers = ["Authorization"]', /authorization is not allowed in an origin request policy.*"The parameter Headers contains Authorization that is not allowed"/],
     ['Accept-Encoding', 'headers = ["Accept-Encoding"]', /accept-encoding is not allowed in an origin request policy/],
     ['all_viewer_and_cloudfront without its list', 'headers = "all_viewer_and_cloudfront"', /names the CloudFront headers to add/],
-    ['an unknown form', 'headers = "everything"', /expected "none", an array of names or \{ all_except = \[\.\.\.\] \}.*"all_viewer"/],
+    ['an unknown form', 'headers = "everything"', /expected "none", "all_viewer", an array of names, \{ all_viewer_and_cloudfront = \[\.\.\.\] \} or \{ all_except = \[\.\.\.\] \}, got "everything"/],
   ])('rejects %s', (_, body, re) => {
     const e = expectProblem(orp(body), 'edge.origin_request_policies[0].headers', /.*/)
     expect(e.problems[0]!.message).toMatch(re)
