@@ -3,7 +3,7 @@
  * protocol policy, compression, each checked against CloudFront's rules, and resolved to effective settings.
  */
 import type { Stage } from '../cloudfront/types.js'
-import { DEFAULT_LEGACY_CACHE, legacyEffective, legacyProjection, policyEffective, readLegacyCache } from './effective.js'
+import { legacyEffective, legacyProjection, policyEffective, readLegacyCache } from './effective.js'
 import type { AllowedMethods, BehaviorConfig, CachedMethods, FunctionEventType, OriginConfig, OriginGroupConfig } from './model.js'
 import type { Policies } from './policies.js'
 import { keysOn } from './policies.js'
@@ -140,14 +140,14 @@ function readCaching(r: Reader, t: Table, key: string, ctx: BehaviorContext, tar
     // [CUST]: Host can't be a cache-key header for S3 origins.
     r.fail(`${key}.cache_policy`, `cache policy ${show(cachePolicy.id)} keys on Host, which CloudFront doesn't allow with an S3 origin`, cpRef)
   }
-  const legacy = cachePolicy ? undefined : readLegacyCache(r, t.cache, `${key}.cache`)
-  return {
-    cache: cachePolicy ? legacyProjection(cachePolicy) : (legacy ?? { ...DEFAULT_LEGACY_CACHE }),
-    effective: cachePolicy ? policyEffective(cachePolicy, originRequestPolicy, compress) : legacyEffective(legacy ?? DEFAULT_LEGACY_CACHE),
+  const policies = {
     ...(cachePolicy ? { cachePolicy } : {}),
     ...(originRequestPolicy ? { originRequestPolicy } : {}),
     ...(responseHeadersPolicy ? { responseHeadersPolicy } : {}),
   }
+  if (cachePolicy) return { cache: legacyProjection(cachePolicy), effective: policyEffective(cachePolicy, originRequestPolicy, compress), ...policies }
+  const legacy = readLegacyCache(r, t.cache, `${key}.cache`)
+  return { cache: legacy, effective: legacyEffective(legacy), ...policies }
 }
 
 /** Reads one behavior; `undefined` when it isn't a table. */
