@@ -5,6 +5,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import { STAGES } from '../cloudfront/types.js'
+import { notYetApplied } from '../distribution/unapplied.js'
 import { ConfigError, loadConfig, type EdgeConfig, type FunctionConfig } from '../simulator/config.js'
 import { bundleFunction, type EnvReadReport } from './bundle.js'
 import { describeEnvRead } from './env-scan.js'
@@ -109,7 +110,9 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const outDir = resolve(opts.outDir ?? join(config.root, '.edgeware', 'build'))
   const sourcemap = opts.sourcemap ?? false
 
-  const problems = associationProblems(config)
+  // What the config holds that the build doesn't write yet: refused when it can't be left out, else a warning.
+  const pending = notYetApplied(config, 'build')
+  const problems = [...associationProblems(config), ...pending.errors.map((message) => ({ code: 'NotYetSupported', message }))]
   if (problems.length) throw BuildError.from(problems)
   if (config.functions.length === 0) throw new BuildError('NoFunctions', `${config.path}: no edge function is associated with any behavior: nothing to build`)
 
@@ -143,7 +146,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     }
   })
   warnings.sort((a, b) => (a.message < b.message ? -1 : 1))
-  warnings.unshift(...runtimeNotes)
+  warnings.unshift(
+    ...runtimeNotes,
+    ...config.warnings.map((message) => ({ code: 'ConfigWarning', message })),
+    ...pending.warnings.map((message) => ({ code: 'NotYetApplied', message })),
+  )
   const errors = built.flatMap((b) => b.errs)
   if (errors.length) throw BuildError.from(errors)
 

@@ -1,5 +1,6 @@
 /**
- * `edgeware build` as a library: bundle, zip, check and write the association outputs.
+ * `edgeware build` as a library: bundle, zip, check and write the association outputs; and the distribution model
+ * it reads (`loadConfig(file, { env })`, `.dev.vars`, the managed policy tables).
  */
 export { build, type BuildOptions, type BuildResult, type BuiltFunction } from './build.js'
 export { bundleFunction, runtimeTarget, RUNTIME_TARGETS, type BundleOptions, type BundleResult, type EnvReadReport } from './bundle.js'
@@ -34,3 +35,23 @@ export {
   type CloudFrontAssociationsJson,
   type ApiAssociations,
 } from './outputs.js'
+export {
+  loadConfig,
+  loadConfigSync,
+  parseConfig,
+  loadDevVars,
+  ConfigError,
+  notYetApplied,
+  MANAGED_CACHE_POLICIES,
+  MANAGED_ORIGIN_REQUEST_POLICIES,
+  MANAGED_RESPONSE_HEADERS_POLICIES,
+  type LoadOptions,
+  type ConfigProblem,
+  type EdgeConfig,
+  type BehaviorConfig,
+  type EffectiveSettings,
+  type OriginConfig,
+  type CachePolicy,
+  type OriginRequestPolicy,
+  type ResponseHeadersPolicy,
+} from '../distribution/index.js'

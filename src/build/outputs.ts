@@ -267,7 +267,8 @@ export function cloudformationTemplate(config: EdgeConfig, packages: readonly Bu
     outputs[`${id}VersionArn`] = { Description: `numbered version ARN of ${lambdaName(config, p.fn)}`, Value: { Ref: `${id}Version` } }
   }
 
-  const origins: Json[] = config.edge.origins.map((o) => {
+  // Only custom origins are written yet; build() refuses behaviors that target any other kind (notYetApplied).
+  const origins: Json[] = config.edge.origins.flatMap((o) => (o.kind === 'custom' ? [o] : [])).map((o) => {
     const u = new URL(o.url)
     parameters[originParam(o.id)] = {
       Type: 'String',

@@ -78,14 +78,9 @@ function customHeaderViolations(h: unknown, at: string, out: Violation[]): void 
       out.push({ code: INVALID, message: `${p}: custom header names must be lowercase HTTP header names, got ${show(name)}`, path: p })
       continue
     }
-    if (isDisallowedHeader(name)) {
-      out.push({ code: INVALID, message: `${p}: ${name} is a disallowed header and can't be an origin custom header`, path: p })
-      continue
-    }
-    let denied = CUSTOM_HEADER_DENY.has(name)
-    for (const pre of CUSTOM_HEADER_DENY_PREFIXES) if (name.startsWith(pre)) denied = true
-    if (denied) {
-      out.push({ code: INVALID, message: `${p}: CloudFront can't send ${name} as an origin custom header`, path: p })
+    const refused = customHeaderNameProblem(name)
+    if (refused) {
+      out.push({ code: INVALID, message: `${p}: ${refused}`, path: p })
       continue
     }
     if (!Array.isArray(list)) {
@@ -111,18 +106,64 @@ function customHeaderViolations(h: unknown, at: string, out: Violation[]): void 
   }
 }
 
+/**
+ * Why an origin custom header name (lowercase) can't be sent: a disallowed header ([RALL]) or one CloudFront
+ * refuses as an origin custom header ([CUSTHDR]); `undefined` when it can.
+ *
+ * @example
+ * ```ts
+ * customHeaderNameProblem('host') // "CloudFront can't send host as an origin custom header"
+ * ```
+ */
+export function customHeaderNameProblem(lowerName: string): string | undefined {
+  if (isDisallowedHeader(lowerName)) return `${lowerName} is a disallowed header and can't be an origin custom header`
+  let denied = CUSTOM_HEADER_DENY.has(lowerName)
+  for (const pre of CUSTOM_HEADER_DENY_PREFIXES) if (lowerName.startsWith(pre)) denied = true
+  return denied ? `CloudFront can't send ${lowerName} as an origin custom header` : undefined
+}
+
+/**
+ * Every way an origin path breaks CloudFront's rules [EVT]: `""` or starting with `/`, not ending with `/`, at most
+ * 255 characters, URL-encoded. Each entry completes a sentence starting with the field's name.
+ *
+ * @example
+ * ```ts
+ * originPathProblems('/a/') // ['must not end with /, got "/a/"']
+ * ```
+ */
+export function originPathProblems(v: string): string[] {
+  const out: string[] = []
+  if (v === '') return out
+  if (v[0] !== '/') out.push(`must be "" or start with /, got ${show(v)}`)
+  else if (v.endsWith('/')) out.push(`must not end with /, got ${show(v)}`)
+  if (v.length > ORIGIN_FIELD_LIMITS.path) out.push(`is ${v.length} characters, more than the ${ORIGIN_FIELD_LIMITS.path} allowed`)
+  if (!URL_PATH.test(v)) out.push(`must be URL-encoded, got ${show(v)}`)
+  return out
+}
+
+/**
+ * Why a custom origin's domain name breaks CloudFront's rules [EVT] (no `:`, not an IP address, at most 253
+ * characters, a DNS name); `undefined` when it is fine. Completes a sentence starting with the field's name.
+ *
+ * @example
+ * ```ts
+ * customDomainNameProblem('10.0.0.1') // 'must be a DNS name, not an IP address, got "10.0.0.1"'
+ * ```
+ */
+export function customDomainNameProblem(d: string): string | undefined {
+  if (d.includes(':')) return `must not contain ":" (no port, no IPv6 address), got ${show(d)}`
+  if (IPV4.test(d)) return `must be a DNS name, not an IP address, got ${show(d)}`
+  if (d.length > ORIGIN_FIELD_LIMITS.customDomainName) return `is ${d.length} characters, more than the ${ORIGIN_FIELD_LIMITS.customDomainName} allowed`
+  if (!DNS_NAME.test(d)) return `must be a DNS name (letters, digits, ".", "-", "_"), got ${show(d)}`
+  return undefined
+}
+
 function pathViolations(v: unknown, at: string, out: Violation[]): void {
   if (typeof v !== 'string') {
     out.push({ code: INVALID, message: `${at} must be a string ("" or starting with /), got ${show(v)}`, path: at })
     return
   }
-  if (v === '') return
-  if (v[0] !== '/') out.push({ code: INVALID, message: `${at} must be "" or start with /, got ${show(v)}`, path: at })
-  else if (v.endsWith('/')) out.push({ code: INVALID, message: `${at} must not end with /, got ${show(v)}`, path: at })
-  if (v.length > ORIGIN_FIELD_LIMITS.path) {
-    out.push({ code: INVALID, message: `${at} is ${v.length} characters, more than the ${ORIGIN_FIELD_LIMITS.path} allowed`, path: at })
-  }
-  if (!URL_PATH.test(v)) out.push({ code: INVALID, message: `${at} must be URL-encoded, got ${show(v)}`, path: at })
+  for (const m of originPathProblems(v)) out.push({ code: INVALID, message: `${at} ${m}`, path: at })
 }
 
 function rangeViolation(v: unknown, at: string, min: number, max: number, out: Violation[], profile: string): void {
@@ -151,14 +192,9 @@ function customViolations(o: unknown, at: string, lim: LimitsProfile, out: Viola
   const dp = `${at}.domainName`
   if (typeof d !== 'string' || d === '') {
     out.push({ code: INVALID, message: `${dp} must be a non-empty string, got ${show(d)}`, path: dp })
-  } else if (d.includes(':')) {
-    out.push({ code: INVALID, message: `${dp} must not contain ":" (no port, no IPv6 address), got ${show(d)}`, path: dp })
-  } else if (IPV4.test(d)) {
-    out.push({ code: INVALID, message: `${dp} must be a DNS name, not an IP address, got ${show(d)}`, path: dp })
-  } else if (d.length > ORIGIN_FIELD_LIMITS.customDomainName) {
-    out.push({ code: INVALID, message: `${dp} is ${d.length} characters, more than the ${ORIGIN_FIELD_LIMITS.customDomainName} allowed`, path: dp })
-  } else if (!DNS_NAME.test(d)) {
-    out.push({ code: INVALID, message: `${dp} must be a DNS name (letters, digits, ".", "-", "_"), got ${show(d)}`, path: dp })
+  } else {
+    const m = customDomainNameProblem(d)
+    if (m) out.push({ code: INVALID, message: `${dp} ${m}`, path: dp })
   }
   pathViolations(o.path, `${at}.path`, out)
   const port = o.port

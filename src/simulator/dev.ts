@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { bundleFunction } from '../build/bundle.js'
 import { describeEnvRead } from '../build/env-scan.js'
 import { functionSettings } from '../build/checks.js'
+import { notYetApplied } from '../distribution/unapplied.js'
 import { loadConfig, type EdgeConfig, type FunctionConfig } from './config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
 import { createHostHandler } from './host.js'
@@ -98,7 +99,9 @@ const edgeWorkerCode = (): Promise<string> => bundled('edge-worker', 'esm', 'neu
 export const containerRuntimeCode = (): Promise<string> => bundled('container', 'cjs', 'node', 'node20')
 
 function originSpec(config: EdgeConfig, id: string): OriginSpec {
-  const o = config.edge.origins.find((x) => x.id === id)!
+  const o = config.edge.origins.find((x) => x.id === id)
+  // notYetApplied() refuses behaviors that target an S3 or Lambda origin before this runs.
+  if (o?.kind !== 'custom') throw new Error(`edgeware dev: origin ${id} is not a custom origin`)
   const u = new URL(o.url)
   const protocol = u.protocol === 'https:' ? 'https' : 'http'
   return {
@@ -127,6 +130,10 @@ function originSpec(config: EdgeConfig, id: string): OriginSpec {
 export async function startDev(opts: DevOptions): Promise<DevServer> {
   const config = typeof opts.config === 'string' ? await loadConfig(opts.config) : opts.config
   const logger = opts.logger ?? consoleLogger
+  // What the config holds that the local edge doesn't act on yet: said once, never silently dropped.
+  const pending = notYetApplied(config, 'dev')
+  if (pending.errors.length) throw new Error(pending.errors.join('\n'))
+  for (const w of [...config.warnings, ...pending.warnings]) logger.info(`warning: ${w}`)
   const color = opts.color ?? (opts.logger === undefined && process.stdout.isTTY === true)
   const p = paint(color)
   const cleanups: (() => Promise<void> | void)[] = []
@@ -145,7 +152,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     // Example origins and the local DynamoDB first: functions may bake the endpoint in.
     const examples: ExampleOrigin[] = []
     for (const o of config.edge.origins) {
-      if (!o.example) continue
+      if (o.kind !== 'custom' || !o.example) continue
       const u = new URL(o.url)
       const ex = await startExampleOrigin({ id: o.id, port: u.port ? Number(u.port) : 80 })
       examples.push(ex)

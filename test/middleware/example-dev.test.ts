@@ -31,6 +31,7 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'edgeware-example-'))
   const remap = new Map<number, number>()
   for (const o of config.edge.origins) {
+    if (o.kind !== 'custom') continue
     const url = new URL(o.url)
     const port = await freePort()
     remap.set(Number(url.port), port)

@@ -39,6 +39,7 @@ beforeAll(async () => {
   const ports: Record<string, number> = { app, blog }
   const moved: Record<string, number> = {}
   config.edge.origins = config.edge.origins.map((o) => {
+    if (o.kind !== 'custom') return o
     const u = new URL(o.url)
     moved[u.port] = ports[o.id]!
     return { ...o, url: `http://localhost:${ports[o.id]}` }

@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig, parseConfig } from '../../src/simulator/index.js'
+import { ConfigError, loadConfig, parseConfig } from '../../src/distribution/index.js'
 import { FIXTURES } from './helpers.js'
 
-const file = join(FIXTURES, 'wrangler.test.toml')
+const file = join(FIXTURES, 'wrangler.toml')
 const base = `
 [[edge.origins]]
 id = "app"
@@ -31,7 +31,7 @@ describe('loadConfig', () => {
     }
     if (c instanceof Error) throw c
     expect(c.vars).toEqual({ ORIGINS_TABLE: 'edge-origins' })
-    expect(c.edge.origins.map((o) => [o.id, o.url, o.example])).toEqual([
+    expect(c.edge.origins.map((o) => [o.id, o.kind === "custom" && o.url, o.kind === "custom" && o.example])).toEqual([
       ['app', 'http://localhost:8788', true],
       ['blog', 'http://localhost:8789', true],
     ])
