@@ -5,10 +5,12 @@
 import { STAGES, type Stage } from '../cloudfront/types.js'
 import { createEvent, type EventOverrides } from '../testing/index.js'
 import { parseCommand, usageError } from './args.js'
+import { isOriginEvent, runEvent } from './invoke-origin.js'
 
 const USAGE = `usage: edgeware event <stage> [options]
 
   <stage>               viewer-request | origin-request | origin-response | viewer-response
+                        (or a Lambda origin's: apigateway-rest | apigateway-http | alb | function-url, with its own options)
   --s3                  an S3 origin instead of the custom one (origin events)
   --uri U               request uri (starts with /)
   --querystring Q       query string (no leading ?)
@@ -28,6 +30,8 @@ const USAGE = `usage: edgeware event <stage> [options]
  * ```
  */
 export async function run(args: string[]): Promise<number> {
+  // A Lambda origin's event (API Gateway, ALB, function URL): invoke-origin.ts.
+  if (isOriginEvent(args)) return runEvent(args)
   const parsed = parseCommand(
     'event',
     USAGE,

@@ -97,8 +97,8 @@ const fail = (code: string, message: string): never => {
   throw new OriginConfigError(code, `lambda origin: ${message}`)
 }
 
-/** Lambda's function settings, checked [LAMBDA-LIMITS]. */
-function functionSettings(o: LambdaOriginOptions): { name: string; memoryMb: number; timeoutMs: number } {
+/** @internal Lambda's function settings, checked [LAMBDA-LIMITS]. */
+export function functionSettings(o: Pick<LambdaOriginOptions, 'name' | 'handler' | 'memory' | 'timeout'>): { name: string; memoryMb: number; timeoutMs: number } {
   const name = o.name ?? basename(o.handler, extname(o.handler)).replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64)
   // Function names: letters, numbers, hyphens and underscores, 1 to 64 characters.
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) fail('FunctionName', `a function name has 1 to 64 letters, numbers, hyphens or underscores, got ${JSON.stringify(name)}`)
@@ -111,7 +111,8 @@ function functionSettings(o: LambdaOriginOptions): { name: string; memoryMb: num
   return { name, memoryMb, timeoutMs: Math.round(timeout * 1000) }
 }
 
-async function bundle(entry: string, root: string, runtime: string | undefined): Promise<string> {
+/** @internal The handler bundled as `edgeware build` bundles a function, unminified, its source map inlined. */
+export async function bundleHandler(entry: string, root: string, runtime: string | undefined): Promise<string> {
   const { bundleFunction } = await import('../build/bundle.js')
   const r = await bundleFunction({ entry, minify: false, sourcemap: true, absWorkingDir: root, ...(runtime !== undefined ? { runtime } : {}) })
   let code = r.code.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '\n')
@@ -151,7 +152,7 @@ export async function startLambdaOrigin(opts: LambdaOriginOptions): Promise<Lamb
   const entry = isAbsolute(handler) ? handler : join(root, handler)
   const fn = new RegionalFunction({
     name,
-    code: await bundle(entry, root, runtime),
+    code: await bundleHandler(entry, root, runtime),
     filename: join(root, `${name}.js`),
     memoryMb,
     timeoutMs,
@@ -200,7 +201,7 @@ export async function startLambdaOrigin(opts: LambdaOriginOptions): Promise<Lamb
       return new Response(NULL_BODY.has(r.status) || request.method === 'HEAD' ? null : (r.body as Uint8Array<ArrayBuffer>), { status: r.status, ...(r.statusText !== undefined ? { statusText: r.statusText } : {}), headers: h })
     },
     async reload() {
-      fn.swap(await bundle(entry, root, runtime))
+      fn.swap(await bundleHandler(entry, root, runtime))
     },
     close: () => fn.close(),
   }
