@@ -13,7 +13,14 @@
  */
 import type { Integration, OriginResponse, OriginRule } from './types.js'
 
-/** Sizes and times the integrations enforce. */
+/**
+ * Sizes and times the integrations enforce.
+ *
+ * @example
+ * ```ts
+ * LIMITS.albBytes // 1048576
+ * ```
+ */
 export const LIMITS = {
   /** Lambda's synchronous invocation payload, request and response, 6 MB each [LAMBDA-LIMITS]. */
   lambdaPayloadBytes: 6 * 1024 * 1024,

@@ -14,7 +14,14 @@
  */
 export type Integration = 'rest' | 'http' | 'alb' | 'url'
 
-/** The integrations, in the order the docs list them. */
+/**
+ * The integrations, in the order the docs list them.
+ *
+ * @example
+ * ```ts
+ * INTEGRATIONS.includes('alb') // true
+ * ```
+ */
 export const INTEGRATIONS: readonly Integration[] = ['rest', 'http', 'alb', 'url']
 
 /**
@@ -149,5 +156,12 @@ export interface IntegrationSettings {
   integrationTimeoutMs?: number
 }
 
-/** A JSON object (what an event or a result is). */
+/**
+ * A JSON object (what an event or a result is).
+ *
+ * @example
+ * ```ts
+ * const event: JsonObject = JSON.parse(text)
+ * ```
+ */
 export type JsonObject = { [key: string]: unknown }

@@ -29,7 +29,14 @@ export const ORIGIN_EVENTS = { 'apigateway-rest': 'rest', 'apigateway-http': 'ht
  */
 export type OriginEventKind = keyof typeof ORIGIN_EVENTS
 
-/** The event type of each kind. */
+/**
+ * The event type of each kind.
+ *
+ * @example
+ * ```ts
+ * const e: OriginEventTypes['alb'] = createEvent('alb')
+ * ```
+ */
 export interface OriginEventTypes {
   'apigateway-rest': RestApiEvent
   'apigateway-http': HttpApiEvent
