@@ -14,6 +14,7 @@ import { createIntegration } from '../lambda-origin/integration.js'
 import { INTEGRATIONS, type FunctionOutcome, type Integration, type JsonObject, type OriginResponse, type OriginVerdict } from '../lambda-origin/types.js'
 import { createOriginEvent, ORIGIN_EVENTS, type OriginEventKind, type OriginEventOverrides } from '../testing/origin.js'
 import { parseCommand, usageError } from './args.js'
+import { cookieFlags, headerFlags } from './request-flags.js'
 
 const KINDS = Object.keys(ORIGIN_EVENTS)
 const isKind = (s: string | undefined): s is OriginEventKind => s !== undefined && Object.hasOwn(ORIGIN_EVENTS, s)
@@ -209,16 +210,6 @@ export async function run(args: string[]): Promise<number> {
   }
 }
 
-function headerOverrides(list: readonly string[]): Record<string, string[]> | string {
-  const headers: Record<string, string[]> = {}
-  for (const h of list) {
-    const i = h.indexOf(':')
-    if (i <= 0) return `--header must look like 'Name: value', got ${JSON.stringify(h)}`
-    ;(headers[h.slice(0, i).trim()] ??= []).push(h.slice(i + 1).trim())
-  }
-  return headers
-}
-
 /**
  * Whether `edgeware event args` asks for a Lambda origin's event.
  *
@@ -269,21 +260,9 @@ export async function runEvent(args: string[]): Promise<number> {
   if (values['client-ip'] !== undefined) o.clientIp = values['client-ip']
   if (values.stage !== undefined) o.stage = values.stage
   if (values['multi-value-headers']) o.multiValueHeaders = true
-  if (values.header) {
-    const h = headerOverrides(values.header)
-    if (typeof h === 'string') return usageError('event', EVENT_USAGE, h)
-    o.headers = h
-  }
-  if (values.cookie) {
-    const cookies: Record<string, string> = {}
-    for (const c of values.cookie) {
-      const i = c.indexOf('=')
-      if (i <= 0) return usageError('event', EVENT_USAGE, `--cookie must look like name=value, got ${JSON.stringify(c)}`)
-      cookies[c.slice(0, i)] = c.slice(i + 1)
-    }
-    o.cookies = cookies
-  }
   try {
+    if (values.header) o.headers = headerFlags(values.header)
+    if (values.cookie) o.cookies = cookieFlags(values.cookie)
     console.log(JSON.stringify(createOriginEvent(kind, o), null, 2))
   } catch (err) {
     console.error(`edgeware event: ${(err as Error).message}`)

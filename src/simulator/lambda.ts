@@ -19,10 +19,8 @@ export type InvokeOutcome =
   | { ok: true; json: string; ms: number; cold: boolean }
   | { ok: false; kind: 'error' | 'timeout' | 'crash' | 'not-json'; message: string; ms: number; cold: boolean }
 
-/** Options of a {@link LambdaFunction}. */
-export interface LambdaFunctionOptions {
-  /** The function name (`site-viewer-request`); Lambda sees `us-east-1.<name>`. */
-  name: string
+/** What every container of a function loads and runs with. */
+export interface FunctionSetup {
   /** The bundle (CommonJS, `exports.handler`), source map inlined or not. */
   code: string
   /** Module filename the bundle is loaded as (stack traces, `require` resolution). */
@@ -33,6 +31,12 @@ export interface LambdaFunctionOptions {
   region: string
   /** Lambda runtime (`AWS_EXECUTION_ENV`), default `nodejs22.x`. */
   runtime?: string
+}
+
+/** Options of a {@link LambdaFunction}. */
+export interface LambdaFunctionOptions extends FunctionSetup {
+  /** The function name (`site-viewer-request`); Lambda sees `us-east-1.<name>`. */
+  name: string
   /**
    * Most containers the edge keeps for this function (concurrent invocations beyond wait). Default: the machine's
    * cores, between 2 and 4 (more busy containers than cores only add thread switching on a local machine).
@@ -184,19 +188,13 @@ if (workerData.direct) {
 `
 
 /** What a container thread needs: the function, its settings, and how Lambda names it. */
-export interface ThreadOptions {
+export interface ThreadOptions extends FunctionSetup {
   /** The name Lambda gives the function (`us-east-1.<name>` at the edge, `<name>` for a regional function). */
   functionName: string
   /** `$LATEST`, or the numbered version CloudFront invokes at the edge. */
   functionVersion: string
   /** The ARN the function was invoked by (`context.invokedFunctionArn`). */
   invokedFunctionArn: string
-  code: string
-  filename: string
-  memoryMb: number
-  timeoutMs: number
-  region: string
-  runtime?: string
   /** The function's own environment variables (regional functions only; Lambda@Edge has none). */
   environment?: Readonly<Record<string, string>>
   /** The direct channel's data (edge containers); without it the thread takes its calls on its message port. */

@@ -9,22 +9,12 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Worker } from 'node:worker_threads'
-import { DEFAULT_MAX_CONTAINERS, spawnContainerThread, type InvokeOutcome } from './lambda.js'
+import { DEFAULT_MAX_CONTAINERS, spawnContainerThread, type FunctionSetup, type InvokeOutcome } from './lambda.js'
 
-/** Options of a {@link RegionalFunction}. */
-export interface RegionalFunctionOptions {
+/** Options of a {@link RegionalFunction} (its `region` is also its ARN's). */
+export interface RegionalFunctionOptions extends FunctionSetup {
   /** The function name, as Lambda shows it (`AWS_LAMBDA_FUNCTION_NAME`, `context.functionName`). */
   name: string
-  /** The bundle (CommonJS, `exports.handler`). */
-  code: string
-  /** Module filename the bundle is loaded as (stack traces, `require` resolution). */
-  filename: string
-  memoryMb: number
-  timeoutMs: number
-  /** The region the function runs in (`AWS_REGION`, its ARN). */
-  region: string
-  /** Lambda runtime (`AWS_EXECUTION_ENV`), default `nodejs22.x`. */
-  runtime?: string
   /** The function's own environment variables (next to Lambda's reserved ones). */
   environment?: Readonly<Record<string, string>>
   /** Most containers at once (more concurrent calls wait). Default: the machine's cores, between 2 and 4. */
@@ -93,11 +83,6 @@ export class RegionalFunction {
 
   get name(): string {
     return this.opts.name
-  }
-
-  /** Containers alive now. */
-  get size(): number {
-    return this.threads.size
   }
 
   /**
