@@ -3,7 +3,7 @@
  * function's response [ELB-LAMBDA].
  */
 import { group, lastHeader, queryPairs, type IncomingRequest } from './request.js'
-import { bodyBytes, describe, findHeader, isObject, mapped, noContentType, readBase64Flag, readBody, readHeaders, readMultiHeaders, readStatus, setHeaders, type Mapped } from './result.js'
+import { bodyBytes, describe, isObject, mapped, noContentType, readBase64Flag, readBody, readHeaders, readMultiHeaders, readStatus, setHeaders, type Mapped } from './result.js'
 import { isTextBody, LIMITS, violation, warning } from './rules.js'
 import type { Resolved } from './settings.js'
 import type { JsonObject } from './types.js'
@@ -65,6 +65,6 @@ export function albResult(event: JsonObject, result: unknown, json: string): Map
   if (m.violations.length) return m
   bodyBytes(m, body, base64, 'AlbBase64Body', 'malformed', SRC)
   setHeaders(m, headers, { source: SRC })
-  if (findHeader(m.headers, 'content-type') === undefined && m.body.byteLength > 0) m.warnings.push(noContentType('the load balancer'))
+  if (lastHeader(m.headers, 'content-type') === undefined && m.body.byteLength > 0) m.warnings.push(noContentType('the load balancer'))
   return m
 }

@@ -126,6 +126,20 @@ const SETTINGS = ['multiValueHeaders', 'region', 'accountId', 'apiId', 'stage', 
 /** A status a Fetch Response can't carry a body with. */
 const NULL_BODY = new Set([101, 204, 205, 304])
 
+/** A Fetch Request through `handle`, its answer as a Fetch Response (repeated headers appended, not joined). */
+async function fetchThrough(handle: (r: OriginRequest) => Promise<OriginCall>, request: Request, remoteIp: string | undefined): Promise<Response> {
+  const u = new URL(request.url)
+  const headers: [string, string][] = []
+  request.headers.forEach((v, k) => headers.push([k, v]))
+  const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : new Uint8Array(await request.arrayBuffer())
+  const { response: r } = await handle({ method: request.method, path: u.pathname + u.search, headers, ...(body ? { body } : {}), protocol: u.protocol === 'http:' ? 'http' : 'https', ...(remoteIp ? { remoteIp } : {}) })
+  if (r.status < 200) throw new TypeError(`lambda origin: the function answered status ${r.status}, which a Fetch Response can't carry (use handle())`)
+  const h = new Headers()
+  for (const [k, v] of r.headers) h.append(k, v)
+  const payload = NULL_BODY.has(r.status) || request.method === 'HEAD' ? null : (r.body as Uint8Array<ArrayBuffer>)
+  return new Response(payload, { status: r.status, ...(r.statusText !== undefined ? { statusText: r.statusText } : {}), headers: h })
+}
+
 /**
  * Starts a Lambda origin: bundles `handler` (as `edgeware build` does, unminified with a source map) and resolves
  * once it is ready to serve. Throws `OriginConfigError` for a setting that breaks a rule, `BuildError` for a
@@ -189,17 +203,7 @@ export async function startLambdaOrigin(opts: LambdaOriginOptions): Promise<Lamb
     name,
     integration: api.integration,
     handle,
-    async fetch(request, init = {}) {
-      const u = new URL(request.url)
-      const headers: [string, string][] = []
-      request.headers.forEach((v, k) => headers.push([k, v]))
-      const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : new Uint8Array(await request.arrayBuffer())
-      const { response: r } = await handle({ method: request.method, path: u.pathname + u.search, headers, ...(body ? { body } : {}), protocol: u.protocol === 'http:' ? 'http' : 'https', ...(init.remoteIp ? { remoteIp: init.remoteIp } : {}) })
-      if (r.status < 200) throw new TypeError(`lambda origin: the function answered status ${r.status}, which a Fetch Response can't carry (use handle())`)
-      const h = new Headers()
-      for (const [k, v] of r.headers) h.append(k, v)
-      return new Response(NULL_BODY.has(r.status) || request.method === 'HEAD' ? null : (r.body as Uint8Array<ArrayBuffer>), { status: r.status, ...(r.statusText !== undefined ? { statusText: r.statusText } : {}), headers: h })
-    },
+    fetch: (request, init = {}) => fetchThrough(handle, request, init.remoteIp),
     async reload() {
       fn.swap(await bundleHandler(entry, root, runtime))
     },

@@ -52,7 +52,7 @@ export const traceId = (now: number): string => `Root=1-${Math.floor(now / 1000)
  * Reads `req` as the integration receives it, and adds the forwarding headers every integration adds:
  * `X-Forwarded-For` (what came in, with the connection's address appended), `X-Forwarded-Port`,
  * `X-Forwarded-Proto` and `X-Amzn-Trace-Id` [ELB-LAMBDA: "The load balancer adds the following headers to every
- * request"; API Gateway and function URLs alike: 3P]. `names` gives the integration's header name casing.
+ * request"; API Gateway and function URLs alike: 3P], with lowercase names when `lower` (the integration's casing).
  */
 export function readRequest(req: OriginRequest, lower: boolean, now = Date.now()): IncomingRequest {
   if (req === null || typeof req !== 'object') throw new TypeError(`lambda origin: the request must be an object, got ${req === null ? 'null' : typeof req}`)

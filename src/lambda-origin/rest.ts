@@ -4,7 +4,7 @@
  */
 import { isUtf8 } from 'node:buffer'
 import { gatewayId, group, lastHeader, pct, queryPairs, requestTime, type IncomingRequest } from './request.js'
-import { findHeader, isObject, mapped, readBase64Flag, readBody, readHeaders, readMultiHeaders, readStatus, setHeaders, bodyBytes, describe, type Mapped } from './result.js'
+import { isObject, mapped, readBase64Flag, readBody, readHeaders, readMultiHeaders, readStatus, setHeaders, bodyBytes, describe, type Mapped } from './result.js'
 import { matchesMediaType, mediaType, violation, warning } from './rules.js'
 import type { Resolved } from './settings.js'
 import type { JsonObject, OriginRule } from './types.js'
@@ -19,11 +19,11 @@ export function restEvent(s: Resolved, r: IncomingRequest, requestId: string, wa
   const path = r.path === prefix ? '/' : r.path.startsWith(`${prefix}/`) ? r.path.slice(prefix.length) : r.path
   const resource = path === '/' ? '/' : '/{proxy+}'
   // `headers` holds one value per name (the last one; the documented sample is not consistent about which),
-  // `multiValueHeaders` every value [APIGW-PROXY]; header names keep the client's spelling.
-  const mv = group(r.headers, true)
+  // `multiValueHeaders` every value [APIGW-PROXY]; header names keep the client's spelling. (Never empty: the
+  // integration adds its X-Forwarded-* headers.)
   const headers: Record<string, string> = {}
   const multiValueHeaders: Record<string, string[]> = {}
-  for (const [k, vs] of mv) {
+  for (const [k, vs] of group(r.headers, true)) {
     headers[k] = vs[vs.length - 1]!
     multiValueHeaders[k] = vs
   }
@@ -54,48 +54,53 @@ export function restEvent(s: Resolved, r: IncomingRequest, requestId: string, wa
     resource,
     path,
     httpMethod: r.method,
-    headers: mv.size ? headers : null,
-    multiValueHeaders: mv.size ? multiValueHeaders : null,
+    headers,
+    multiValueHeaders,
     queryStringParameters: qs,
     multiValueQueryStringParameters: mqs,
-    requestContext: {
-      accountId: s.accountId,
-      apiId: s.apiId,
-      authorizer: { claims: null, scopes: null },
-      domainName: s.domainName,
-      domainPrefix: s.apiId,
-      extendedRequestId: gatewayId(),
-      httpMethod: r.method,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        caller: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        // The viewer's address from X-Forwarded-For (3P: a regional endpoint takes the last address it received).
-        sourceIp: r.forwardedIp,
-        user: null,
-        userAgent: lastHeader(r.headers, 'user-agent') ?? null,
-        userArn: null,
-        // No mutual TLS behind CloudFront.
-        clientCert: null,
-      },
-      path: r.path,
-      protocol: 'HTTP/1.1',
-      requestId,
-      requestTime: requestTime(r.now),
-      requestTimeEpoch: r.now,
-      resourceId: s.resourceId,
-      resourcePath: resource,
-      stage: s.stage,
-    },
+    requestContext: restContext(s, r, requestId, resource),
     pathParameters: resource === '/' ? null : { proxy: pct(path.slice(1)) },
     stageVariables: s.stageVariables ? { ...s.stageVariables } : null,
     body,
     isBase64Encoded,
+  }
+}
+
+/** The REST event's `requestContext`: no authorizer, no caller identity but the viewer's address and agent. */
+function restContext(s: Resolved, r: IncomingRequest, requestId: string, resource: string): JsonObject {
+  return {
+    accountId: s.accountId,
+    apiId: s.apiId,
+    authorizer: { claims: null, scopes: null },
+    domainName: s.domainName,
+    domainPrefix: s.apiId,
+    extendedRequestId: gatewayId(),
+    httpMethod: r.method,
+    identity: {
+      accessKey: null,
+      accountId: null,
+      caller: null,
+      cognitoAuthenticationProvider: null,
+      cognitoAuthenticationType: null,
+      cognitoIdentityId: null,
+      cognitoIdentityPoolId: null,
+      principalOrgId: null,
+      // The viewer's address from X-Forwarded-For (3P: a regional endpoint takes the last address it received).
+      sourceIp: r.forwardedIp,
+      user: null,
+      userAgent: lastHeader(r.headers, 'user-agent') ?? null,
+      userArn: null,
+      // No mutual TLS behind CloudFront.
+      clientCert: null,
+    },
+    path: r.path,
+    protocol: 'HTTP/1.1',
+    requestId,
+    requestTime: requestTime(r.now),
+    requestTimeEpoch: r.now,
+    resourceId: s.resourceId,
+    resourcePath: resource,
+    stage: s.stage,
   }
 }
 
@@ -134,8 +139,8 @@ export function restResult(s: Resolved, event: JsonObject, result: unknown): Map
   if (m.violations.length) return m
   let decode = base64
   if (base64) {
-    const accept = mediaType((findHeader(Object.entries((event.headers as Record<string, string> | null) ?? {}), 'accept') ?? '').split(',', 1)[0]!)
-    const type = mediaType(findHeader(merged, 'content-type') ?? '')
+    const accept = mediaType((lastHeader(Object.entries((event.headers as Record<string, string> | null) ?? {}), 'accept') ?? '').split(',', 1)[0]!)
+    const type = mediaType(lastHeader(merged, 'content-type') ?? '')
     decode = matchesMediaType(s.binaryMediaTypes, accept) || matchesMediaType(s.binaryMediaTypes, type)
     if (!decode) {
       m.warnings.push(warning('RestBinaryNotDecoded', `isBase64Encoded is true but no binaryMediaTypes entry (${s.binaryMediaTypes.length ? s.binaryMediaTypes.join(', ') : 'none configured'}) matches the request's Accept ${JSON.stringify(accept || '(none)')} or the response's Content-Type ${JSON.stringify(type || '(none)')}: API Gateway sends the base64 text as the body`, 'APIGW-BINARY', 'isBase64Encoded'))
@@ -146,6 +151,6 @@ export function restResult(s: Resolved, event: JsonObject, result: unknown): Map
   bodyBytes(m, body, decode, 'RestBase64Body', 'config', 'APIGW-GWRESP')
   setHeaders(m, merged, undefined)
   // A response without a Content-Type goes out as application/json (3P).
-  if (findHeader(m.headers, 'content-type') === undefined) m.headers.push(['Content-Type', 'application/json'])
+  if (lastHeader(m.headers, 'content-type') === undefined) m.headers.push(['Content-Type', 'application/json'])
   return m
 }

@@ -115,12 +115,6 @@ export function bodyBytes(m: Mapped, body: string, base64: boolean, code: string
   m.body = Buffer.from(body, 'base64')
 }
 
-/** The first value of header `name` (lowercase) in `headers`. */
-export function findHeader(headers: readonly (readonly [string, string])[], name: string): string | undefined {
-  for (const h of headers) if (h[0].toLowerCase() === name) return h[1]
-  return undefined
-}
-
 /**
  * Sets the response's headers from the function's, without `Content-Length` (the integration computes it from the
  * body it sends) and, where `hopByHop`, without hop-by-hop headers (noted as a warning).

@@ -4,7 +4,7 @@
  * responses) the integration decides.
  */
 import { gatewayId, group, lastHeader, queryPairs, requestTime, type IncomingRequest } from './request.js'
-import { bodyBytes, describe, findHeader, isObject, mapped, noContentType, readBase64Flag, readBody, readHeaders, readStatus, setHeaders, type Mapped } from './result.js'
+import { bodyBytes, describe, isObject, mapped, noContentType, readBase64Flag, readBody, readHeaders, readStatus, setHeaders, type Mapped } from './result.js'
 import { isTextBody, violation, warning } from './rules.js'
 import type { Resolved } from './settings.js'
 import type { JsonObject } from './types.js'
@@ -100,6 +100,6 @@ export function v2Result(s: Resolved, result: unknown, json: string): Mapped {
   if (m.violations.length) return m
   bodyBytes(m, body, base64, 'Base64Body', 'malformed', src)
   setHeaders(m, headers, undefined)
-  if (findHeader(m.headers, 'content-type') === undefined && m.body.byteLength > 0) m.warnings.push(noContentType(s.integration === 'url' ? 'the function URL' : 'the HTTP API'))
+  if (lastHeader(m.headers, 'content-type') === undefined && m.body.byteLength > 0) m.warnings.push(noContentType(s.integration === 'url' ? 'the function URL' : 'the HTTP API'))
   return m
 }
