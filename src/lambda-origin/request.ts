@@ -27,14 +27,22 @@ export interface IncomingRequest {
 const EMPTY = Buffer.alloc(0)
 
 function headerList(h: OriginHeaders | undefined): [string, string][] {
-  if (h === undefined) return []
-  if (Array.isArray(h)) return (h as readonly (readonly [string, string])[]).map(([k, v]) => [k, v])
   const out: [string, string][] = []
-  const rec = h as Readonly<Record<string, string | readonly string[]>>
-  for (const k in rec) {
-    const v = rec[k]!
-    if (typeof v === 'string') out.push([k, v])
-    else for (const one of v) out.push([k, one])
+  const add = (k: unknown, v: unknown): void => {
+    if (typeof k !== 'string' || typeof v !== 'string') throw new TypeError(`lambda origin: request headers must be name/value strings, got ${JSON.stringify(k)}: ${typeof v === 'string' ? JSON.stringify(v) : typeof v}`)
+    out.push([k, v])
+  }
+  if (h === undefined) return out
+  if (h === null || typeof h !== 'object') throw new TypeError(`lambda origin: request.headers must be name/value pairs, a record or Headers, got ${h === null ? 'null' : typeof h}`)
+  if (Array.isArray(h)) for (const pair of h as readonly unknown[]) add((pair as unknown[] | null)?.[0], (pair as unknown[] | null)?.[1])
+  else if (h instanceof Headers) h.forEach((v, k) => add(k, v))
+  else {
+    const rec = h as Readonly<Record<string, unknown>>
+    for (const k in rec) {
+      const v = rec[k]
+      if (Array.isArray(v)) for (const one of v) add(k, one)
+      else add(k, v)
+    }
   }
   return out
 }
@@ -80,6 +88,7 @@ export function readRequest(req: OriginRequest, lower: boolean, now = Date.now()
   )
   const entries = xff?.split(',').map((s) => s.trim()).filter(Boolean)
   const forwardedIp = entries && entries.length > 0 ? entries[entries.length - 1]! : remoteIp
+  if (req.body !== undefined && typeof req.body !== 'string' && !(req.body instanceof Uint8Array)) throw new TypeError(`lambda origin: request.body must be a string or a Uint8Array, got ${req.body === null ? 'null' : typeof req.body}`)
   const body = req.body === undefined ? EMPTY : typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength)
   return { method: req.method.toUpperCase(), path, query, headers, body, forwardedIp, remoteIp, now }
 }

@@ -25,8 +25,8 @@ export type Integration = 'rest' | 'http' | 'alb' | 'url'
 export const INTEGRATIONS: readonly Integration[] = ['rest', 'http', 'alb', 'url']
 
 /**
- * Request headers: name/value pairs in order (a repeated header is several pairs), or a record whose arrays are
- * repeated headers.
+ * Request headers: name/value pairs in order (a repeated header is several pairs), a record whose arrays are
+ * repeated headers, or Fetch `Headers` (which join a repeated header's values with `, `).
  *
  * @example
  * ```ts
@@ -34,7 +34,7 @@ export const INTEGRATIONS: readonly Integration[] = ['rest', 'http', 'alb', 'url
  * const same: OriginHeaders = { Cookie: ['a=1', 'b=2'], Accept: '*\/*' }
  * ```
  */
-export type OriginHeaders = readonly (readonly [string, string])[] | Readonly<Record<string, string | readonly string[]>>
+export type OriginHeaders = readonly (readonly [string, string])[] | Readonly<Record<string, string | readonly string[]>> | Headers
 
 /**
  * An HTTP request as it reaches the integration (for an origin behind CloudFront: as CloudFront sends it).

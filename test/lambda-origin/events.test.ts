@@ -276,3 +276,24 @@ describe('settings that break a rule are refused with the rule and the value', (
     })
   }
 })
+
+describe('a request that is not one is refused with what is wrong', () => {
+  const api = createIntegration({ integration: 'http' })
+  const bad: [unknown, RegExp][] = [
+    [{ method: 'GET /', path: '/' }, /request\.method must be an HTTP method, got "GET \/"/],
+    [{ method: 'GET', path: 'items' }, /request\.path must start with "\/", got "items"/],
+    [{ method: 'GET', path: '/', headers: { 'x-n': 1 } }, /request headers must be name\/value strings, got "x-n": number/],
+    [{ method: 'GET', path: '/', headers: [['x-a']] }, /request headers must be name\/value strings, got "x-a": undefined/],
+    [{ method: 'POST', path: '/', body: { a: 1 } }, /request\.body must be a string or a Uint8Array, got object/],
+  ]
+  for (const [req, message] of bad) {
+    it(JSON.stringify(req), () => {
+      expect(() => api.event(req as OriginRequest)).toThrow(message)
+    })
+  }
+
+  it('takes Fetch Headers as they are', () => {
+    const e = api.event({ method: 'GET', path: '/', headers: new Headers({ 'X-A': '1', cookie: 'a=1' }) }).event as any
+    expect([e.headers['x-a'], e.cookies]).toEqual(['1', ['a=1']])
+  })
+})
