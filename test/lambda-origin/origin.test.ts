@@ -112,6 +112,14 @@ describe('timeouts, crashes and the integration timeout', () => {
     expect((await o.handle({ method: 'GET', path: '/info' })).response.status).toBe(200)
   })
 
+  it("runs out of memory at the function's memory size: a function error, and a new container next", async () => {
+    const o = await start({ handler: 'plain.mjs', integration: 'alb', name: 'hungry', memory: 128, timeout: 30, maxContainers: 1 })
+    const call = await o.handle({ method: 'GET', path: '/oom' })
+    expect([call.response.status, call.verdict.violations[0]?.code]).toEqual([502, 'FunctionError'])
+    expect(call.verdict.violations[0]?.message).toContain('Runtime.OutOfMemory')
+    expect((await o.handle({ method: 'GET', path: '/info' })).cold).toBe(true)
+  })
+
   it('REST: a malformed result is a 502 naming the rule', async () => {
     const o = await start({ handler: 'plain.mjs', integration: 'rest', name: 'bad' })
     const call = await o.handle({ method: 'GET', path: '/prod/bad' })
