@@ -97,8 +97,29 @@ const fail = (code: string, message: string): never => {
   throw new OriginConfigError(code, `lambda origin: ${message}`)
 }
 
-/** @internal Lambda's function settings, checked [LAMBDA-LIMITS]. */
-export function functionSettings(o: Pick<LambdaOriginOptions, 'name' | 'handler' | 'memory' | 'timeout'>): { name: string; memoryMb: number; timeoutMs: number } {
+/**
+ * Variables a function's environment can't set: "The keys for these environment variables are reserved and cannot be
+ * set in your function configuration" [LAMBDA-ENV] (`AWS_DEFAULT_REGION` too: the runtime sets it).
+ */
+const RESERVED = new Set(['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR'])
+
+/** A function's environment: keys that "start with a letter and are at least two characters", "only contain letters, numbers, and the underscore", aren't reserved, 4 KB in all [LAMBDA-ENV]. */
+function checkEnvironment(env: Readonly<Record<string, string>> | undefined): void {
+  if (env === undefined) return
+  if (env === null || typeof env !== 'object') fail('Environment', `environment must be an object of strings, got ${env === null ? 'null' : typeof env}`)
+  let bytes = 0
+  for (const [k, v] of Object.entries(env)) {
+    if (!/^[A-Za-z][A-Za-z0-9_]+$/.test(k)) fail('Environment', `environment keys start with a letter, are at least two characters and only contain letters, numbers, and the underscore character, got ${JSON.stringify(k)}`)
+    if (RESERVED.has(k)) fail('ReservedEnvironmentVariable', `the environment variables you have provided contain reserved keys that are currently not supported for modification: ${k}`)
+    if (typeof v !== 'string') fail('Environment', `environment.${k} must be a string, got ${typeof v}`)
+    bytes += Buffer.byteLength(k) + Buffer.byteLength(v)
+  }
+  if (bytes > 4096) fail('EnvironmentSize', `the total size of all environment variables doesn't exceed 4 KB: these are ${bytes} bytes (keys and values)`)
+}
+
+/** @internal Lambda's function settings, checked [LAMBDA-LIMITS, LAMBDA-ENV]. */
+export function functionSettings(o: Pick<LambdaOriginOptions, 'name' | 'handler' | 'memory' | 'timeout' | 'environment'>): { name: string; memoryMb: number; timeoutMs: number } {
+  checkEnvironment(o.environment)
   const name = o.name ?? basename(o.handler, extname(o.handler)).replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64)
   // Function names: letters, numbers, hyphens and underscores, 1 to 64 characters.
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) fail('FunctionName', `a function name has 1 to 64 letters, numbers, hyphens or underscores, got ${JSON.stringify(name)}`)

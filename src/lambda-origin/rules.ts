@@ -6,7 +6,8 @@
  * - APIGW-HTTP-TROUBLE: "Troubleshooting issues with HTTP API Lambda integrations"
  * - APIGW-LIMITS: API Gateway quotas; APIGW-GWRESP: "Gateway response types"; APIGW-BINARY: "Working with binary
  *   media types for REST APIs"
- * - LAMBDA-APIGW: Lambda developer guide, "Handling errors with an API Gateway API"; LAMBDA-LIMITS: Lambda quotas
+ * - LAMBDA-APIGW: Lambda developer guide, "Handling errors with an API Gateway API"; LAMBDA-LIMITS: Lambda quotas;
+ *   LAMBDA-ENV: "Using Lambda environment variables"
  * - ELB-LAMBDA: ELB guide, "Lambda functions as targets"; ELB-TROUBLE: "Troubleshoot your Application Load Balancers"
  * - URLS: Lambda developer guide, "Invoking Lambda function URLs"; URLS-MON: "Monitoring Lambda function URLs"
  * - 3P: observed behaviour reported by third parties, not in AWS's docs; SILENT: not documented, edgeware's choice

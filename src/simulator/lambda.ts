@@ -210,6 +210,12 @@ const logStreamName = (version: string): string => {
 }
 
 const reservedEnv = (t: ThreadOptions, stream: string): Record<string, string> => ({
+  // Lambda's unreserved variables: a regional function's own environment may replace them.
+  LANG: 'en_US.UTF-8',
+  TZ: ':UTC',
+  PATH: '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin',
+  LD_LIBRARY_PATH: '/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib',
+  NODE_PATH: '/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task',
   ...t.environment,
   AWS_REGION: t.region,
   AWS_DEFAULT_REGION: t.region,
@@ -226,11 +232,6 @@ const reservedEnv = (t: ThreadOptions, stream: string): Record<string, string> =
   AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
   LAMBDA_TASK_ROOT: '/var/task',
   LAMBDA_RUNTIME_DIR: '/var/runtime',
-  LANG: 'en_US.UTF-8',
-  TZ: ':UTC',
-  PATH: '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin',
-  LD_LIBRARY_PATH: '/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib',
-  NODE_PATH: '/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task',
 })
 
 /** Calls `each` with every line of `stream` (the last one too, without its newline). */

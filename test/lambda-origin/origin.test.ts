@@ -25,7 +25,7 @@ afterAll(async () => {
 describe.each(INTEGRATIONS)('a plain handler behind %s', (integration) => {
   let origin: LambdaOrigin
   beforeAll(async () => {
-    origin = await start({ handler: 'plain.mjs', integration, name: `plain-${integration}`, memory: 256, timeout: 2, environment: { TABLE: 'orders' }, maxContainers: 2, ...(integration === 'alb' ? { multiValueHeaders: true } : {}) })
+    origin = await start({ handler: 'plain.mjs', integration, name: `plain-${integration}`, memory: 256, timeout: 2, environment: { TABLE: 'orders', LANG: 'de_DE.UTF-8' }, maxContainers: 2, ...(integration === 'alb' ? { multiValueHeaders: true } : {}) })
   })
 
   it('runs in a regional Lambda container: its own name, $LATEST, the region, only reserved variables and its own', async () => {
@@ -43,6 +43,9 @@ describe.each(INTEGRATIONS)('a plain handler behind %s', (integration) => {
     expect(info.env.AWS_LAMBDA_FUNCTION_VERSION).toBe('$LATEST')
     expect(info.env.AWS_LAMBDA_LOG_GROUP_NAME).toBe(`/aws/lambda/plain-${integration}`)
     expect(info.env.TABLE).toBe('orders')
+    expect(info.env.TZ).toBe(':UTC')
+    // an unreserved variable the function's environment may replace
+    expect(info.env.LANG).toBe('de_DE.UTF-8')
     expect(info.env.HOME).toBeUndefined()
     expect(info.env.npm_lifecycle_event).toBeUndefined()
     expect(info.path).toBe('/info')
@@ -158,6 +161,9 @@ describe('settings and handlers that break a rule', () => {
     [{ timeout: 901 }, 'FunctionTimeout'],
     [{ name: 'has space' }, 'FunctionName'],
     [{ integrationTimeout: 29.5 }, 'IntegrationTimeout'],
+    [{ environment: { AWS_REGION: 'eu-west-1' } }, 'ReservedEnvironmentVariable'],
+    [{ environment: { '1ST': 'x' } }, 'Environment'],
+    [{ environment: { BIG: 'x'.repeat(4096) } }, 'EnvironmentSize'],
   ]
   for (const [opts, code] of bad) {
     it(`${code}: ${JSON.stringify(opts)}`, async () => {
