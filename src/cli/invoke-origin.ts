@@ -171,7 +171,10 @@ export async function run(args: string[]): Promise<number> {
   const { RegionalFunction } = await import('../simulator/regional.js')
   let fn: InstanceType<typeof RegionalFunction>
   try {
-    const timeout = values.timeout === undefined ? undefined : Number(values.timeout) / 1000
+    const ms = values.timeout === undefined ? undefined : Number(values.timeout)
+    // Lambda's timeout is 1 to 900 seconds [LAMBDA-LIMITS].
+    if (ms !== undefined && !(ms >= 1000 && ms <= 900_000)) throw new Error(`--timeout must be from 1000 to 900000 ms (Lambda's 1 to 900 seconds), got ${JSON.stringify(values.timeout)}`)
+    const timeout = ms === undefined ? undefined : ms / 1000
     const settings = functionSettings({ handler: file, ...(values.memory !== undefined ? { memory: Number(values.memory) } : {}), ...(timeout !== undefined ? { timeout } : {}) })
     const entry = resolve(file)
     fn = new RegionalFunction({

@@ -96,6 +96,7 @@ describe('edgeware invoke <handler> --event <origin event>', () => {
     expect((await runCli('invoke', PLAIN, '--event', 'alb', '--integration', 'grpc')).err).toMatch(/--integration must be one of rest, http, alb, url, got "grpc"/)
     expect((await runCli('invoke', PLAIN, '--event', 'alb', '--integration', 'http')).err).toMatch(/--event alb is the alb integration's event, not http's/)
     expect((await runCli('invoke', PLAIN, '--event', 'alb', '--memory', '64')).err).toMatch(/memory must be an integer from 128 to 10240 MB, got 64/)
+    expect((await runCli('invoke', PLAIN, '--event', 'alb', '--timeout', '500')).err).toMatch(/--timeout must be from 1000 to 900000 ms \(Lambda's 1 to 900 seconds\), got "500"/)
     expect((await runCli('invoke', PLAIN, '--event', 'alb', '--s3')).code).toBe(2)
   })
 })
