@@ -159,7 +159,12 @@ export function createIntegration(settings: IntegrationSettings): LambdaIntegrat
     else if (Buffer.byteLength(outcome.json) > LIMITS.lambdaPayloadBytes) {
       broken = [violation('failed', 'LambdaResponseTooLarge', `the function's response is ${Buffer.byteLength(outcome.json)} bytes, over Lambda's 6 MB synchronous invocation payload: the invocation fails`, 'LAMBDA-LIMITS')]
     } else {
-      const result: unknown = JSON.parse(outcome.json)
+      let result: unknown
+      try {
+        result = JSON.parse(outcome.json)
+      } catch (e) {
+        return respond(ev, { ok: false, kind: 'not-json', message: (e as Error).message }, warnings)
+      }
       m = kind === 'rest' ? restResult(s, ev, result) : kind === 'alb' ? albResult(ev, result, outcome.json) : v2Result(s, result, outcome.json)
       broken = m.violations
     }

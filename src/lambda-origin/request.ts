@@ -54,7 +54,7 @@ export function lastHeader(headers: readonly (readonly [string, string])[], name
 }
 
 /** `Root=1-<epoch seconds hex>-<24 hex>`, the trace header the integrations add. */
-export const traceId = (now: number): string => `Root=1-${Math.floor(now / 1000).toString(16)}-${randomBytes(12).toString('hex')}`
+const traceId = (now: number): string => `Root=1-${Math.floor(now / 1000).toString(16)}-${randomBytes(12).toString('hex')}`
 
 /**
  * Reads `req` as the integration receives it, and adds the forwarding headers every integration adds:

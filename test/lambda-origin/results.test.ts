@@ -243,3 +243,11 @@ describe('ALB results', () => {
     expect([answer(alb, timedOut).status, answer(alb, timedOut).verdict.violations[0]?.source]).toEqual([502, 'ELB-TROUBLE'])
   })
 })
+
+describe('an outcome whose JSON does not parse', () => {
+  it('is a function error, not a crash', () => {
+    const api = createIntegration({ integration: 'url' })
+    const { response, verdict } = api.respond(api.event(GET).event, { ok: true, json: '{"statusCode":' })
+    expect([response.status, verdict.violations[0]?.code]).toEqual([502, 'FunctionResultNotJson'])
+  })
+})
