@@ -123,6 +123,15 @@ describe('timeouts, crashes and the integration timeout', () => {
     expect((await o.handle({ method: 'GET', path: '/info' })).cold).toBe(true)
   })
 
+  it('runs one invocation at a time per container: with one container, a second request waits for the first', async () => {
+    const o = await start({ handler: 'plain.mjs', integration: 'url', name: 'one-at-a-time', maxContainers: 1 })
+    await o.handle({ method: 'GET', path: '/info' })
+    const t0 = Date.now()
+    const [a, b] = await Promise.all([o.handle({ method: 'GET', path: '/slow?ms=300' }), o.handle({ method: 'GET', path: '/slow?ms=300' })])
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(590)
+    expect([a.response.status, b.response.status, a.cold, b.cold]).toEqual([200, 200, false, false])
+  })
+
   it('REST: a malformed result is a 502 naming the rule', async () => {
     const o = await start({ handler: 'plain.mjs', integration: 'rest', name: 'bad' })
     const call = await o.handle({ method: 'GET', path: '/prod/bad' })
