@@ -5,10 +5,13 @@
 import { STAGES, type Stage } from '../cloudfront/types.js'
 import { createEvent, type EventOverrides } from '../testing/index.js'
 import { parseCommand, usageError } from './args.js'
+import { isOriginEvent, runEvent } from './invoke-origin.js'
+import { cookieFlags, headerFlags } from './request-flags.js'
 
 const USAGE = `usage: edgeware event <stage> [options]
 
   <stage>               viewer-request | origin-request | origin-response | viewer-response
+                        (or a Lambda origin's: apigateway-rest | apigateway-http | alb | function-url, with its own options)
   --s3                  an S3 origin instead of the custom one (origin events)
   --uri U               request uri (starts with /)
   --querystring Q       query string (no leading ?)
@@ -28,6 +31,8 @@ const USAGE = `usage: edgeware event <stage> [options]
  * ```
  */
 export async function run(args: string[]): Promise<number> {
+  // A Lambda origin's event (API Gateway, ALB, function URL): invoke-origin.ts.
+  if (isOriginEvent(args)) return runEvent(args)
   const parsed = parseCommand(
     'event',
     USAGE,
@@ -64,29 +69,12 @@ export async function run(args: string[]): Promise<number> {
     }
     o.limits = values.limits
   }
-  if (values.header) {
-    const headers: Record<string, string[]> = {}
-    for (const h of values.header) {
-      const i = h.indexOf(':')
-      if (i <= 0) {
-        console.error(`edgeware event: --header must look like 'Name: value', got ${JSON.stringify(h)}`)
-        return 2
-      }
-      ;(headers[h.slice(0, i).trim()] ??= []).push(h.slice(i + 1).trim())
-    }
-    o.headers = headers
-  }
-  if (values.cookie) {
-    const cookies: Record<string, string> = {}
-    for (const c of values.cookie) {
-      const i = c.indexOf('=')
-      if (i <= 0) {
-        console.error(`edgeware event: --cookie must look like name=value, got ${JSON.stringify(c)}`)
-        return 2
-      }
-      cookies[c.slice(0, i)] = c.slice(i + 1)
-    }
-    o.cookies = cookies
+  try {
+    if (values.header) o.headers = headerFlags(values.header)
+    if (values.cookie) o.cookies = cookieFlags(values.cookie)
+  } catch (err) {
+    console.error(`edgeware event: ${(err as Error).message}`)
+    return 2
   }
   if (values.status !== undefined) {
     const n = Number(values.status)

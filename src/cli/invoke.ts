@@ -15,10 +15,12 @@ import { EdgeExecutionError } from '../core/runtime-errors.js'
 import { createEvent } from '../testing/index.js'
 import { runHandler, type AnyHandler } from '../testing/run.js'
 import { parseCommand, usageError } from './args.js'
+import { isOriginInvocation, run as runOrigin } from './invoke-origin.js'
 
 const USAGE = `usage: edgeware invoke <file.ts|file.js|function.zip> --event <event.json|stage> [options]
 
   --event E          an event JSON file, or a stage name for its sample event
+                     (a Lambda origin's: apigateway-rest | apigateway-http | alb | function-url; '--event alb --help' lists its options)
   --s3               with a stage name: the sample S3 origin (origin events)
   --limits P         classic (default) | current
   --timeout MS       invocation timeout (default: the stage's function timeout)
@@ -146,6 +148,8 @@ function line(v: Violation): string {
  * ```
  */
 export async function run(args: string[]): Promise<number> {
+  // A Lambda origin's event (API Gateway, ALB, function URL): invoke-origin.ts.
+  if (isOriginInvocation(args)) return runOrigin(args)
   const parsed = parseCommand(
     'invoke',
     USAGE,

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { Stage } from '../cloudfront/types.js'
-import { ContainerState, STATE_BYTES, type DirectPost, type DirectSetup } from './container.js'
+import { ContainerState, STATE_BYTES, type DirectData, type DirectPost, type DirectSetup } from './container.js'
 import type { VerdictLine } from './verdict.js'
 
 /** Containers per function by default: one per core, at least 2 (cold starts under concurrency stay visible), at most 4. */
@@ -19,10 +19,8 @@ export type InvokeOutcome =
   | { ok: true; json: string; ms: number; cold: boolean }
   | { ok: false; kind: 'error' | 'timeout' | 'crash' | 'not-json'; message: string; ms: number; cold: boolean }
 
-/** Options of a {@link LambdaFunction}. */
-export interface LambdaFunctionOptions {
-  /** The function name (`site-viewer-request`); Lambda sees `us-east-1.<name>`. */
-  name: string
+/** What every container of a function loads and runs with. */
+export interface FunctionSetup {
   /** The bundle (CommonJS, `exports.handler`), source map inlined or not. */
   code: string
   /** Module filename the bundle is loaded as (stack traces, `require` resolution). */
@@ -33,6 +31,12 @@ export interface LambdaFunctionOptions {
   region: string
   /** Lambda runtime (`AWS_EXECUTION_ENV`), default `nodejs22.x`. */
   runtime?: string
+}
+
+/** Options of a {@link LambdaFunction}. */
+export interface LambdaFunctionOptions extends FunctionSetup {
+  /** The function name (`site-viewer-request`); Lambda sees `us-east-1.<name>`. */
+  name: string
   /**
    * Most containers the edge keeps for this function (concurrent invocations beyond wait). Default: the machine's
    * cores, between 2 and 4 (more busy containers than cores only add thread switching on a local machine).
@@ -142,8 +146,8 @@ const run = (msg, reply) => {
   const deadline = msg.deadline
   const context = {
     functionName: workerData.functionName,
-    functionVersion: '1',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:' + workerData.functionName + ':1',
+    functionVersion: workerData.functionVersion,
+    invokedFunctionArn: workerData.invokedFunctionArn,
     memoryLimitInMB: String(workerData.memoryMb),
     awsRequestId: msg.awsRequestId,
     logGroupName: '/aws/lambda/' + workerData.functionName,
@@ -166,41 +170,119 @@ const run = (msg, reply) => {
   setImmediate(idle)
 }
 // The main thread ends a container (terminate): its event loop stays alive when the edge's connection closes.
-parentPort.on('message', () => {})
-// The direct channel (container.ts): the edge calls this container straight.
-const { randomUUID } = require('node:crypto')
-const rt = new Module('edgeware-container.js', null)
-rt.filename = 'edgeware-container.js'
-rt._compile(workerData.direct.runtime, 'edgeware-container.js')
-rt.exports.serveDirect(
-  workerData.direct,
-  (event, requestId, startAt, reply) => run({ requestId, awsRequestId: randomUUID(), event, deadline: startAt + workerData.timeoutMs }, reply),
-  (m) => parentPort.postMessage(m),
-).then((port) => parentPort.postMessage({ ready: port }))
+// A container without a direct channel (a regional function, regional.ts) gets its calls on this port:
+// { invoke: id, requestId, awsRequestId, event, deadline } in, { done: id, json | notJson | error } out.
+parentPort.on('message', (m) => { if (m && m.invoke !== undefined) run(m, (r) => parentPort.postMessage({ done: m.invoke, json: r.json, notJson: r.notJson, error: r.error })) })
+if (workerData.direct) {
+  // The direct channel (container.ts): the edge calls this container straight.
+  const { randomUUID } = require('node:crypto')
+  const rt = new Module('edgeware-container.js', null)
+  rt.filename = 'edgeware-container.js'
+  rt._compile(workerData.direct.runtime, 'edgeware-container.js')
+  rt.exports.serveDirect(
+    workerData.direct,
+    (event, requestId, startAt, reply) => run({ requestId, awsRequestId: randomUUID(), event, deadline: startAt + workerData.timeoutMs }, reply),
+    (m) => parentPort.postMessage(m),
+  ).then((port) => parentPort.postMessage({ ready: port }))
+}
 `
 
-const RESERVED_ENV = (opts: LambdaFunctionOptions, qualifiedName: string, logStreamName: string): Record<string, string> => ({
-  AWS_REGION: opts.region,
-  AWS_DEFAULT_REGION: opts.region,
-  AWS_LAMBDA_FUNCTION_NAME: qualifiedName,
-  AWS_LAMBDA_FUNCTION_VERSION: '1',
-  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(opts.memoryMb),
-  AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${qualifiedName}`,
-  AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
+/** What a container thread needs: the function, its settings, and how Lambda names it. */
+export interface ThreadOptions extends FunctionSetup {
+  /** The name Lambda gives the function (`us-east-1.<name>` at the edge, `<name>` for a regional function). */
+  functionName: string
+  /** `$LATEST`, or the numbered version CloudFront invokes at the edge. */
+  functionVersion: string
+  /** The ARN the function was invoked by (`context.invokedFunctionArn`). */
+  invokedFunctionArn: string
+  /** The function's own environment variables (regional functions only; Lambda@Edge has none). */
+  environment?: Readonly<Record<string, string>>
+  /** The direct channel's data (edge containers); without it the thread takes its calls on its message port. */
+  direct?: DirectData
+  /** Each line the function writes, already prefixed by the runtime with the request id. */
+  onOutput?: (line: string, stream: 'stdout' | 'stderr') => void
+}
+
+/** `YYYY/MM/DD/[$LATEST|1]<32 hex>`, as Lambda names a log stream. */
+const logStreamName = (version: string): string => {
+  const d = new Date()
+  return `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}/[${version}]${randomUUID().replace(/-/g, '')}`
+}
+
+const reservedEnv = (t: ThreadOptions, stream: string): Record<string, string> => ({
+  // Lambda's unreserved variables: a regional function's own environment may replace them.
+  LANG: 'en_US.UTF-8',
+  TZ: ':UTC',
+  PATH: '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin',
+  LD_LIBRARY_PATH: '/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib',
+  NODE_PATH: '/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task',
+  ...t.environment,
+  AWS_REGION: t.region,
+  AWS_DEFAULT_REGION: t.region,
+  AWS_LAMBDA_FUNCTION_NAME: t.functionName,
+  AWS_LAMBDA_FUNCTION_VERSION: t.functionVersion,
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(t.memoryMb),
+  AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${t.functionName}`,
+  AWS_LAMBDA_LOG_STREAM_NAME: stream,
   AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-  AWS_EXECUTION_ENV: `AWS_Lambda_${opts.runtime ?? 'nodejs22.x'}`,
+  AWS_EXECUTION_ENV: `AWS_Lambda_${t.runtime ?? 'nodejs22.x'}`,
   AWS_ACCESS_KEY_ID: 'ASIAEDGEWAREDEVLOCAL',
   AWS_SECRET_ACCESS_KEY: 'edgeware-dev-local-secret-access-key',
   AWS_SESSION_TOKEN: 'edgeware-dev-local-session-token',
   AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
   LAMBDA_TASK_ROOT: '/var/task',
   LAMBDA_RUNTIME_DIR: '/var/runtime',
-  LANG: 'en_US.UTF-8',
-  TZ: ':UTC',
-  PATH: '/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin',
-  LD_LIBRARY_PATH: '/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib',
-  NODE_PATH: '/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task',
 })
+
+/** Calls `each` with every line of `stream` (the last one too, without its newline). */
+function eachLine(stream: NodeJS.ReadableStream, each: (line: string) => void): void {
+  let buf = ''
+  stream.setEncoding('utf8')
+  stream.on('data', (chunk: string) => {
+    buf += chunk
+    let nl: number
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      each(buf.slice(0, nl))
+      buf = buf.slice(nl + 1)
+    }
+  })
+  stream.on('end', () => {
+    if (buf) each(buf)
+  })
+}
+
+/**
+ * @internal Starts one container thread: the bootstrap loads the function's code with only Lambda's reserved
+ * environment variables (and the function's own, for a regional function), the function's memory as the V8 heap
+ * limit, and its output split into lines. The caller supervises it (timeouts, crashes).
+ */
+export function spawnContainerThread(t: ThreadOptions): Worker {
+  const stream = logStreamName(t.functionVersion)
+  const worker = new Worker(BOOTSTRAP, {
+    eval: true,
+    env: reservedEnv(t, stream),
+    stdout: true,
+    stderr: true,
+    workerData: {
+      code: t.code,
+      filename: t.filename,
+      functionName: t.functionName,
+      functionVersion: t.functionVersion,
+      invokedFunctionArn: t.invokedFunctionArn,
+      memoryMb: t.memoryMb,
+      timeoutMs: t.timeoutMs,
+      logStreamName: stream,
+      ...(t.direct ? { direct: t.direct } : {}),
+    },
+    // Lambda's memory setting ~ the V8 heap the function may use.
+    resourceLimits: { maxOldGenerationSizeMb: t.memoryMb },
+    name: t.functionName,
+  })
+  worker.unref()
+  eachLine(worker.stdout, (line) => t.onOutput?.(line, 'stdout'))
+  eachLine(worker.stderr, (line) => t.onOutput?.(line, 'stderr'))
+  return worker
+}
 
 /** @internal one container (a worker thread). */
 export class Container {
@@ -231,44 +313,20 @@ export class Container {
       if (this.slot !== undefined) this.freeSlot = () => slotsTaken.get(dir)?.delete(this.slot!)
     }
     const qualifiedName = `us-east-1.${opts.name}`
-    const d = new Date()
-    const logStreamName = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}/[1]${randomUUID().replace(/-/g, '')}`
-    this.worker = new Worker(BOOTSTRAP, {
-      eval: true,
-      env: RESERVED_ENV(opts, qualifiedName, logStreamName),
-      stdout: true,
-      stderr: true,
-      workerData: {
-        code,
-        filename: opts.filename,
-        functionName: qualifiedName,
-        memoryMb: opts.memoryMb,
-        timeoutMs: opts.timeoutMs,
-        logStreamName,
-        direct: { ...direct, fnName: opts.name, state: this.state.sab, createdAt: this.createdAt, slot: this.slot },
-      },
-      // Lambda's memory setting ~ the V8 heap the function may use.
-      resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb },
-      name: qualifiedName,
+    this.worker = spawnContainerThread({
+      functionName: qualifiedName,
+      // CloudFront invokes a numbered version.
+      functionVersion: '1',
+      invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${qualifiedName}:1`,
+      code,
+      filename: opts.filename,
+      memoryMb: opts.memoryMb,
+      timeoutMs: opts.timeoutMs,
+      region: opts.region,
+      ...(opts.runtime !== undefined ? { runtime: opts.runtime } : {}),
+      direct: { ...direct, fnName: opts.name, state: this.state.sab, createdAt: this.createdAt, slot: this.slot },
+      onOutput: (line, stream) => opts.onOutput?.(opts.name, line, stream),
     })
-    this.worker.unref()
-    const lines = (stream: NodeJS.ReadableStream, which: 'stdout' | 'stderr'): void => {
-      let buf = ''
-      stream.setEncoding('utf8')
-      stream.on('data', (chunk: string) => {
-        buf += chunk
-        let nl: number
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          opts.onOutput?.(opts.name, buf.slice(0, nl), which)
-          buf = buf.slice(nl + 1)
-        }
-      })
-      stream.on('end', () => {
-        if (buf) opts.onOutput?.(opts.name, buf, which)
-      })
-    }
-    lines(this.worker.stdout, 'stdout')
-    lines(this.worker.stderr, 'stderr')
     let readyOk: (where: string) => void = () => {}
     this.ready = new Promise<string>((ok, fail) => {
       readyOk = (where) => {

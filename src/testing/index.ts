@@ -33,6 +33,20 @@ export { EdgeExecutionError, EdgeTimeoutError } from '../core/runtime-errors.js'
 export { EdgeValidationError } from '../core/errors.js'
 export * as samples from './samples.js'
 export { runHandler, type AnyHandler, type InvokeOptions, type RunOutcome } from './run.js'
+export {
+  createOriginEvent,
+  invokeOrigin,
+  ORIGIN_EVENTS,
+  type OriginEventKind,
+  type OriginEventOverrides,
+  type OriginEventTypes,
+  type InvokeOriginOptions,
+  type OriginInvocation,
+  type OriginHandler,
+} from './origin.js'
+export { startLambdaOrigin, checkEvent as checkOriginEvent, detectIntegration, type LambdaOrigin, type LambdaOriginOptions, type OriginCall, type Integration, type OriginResponse, type OriginVerdict, type OriginRule } from '../lambda-origin/index.js'
+export type { RestApiEvent, RestApiResult, HttpApiEvent, HttpApiResult, FunctionUrlEvent, AlbEvent, AlbResult } from '../lambda-origin/events.js'
+import { createOriginEvent, ORIGIN_EVENTS, type OriginEventKind, type OriginEventOverrides, type OriginEventTypes } from './origin.js'
 import { runHandler, type AnyHandler, type InvokeOptions } from './run.js'
 
 /**
@@ -130,21 +144,27 @@ function originFrom(o: 'custom' | 's3' | CfOrigin): CfOrigin {
 
 /**
  * Builds a CloudFront event for `stage`, shaped exactly like the AWS sample events (a fresh deep copy each call),
- * with your overrides applied.
+ * with your overrides applied. For a Lambda origin's event (`apigateway-rest`, `apigateway-http`, `alb`,
+ * `function-url`) see `createOriginEvent`.
  *
  * @example
  * ```ts
  * const event = createEvent('viewer-request', { uri: '/old', cookies: { ab: 'B' } })
  * const s3 = createEvent('origin-request', { origin: 's3', body: 'name=John' })
  * const notFound = createEvent('origin-response', { status: 404 })
+ * const api = createEvent('apigateway-rest', { path: '/orders', querystring: 'id=1' }) // a Lambda origin's event
  * ```
  */
-export function createEvent(stage: Stage, overrides: EventOverrides = {}): CfEvent {
-  if (!STAGES.includes(stage)) throw new TypeError(`createEvent: unknown stage ${JSON.stringify(stage)}; use one of ${STAGES.join(', ')}`)
-  const event = cloneJson(sampleFor(stage))
+export function createEvent(stage: Stage, overrides?: EventOverrides): CfEvent
+export function createEvent<K extends OriginEventKind>(kind: K, overrides?: OriginEventOverrides): OriginEventTypes[K]
+export function createEvent(stage: Stage | OriginEventKind, overrides: EventOverrides | OriginEventOverrides = {}): CfEvent | OriginEventTypes[OriginEventKind] {
+  // Lambda origins' events: API Gateway REST / HTTP API, ALB, function URL (origin.ts).
+  if (typeof stage === 'string' && Object.hasOwn(ORIGIN_EVENTS, stage)) return createOriginEvent(stage as OriginEventKind, overrides as OriginEventOverrides)
+  if (!STAGES.includes(stage as Stage)) throw new TypeError(`createEvent: unknown stage ${JSON.stringify(stage)}; use one of ${STAGES.join(', ')} (or a Lambda origin's event: ${Object.keys(ORIGIN_EVENTS).join(', ')})`)
+  const event = cloneJson(sampleFor(stage as Stage))
   const cf = event.Records[0]!.cf
   const req = cf.request
-  const o = overrides
+  const o = overrides as EventOverrides
   if (o.config !== undefined) Object.assign(cf.config, o.config)
   if (o.uri !== undefined) {
     if (typeof o.uri !== 'string' || !o.uri.startsWith('/')) throw new TypeError(`createEvent: uri must start with "/", got ${JSON.stringify(o.uri)}`)
