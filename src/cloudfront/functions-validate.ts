@@ -147,14 +147,15 @@ function checkName(kind: MapKind, name: string, path: string, st: State): void {
   }
 }
 
-function checkValue(kind: MapKind, v: unknown, path: string, st: State): void {
+/** A value (or a response cookie's attributes, `semicolons` allowed there) of a value map. */
+function checkValue(kind: MapKind, v: unknown, path: string, st: State, semicolons = kind === 'header' || kind === 'querystring'): void {
   const code = VALUE_CODE[kind]
   if (typeof v !== 'string') {
     st.out.push({ code, message: `${path} must be a string, got ${show(v)}`, path })
     return
   }
-  const bad = kind === 'header' ? hasInvalidHeaderValueChar(v) : CONTROL.test(v) || ((kind === 'cookie' || kind === 'set-cookie') && v.includes(';'))
-  if (bad) st.out.push({ code, message: `${path} contains CR, LF, another control character${kind === 'header' || kind === 'querystring' ? '' : ' or ;'}: ${show(v)}`, path })
+  const bad = kind === 'header' ? hasInvalidHeaderValueChar(v) : CONTROL.test(v) || (!semicolons && v.includes(';'))
+  if (bad) st.out.push({ code, message: `${path} contains CR, LF, another control character${semicolons ? '' : ' or ;'}: ${show(v)}`, path })
 }
 
 /** One entry `{ value, multiValue? }` (response cookies: `{ value, attributes?, multiValue? }`). */
@@ -164,7 +165,7 @@ function checkEntry(kind: MapKind, e: unknown, path: string, st: State): void {
     return
   }
   checkValue(kind, e.value, `${path}.value`, st)
-  if (kind === 'set-cookie' && e.attributes !== undefined) checkValue('set-cookie', e.attributes, `${path}.attributes`, st)
+  if (kind === 'set-cookie' && e.attributes !== undefined) checkValue('set-cookie', e.attributes, `${path}.attributes`, st, true)
   if (e.multivalue !== undefined && e.multiValue === undefined) {
     st.warn.push({ code: 'MultivalueSpelling', message: `${path}.multivalue is ignored: CloudFront reads multiValue`, path: `${path}.multivalue` })
   }
@@ -180,7 +181,7 @@ function checkEntry(kind: MapKind, e: unknown, path: string, st: State): void {
     if (!isObject(one)) st.out.push({ code: SHAPE_CODE[kind], message: `${p} must be an object { value }, got ${show(one)}`, path: p })
     else {
       checkValue(kind, one.value, `${p}.value`, st)
-      if (kind === 'set-cookie' && one.attributes !== undefined) checkValue('set-cookie', one.attributes, `${p}.attributes`, st)
+      if (kind === 'set-cookie' && one.attributes !== undefined) checkValue('set-cookie', one.attributes, `${p}.attributes`, st, true)
     }
   }
 }
