@@ -1,6 +1,7 @@
 /**
  * `edgeware/testing`: build CloudFront events shaped exactly like AWS's samples, and run any Lambda@Edge handler
- * the way CloudFront would (result validated, throws and timeouts reported as the 503 they become).
+ * the way CloudFront would (result validated, throws and timeouts reported as the 503 they become); the same for
+ * CloudFront Functions (`createFunctionEvent`, `invokeFunction`, the sandbox engine and the local KeyValueStore).
  */
 import { resolveLimits, type LimitsProfile } from '../cloudfront/limits.js'
 import { statusText } from '../cloudfront/rules.js'
@@ -33,6 +34,28 @@ export { EdgeExecutionError, EdgeTimeoutError } from '../core/runtime-errors.js'
 export { EdgeValidationError } from '../core/errors.js'
 export * as samples from './samples.js'
 export { runHandler, type AnyHandler, type InvokeOptions, type RunOutcome } from './run.js'
+export {
+  createFunctionEvent,
+  invokeFunction,
+  loadFunction,
+  runFunctionOutcome,
+  toFunctionEvent,
+  type FunctionEventOverrides,
+  type InvokeFunctionOptions,
+} from './functions.js'
+export { compileFunction, runFunction, type CompiledFunction, type CompileOptions, type FunctionOutcome, type RunOptions } from '../cloudfront-functions/engine.js'
+export { FunctionError, FunctionExecutionError } from '../cloudfront-functions/errors.js'
+export {
+  KeyValueStore,
+  KvsError,
+  loadKeyValueStore,
+  saveKeyValueStore,
+  type KeyValueStoreFile,
+  type KeyValueStoreOptions,
+  type KvsMeta,
+  type LoadKeyValueStoreOptions,
+} from '../cloudfront-functions/kvs.js'
+export type { FunctionProblem } from '../cloudfront-functions/syntax.js'
 import { runHandler, type AnyHandler, type InvokeOptions } from './run.js'
 
 /**

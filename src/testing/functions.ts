@@ -1,0 +1,231 @@
+/**
+ * `edgeware/testing` for CloudFront Functions: events shaped like CloudFront's (`createFunctionEvent`, built from
+ * the same sample request as `createEvent`), and `invokeFunction`, which runs a function file or its code in the
+ * local sandbox and answers as CloudFront would.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { extname } from 'node:path'
+import type { FunctionLimits } from '../cloudfront/functions-limits.js'
+import type { CffEvent, CffResponseCookie, CffValues, FunctionEventType, FunctionRuntime } from '../cloudfront/functions-types.js'
+import { checkFunctionEvent } from '../cloudfront/functions-validate.js'
+import type { CfEvent, CfHeaders } from '../cloudfront/types.js'
+import { compileFunction, runFunction, type CompiledFunction, type FunctionOutcome, type RunOptions } from '../cloudfront-functions/engine.js'
+import { FunctionExecutionError } from '../cloudfront-functions/errors.js'
+import { KeyValueStore, loadKeyValueStore } from '../cloudfront-functions/kvs.js'
+import { EdgeValidationError } from '../core/errors.js'
+import { createEvent, type EventOverrides } from './index.js'
+
+/**
+ * What `createFunctionEvent` can change: the request (as for `createEvent`) and, in viewer-response events, the
+ * response (`set-cookie` response headers become `response.cookies`).
+ *
+ * @example
+ * ```ts
+ * const o: FunctionEventOverrides = { uri: '/docs/', querystring: 'a=1&a=2', cookies: { session: 'x' } }
+ * ```
+ */
+export type FunctionEventOverrides = Pick<
+  EventOverrides,
+  'uri' | 'querystring' | 'method' | 'headers' | 'cookies' | 'clientIp' | 'status' | 'statusDescription' | 'responseHeaders' | 'response' | 'config'
+>
+
+function add(map: CffValues, name: string, value: string): void {
+  const e = map[name]
+  if (e === undefined) map[name] = { value }
+  else (e.multiValue ??= [{ value: e.value }]).push({ value })
+}
+
+/** `a=1&a=2&b` → `{ a: { value: '1', multiValue: [1, 2] }, b: { value: '' } }`; values as sent (not decoded). */
+function parseQuery(qs: string): CffValues {
+  const out: CffValues = {}
+  for (const part of qs.split('&')) {
+    if (part === '') continue
+    const eq = part.indexOf('=')
+    add(out, eq === -1 ? part : part.slice(0, eq), eq === -1 ? '' : part.slice(eq + 1))
+  }
+  return out
+}
+
+function convertHeaders(h: CfHeaders, skip: string): CffValues {
+  const out: CffValues = {}
+  for (const name in h) if (name !== skip) for (const e of h[name]!) add(out, name, e.value)
+  return out
+}
+
+function parseCookies(h: CfHeaders): CffValues {
+  const out: CffValues = {}
+  for (const e of h['cookie'] ?? []) {
+    for (const pair of e.value.split(';')) {
+      const p = pair.trim()
+      if (p === '') continue
+      const eq = p.indexOf('=')
+      add(out, eq === -1 ? p : p.slice(0, eq), eq === -1 ? '' : p.slice(eq + 1))
+    }
+  }
+  return out
+}
+
+function parseSetCookies(h: CfHeaders): Record<string, CffResponseCookie> {
+  const out: Record<string, CffResponseCookie> = {}
+  for (const e of h['set-cookie'] ?? []) {
+    const semi = e.value.indexOf(';')
+    const pair = semi === -1 ? e.value : e.value.slice(0, semi)
+    const eq = pair.indexOf('=')
+    const name = (eq === -1 ? pair : pair.slice(0, eq)).trim()
+    const one: { value: string; attributes?: string } = { value: eq === -1 ? '' : pair.slice(eq + 1).trim() }
+    if (semi !== -1) one.attributes = e.value.slice(semi + 1).trim()
+    const prev = out[name]
+    if (prev === undefined) out[name] = { ...one }
+    else (prev.multiValue ??= [{ value: prev.value, ...(prev.attributes !== undefined ? { attributes: prev.attributes } : {}) }]).push(one)
+  }
+  return out
+}
+
+/**
+ * The CloudFront Functions event for a Lambda@Edge viewer event (the same request, in the other format): query
+ * string, headers and cookies parsed into `{ value, multiValue? }` maps (values as sent), `Cookie` into
+ * `cookies`, `Set-Cookie` into response `cookies`, the status as a number.
+ *
+ * @example
+ * ```ts
+ * const cff = toFunctionEvent(createEvent('viewer-request', { uri: '/a', querystring: 'x=1' }))
+ * cff.request.querystring // { x: { value: '1' } }
+ * ```
+ */
+export function toFunctionEvent(event: CfEvent): CffEvent {
+  const cf = event.Records[0]!.cf
+  const eventType = cf.config.eventType
+  if (eventType !== 'viewer-request' && eventType !== 'viewer-response') {
+    throw new TypeError(`CloudFront Functions run on viewer-request and viewer-response only, not ${eventType}`)
+  }
+  const req = cf.request
+  const out: CffEvent = {
+    version: '1.0',
+    context: { distributionDomainName: cf.config.distributionDomainName, distributionId: cf.config.distributionId, eventType, requestId: cf.config.requestId },
+    viewer: { ip: req.clientIp },
+    request: { method: req.method, uri: req.uri, querystring: parseQuery(req.querystring), headers: convertHeaders(req.headers, 'cookie'), cookies: parseCookies(req.headers) },
+  }
+  if (eventType === 'viewer-response' && cf.response !== undefined) {
+    const res = cf.response
+    out.response = { statusCode: Number(res.status), statusDescription: res.statusDescription ?? '', headers: convertHeaders(res.headers, 'set-cookie'), cookies: parseSetCookies(res.headers) }
+  }
+  return out
+}
+
+/**
+ * Builds a CloudFront Functions event for `eventType` from the same sample request `createEvent` uses, with your
+ * overrides (`uri`, `method`, `querystring`, `headers`, `cookies`, `clientIp`; in viewer-response `status`,
+ * `statusDescription`, `responseHeaders`). A fresh object each call.
+ *
+ * @example
+ * ```ts
+ * const event = createFunctionEvent('viewer-request', { uri: '/old', headers: { 'cloudfront-viewer-country': 'DE' } })
+ * const res = createFunctionEvent('viewer-response', { status: 404 })
+ * ```
+ */
+export function createFunctionEvent(eventType: FunctionEventType, overrides: FunctionEventOverrides = {}): CffEvent {
+  if (eventType !== 'viewer-request' && eventType !== 'viewer-response') {
+    throw new TypeError(`createFunctionEvent: CloudFront Functions run on viewer-request or viewer-response, not ${JSON.stringify(eventType)}`)
+  }
+  for (const k of ['body', 'origin', 'limits']) {
+    if (k in overrides) throw new TypeError(`createFunctionEvent: ${k} is not part of a CloudFront Functions event`)
+  }
+  return toFunctionEvent(createEvent(eventType, overrides))
+}
+
+/**
+ * Options of {@link invokeFunction} and {@link loadFunction}.
+ *
+ * @example
+ * ```ts
+ * await invokeFunction('edge-functions/cff/router.js', event, { runtime: 'cloudfront-js-2.0', kvs: 'routes.kvs.json' })
+ * ```
+ */
+export interface InvokeFunctionOptions extends Omit<RunOptions, 'kvs' | 'limits'> {
+  /** Default `cloudfront-js-2.0`. */
+  runtime?: FunctionRuntime
+  /** The associated key value store: a store, the path of an import-format file, or the import object itself. */
+  kvs?: KeyValueStore | string | { data: { key: string; value: string }[] }
+  /** Limits (code size, compute, memory, …); default CloudFront's. */
+  limits?: Partial<FunctionLimits>
+  /** The function's name (default: the file's stem, or `function`). */
+  name?: string
+}
+
+const SOURCE_EXT = /\.(ts|mts|cts|tsx|js|mjs|cjs)$/i
+
+/** Whether a string is the path of a function file (not code). */
+function isFile(s: string): boolean {
+  return !s.includes('\n') && SOURCE_EXT.test(s) && existsSync(s)
+}
+
+/**
+ * Compiles a function from a file or from its code: AWS's plain form (a script with `function handler(event)`)
+ * as is; TypeScript, or JavaScript that `export`s `handler`, through `compileCloudFrontFunction` first (as
+ * `edgeware build` does). Throws `FunctionError` for code the runtime refuses.
+ *
+ * @example
+ * ```ts
+ * const fn = await loadFunction('edge-functions/cff/router.ts', { runtime: 'cloudfront-js-2.0' })
+ * ```
+ */
+export async function loadFunction(fileOrCode: string, options: Pick<InvokeFunctionOptions, 'runtime' | 'limits' | 'name'> = {}): Promise<CompiledFunction> {
+  const runtime = options.runtime ?? 'cloudfront-js-2.0'
+  if (typeof fileOrCode !== 'string') throw new TypeError(`invokeFunction: give a file path or the function's code, got ${typeof fileOrCode}`)
+  if (!isFile(fileOrCode)) return compileFunction(fileOrCode, { runtime, name: options.name ?? 'function', ...(options.limits ? { limits: options.limits } : {}) })
+  const name = options.name ?? (fileOrCode.split(/[\\/]/).pop()!.replace(SOURCE_EXT, '').replace(/[^a-zA-Z0-9_-]/g, '-').slice(0, 64) || 'function')
+  const source = readFileSync(fileOrCode, 'utf8')
+  let code = source
+  if (/^\.(ts|mts|cts|tsx)$/i.test(extname(fileOrCode)) || /^\s*export\s/m.test(source)) {
+    const { compileCloudFrontFunction } = await import('../build/cloudfront-function.js')
+    code = (await compileCloudFrontFunction(fileOrCode, { runtime, ...(options.limits ? { limits: options.limits } : {}) })).code
+  }
+  return compileFunction(code, { runtime, name, ...(options.limits ? { limits: options.limits } : {}) })
+}
+
+async function toStore(kvs: InvokeFunctionOptions['kvs'], limits: Partial<FunctionLimits> | undefined): Promise<KeyValueStore | undefined> {
+  if (kvs === undefined || kvs instanceof KeyValueStore) return kvs
+  if (typeof kvs === 'string') return (await loadKeyValueStore(kvs, limits ? { limits } : {})).store
+  return KeyValueStore.fromImport(kvs, limits ? { limits } : {})
+}
+
+/**
+ * Runs a function like {@link invokeFunction} and resolves to the whole outcome (result or failure, compute
+ * utilization, logs, origin changes) instead of throwing for a 502 / 503.
+ *
+ * @example
+ * ```ts
+ * const out = await runFunctionOutcome('router.js', event, { kvs: 'routes.kvs.json' })
+ * console.log(out.computeUtilization, out.logs)
+ * ```
+ */
+export async function runFunctionOutcome(fileOrCode: string | CompiledFunction, event: CffEvent, options: InvokeFunctionOptions = {}): Promise<FunctionOutcome> {
+  const { violations } = checkFunctionEvent(event)
+  if (violations.length > 0) throw new EdgeValidationError(violations)
+  const fn = typeof fileOrCode === 'string' ? await loadFunction(fileOrCode, options) : fileOrCode
+  const { kvs, limits, runtime: _r, name: _n, ...run } = options
+  const store = await toStore(kvs, limits)
+  return runFunction(fn, event, { ...run, ...(store ? { kvs: store } : {}), ...(limits ? { limits } : {}) })
+}
+
+/**
+ * Runs a CloudFront Function (a file, its code, or a compiled function) on `event` in the local sandbox and
+ * resolves to what it returned, as CloudFront reads it. A result CloudFront would refuse rejects with
+ * `EdgeValidationError` (the 502, `code` = the rule); a throw, a limit or a promise that never settles rejects
+ * with `FunctionExecutionError` (the 503, `rule` = why); code the runtime refuses rejects with `FunctionError`.
+ *
+ * @example
+ * ```ts
+ * import { createFunctionEvent, invokeFunction } from 'edgeware/testing'
+ * const res = await invokeFunction('edge-functions/cff-examples/redirect-by-country.js', createFunctionEvent('viewer-request', {
+ *   headers: { 'cloudfront-viewer-country': 'DE' },
+ * }))
+ * expect(res).toMatchObject({ statusCode: 302 })
+ * ```
+ */
+export async function invokeFunction(fileOrCode: string | CompiledFunction, event: CffEvent, options: InvokeFunctionOptions = {}): Promise<Record<string, unknown>> {
+  const out = await runFunctionOutcome(fileOrCode, event, options)
+  if (out.ok) return out.result
+  if (out.status === 502) throw new EdgeValidationError(out.violations)
+  throw new FunctionExecutionError(out.code, `${out.message} (CloudFront answers 503)`, out.logs, out.error !== undefined ? { cause: out.error } : undefined)
+}

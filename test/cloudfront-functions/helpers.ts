@@ -1,0 +1,28 @@
+import { createHmac } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { CffEvent } from 'edgeware/cloudfront'
+
+const repo = join(import.meta.dirname, '..', '..')
+const candidates = [join(repo, '..', 'shared', 'reference', 'cloudfront-functions-events'), '/work/shared/reference/cloudfront-functions-events']
+
+/** AWS's CloudFront Functions sample test events, read from the shared reference beside the checkout (never copied into the project). */
+export const REFERENCE_EVENTS = candidates.find((d) => existsSync(d)) ?? candidates[0]!
+
+/** A fresh copy of a reference test event, e.g. `referenceEvent('kvs-jwt-verify/test-objects/valid-jwt.json')`. */
+export function referenceEvent(path: string): CffEvent {
+  return JSON.parse(readFileSync(join(REFERENCE_EVENTS, path), 'utf8')) as CffEvent
+}
+
+/** The example functions in AWS's plain form (edge-functions/cff-examples). */
+export const EXAMPLES = join(import.meta.dirname, '../../edge-functions/cff-examples')
+
+/** The path of an example function. */
+export function example(name: string): string {
+  return join(EXAMPLES, name)
+}
+
+/** `header.payload` signed with HS256 and `secret`, as a compact JWT. */
+export function signJwt(headerAndPayload: string, secret: string): string {
+  return `${headerAndPayload}.${createHmac('sha256', secret).update(headerAndPayload).digest('base64url')}`
+}
