@@ -251,16 +251,17 @@ export function runFunction(fn: CompiledFunction, event: CffEvent, options: RunO
     now: options.now ?? Date.now(),
     kvs: options.kvs,
     limits,
-    wall0: 0n,
+    wall0: 0,
     cpu0: process.cpuUsage(),
     heap0: heapUsed(),
+    heapCheckedAt: 0,
     killed: undefined,
     logs: [],
     logBytes: 0,
     logsTruncated: false,
     originChanges: [],
   }
-  call.wall0 = process.hrtime.bigint()
+  call.wall0 = performance.now()
   const state = compiled.sandbox.run(call)
   const cpuMs = elapsedMs(call)
   const heapGrowth = heapUsed() - call.heap0
