@@ -322,7 +322,7 @@ function run(eventType: FunctionEventType, event: unknown, result: unknown, st: 
     checkResponse(eventType, result, undefined, st)
     return 'response'
   }
-  if (!looksLikeRequest && result.headers === undefined && result.querystring === undefined) {
+  if (!looksLikeRequest && (result.status !== undefined || (result.headers === undefined && result.querystring === undefined))) {
     const hint = result.status !== undefined ? ' (a response needs statusCode, a number; status is Lambda@Edge)' : ''
     st.out.push({ code: 'WrongResultKind', message: `a viewer-request function must return ${expects}${hint}`, path: '' })
     return undefined
