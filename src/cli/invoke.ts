@@ -23,7 +23,10 @@ const USAGE = `usage: edgeware invoke <file.ts|file.js|function.zip> --event <ev
   --limits P         classic (default) | current
   --timeout MS       invocation timeout (default: the stage's function timeout)
   --handler NAME     the exported handler (default: handler)
-  --json             print one JSON object { stage, valid, result, violations, warnings, error }`
+  --json             print one JSON object { stage, valid, result, violations, warnings, error }
+
+  A CloudFront Function instead: --event cff-viewer-request|cff-viewer-response or a CloudFront Functions event
+  file, --runtime cloudfront-js-1.0|cloudfront-js-2.0, --kvs store.json (edgeware invoke fn.js --event cff-viewer-request --help)`
 
 /** A loaded handler and the temp directory holding its bundle. */
 export interface LoadedHandler {
@@ -146,6 +149,8 @@ function line(v: Violation): string {
  * ```
  */
 export async function run(args: string[]): Promise<number> {
+  const cff = await import('./invoke-function.js')
+  if (cff.isFunctionInvocation(args)) return cff.run(args)
   const parsed = parseCommand(
     'invoke',
     USAGE,
