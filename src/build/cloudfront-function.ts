@@ -137,7 +137,7 @@ function locate(problems: FunctionProblem[], map: string | undefined): FunctionP
 }
 
 function largest(meta: Metafile): { path: string; bytes: number }[] {
-  const out = Object.values(meta.outputs)[0]
+  const out = Object.entries(meta.outputs).find(([path]) => path.endsWith('.js'))?.[1]
   return Object.entries(out?.inputs ?? {})
     .map(([path, v]) => ({ path, bytes: v.bytesInOutput }))
     .sort((a, b) => b.bytes - a.bytes)
