@@ -91,12 +91,12 @@ function supported(runtime: FunctionRuntime): Record<string, boolean> {
 
 function problemFrom(m: Message, runtime: FunctionRuntime): FunctionProblem {
   const lowered = /^Transforming (.+) to the configured target environment/.exec(m.text)
-  const where = m.location ? `${m.location.file}:${m.location.line}: ` : ''
   return {
     code: lowered ? 'UnsupportedSyntax' : 'BuildFailed',
-    message: lowered ? `${where}${lowered[1]} is not supported in ${runtime}` : `${where}${m.text}`,
+    message: lowered ? `${lowered[1]} is not supported in ${runtime}` : m.text,
     line: m.location?.line ?? 1,
     column: m.location?.column ?? 0,
+    ...(m.location ? { file: m.location.file } : {}),
   }
 }
 
@@ -132,7 +132,7 @@ function locate(problems: FunctionProblem[], map: string | undefined): FunctionP
   const sm = new SourceMap(JSON.parse(map) as ConstructorParameters<typeof SourceMap>[0])
   return problems.map((p) => {
     const e = sm.findEntry(p.line - 1, p.column) as { originalSource?: string; originalLine?: number; originalColumn?: number }
-    return e.originalSource ? { ...p, message: `${e.originalSource}:${(e.originalLine ?? 0) + 1}:${e.originalColumn ?? 0}: ${p.message}` } : p
+    return e.originalSource ? { ...p, file: e.originalSource, line: (e.originalLine ?? 0) + 1, column: e.originalColumn ?? 0 } : p
   })
 }
 

@@ -26,7 +26,7 @@ export class FunctionError extends Error {
   constructor(problems: FunctionProblem[], file = 'function.js') {
     const first = problems[0] ?? { code: 'InvalidFunction', message: 'the function is invalid', line: 1, column: 0 }
     const more = problems.length > 1 ? ` (+${problems.length - 1} more: ${problems.slice(1, 6).map((p) => `${p.line}:${p.column} ${p.code}`).join(', ')})` : ''
-    super(`${file}:${first.line}:${first.column} ${first.code}: ${first.message}${more}`)
+    super(`${first.file ?? file}:${first.line}:${first.column} ${first.code}: ${first.message}${more}`)
     this.code = first.code
     this.problems = problems.length > 0 ? problems : [first]
   }

@@ -25,6 +25,8 @@ export interface FunctionProblem {
   line: number
   /** 0-based column. */
   column: number
+  /** The file the line is in, when it isn't the function's own (an input of a compiled function). */
+  file?: string
 }
 
 /** `import x from 'module'` in 2.0 code: the local name the module is bound to. */
