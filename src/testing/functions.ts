@@ -191,7 +191,7 @@ async function toStore(kvs: InvokeFunctionOptions['kvs'], limits: Partial<Functi
 
 /**
  * Runs a function like {@link invokeFunction} and resolves to the whole outcome (result or failure, compute
- * utilization, logs, origin changes) instead of throwing for a 502 / 503.
+ * utilization, logs, origin changes, warnings about the event too) instead of throwing for a 502 / 503.
  *
  * @example
  * ```ts
@@ -200,12 +200,14 @@ async function toStore(kvs: InvokeFunctionOptions['kvs'], limits: Partial<Functi
  * ```
  */
 export async function runFunctionOutcome(fileOrCode: string | CompiledFunction, event: CffEvent, options: InvokeFunctionOptions = {}): Promise<FunctionOutcome> {
-  const { violations } = checkFunctionEvent(event)
+  const { violations, warnings } = checkFunctionEvent(event)
   if (violations.length > 0) throw new EdgeValidationError(violations)
   const fn = typeof fileOrCode === 'string' ? await loadFunction(fileOrCode, options) : fileOrCode
   const { kvs, limits, runtime: _r, name: _n, ...run } = options
   const store = await toStore(kvs, limits)
-  return runFunction(fn, event, { ...run, ...(store ? { kvs: store } : {}), ...(limits ? { limits } : {}) })
+  const out = runFunction(fn, event, { ...run, ...(store ? { kvs: store } : {}), ...(limits ? { limits } : {}) })
+  out.warnings.unshift(...warnings.map((w) => ({ ...w, path: `event.${w.path ?? ''}` })))
+  return out
 }
 
 /**

@@ -163,3 +163,8 @@ describe('viewer-response examples on the reference test events', () => {
     expect(err).toMatchObject({ code: 'ReadOnlyHeader' })
   })
 })
+
+it('warnings about the event come with the outcome: AWS’s test events spell multiValue in lowercase', async () => {
+  const out = await runFunctionOutcome(example('true-client-ip.js'), referenceEvent('add-true-client-ip-header/test-event.json'))
+  expect(out.warnings.map((w) => [w.code, w.path])).toContainEqual(['MultivalueSpelling', 'event.request.querystring.arg.multivalue'])
+})
