@@ -170,7 +170,11 @@ export const PRELUDE = String.raw`(function (g, host, cfg) {
   });
   var allowedGlobals = {};
   cfg.globals.forEach(function (n) { allowedGlobals[n] = 1; });
-  getOwnPropertyNames(g).forEach(function (name) { if (!apply(hasOwn, allowedGlobals, [name])) delete g[name]; });
+  getOwnPropertyNames(g).forEach(function (name) {
+    if (apply(hasOwn, allowedGlobals, [name])) return;
+    // a global V8 made non-configurable (gc under --expose-gc) is emptied instead
+    try { delete g[name]; } catch (e) { try { g[name] = undefined; } catch (e2) { /* read-only: left as is */ } }
+  });
   hide(g, 'require', require);
 
   // The compute check the code calls at each loop body and function entry.
@@ -213,16 +217,20 @@ export const PRELUDE = String.raw`(function (g, host, cfg) {
   }
   hide(g, '__edgewareRun', run);
 
+  // Enumerable properties on the global object and the common prototypes: a run that adds one leaves a mark.
+  function marks() {
+    var n = 0, k;
+    for (k in g) n++;
+    for (k in {}) n++;
+    for (k in []) n++;
+    for (k in '') n++;
+    for (k in tick) n++;
+    return n;
+  }
+  var baseline = marks();
+
   return {
     setFactory: function (f, names) { factory = f; moduleNames = names; },
-    dirty: function () {
-      var k;
-      for (k in g) return true;
-      for (k in {}) return true;
-      for (k in []) return true;
-      for (k in '') return true;
-      for (k in tick) return true;
-      return false;
-    }
+    dirty: function () { return marks() !== baseline; }
   };
 })`
