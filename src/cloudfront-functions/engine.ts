@@ -10,6 +10,7 @@ import { FUNCTION_EVENT_TYPES, FUNCTION_RUNTIMES, type CffEvent, type FunctionEv
 import { checkFunctionResult } from '../cloudfront/functions-validate.js'
 import { isObject } from '../cloudfront/show.js'
 import type { Violation } from '../core/errors.js'
+import { functionQueryString } from './convert.js'
 import { FunctionError } from './errors.js'
 import type { KeyValueStore } from './kvs.js'
 import { elapsedMs, heapUsed, Sandbox, wrapperSource, type Call, type RunState } from './sandbox.js'
@@ -177,19 +178,6 @@ function eventTypeOf(event: unknown): FunctionEventType {
   return t as FunctionEventType
 }
 
-/** The query string as `k=v&…` (what `rawQueryString()` returns when the caller doesn't say), undefined if empty. */
-function serializeQuery(qs: unknown): string | undefined {
-  if (!isObject(qs)) return undefined
-  const parts: string[] = []
-  for (const name in qs) {
-    const e = qs[name]
-    if (!isObject(e)) continue
-    const mv = Array.isArray(e.multiValue) ? (e.multiValue as { value?: unknown }[]) : [{ value: e.value }]
-    for (const v of mv) parts.push(v.value === '' ? name : `${name}=${String(v.value)}`)
-  }
-  return parts.length > 0 ? parts.join('&') : undefined
-}
-
 function describeThrow(e: unknown): string {
   if (isObject(e) || (typeof e === 'object' && e !== null)) {
     const o = e as { name?: unknown; message?: unknown }
@@ -245,7 +233,7 @@ export function runFunction(fn: CompiledFunction, event: CffEvent, options: RunO
   compiled.sandbox.prepare()
   const call: Call = {
     eventJson: JSON.stringify(ev),
-    raw: options.rawQueryString ?? serializeQuery(ev.request?.querystring),
+    raw: options.rawQueryString ?? (functionQueryString(ev.request?.querystring) || undefined),
     eventType,
     edgeJson: JSON.stringify(options.edgeLocation ?? { name: 'SEA', serverIp: '127.0.0.1', region: 'us-west-2' }),
     now: options.now ?? Date.now(),

@@ -6,9 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import type { FunctionLimits } from '../cloudfront/functions-limits.js'
-import type { CffEvent, CffResponseCookie, CffValues, FunctionEventType, FunctionRuntime } from '../cloudfront/functions-types.js'
+import type { CffEvent, FunctionEventType, FunctionRuntime } from '../cloudfront/functions-types.js'
 import { checkFunctionEvent } from '../cloudfront/functions-validate.js'
-import type { CfEvent, CfHeaders } from '../cloudfront/types.js'
+import { toFunctionEvent } from '../cloudfront-functions/convert.js'
 import { compileFunction, runFunction, type CompiledFunction, type FunctionOutcome, type RunOptions } from '../cloudfront-functions/engine.js'
 import { FunctionExecutionError } from '../cloudfront-functions/errors.js'
 import { KeyValueStore, loadKeyValueStore } from '../cloudfront-functions/kvs.js'
@@ -28,89 +28,6 @@ export type FunctionEventOverrides = Pick<
   EventOverrides,
   'uri' | 'querystring' | 'method' | 'headers' | 'cookies' | 'clientIp' | 'status' | 'statusDescription' | 'responseHeaders' | 'response' | 'config'
 >
-
-function add(map: CffValues, name: string, value: string): void {
-  const e = map[name]
-  if (e === undefined) map[name] = { value }
-  else (e.multiValue ??= [{ value: e.value }]).push({ value })
-}
-
-/** `a=1&a=2&b` → `{ a: { value: '1', multiValue: [1, 2] }, b: { value: '' } }`; values as sent (not decoded). */
-function parseQuery(qs: string): CffValues {
-  const out: CffValues = {}
-  for (const part of qs.split('&')) {
-    if (part === '') continue
-    const eq = part.indexOf('=')
-    add(out, eq === -1 ? part : part.slice(0, eq), eq === -1 ? '' : part.slice(eq + 1))
-  }
-  return out
-}
-
-function convertHeaders(h: CfHeaders, skip: string): CffValues {
-  const out: CffValues = {}
-  for (const name in h) if (name !== skip) for (const e of h[name]!) add(out, name, e.value)
-  return out
-}
-
-function parseCookies(h: CfHeaders): CffValues {
-  const out: CffValues = {}
-  for (const e of h['cookie'] ?? []) {
-    for (const pair of e.value.split(';')) {
-      const p = pair.trim()
-      if (p === '') continue
-      const eq = p.indexOf('=')
-      add(out, eq === -1 ? p : p.slice(0, eq), eq === -1 ? '' : p.slice(eq + 1))
-    }
-  }
-  return out
-}
-
-function parseSetCookies(h: CfHeaders): Record<string, CffResponseCookie> {
-  const out: Record<string, CffResponseCookie> = {}
-  for (const e of h['set-cookie'] ?? []) {
-    const semi = e.value.indexOf(';')
-    const pair = semi === -1 ? e.value : e.value.slice(0, semi)
-    const eq = pair.indexOf('=')
-    const name = (eq === -1 ? pair : pair.slice(0, eq)).trim()
-    const one: { value: string; attributes?: string } = { value: eq === -1 ? '' : pair.slice(eq + 1).trim() }
-    if (semi !== -1) one.attributes = e.value.slice(semi + 1).trim()
-    const prev = out[name]
-    if (prev === undefined) out[name] = { ...one }
-    else (prev.multiValue ??= [{ value: prev.value, ...(prev.attributes !== undefined ? { attributes: prev.attributes } : {}) }]).push(one)
-  }
-  return out
-}
-
-/**
- * The CloudFront Functions event for a Lambda@Edge viewer event (the same request, in the other format): query
- * string, headers and cookies parsed into `{ value, multiValue? }` maps (values as sent), `Cookie` into
- * `cookies`, `Set-Cookie` into response `cookies`, the status as a number.
- *
- * @example
- * ```ts
- * const cff = toFunctionEvent(createEvent('viewer-request', { uri: '/a', querystring: 'x=1' }))
- * cff.request.querystring // { x: { value: '1' } }
- * ```
- */
-export function toFunctionEvent(event: CfEvent): CffEvent {
-  const cf = event.Records[0]!.cf
-  const eventType = cf.config.eventType
-  if (eventType !== 'viewer-request' && eventType !== 'viewer-response') {
-    throw new TypeError(`CloudFront Functions run on viewer-request and viewer-response only, not ${eventType}`)
-  }
-  const req = cf.request
-  const out: CffEvent = {
-    version: '1.0',
-    context: { distributionDomainName: cf.config.distributionDomainName, distributionId: cf.config.distributionId, eventType, requestId: cf.config.requestId },
-    viewer: { ip: req.clientIp },
-    request: { method: req.method, uri: req.uri, querystring: parseQuery(req.querystring), headers: convertHeaders(req.headers, 'cookie'), cookies: parseCookies(req.headers) },
-  }
-  if (eventType === 'viewer-response' && cf.response !== undefined) {
-    const res = cf.response
-    out.response = { statusCode: Number(res.status), statusDescription: res.statusDescription ?? '', headers: convertHeaders(res.headers, 'set-cookie'), cookies: parseSetCookies(res.headers) }
-  }
-  return out
-}
 
 /**
  * Builds a CloudFront Functions event for `eventType` from the same sample request `createEvent` uses, with your

@@ -39,12 +39,12 @@ export {
   invokeFunction,
   loadFunction,
   runFunctionOutcome,
-  toFunctionEvent,
   type FunctionEventOverrides,
   type InvokeFunctionOptions,
 } from './functions.js'
 export { compileFunction, runFunction, type CompiledFunction, type CompileOptions, type FunctionOutcome, type RunOptions } from '../cloudfront-functions/engine.js'
 export { FunctionError, FunctionExecutionError } from '../cloudfront-functions/errors.js'
+export { toFunctionEvent, toLambdaRequest, toLambdaResponse } from '../cloudfront-functions/convert.js'
 export {
   KeyValueStore,
   KvsError,

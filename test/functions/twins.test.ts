@@ -1,11 +1,21 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { viewerRequest, viewerResponse, type CfEvent, type CfHeaders, type CfRequest, type Middleware } from 'edgeware'
+import { viewerRequest, viewerResponse, type CfEvent, type CfRequest, type CfResponse, type Middleware } from 'edgeware'
 import * as middleware from 'edgeware/middleware'
 import { compileCloudFrontFunction } from 'edgeware/build'
-import { effectiveValues, functionLimits, type CffValues } from 'edgeware/cloudfront'
-import { compileFunction, createEvent, createFunctionEvent, invoke, runFunction, type CompiledFunction, type FunctionEventOverrides } from 'edgeware/testing'
+import { functionLimits } from 'edgeware/cloudfront'
+import {
+  compileFunction,
+  createEvent,
+  createFunctionEvent,
+  invoke,
+  runFunction,
+  toLambdaRequest,
+  toLambdaResponse,
+  type CompiledFunction,
+  type FunctionEventOverrides,
+} from 'edgeware/testing'
 
 // One table of cases runs each edgeware/functions hook (compiled into a CloudFront Function, run in the
 // sandbox) and its edgeware/middleware twin (a Lambda@Edge handler through invoke) on the same request, and
@@ -133,56 +143,23 @@ const CASES: Case[] = [
 ]
 
 // ---------------------------------------------------------------------------------------------------------------
-// What the viewer and the origin get, in one form for both kinds of function
+// What the viewer and the origin get: the CloudFront Function's result as the Lambda@Edge request or response it
+// becomes (toLambdaRequest / toLambdaResponse), then both in one comparable form
 
 type Pairs = [string, string][]
-interface Outcome {
-  kind: 'request' | 'response'
-  method?: string
-  uri?: string
-  query?: Pairs
-  status?: number
-  statusDescription?: string
-  headers: Record<string, string[]>
-  cookies?: Pairs
-  body?: string
-}
+const pairs = (raw: string, sep: string): Pairs =>
+  raw
+    .split(sep)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p): [string, string] => (p.includes('=') ? [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)] : [p, '']))
 
-function pairs(raw: string): Pairs {
-  return raw === '' ? [] : raw.split('&').filter(Boolean).map((p): [string, string] => (p.includes('=') ? [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)] : [p, '']))
-}
-function cffPairs(map: CffValues | undefined): Pairs {
-  const out: Pairs = []
-  for (const [name, e] of Object.entries(map ?? {})) for (const v of effectiveValues(e)) out.push([name, v])
-  return out
-}
-function sorted(h: Record<string, string[]>): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(h).sort(([a], [b]) => (a < b ? -1 : 1)))
-}
-function fromLambda(r: Record<string, unknown>, stage: Stage): Outcome {
+function outcome(r: CfRequest | CfResponse): Record<string, unknown> {
   const headers: Record<string, string[]> = {}
-  let cookies: Pairs | undefined
-  for (const [name, list] of Object.entries((r.headers ?? {}) as CfHeaders)) {
-    if (name === 'cookie') cookies = list.flatMap((e) => e.value.split(';').map((c): [string, string] => { const p = c.trim(); return [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)] }))
-    else if (list.length > 0) headers[name] = list.map((e) => e.value)
-  }
-  if (r.status === undefined) {
-    const req = r as unknown as CfRequest
-    return { kind: 'request', method: req.method, uri: req.uri, query: pairs(req.querystring), headers: sorted(headers), cookies: cookies ?? [] }
-  }
-  const body = typeof r.body === 'string' ? (r.bodyEncoding === 'base64' ? Buffer.from(r.body, 'base64').toString() : r.body) : undefined
-  return { kind: stage === 'viewer-request' ? 'response' : 'response', status: Number(r.status), statusDescription: r.statusDescription as string, headers: sorted(headers), ...(body !== undefined ? { body } : {}) }
-}
-function fromFunction(r: Record<string, unknown>): Outcome {
-  const headers: Record<string, string[]> = {}
-  for (const [name, e] of Object.entries((r.headers ?? {}) as CffValues)) headers[name] = effectiveValues(e)
-  if (r.statusCode === undefined) {
-    const qs = r.querystring as CffValues | string
-    return { kind: 'request', method: r.method as string, uri: r.uri as string, query: typeof qs === 'string' ? pairs(qs) : cffPairs(qs), headers: sorted(headers), cookies: cffPairs(r.cookies as CffValues) }
-  }
-  const b = r.body as string | { encoding: string; data: string } | undefined
-  const body = b === undefined ? undefined : typeof b === 'string' ? b : b.encoding === 'base64' ? Buffer.from(b.data, 'base64').toString() : b.data
-  return { kind: 'response', status: r.statusCode as number, statusDescription: r.statusDescription as string, headers: sorted(headers), ...(body !== undefined ? { body } : {}) }
+  for (const name of Object.keys(r.headers ?? {}).sort()) if (name !== 'cookie' && r.headers[name]!.length > 0) headers[name] = r.headers[name]!.map((e) => e.value)
+  if ('uri' in r) return { kind: 'request', method: r.method, uri: r.uri, query: pairs(r.querystring, '&'), headers, cookies: pairs(r.headers['cookie']?.[0]?.value ?? '', ';') }
+  const body = r.body === undefined ? undefined : r.bodyEncoding === 'base64' ? Buffer.from(r.body, 'base64').toString() : r.body
+  return { kind: 'response', status: r.status, statusDescription: r.statusDescription, headers, ...(body !== undefined ? { body } : {}) }
 }
 
 /** The middleware twins built from the hooks' source (the same expression, with edgeware/middleware's names in scope). */
@@ -207,10 +184,12 @@ describe('edgeware/functions answers like its edgeware/middleware twins', () => 
       const fn = await compiled(c, i)
       const handler = c.stage === 'viewer-request' ? viewerRequest(...twins(c.hooks)) : viewerResponse(...twins(c.hooks))
       for (const overrides of c.events) {
-        const lambda = (await invoke(handler, createEvent(c.stage, overrides) as CfEvent)) as unknown as Record<string, unknown>
-        const out = runFunction(fn, createFunctionEvent(c.stage, overrides))
-        expect(out.ok ? undefined : out, JSON.stringify(overrides)).toBeUndefined()
-        expect(fromFunction(out.ok ? out.result : {}), JSON.stringify(overrides)).toEqual(fromLambda(lambda, c.stage))
+        const lambda = (await invoke(handler, createEvent(c.stage, overrides) as CfEvent)) as CfRequest | CfResponse
+        const event = createFunctionEvent(c.stage, overrides)
+        const out = runFunction(fn, event)
+        if (!out.ok) throw new Error(`${JSON.stringify(overrides)}: ${out.status} ${out.code}: ${out.message}`)
+        const converted = out.kind === 'request' ? toLambdaRequest(out.result, event) : toLambdaResponse(out.result, event)
+        expect(outcome(converted), JSON.stringify(overrides)).toEqual(outcome(lambda))
       }
     })
   })
