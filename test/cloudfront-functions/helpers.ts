@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import type { CffEvent } from 'edgeware/cloudfront'
 
 const repo = join(import.meta.dirname, '..', '..')
@@ -25,4 +26,19 @@ export function example(name: string): string {
 /** `header.payload` signed with HS256 and `secret`, as a compact JWT. */
 export function signJwt(headerAndPayload: string, secret: string): string {
   return `${headerAndPayload}.${createHmac('sha256', secret).update(headerAndPayload).digest('base64url')}`
+}
+
+/**
+ * A fresh directory inside the project's .edgeware/ for the tests of one file (made before them, removed after):
+ * a function written there imports `edgeware/...` by name, as a user's would. Returns a getter for its path.
+ */
+export function useProjectDir(name: string): () => string {
+  let dir = ''
+  beforeAll(() => {
+    const parent = join(repo, '.edgeware')
+    mkdirSync(parent, { recursive: true })
+    dir = mkdtempSync(join(parent, `test-${name}-`))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  return () => dir
 }

@@ -1,21 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useProjectDir } from '../cloudfront-functions/helpers.js'
 import { compileCloudFrontFunction } from 'edgeware/build'
 import { compileFunction, createFunctionEvent, KeyValueStore, runFunction, type CompiledFunction, type FunctionEventOverrides, type RunOptions } from 'edgeware/testing'
 
-const root = join(import.meta.dirname, '..', '..')
-let dir: string
+const projectDir = useProjectDir('hooks')
 let n = 0
-beforeAll(() => {
-  mkdirSync(join(root, '.edgeware'), { recursive: true })
-  dir = mkdtempSync(join(root, '.edgeware', 'test-hooks-'))
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** A CloudFront Function from TypeScript source importing edgeware/functions, compiled as edgeware build compiles it. */
 async function build(source: string): Promise<{ fn: CompiledFunction; bytes: number }> {
-  const entry = join(dir, `fn-${++n}.ts`)
+  const entry = join(projectDir(), `fn-${++n}.ts`)
   writeFileSync(entry, source)
   const out = await compileCloudFrontFunction(entry)
   return { fn: compileFunction(out.code, { name: `fn-${n}` }), bytes: out.bytes }

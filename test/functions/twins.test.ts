@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useProjectDir } from '../cloudfront-functions/helpers.js'
 import { viewerRequest, viewerResponse, type CfEvent, type CfRequest, type CfResponse, type Middleware } from 'edgeware'
 import * as middleware from 'edgeware/middleware'
 import { compileCloudFrontFunction } from 'edgeware/build'
@@ -21,13 +22,7 @@ import {
 // sandbox) and its edgeware/middleware twin (a Lambda@Edge handler through invoke) on the same request, and
 // compares what the viewer and the origin would get.
 
-const root = join(import.meta.dirname, '..', '..')
-let dir: string
-beforeAll(() => {
-  mkdirSync(join(root, '.edgeware'), { recursive: true })
-  dir = mkdtempSync(join(root, '.edgeware', 'test-twins-'))
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const projectDir = useProjectDir('twins')
 
 type Stage = 'viewer-request' | 'viewer-response'
 interface Case {
@@ -171,7 +166,7 @@ function twins(source: string): Middleware[] {
 async function compiled(c: Case, i: number): Promise<CompiledFunction> {
   const factory = c.stage === 'viewer-request' ? 'viewerRequestFunction' : 'viewerResponseFunction'
   const names = [...new Set(c.hooks.match(/\b(redirects|normalize|directoryIndex|spaFallback|basicAuth|cors|securityHeaders)\(/g)!.map((m) => m.slice(0, -1)))]
-  const entry = join(dir, `case-${i}.ts`)
+  const entry = join(projectDir(), `case-${i}.ts`)
   writeFileSync(entry, `import { ${factory}, ${names.join(', ')} } from 'edgeware/functions'\nexport const handler = ${factory}(${c.hooks})\n`)
   const build = await compileCloudFrontFunction(entry)
   expect(build.bytes).toBeLessThan(functionLimits.codeBytes)

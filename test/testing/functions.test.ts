@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useProjectDir } from '../cloudfront-functions/helpers.js'
 import {
   createEvent,
   createFunctionEvent,
@@ -14,13 +15,7 @@ import {
 } from 'edgeware/testing'
 import type { CffEvent } from 'edgeware/cloudfront'
 
-const root = join(import.meta.dirname, '..', '..')
-let dir: string
-beforeAll(() => {
-  mkdirSync(join(root, '.edgeware'), { recursive: true })
-  dir = mkdtempSync(join(root, '.edgeware', 'test-testing-cff-'))
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const projectDir = useProjectDir('testing-cff')
 
 describe('createFunctionEvent', () => {
   it('the same sample request as createEvent, in CloudFront Functions’ format', () => {
@@ -101,11 +96,11 @@ describe('back to Lambda@Edge: what the cache, the origin and the viewer get', (
 
 describe('invokeFunction and loadFunction', () => {
   it('a TypeScript file is compiled first; a JavaScript module exporting handler too', async () => {
-    writeFileSync(join(dir, 'fn.ts'), "export function handler(event: { request: { uri: string } }) {\n  event.request.uri = '/ts'\n  return event.request\n}\n")
-    writeFileSync(join(dir, 'fn.mjs'), "export function handler(event) {\n  event.request.uri = '/mjs'\n  return event.request\n}\n")
-    expect((await invokeFunction(join(dir, 'fn.ts'), createFunctionEvent('viewer-request'))).uri).toBe('/ts')
-    expect((await invokeFunction(join(dir, 'fn.mjs'), createFunctionEvent('viewer-request'))).uri).toBe('/mjs')
-    expect((await loadFunction(join(dir, 'fn.ts'))).name).toBe('fn')
+    writeFileSync(join(projectDir(), 'fn.ts'), "export function handler(event: { request: { uri: string } }) {\n  event.request.uri = '/ts'\n  return event.request\n}\n")
+    writeFileSync(join(projectDir(), 'fn.mjs'), "export function handler(event) {\n  event.request.uri = '/mjs'\n  return event.request\n}\n")
+    expect((await invokeFunction(join(projectDir(), 'fn.ts'), createFunctionEvent('viewer-request'))).uri).toBe('/ts')
+    expect((await invokeFunction(join(projectDir(), 'fn.mjs'), createFunctionEvent('viewer-request'))).uri).toBe('/mjs')
+    expect((await loadFunction(join(projectDir(), 'fn.ts'))).name).toBe('fn')
   })
   it('an event that isn’t a CloudFront Functions event is refused before anything runs', async () => {
     const err = await invokeFunction('function handler(e) { return e.request }', createEvent('viewer-request') as unknown as CffEvent).catch((e: unknown) => e)
@@ -113,8 +108,8 @@ describe('invokeFunction and loadFunction', () => {
     expect((err as EdgeValidationError).code).toBe('InvalidEvent')
   })
   it('refused code rejects with FunctionError, named after the file', async () => {
-    writeFileSync(join(dir, 'bad.js'), 'function handler(event) { let x = 1; return event.request }\n')
-    const err = await invokeFunction(join(dir, 'bad.js'), createFunctionEvent('viewer-request'), { runtime: 'cloudfront-js-1.0' }).catch((e: unknown) => e)
+    writeFileSync(join(projectDir(), 'bad.js'), 'function handler(event) { let x = 1; return event.request }\n')
+    const err = await invokeFunction(join(projectDir(), 'bad.js'), createFunctionEvent('viewer-request'), { runtime: 'cloudfront-js-1.0' }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(FunctionError)
     expect((err as Error).message).toMatch(/^bad\.js:1:26 UnsupportedSyntax: let is not supported in cloudfront-js-1\.0/)
   })
