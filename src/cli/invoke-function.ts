@@ -24,7 +24,14 @@ const USAGE = `usage: edgeware invoke <function.js|function.ts> --event <event.j
   --kvs FILE         the associated key value store (CloudFront's import format)
   --json             print one JSON object { eventType, valid, status, …, testResult } (testResult: TestFunction's fields)`
 
-/** `cff-viewer-request` → `viewer-request`; undefined for anything else. */
+/**
+ * The event type a `cff-*` event name stands for; undefined for anything else.
+ *
+ * @example
+ * ```ts
+ * functionEventType('cff-viewer-request') // 'viewer-request'
+ * ```
+ */
 export function functionEventType(name: string | undefined): FunctionEventType | undefined {
   return name === 'cff-viewer-request' ? 'viewer-request' : name === 'cff-viewer-response' ? 'viewer-response' : undefined
 }

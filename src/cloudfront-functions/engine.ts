@@ -178,12 +178,17 @@ function eventTypeOf(event: unknown): FunctionEventType {
   return t as FunctionEventType
 }
 
+/** What was thrown, in words (reading it may throw too: a getter is the function's code). */
 function describeThrow(e: unknown): string {
-  if (isObject(e) || (typeof e === 'object' && e !== null)) {
-    const o = e as { name?: unknown; message?: unknown }
-    if (typeof o.message === 'string') return `${typeof o.name === 'string' ? o.name : 'Error'}: ${o.message}`
+  try {
+    if (typeof e === 'object' && e !== null) {
+      const o = e as { name?: unknown; message?: unknown }
+      if (typeof o.message === 'string') return `${typeof o.name === 'string' ? o.name : 'Error'}: ${o.message}`
+    }
+    return e === null ? 'null' : `a ${typeof e}: ${String(e)}`
+  } catch {
+    return 'a value that could not be read'
   }
-  return `a thrown ${e === null ? 'null' : typeof e} (${String(e)})`
 }
 
 function failure(base: OutcomeBase, status: 502 | 503, code: string, message: string, violations: Violation[] = [], error?: unknown): FunctionOutcome {
@@ -209,7 +214,13 @@ function judge(fn: Compiled, call: Call, state: RunState, event: CffEvent, heapG
     const first = violations[0]!
     return failure(base, 502, first.code, first.message, violations)
   }
-  return { ...base, ok: true, kind, result: JSON.parse(JSON.stringify(state.value)) as Record<string, unknown> }
+  let result: Record<string, unknown>
+  try {
+    result = JSON.parse(JSON.stringify(state.value)) as Record<string, unknown>
+  } catch (e) {
+    return failure(base, 502, 'InvalidJson', `the result can't be serialised: ${describeThrow(e)}`, [{ code: 'InvalidJson', message: `the result can't be serialised: ${describeThrow(e)}`, path: '' }])
+  }
+  return { ...base, ok: true, kind, result }
 }
 
 /**

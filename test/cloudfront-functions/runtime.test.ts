@@ -207,3 +207,15 @@ describe('compute utilization', () => {
     expect(halfBudget.computeUtilization).toBe(Math.round(halfBudget.cpuMs * 200))
   })
 })
+
+describe('whatever the code throws or returns, the run ends in an outcome', () => {
+  it('a thrown object whose message getter throws, a thrown string', async () => {
+    expect(failed(await outcome("function handler(event) { throw { get message() { throw new Error('x') } } }")).message).toMatch(/threw a value that could not be read/)
+    expect(failed(await outcome("function handler(event) { throw 'plain' }")).message).toMatch(/threw a string: plain/)
+  })
+  it('a result whose getter throws the second time it is read is a 502, not a crash', async () => {
+    const code = "function handler(event) { var n = 0; var r = event.request; Object.defineProperty(r, 'x', { enumerable: true, get: function () { if (++n > 1) throw new Error('again'); return 1 } }); return r }"
+    const out = failed(await outcome(code))
+    expect(out).toMatchObject({ status: 502, code: 'InvalidJson' })
+  })
+})
