@@ -11,16 +11,17 @@ import {
   createEvent,
   createFunctionEvent,
   invoke,
-  runFunction,
+  invokeFunction,
   toLambdaRequest,
   toLambdaResponse,
   type CompiledFunction,
   type FunctionEventOverrides,
 } from 'edgeware/testing'
 
-// One table of cases runs each edgeware/functions hook (compiled into a CloudFront Function, run in the
-// sandbox) and its edgeware/middleware twin (a Lambda@Edge handler through invoke) on the same request, and
-// compares what the viewer and the origin would get.
+// One table of cases runs each edgeware/functions hook (compiled into a CloudFront Function, through
+// invokeFunction with the CloudFront Functions event) and its edgeware/middleware twin (a Lambda@Edge handler,
+// through invoke with the Lambda@Edge event of the same request), and compares what the viewer and the origin
+// would get.
 
 const projectDir = useProjectDir('twins')
 
@@ -181,9 +182,8 @@ describe('edgeware/functions answers like its edgeware/middleware twins', () => 
       for (const overrides of c.events) {
         const lambda = (await invoke(handler, createEvent(c.stage, overrides) as CfEvent)) as CfRequest | CfResponse
         const event = createFunctionEvent(c.stage, overrides)
-        const out = runFunction(fn, event)
-        if (!out.ok) throw new Error(`${JSON.stringify(overrides)}: ${out.status} ${out.code}: ${out.message}`)
-        const converted = out.kind === 'request' ? toLambdaRequest(out.result, event) : toLambdaResponse(out.result, event)
+        const result = await invokeFunction(fn, event)
+        const converted = result.statusCode === undefined ? toLambdaRequest(result, event) : toLambdaResponse(result, event)
         expect(outcome(converted), JSON.stringify(overrides)).toEqual(outcome(lambda))
       }
     })
