@@ -5,6 +5,7 @@
 export { build, type BuildOptions, type BuildResult, type BuiltFunction } from './build.js'
 export { bundleFunction, runtimeTarget, RUNTIME_TARGETS, type BundleOptions, type BundleResult, type EnvReadReport } from './bundle.js'
 export { BuildError } from './errors.js'
+export { compileCloudFrontFunction, type CompileCloudFrontFunctionOptions, type CloudFrontFunctionBuild } from './cloudfront-function.js'
 export { describeEnvRead, findEnvReads, RESERVED_ENV_VARS, type EnvRead, type FindEnvReadsOptions } from './env-scan.js'
 export { deterministicZip, digest, type ZipEntry } from './zip.js'
 export {

@@ -3,7 +3,8 @@
  * [--cookie name=value]… [--status N]`: prints a sample CloudFront event (shaped like AWS's samples) as JSON.
  */
 import { STAGES, type Stage } from '../cloudfront/types.js'
-import { createEvent, type EventOverrides } from '../testing/index.js'
+import { createEvent, createFunctionEvent, type EventOverrides } from '../testing/index.js'
+import { functionEventType } from './invoke-function.js'
 import { parseCommand, usageError } from './args.js'
 import { isOriginEvent, runEvent } from './invoke-origin.js'
 import { cookieFlags, headerFlags } from './request-flags.js'
@@ -12,6 +13,7 @@ const USAGE = `usage: edgeware event <stage> [options]
 
   <stage>               viewer-request | origin-request | origin-response | viewer-response
                         (or a Lambda origin's: apigateway-rest | apigateway-http | alb | function-url, with its own options)
+                        (or a CloudFront Functions event: cff-viewer-request | cff-viewer-response)
   --s3                  an S3 origin instead of the custom one (origin events)
   --uri U               request uri (starts with /)
   --querystring Q       query string (no leading ?)
@@ -53,8 +55,9 @@ export async function run(args: string[]): Promise<number> {
   if (typeof parsed === 'number') return parsed
   const { values, positionals } = parsed
   const stage = positionals[0] as Stage | undefined
-  if (stage === undefined || !STAGES.includes(stage) || positionals.length > 1) {
-    return usageError('event', USAGE, `expected one stage (${STAGES.join(', ')}), got ${positionals.length ? positionals.map((p) => JSON.stringify(p)).join(' ') : 'none'}`)
+  const cff = functionEventType(stage)
+  if (stage === undefined || (!STAGES.includes(stage) && cff === undefined) || positionals.length > 1) {
+    return usageError('event', USAGE, `expected one stage (${STAGES.join(', ')}, cff-viewer-request, cff-viewer-response), got ${positionals.length ? positionals.map((p) => JSON.stringify(p)).join(' ') : 'none'}`)
   }
   const o: EventOverrides = {}
   if (values.s3) o.origin = 's3'
@@ -85,7 +88,7 @@ export async function run(args: string[]): Promise<number> {
     o.status = n
   }
   try {
-    console.log(JSON.stringify(createEvent(stage, o), null, 2))
+    console.log(JSON.stringify(cff !== undefined ? createFunctionEvent(cff, o) : createEvent(stage, o), null, 2))
   } catch (err) {
     console.error(`edgeware event: ${(err as Error).message}`)
     return 2

@@ -1,5 +1,5 @@
 /**
- * The `edgeware` command line: `event`, `invoke`, `dev`, `build`, `origins`.
+ * The `edgeware` command line: `event`, `invoke`, `dev`, `build`, `kvs`, `origins`.
  * Each subcommand lives in its own module under src/cli/ and is loaded on demand.
  */
 
@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   invoke: { summary: 'edgeware invoke <file|zip> --event <file|stage>  run a handler and validate its result', load: async () => (await import('./invoke.js')).run },
   dev: { summary: 'edgeware dev [--config wrangler.toml] [--port N] [--verbose]  run the local edge', load: async () => (await import('./dev.js')).run },
   build: { summary: 'edgeware build [--config wrangler.toml] [--out DIR] [--sourcemap]  bundle, zip and write association config', load: async () => (await import('./build.js')).run },
+  kvs: { summary: 'edgeware kvs <get|put|delete|list> --file <store.json>  edit a local KeyValueStore file', load: async () => (await import('./kvs.js')).run },
   origins: { summary: 'edgeware origins <put|get|list|delete|create-table> …  manage the DynamoDB origin table', load: async () => (await import('./origins.js')).run },
 }
 

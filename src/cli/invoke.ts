@@ -25,7 +25,10 @@ const USAGE = `usage: edgeware invoke <file.ts|file.js|function.zip> --event <ev
   --limits P         classic (default) | current
   --timeout MS       invocation timeout (default: the stage's function timeout)
   --handler NAME     the exported handler (default: handler)
-  --json             print one JSON object { stage, valid, result, violations, warnings, error }`
+  --json             print one JSON object { stage, valid, result, violations, warnings, error }
+
+  A CloudFront Function instead: --event cff-viewer-request|cff-viewer-response or a CloudFront Functions event
+  file, --runtime cloudfront-js-1.0|cloudfront-js-2.0, --kvs store.json (edgeware invoke fn.js --event cff-viewer-request --help)`
 
 /** A loaded handler and the temp directory holding its bundle. */
 export interface LoadedHandler {
@@ -150,6 +153,8 @@ function line(v: Violation): string {
 export async function run(args: string[]): Promise<number> {
   // A Lambda origin's event (API Gateway, ALB, function URL): invoke-origin.ts.
   if (isOriginInvocation(args)) return runOrigin(args)
+  const cff = await import('./invoke-function.js')
+  if (cff.isFunctionInvocation(args)) return cff.run(args)
   const parsed = parseCommand(
     'invoke',
     USAGE,

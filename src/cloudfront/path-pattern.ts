@@ -16,16 +16,19 @@
  * compilePathPattern('/old/*', true).exec('/old/a/b')?.[1] // 'a/b'
  * ```
  */
-export function compilePathPattern(pattern: string, capture = false): RegExp {
+export function compilePathPattern(pattern: string, capture?: boolean): RegExp {
   if (typeof pattern !== 'string' || pattern.length === 0) {
     throw new TypeError(`edgeware: a path pattern must be a non-empty string, got ${JSON.stringify(pattern) ?? String(pattern)}`)
   }
   const p = pattern.startsWith('/') || pattern.startsWith('*') ? pattern : '/' + pattern
+  // Written for CloudFront Functions too (edgeware/functions bundles it): no default parameter, no for-of, no `s`
+  // flag ([\s\S] is `.` with it).
   let src = '^'
-  for (const ch of p) {
-    if (ch === '*') src += capture ? '(.*)' : '.*'
-    else if (ch === '?') src += capture ? '(.)' : '.'
+  for (let i = 0; i < p.length; i++) {
+    const ch = p[i]!
+    if (ch === '*') src += capture ? '([\\s\\S]*)' : '[\\s\\S]*'
+    else if (ch === '?') src += capture ? '([\\s\\S])' : '[\\s\\S]'
     else src += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')
   }
-  return new RegExp(src + '$', 's')
+  return new RegExp(src + '$')
 }

@@ -163,6 +163,23 @@ export function hasInvalidHeaderValueChar(value: string): boolean {
   return BAD_VALUE_CHAR.test(value)
 }
 
+/** [RALL]: a query string a function sets can't hold spaces, control characters or `#`. */
+// eslint-disable-next-line no-control-regex
+const BAD_QUERYSTRING_CHAR = /[\u0000-\u0020\u007f#]/
+
+/**
+ * Whether a query string a function sets holds a space, a control character or `#` [RALL] (Lambda@Edge and
+ * CloudFront Functions alike).
+ *
+ * @example
+ * ```ts
+ * hasInvalidQuerystringChar('a=1&b=two words') // true
+ * ```
+ */
+export function hasInvalidQuerystringChar(qs: string): boolean {
+  return BAD_QUERYSTRING_CHAR.test(qs)
+}
+
 /**
  * Throws `EdgeRuleError` (`InvalidHeaderName`, `DisallowedHeader`) unless `name` is a valid header name that isn't
  * disallowed in every stage; returns it lowercase. The stage-independent part of `assertHeaderWritable`.

@@ -11,7 +11,7 @@ import type { Violation } from '../core/errors.js'
 import { resolveLimits, type LimitsProfile } from './limits.js'
 import { originViolations } from './origin-rules.js'
 import { isObject, show } from './show.js'
-import { isDisallowedHeader, keySpells, READ_ONLY_HEADERS, uriProblem, wireHeaderName } from './rules.js'
+import { hasInvalidQuerystringChar, isDisallowedHeader, keySpells, READ_ONLY_HEADERS, uriProblem, wireHeaderName } from './rules.js'
 import { STAGES, type CfEvent, type Stage } from './types.js'
 
 /**
@@ -122,9 +122,6 @@ const MAX_DEPTH = 1000
 /** Small results are walked without a memo (no Set allocated); big shared structures get one. */
 const MEMO_AFTER = 64
 const FAILED = CF_MESSAGES.failed
-/** [RALL]: a function-set query string can't hold spaces, control characters or `#`. */
-// eslint-disable-next-line no-control-regex
-const BAD_QS = /[\u0000-\u0020\u007f#]/
 /** Standard base64 alphabet, optional `=` padding (CloudFront's decoder does not require it). */
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 /** Control characters other than tab, as in rules.ts (CR/LF: header injection). */
@@ -574,7 +571,7 @@ function checkRequest(
   const qsChanged = input === undefined || qs !== input.querystring
   if (qs !== undefined && typeof qs !== 'string') {
     out.push({ code: 'InvalidQuerystring', message: `${FAILED} querystring must be a string (without the leading ?), got ${show(qs)}`, path: 'querystring' })
-  } else if (typeof qs === 'string' && qsChanged && BAD_QS.test(qs)) {
+  } else if (typeof qs === 'string' && qsChanged && hasInvalidQuerystringChar(qs)) {
     out.push({ code: 'InvalidQuerystring', message: `${FAILED} querystring can't contain spaces, control characters or #, got ${show(qs)}`, path: 'querystring' })
   }
   const total = (typeof uri === 'string' ? uri.length : 0) + (typeof qs === 'string' ? qs.length : 0)

@@ -1,6 +1,7 @@
 /**
  * `edgeware/testing`: build CloudFront events shaped exactly like AWS's samples, and run any Lambda@Edge handler
- * the way CloudFront would (result validated, throws and timeouts reported as the 503 they become).
+ * the way CloudFront would (result validated, throws and timeouts reported as the 503 they become); the same for
+ * CloudFront Functions (`createFunctionEvent`, `invokeFunction`, the sandbox engine and the local KeyValueStore).
  */
 import { resolveLimits, type LimitsProfile } from '../cloudfront/limits.js'
 import { statusText } from '../cloudfront/rules.js'
@@ -46,6 +47,28 @@ export {
 } from './origin.js'
 export { startLambdaOrigin, checkEvent as checkOriginEvent, detectIntegration, type LambdaOrigin, type LambdaOriginOptions, type OriginCall, type Integration, type OriginResponse, type OriginVerdict, type OriginRule } from '../lambda-origin/index.js'
 export type { RestApiEvent, RestApiResult, HttpApiEvent, HttpApiResult, FunctionUrlEvent, AlbEvent, AlbResult } from '../lambda-origin/events.js'
+export {
+  createFunctionEvent,
+  invokeFunction,
+  loadFunction,
+  runFunctionOutcome,
+  type FunctionEventOverrides,
+  type InvokeFunctionOptions,
+} from './functions.js'
+export { compileFunction, runFunction, type CompiledFunction, type CompileOptions, type FunctionOutcome, type RunOptions } from '../cloudfront-functions/engine.js'
+export { FunctionError, FunctionExecutionError } from '../cloudfront-functions/errors.js'
+export { toFunctionEvent, toLambdaRequest, toLambdaResponse } from '../cloudfront-functions/convert.js'
+export {
+  KeyValueStore,
+  KvsError,
+  loadKeyValueStore,
+  saveKeyValueStore,
+  type KeyValueStoreFile,
+  type KeyValueStoreOptions,
+  type KvsMeta,
+  type LoadKeyValueStoreOptions,
+} from '../cloudfront-functions/kvs.js'
+export type { FunctionProblem } from '../cloudfront-functions/syntax.js'
 import { createOriginEvent, ORIGIN_EVENTS, type OriginEventKind, type OriginEventOverrides, type OriginEventTypes } from './origin.js'
 import { runHandler, type AnyHandler, type InvokeOptions } from './run.js'
 

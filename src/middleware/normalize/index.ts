@@ -4,6 +4,9 @@
  */
 import type { Middleware, RequestContext } from '../../core/types.js'
 import { NEEDS_REQUEST_STAGE, stageError } from '../_shared/index.js'
+import { TRACKING_PARAMS } from './tracking.js'
+
+export { TRACKING_PARAMS }
 
 /**
  * Options of {@link normalize}.
@@ -35,19 +38,6 @@ export interface NormalizeOptions {
   /** Remove a trailing slash (`/docs/` → `/docs`, `/` stays). Default `false`. */
   removeTrailingSlash?: boolean
 }
-
-/**
- * Tracking parameters stripped by default: they make every link unique without changing the page.
- *
- * @example
- * ```ts
- * normalize({ dropParams: [...TRACKING_PARAMS, 'ref'] })
- * ```
- */
-export const TRACKING_PARAMS: readonly string[] = [
-  'utm_*', 'fbclid', 'gclid', 'gclsrc', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'mc_cid', 'mc_eid',
-  'yclid', 'igshid', 'twclid', 'ttclid', 'li_fat_id', '_ga', '_gl', '_hsenc', '_hsmi', 'mkt_tok', 'oly_enc_id', 'oly_anon_id', 'vero_id', 'srsltid',
-]
 
 /** A name list (`name` or `prefix*`) as a predicate over decoded parameter names. */
 function nameMatcher(list: readonly string[]): (name: string) => boolean {

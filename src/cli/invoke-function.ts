@@ -1,0 +1,152 @@
+/**
+ * `edgeware invoke <function.js|function.ts> --event <event.json|cff-viewer-request|cff-viewer-response>
+ * [--runtime cloudfront-js-2.0] [--kvs store.json] [--json]`: runs a CloudFront Function in the local sandbox
+ * and prints what TestFunction reports (the output, compute utilization, logs, the error), with CloudFront's
+ * verdict. Exit code 0: valid result; 1: refused code, an invalid result (502) or a failed run (503); 2: usage.
+ * `edgeware event cff-viewer-request` prints a CloudFront Functions event.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { FUNCTION_RUNTIMES, type CffEvent, type FunctionEventType, type FunctionRuntime } from '../cloudfront/functions-types.js'
+import type { Violation } from '../core/errors.js'
+import { FunctionError } from '../cloudfront-functions/errors.js'
+import { KvsError } from '../cloudfront-functions/kvs.js'
+import type { FunctionOutcome } from '../cloudfront-functions/engine.js'
+import { createFunctionEvent, runFunctionOutcome } from '../testing/functions.js'
+import { parseCommand, usageError } from './args.js'
+
+const USAGE = `usage: edgeware invoke <function.js|function.ts> --event <event.json|cff-viewer-request|cff-viewer-response> [options]
+
+  Runs a CloudFront Function (chosen by --runtime, --kvs, a cff-* event or a CloudFront Functions event file).
+  The file is AWS's plain form (function handler(event) { … }), or TypeScript / a module exporting handler.
+
+  --event E          an event JSON file, or cff-viewer-request / cff-viewer-response for the sample event
+  --runtime R        cloudfront-js-2.0 (default) | cloudfront-js-1.0
+  --kvs FILE         the associated key value store (CloudFront's import format)
+  --json             print one JSON object { eventType, valid, status, …, testResult } (testResult: TestFunction's fields)`
+
+/**
+ * The event type a `cff-*` event name stands for; undefined for anything else.
+ *
+ * @example
+ * ```ts
+ * functionEventType('cff-viewer-request') // 'viewer-request'
+ * ```
+ */
+export function functionEventType(name: string | undefined): FunctionEventType | undefined {
+  return name === 'cff-viewer-request' ? 'viewer-request' : name === 'cff-viewer-response' ? 'viewer-response' : undefined
+}
+
+/** The value of `--name` / `--name=value` in raw arguments. */
+function flag(args: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === name) return args[i + 1]
+    if (args[i]!.startsWith(`${name}=`)) return args[i]!.slice(name.length + 1)
+  }
+  return undefined
+}
+
+function isFunctionEventFile(path: string): boolean {
+  try {
+    const e = JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown; context?: unknown }
+    return e.version === '1.0' && typeof e.context === 'object'
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Whether `edgeware invoke`'s arguments ask for a CloudFront Function: `--runtime cloudfront-js-*`, `--kvs`, a
+ * `cff-*` event, or an event file in the CloudFront Functions format.
+ *
+ * @example
+ * ```ts
+ * isFunctionInvocation(['fn.js', '--event', 'cff-viewer-request']) // true
+ * ```
+ */
+export function isFunctionInvocation(args: readonly string[]): boolean {
+  const event = flag(args, '--event') ?? flag(args, '-e')
+  return (flag(args, '--runtime')?.startsWith('cloudfront-js') ?? false) || flag(args, '--kvs') !== undefined || functionEventType(event) !== undefined || (event !== undefined && isFunctionEventFile(event))
+}
+
+function readEvent(spec: string): CffEvent {
+  const type = functionEventType(spec)
+  if (type !== undefined) return createFunctionEvent(type)
+  let text: string
+  try {
+    text = readFileSync(spec, 'utf8')
+  } catch {
+    throw new Error(`--event: ${spec} is neither cff-viewer-request / cff-viewer-response nor a readable file`)
+  }
+  try {
+    return JSON.parse(text) as CffEvent
+  } catch (err) {
+    throw new Error(`--event: ${spec} is not valid JSON: ${(err as Error).message}`)
+  }
+}
+
+const line = (v: Violation): string => `  ${v.code}${v.path ? ` at ${v.path}` : ''}: ${v.message}`
+
+/** TestFunction's TestResult fields [TR] for an outcome. */
+function testResult(out: FunctionOutcome): Record<string, unknown> {
+  return {
+    ComputeUtilization: String(out.computeUtilization),
+    FunctionExecutionLogs: out.logs,
+    FunctionErrorMessage: out.ok ? '' : `${out.errorType}: ${out.message}`,
+    FunctionOutput: out.ok ? JSON.stringify({ [out.kind]: out.result }) : '',
+  }
+}
+
+function print(out: FunctionOutcome, runtime: FunctionRuntime): void {
+  if (out.ok) console.log(JSON.stringify(out.result, null, 2))
+  for (const l of out.logs) console.log(`log: ${l}`)
+  if (out.logsTruncated) console.log('log: … (truncated at the log limit)')
+  console.log('')
+  const cu = `compute utilization ${out.computeUtilization}, ${runtime}`
+  if (out.ok) console.log(`VALID: CloudFront ${out.kind === 'response' ? 'answers the viewer with this response' : 'continues with this request'} (${cu})`)
+  else if (out.status === 502) {
+    console.log(`INVALID: CloudFront would answer 502 (FunctionValidationError) (${cu}):`)
+    for (const v of out.violations) console.log(line(v))
+  } else console.log(`ERROR: CloudFront would answer 503 (FunctionExecutionError, ${out.code}): ${out.message} (${cu})`)
+  for (const o of out.originChanges) console.log(`origin: ${o.helper}(${JSON.stringify(o.helper === 'selectRequestOriginById' ? o.originId : o.params)})`)
+  for (const w of out.warnings) console.log(`warning:${line(w).slice(1)}`)
+}
+
+/**
+ * Runs `edgeware invoke` for a CloudFront Function and resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * await run(['fn.js', '--event', 'cff-viewer-request', '--runtime', 'cloudfront-js-1.0'])
+ * ```
+ */
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseCommand('invoke', USAGE, args, { event: { type: 'string', short: 'e' }, runtime: { type: 'string' }, kvs: { type: 'string' }, json: { type: 'boolean' } }, true)
+  if (typeof parsed === 'number') return parsed
+  const { values, positionals } = parsed
+  if (positionals.length !== 1 || values.event === undefined) return usageError('invoke', USAGE, 'expected one function file and --event')
+  const runtime = (values.runtime ?? 'cloudfront-js-2.0') as FunctionRuntime
+  if (!FUNCTION_RUNTIMES.includes(runtime)) return usageError('invoke', USAGE, `--runtime must be cloudfront-js-1.0 or cloudfront-js-2.0, got ${JSON.stringify(values.runtime)}`)
+  if (!existsSync(positionals[0]!)) {
+    console.error(`edgeware invoke: no such file: ${positionals[0]}`)
+    return 1
+  }
+  let out: FunctionOutcome
+  try {
+    out = await runFunctionOutcome(positionals[0]!, readEvent(values.event), { runtime, ...(values.kvs !== undefined ? { kvs: values.kvs } : {}) })
+  } catch (err) {
+    if (err instanceof FunctionError && values.json) {
+      console.log(JSON.stringify({ valid: false, error: { name: err.name, code: err.code, message: err.message, problems: err.problems } }, null, 2))
+      return 1
+    }
+    if (err instanceof FunctionError || err instanceof KvsError || (err instanceof Error && err.name === 'EdgeValidationError') || (err instanceof Error && err.message.startsWith('--event'))) {
+      console.error(`edgeware invoke: ${err.message}`)
+      return 1
+    }
+    throw err
+  }
+  if (values.json) {
+    const { result, ...rest } = out as FunctionOutcome & { result?: unknown }
+    console.log(JSON.stringify({ valid: out.ok, ...rest, result: result ?? null, runtime, testResult: testResult(out) }, null, 2))
+  } else print(out, runtime)
+  return out.ok ? 0 : 1
+}
