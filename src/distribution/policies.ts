@@ -188,6 +188,3 @@ export function readPolicies(r: Reader, edge: Table): Policies {
     }),
   }
 }
-
-/** Whether a header selection keys on a name (for the rules that look at cache-key headers). */
-export const keysOn = (s: NameSelection, name: string): boolean => s.kind === 'list' && s.names.includes(name)
