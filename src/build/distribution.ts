@@ -75,16 +75,20 @@ function keyPrefix(o: S3OriginConfig): string {
 /** Text inside `Fn::Sub`, with `${` kept literal. */
 const literal = (s: string): string => s.replaceAll('${', '${!')
 
+/** The policies a behavior names. */
+function behaviorPolicies(b: BehaviorConfig): { kind: PolicyKind; policy: AnyPolicy }[] {
+  const out: { kind: PolicyKind; policy: AnyPolicy }[] = []
+  if (b.cachePolicy) out.push({ kind: 'cache', policy: b.cachePolicy })
+  if (b.originRequestPolicy) out.push({ kind: 'originRequest', policy: b.originRequestPolicy })
+  if (b.responseHeadersPolicy) out.push({ kind: 'responseHeaders', policy: b.responseHeadersPolicy })
+  return out
+}
+
 /** The custom policies behaviors use, each once, in behavior order. */
 function usedCustomPolicies(config: EdgeConfig): { kind: PolicyKind; policy: AnyPolicy }[] {
   const out: { kind: PolicyKind; policy: AnyPolicy }[] = []
-  const seen = new Set<string>()
-  for (const b of config.behaviors) {
-    for (const [kind, p] of [['cache', b.cachePolicy], ['originRequest', b.originRequestPolicy], ['responseHeaders', b.responseHeadersPolicy]] as const) {
-      if (p?.kind !== 'custom' || seen.has(`${kind}:${p.id}`)) continue
-      seen.add(`${kind}:${p.id}`)
-      out.push({ kind, policy: p })
-    }
+  for (const u of config.behaviors.flatMap(behaviorPolicies)) {
+    if (u.policy.kind === 'custom' && !out.some((x) => x.kind === u.kind && x.policy.id === u.policy.id)) out.push(u)
   }
   return out
 }
@@ -378,18 +382,20 @@ export function distributionResources(config: EdgeConfig, plan: DistributionPlan
 export interface DistributionManifest {
   /** Template parameters a deploy must give: the domain of each custom origin without `domain`. */
   parameters: { name: string; origin: string; url: string }[]
-  /** Each S3 origin: the bucket to upload `dir` to, under `keyPrefix`, and the resources giving CloudFront access. */
-  s3Origins: {
-    id: string
+  /**
+   * Each bucket behind S3 origins: the local directory that is its content (upload it to the bucket), and the bucket
+   * policy statement giving the distribution read access (the template's, or yours when its parameter is `false`).
+   */
+  buckets: {
     bucket: string
     region: string
-    domainName: string
-    /** The local directory served as the bucket, relative to the config (upload it to the bucket). */
+    /** The directory served as the bucket locally, relative to the config. */
     dir: string
-    keyPrefix: string
-    originAccessControl: { logicalId: string; name: string }
+    origins: string[]
     bucketPolicy: { logicalId: string; parameter: string; statement: Record<string, Json> }
   }[]
+  /** The origin access control of each S3 origin. */
+  originAccessControls: { origin: string; logicalId: string; name: string }[]
   /** Every policy a behavior uses: managed ones by ID, custom ones by their template resource and deployed name. */
   policies: { kind: PolicyKind; id: string; name: string; managed: boolean; policyId?: string; logicalId?: string; behaviors: string[] }[]
 }
@@ -399,33 +405,31 @@ export interface DistributionManifest {
  *
  * @example
  * ```ts
- * distributionManifest(config, plan).s3Origins[0].bucket // 'my-site-assets'
+ * distributionManifest(config, plan).buckets[0] // { bucket: 'my-site-assets', dir: 'public', region: 'us-east-1', … }
  * ```
  */
 export function distributionManifest(config: EdgeConfig, plan: DistributionPlan): DistributionManifest {
-  const parameters: DistributionManifest['parameters'] = []
-  const s3Origins: DistributionManifest['s3Origins'] = []
-  for (const o of deployedOrigins(config)) {
-    const param = plan.domainParameters.get(o.id)
-    if (param && o.kind === 'custom') parameters.push({ name: param, origin: o.id, url: o.url })
-    if (o.kind !== 's3') continue
-    const b = plan.buckets.find((x) => x.bucket === o.bucket)!
-    const placeholder = 'arn:aws:cloudfront::<account>:distribution/<distribution-id>'
-    s3Origins.push({
-      id: o.id,
-      bucket: o.bucket,
-      region: o.region,
-      domainName: s3DomainName(o),
-      dir: relative(config.root, o.dir).split(sep).join('/') || '.',
-      keyPrefix: keyPrefix(o),
-      originAccessControl: plan.accessControls.get(o.id)!,
-      bucketPolicy: { logicalId: b.logicalId, parameter: b.parameter, statement: bucketStatement(b, (key) => `arn:aws:s3:::${key}`, placeholder) },
-    })
-  }
+  const origins = deployedOrigins(config)
+  const parameters = origins.flatMap((o) => {
+    const name = plan.domainParameters.get(o.id)
+    return name && o.kind === 'custom' ? [{ name, origin: o.id, url: o.url }] : []
+  })
+  const s3 = origins.filter((o): o is S3OriginConfig => o.kind === 's3')
+  const buckets = plan.buckets.map((b) => {
+    const users = s3.filter((o) => o.bucket === b.bucket)
+    const statement = bucketStatement(b, (key) => `arn:aws:s3:::${key}`, 'arn:aws:cloudfront::<account>:distribution/<distribution-id>')
+    return {
+      bucket: b.bucket,
+      region: users[0]!.region,
+      dir: relative(config.root, users[0]!.dir).split(sep).join('/') || '.',
+      origins: users.map((o) => o.id),
+      bucketPolicy: { logicalId: b.logicalId, parameter: b.parameter, statement },
+    }
+  })
+  const originAccessControls = s3.map((o) => ({ origin: o.id, ...plan.accessControls.get(o.id)! }))
   const policies: DistributionManifest['policies'] = []
   for (const b of config.behaviors) {
-    for (const [kind, p] of [['cache', b.cachePolicy], ['originRequest', b.originRequestPolicy], ['responseHeaders', b.responseHeadersPolicy]] as const) {
-      if (!p) continue
+    for (const { kind, policy: p } of behaviorPolicies(b)) {
       let entry = policies.find((x) => x.kind === kind && x.id === p.id)
       if (!entry) {
         const custom = planned(plan, kind, p)
@@ -435,7 +439,7 @@ export function distributionManifest(config: EdgeConfig, plan: DistributionPlan)
       entry.behaviors.push(b.pathPattern)
     }
   }
-  return { parameters, s3Origins, policies }
+  return { parameters, buckets, originAccessControls, policies }
 }
 
 /**
