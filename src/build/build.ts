@@ -212,6 +212,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       `  ${f.name.padEnd(width)}  ${f.stages.join(', ').padEnd(stageWidth)}  ${formatBytes(f.zipBytes)} zip, ${percent(f.share)} of the ${formatBytes(f.limitBytes)} limit`,
     )
   }
+  for (const b of man.distribution.buckets) log(`  s3://${b.bucket} (${b.origins.join(', ')}) serves ${b.dir}: upload it before deploying, e.g. aws s3 sync ${b.dir} s3://${b.bucket}`)
   for (const w of warnings) log(`warning: ${w.message}`)
   return { outDir, functions, warnings, manifest: man, files: files.map(([p]) => p) }
 }

@@ -16,9 +16,11 @@ let out: string
 let result: BuildResult
 let template: Template
 
+const lines: string[] = []
+
 beforeAll(async () => {
   out = join(await tempDir('dist-'), 'out')
-  result = await build({ config: DIST, outDir: out })
+  result = await build({ config: DIST, outDir: out, log: (l) => lines.push(l) })
   template = read(out, 'cloudformation.json')
 })
 afterAll(cleanTempDirs)
@@ -376,6 +378,10 @@ describe('edgeware build: the CloudFront API JSON and the manifest', () => {
       Headers: { Quantity: 1, Items: ['origin'] },
     })
     expect(api.CacheBehaviors.Items.find((b: { PathPattern: string }) => b.PathPattern === '/assets/*').CachePolicyId).toBe('658327ea-f89d-4fab-a63d-7e88639e58f6')
+  })
+
+  it('says which directory to upload to which bucket', () => {
+    expect(lines).toContain('  s3://fixture-dist-assets (assets, media) serves public: upload it before deploying, e.g. aws s3 sync public s3://fixture-dist-assets')
   })
 
   it('tells a deploy step the parameters to fill, the buckets to upload with their policy, the access controls and the policies', () => {
