@@ -219,7 +219,8 @@ function originJson(o: CustomOriginConfig | S3OriginConfig, plan: DistributionPl
   if (o.originPath) out.OriginPath = o.originPath
   if (o.kind === 's3') {
     out.DomainName = s3DomainName(o)
-    // [OAC-MIG]: with origin access control the origin access identity is empty and the OAC id goes on the origin.
+    // CloudFormation S3OriginConfig: "If you're using origin access control (OAC) instead of origin access identity,
+    // specify an empty OriginAccessIdentity element"; the OAC's id (its Ref) goes on the origin.
     out.S3OriginConfig = { OriginAccessIdentity: '', ...(o.readTimeout !== undefined ? { OriginReadTimeout: o.readTimeout } : {}) }
     out.OriginAccessControlId = { Ref: plan.accessControls.get(o.id)!.logicalId }
     return out
