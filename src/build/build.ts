@@ -6,6 +6,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import { STAGES } from '../cloudfront/types.js'
 import { notYetApplied } from '../distribution/unapplied.js'
+import { unusedPolicies } from './distribution.js'
 import { ConfigError, loadConfig, type EdgeConfig, type FunctionConfig } from '../simulator/config.js'
 import { bundleFunction, type EnvReadReport } from './bundle.js'
 import { describeEnvRead } from './env-scan.js'
@@ -150,6 +151,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     ...runtimeNotes,
     ...config.warnings.map((message) => ({ code: 'ConfigWarning', message })),
     ...pending.warnings.map((message) => ({ code: 'NotYetApplied', message })),
+    ...unusedPolicies(config).map((message) => ({ code: 'UnusedPolicy', message })),
   )
   const errors = built.flatMap((b) => b.errs)
   if (errors.length) throw BuildError.from(errors)
@@ -210,6 +212,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       `  ${f.name.padEnd(width)}  ${f.stages.join(', ').padEnd(stageWidth)}  ${formatBytes(f.zipBytes)} zip, ${percent(f.share)} of the ${formatBytes(f.limitBytes)} limit`,
     )
   }
+  for (const b of man.distribution.buckets) log(`  s3://${b.bucket} (${b.origins.join(', ')}) serves ${b.dir}: upload it before deploying, e.g. aws s3 sync ${b.dir} s3://${b.bucket}`)
   for (const w of warnings) log(`warning: ${w.message}`)
   return { outDir, functions, warnings, manifest: man, files: files.map(([p]) => p) }
 }

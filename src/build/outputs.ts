@@ -7,6 +7,10 @@ import { relative, sep } from 'node:path'
 import { STAGES, type Stage } from '../cloudfront/types.js'
 import type { BehaviorConfig, EdgeConfig, FunctionConfig } from '../simulator/config.js'
 import { EDGE_REGION, functionSettings, lambdaName, tightestLimits } from './checks.js'
+import { apiBehavior, DISTRIBUTION_ARN, distributionConfig, distributionManifest, distributionResources, planDistribution, type DistributionManifest, type DistributionPlan } from './distribution.js'
+import { logicalId, type Json } from './template.js'
+
+export { logicalId }
 
 /** A built function, as the outputs need it. */
 export interface BuiltPackage {
@@ -20,23 +24,6 @@ export interface BuiltPackage {
   /** Base64 SHA-256 of the zip (Lambda's `CodeSha256`). */
   codeSha256: string
   sourcemap: boolean
-}
-
-/**
- * CloudFormation logical ID from a function name.
- *
- * @example
- * ```ts
- * logicalId('site-viewer-request') // 'SiteViewerRequest'
- * ```
- */
-export function logicalId(name: string): string {
-  const id = name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((p) => p[0]!.toUpperCase() + p.slice(1))
-    .join('')
-  return /^[A-Za-z]/.test(id) ? id : `Fn${id}`
 }
 
 /**
@@ -103,25 +90,35 @@ export interface ApiAssociations {
   Items?: { LambdaFunctionARN: string; EventType: Stage; IncludeBody: boolean }[]
 }
 
-/** The CloudFront API JSON: the `LambdaFunctionAssociations` of each cache behavior of the distribution. */
+/**
+ * One cache behavior in the CloudFront API's form: its `LambdaFunctionAssociations` and the rest of its settings
+ * (`TargetOriginId`, `ViewerProtocolPolicy`, `AllowedMethods` with `CachedMethods`, `Compress`, the policy IDs or
+ * the legacy `ForwardedValues` and TTLs).
+ */
+export type ApiCacheBehavior = { LambdaFunctionAssociations: ApiAssociations } & { [field: string]: Json | ApiAssociations }
+
+/** The CloudFront API JSON: each cache behavior of the distribution, as `DistributionConfig` holds it. */
 export interface CloudFrontAssociationsJson {
   Comment: string
-  DefaultCacheBehavior: { LambdaFunctionAssociations: ApiAssociations }
-  CacheBehaviors: { Quantity: number; Items: { PathPattern: string; LambdaFunctionAssociations: ApiAssociations }[] }
+  DefaultCacheBehavior: ApiCacheBehavior
+  CacheBehaviors: { Quantity: number; Items: (ApiCacheBehavior & { PathPattern: string })[] }
 }
 
 /**
- * The CloudFront API's `LambdaFunctionAssociations` per cache behavior, shaped like `DistributionConfig`
- * (`DefaultCacheBehavior`, `CacheBehaviors.Items[]`) with version-ARN placeholders to fill in.
+ * The CloudFront API's cache behaviors, shaped like `DistributionConfig` (`DefaultCacheBehavior`,
+ * `CacheBehaviors.Items[]`): `LambdaFunctionAssociations` with version-ARN placeholders to fill in, and each
+ * behavior's settings (custom policies' IDs as `<id of cache policy NAME>` placeholders).
  *
  * @example
  * ```ts
  * const json = cloudfrontAssociations(config)
  * json.DefaultCacheBehavior.LambdaFunctionAssociations.Items[0].EventType // 'viewer-request'
+ * json.DefaultCacheBehavior.ViewerProtocolPolicy // 'redirect-to-https'
  * ```
  */
 export function cloudfrontAssociations(config: EdgeConfig): CloudFrontAssociationsJson {
   const byEntry = new Map(config.functions.map((f) => [f.entry, f]))
+  const dist = plan(config)
   const assoc = (b: BehaviorConfig): ApiAssociations => {
     const rows = behaviorAssociations(b, byEntry)
     if (rows.length === 0) return { Quantity: 0 }
@@ -130,54 +127,50 @@ export function cloudfrontAssociations(config: EdgeConfig): CloudFrontAssociatio
       Items: rows.map((r) => ({ LambdaFunctionARN: versionArnPlaceholder(lambdaName(config, r.fn)), EventType: r.stage, IncludeBody: r.includeBody })),
     }
   }
+  const behavior = (b: BehaviorConfig): ApiCacheBehavior => ({ ...apiBehavior(b, dist), LambdaFunctionAssociations: assoc(b) })
   const def = config.behaviors.find((b) => b.isDefault)
   const others = config.behaviors.filter((b) => !b.isDefault)
   return {
     Comment:
-      'LambdaFunctionAssociations for the CloudFront API (DistributionConfig). Replace <account> and <version> with the account id and the numbered version published for each function (never $LATEST or an alias); the functions live in us-east-1.',
-    DefaultCacheBehavior: { LambdaFunctionAssociations: def ? assoc(def) : { Quantity: 0 } },
-    CacheBehaviors: { Quantity: others.length, Items: others.map((b) => ({ PathPattern: b.pathPattern, LambdaFunctionAssociations: assoc(b) })) },
+      'Cache behaviors for the CloudFront API (DistributionConfig). Replace <account> and <version> with the account id and the numbered version published for each function (never $LATEST or an alias); the functions live in us-east-1. Replace each <id of … policy NAME> with the ID of that custom policy (cloudformation.json creates it).',
+    DefaultCacheBehavior: def ? behavior(def) : { LambdaFunctionAssociations: { Quantity: 0 } },
+    CacheBehaviors: { Quantity: others.length, Items: others.map((b) => ({ PathPattern: b.pathPattern, ...behavior(b) })) },
   }
 }
 
-type Json = string | number | boolean | null | Json[] | { [k: string]: Json }
-
-const ALL_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']
-
-function originParam(id: string): string {
-  return `${logicalId(id)}OriginDomainName`
-}
-
-function cacheBehavior(b: BehaviorConfig, byEntry: Map<string, FunctionConfig>, ids: Map<string, string>): Record<string, Json> {
-  const c = b.cache
-  const rows = behaviorAssociations(b, byEntry)
-  const forwarded: Record<string, Json> = {
-    QueryString: c.queryStrings !== 'none',
-    Cookies: c.cookies === 'all' ? { Forward: 'all' } : c.cookies.length ? { Forward: 'whitelist', WhitelistedNames: [...c.cookies] } : { Forward: 'none' },
-  }
-  if (Array.isArray(c.queryStrings)) forwarded.QueryStringCacheKeys = [...c.queryStrings]
-  if (c.headers.length) forwarded.Headers = [...c.headers]
-  const out: Record<string, Json> = {}
-  if (!b.isDefault) out.PathPattern = b.pathPattern
-  Object.assign(out, {
-    TargetOriginId: b.originId,
-    ViewerProtocolPolicy: 'redirect-to-https',
-    AllowedMethods: ALL_METHODS,
-    CachedMethods: ['GET', 'HEAD'],
-    Compress: true,
-    ForwardedValues: forwarded,
-    MinTTL: c.minTtl,
-    DefaultTTL: c.defaultTtl,
-    MaxTTL: c.maxTtl,
-    // [CFN] a plain list; LambdaFunctionARN is a *version* ARN (Ref of AWS::Lambda::Version); IncludeBody only
-    // where set, and only viewer-request / origin-request get it (checked before writing).
-    LambdaFunctionAssociations: rows.map((r) => {
-      const a: Record<string, Json> = { EventType: r.stage, LambdaFunctionARN: { Ref: `${ids.get(r.fn.name)}Version` } }
-      if (r.includeBody) a.IncludeBody = true
-      return a
-    }),
+/** A behavior's `LambdaFunctionAssociations` in CloudFormation's form. */
+function cfnAssociations(b: BehaviorConfig, byEntry: Map<string, FunctionConfig>, ids: Map<string, string>): Json[] {
+  // IncludeBody only where set, and only viewer-request / origin-request get it (checked before writing).
+  return behaviorAssociations(b, byEntry).map((r) => {
+    const a: Record<string, Json> = { EventType: r.stage, LambdaFunctionARN: { Ref: `${ids.get(r.fn.name)}Version` } }
+    if (r.includeBody) a.IncludeBody = true
+    return a
   })
-  return out
+}
+
+/** Every logical ID the functions' part of the template uses, and the fixed ones. */
+function functionIdsTaken(ids: Map<string, string>): string[] {
+  const fixed = ['CodeBucket', 'LambdaEdgeRegion', 'Distribution', 'DistributionId', 'DistributionDomainName', 'DistributionArn']
+  return [...fixed, ...[...ids.values()].flatMap((id) => ['Role', 'Function', 'Version', 'CodeKey', 'VersionArn'].map((s) => `${id}${s}`))]
+}
+
+/** The distribution's plan (logical IDs and deployed names) for a config. */
+function plan(config: EdgeConfig): DistributionPlan {
+  return planDistribution(config, functionIdsTaken(logicalIds(config.functions)))
+}
+
+/**
+ * Keeps each edge function and its versions when the stack deletes or replaces them: CloudFront's replicas of a
+ * function outlive its association by hours, and Lambda refuses to delete a replicated function, which would
+ * leave the stack failed (also when a first creation rolls back after the distribution was created).
+ */
+function retainEdgeFunctions(resources: Record<string, Json>, ids: Iterable<string>): void {
+  for (const id of ids) {
+    for (const key of [`${id}Function`, `${id}Version`]) {
+      const r = resources[key]
+      if (r && typeof r === 'object' && !Array.isArray(r)) Object.assign(r, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' })
+    }
+  }
 }
 
 /**
@@ -267,38 +260,18 @@ export function cloudformationTemplate(config: EdgeConfig, packages: readonly Bu
     outputs[`${id}VersionArn`] = { Description: `numbered version ARN of ${lambdaName(config, p.fn)}`, Value: { Ref: `${id}Version` } }
   }
 
-  // Only custom origins are written yet; build() refuses behaviors that target any other kind (notYetApplied).
-  const origins: Json[] = config.edge.origins.flatMap((o) => (o.kind === 'custom' ? [o] : [])).map((o) => {
-    const u = new URL(o.url)
-    parameters[originParam(o.id)] = {
-      Type: 'String',
-      Description: `Domain name of origin "${o.id}" (${o.url} locally; CloudFront needs a public DNS name, not an IP address or localhost).`,
-    }
-    const origin: Record<string, Json> = {
-      Id: o.id,
-      DomainName: { Ref: originParam(o.id) },
-      CustomOriginConfig: {
-        HTTPPort: u.protocol === 'http:' && u.port ? Number(u.port) : 80,
-        HTTPSPort: u.protocol === 'https:' && u.port ? Number(u.port) : 443,
-        OriginProtocolPolicy: u.protocol === 'http:' ? 'http-only' : 'https-only',
-      },
-    }
-    if (u.pathname && u.pathname !== '/') origin.OriginPath = u.pathname
-    return origin
-  })
-  const def = config.behaviors.find((b) => b.isDefault)
-  const distribution: Record<string, Json> = {
-    Enabled: true,
-    Comment: `${config.name} (edgeware)`,
-    HttpVersion: 'http2',
-    Origins: origins,
-  }
-  if (def) distribution.DefaultCacheBehavior = cacheBehavior(def, byEntry, ids)
-  const others = config.behaviors.filter((b) => !b.isDefault)
-  if (others.length) distribution.CacheBehaviors = others.map((b) => cacheBehavior(b, byEntry, ids))
-  resources.Distribution = { Type: 'AWS::CloudFront::Distribution', Properties: { DistributionConfig: distribution } }
+  retainEdgeFunctions(resources, ids.values())
+
+  // The distribution and what it needs (build() refuses behaviors that target a Lambda origin: notYetApplied).
+  const dist = plan(config)
+  const parts = distributionResources(config, dist)
+  Object.assign(parameters, parts.parameters)
+  Object.assign(resources, parts.resources)
+  const distributionJson = distributionConfig(config, dist, (b) => cfnAssociations(b, byEntry, ids))
+  resources.Distribution = { Type: 'AWS::CloudFront::Distribution', Properties: { DistributionConfig: distributionJson } }
   outputs.DistributionId = { Value: { Ref: 'Distribution' } }
   outputs.DistributionDomainName = { Value: { 'Fn::GetAtt': ['Distribution', 'DomainName'] } }
+  outputs.DistributionArn = { Description: 'the AWS:SourceArn a bucket policy grants CloudFront access for', Value: DISTRIBUTION_ARN }
 
   return {
     AWSTemplateFormatVersion: '2010-09-09',
@@ -312,6 +285,7 @@ export function cloudformationTemplate(config: EdgeConfig, packages: readonly Bu
       },
     },
     Parameters: parameters,
+    ...(Object.keys(parts.conditions).length ? { Conditions: parts.conditions } : {}),
     // [RLE], [ISS-REGION]: "The function must be in region 'us-east-1'"
     Rules: {
       LambdaEdgeRegion: {
@@ -334,6 +308,8 @@ export interface Manifest {
   runtime: string
   limits: string
   region: string
+  /** The distribution's S3 origins (bucket, directory to upload, OAC, bucket policy), origin parameters and policies. */
+  distribution: DistributionManifest
   functions: {
     name: string
     functionName: string
@@ -354,7 +330,9 @@ export interface Manifest {
 }
 
 /**
- * The manifest: per function its stages, behaviors, zip, size, SHA-256 and the limits it was checked against.
+ * The manifest: per function its stages, behaviors, zip, size, SHA-256 and the limits it was checked against; for
+ * the distribution the template parameters to fill, each S3 origin's bucket and directory to upload with its
+ * origin access control and bucket policy, and every policy the behaviors use.
  *
  * @example
  * ```ts
@@ -368,6 +346,7 @@ export function manifest(config: EdgeConfig, packages: readonly BuiltPackage[]):
     runtime: config.edge.runtime,
     limits: String(profile.name),
     region: EDGE_REGION,
+    distribution: distributionManifest(config, plan(config)),
     functions: [...packages]
       .sort((a, b) => (a.fn.name < b.fn.name ? -1 : 1))
       .map((p) => {

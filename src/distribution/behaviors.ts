@@ -6,7 +6,6 @@ import type { Stage } from '../cloudfront/types.js'
 import { legacyEffective, legacyProjection, policyEffective, readLegacyCache } from './effective.js'
 import type { AllowedMethods, BehaviorConfig, CachedMethods, FunctionEventType, OriginConfig, OriginGroupConfig } from './model.js'
 import type { Policies } from './policies.js'
-import { keysOn } from './policies.js'
 import { show, type Reader, type Table } from './problems.js'
 
 /** Stage keys as written in the TOML (`viewer_request`) → stage names. */
@@ -136,18 +135,23 @@ function readCaching(r: Reader, t: Table, key: string, ctx: BehaviorContext, tar
   const originRequestPolicy = orpRef === undefined ? undefined : ctx.policies.originRequest(orpRef, `${key}.origin_request_policy`)
   const rhpRef = r.string(t.response_headers_policy, `${key}.response_headers_policy`)
   const responseHeadersPolicy = rhpRef === undefined ? undefined : ctx.policies.responseHeaders(rhpRef, `${key}.response_headers_policy`)
-  if (cachePolicy && keysOn(cachePolicy.headers, 'host') && target?.reaches.some((o) => o.kind === 's3')) {
-    // [CUST]: Host can't be a cache-key header for S3 origins.
-    r.fail(`${key}.cache_policy`, `cache policy ${show(cachePolicy.id)} keys on Host, which CloudFront doesn't allow with an S3 origin`, cpRef)
-  }
   const policies = {
     ...(cachePolicy ? { cachePolicy } : {}),
     ...(originRequestPolicy ? { originRequestPolicy } : {}),
     ...(responseHeadersPolicy ? { responseHeadersPolicy } : {}),
   }
-  if (cachePolicy) return { cache: legacyProjection(cachePolicy), effective: policyEffective(cachePolicy, originRequestPolicy, compress), ...policies }
-  const legacy = readLegacyCache(r, t.cache, `${key}.cache`)
-  return { cache: legacy, effective: legacyEffective(legacy), ...policies }
+  const legacy = cachePolicy ? undefined : readLegacyCache(r, t.cache, `${key}.cache`)
+  const caching = cachePolicy
+    ? { cache: legacyProjection(cachePolicy), effective: policyEffective(cachePolicy, originRequestPolicy, compress), ...policies }
+    : { cache: legacy!, effective: legacyEffective(legacy!), ...policies }
+  const s3 = target?.reaches.find((o) => o.kind === 's3')
+  if (s3 && caching.effective.cacheKey.headers.includes('host')) {
+    // [CUST]: Host can't be a cache-key header for S3 origins (a cache policy's key or the legacy cache headers).
+    const reaches = target?.groupId ? `origin group ${show(target.groupId)} reaches S3 origin ${show(s3.id)}` : `S3 origin ${show(s3.id)}`
+    if (cachePolicy) r.fail(`${key}.cache_policy`, `cache policy ${show(cachePolicy.id)} keys on Host, which CloudFront doesn't allow with an S3 origin (${reaches})`, cpRef)
+    else r.fail(`${key}.cache.headers`, `Host is in the cache key, which CloudFront doesn't allow with an S3 origin (${reaches})`, 'host')
+  }
+  return caching
 }
 
 /** Reads one behavior; `undefined` when it isn't a table. */

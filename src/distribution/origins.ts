@@ -223,9 +223,21 @@ export function readOrigins(r: Reader, edge: Table, limits: LimitsProfile, warni
     if (!o || !o.id) return
     if (ids.has(o.id)) r.fail(`edge.origins[${i}].id`, `duplicate origin id ${show(o.id)}`, o.id)
     ids.add(o.id)
+    if (o.kind === 's3') sameBucket(r, o, origins, `edge.origins[${i}].s3`)
     origins.push(o)
   })
   return origins
+}
+
+/**
+ * S3 origins naming one bucket (e.g. under different origin paths) name one directory and one region: the
+ * directory is the bucket's content locally and what is uploaded to it, and a bucket lives in one region.
+ */
+function sameBucket(r: Reader, o: S3OriginConfig, before: readonly OriginConfig[], key: string): void {
+  const other = before.find((x): x is S3OriginConfig => x.kind === 's3' && x.bucket === o.bucket && !!o.bucket)
+  if (!other) return
+  if (other.dir !== o.dir) r.fail(`${key}.dir`, `bucket ${show(o.bucket)} is also origin ${show(other.id)}'s, served from another directory (${show(other.dir)}): origins on one bucket share its directory`, o.dir)
+  if (other.region !== o.region) r.fail(`${key}.region`, `bucket ${show(o.bucket)} is also origin ${show(other.id)}'s, in ${show(other.region)}: a bucket is in one region`, o.region)
 }
 
 /** Reads `[[edge.origin_groups]]`: exactly two existing, distinct origins each, failover statuses from CloudFront's set. */

@@ -3,7 +3,7 @@
  * `[[edge.response_headers_policies]]`) and how a behavior's reference resolves to a custom or managed policy.
  */
 import { MANAGED_CACHE_POLICIES, MANAGED_ORIGIN_REQUEST_POLICIES, MANAGED_RESPONSE_HEADERS_POLICIES, ORIGIN_REQUEST_ONLY_HEADERS, findManaged } from './managed.js'
-import type { CachePolicy, NameSelection, OriginRequestPolicy, ResponseHeadersPolicy } from './model.js'
+import type { CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy } from './model.js'
 import { MAX_COMMENT, POLICY_NAME } from './names.js'
 import { isTable, show, type Reader, type Table } from './problems.js'
 import { readResponseHeadersParts } from './response-headers.js'
@@ -188,6 +188,3 @@ export function readPolicies(r: Reader, edge: Table): Policies {
     }),
   }
 }
-
-/** Whether a header selection keys on a name (for the rules that look at cache-key headers). */
-export const keysOn = (s: NameSelection, name: string): boolean => s.kind === 'list' && s.names.includes(name)

@@ -22,27 +22,24 @@ const at = (prefix: string, keys: string): RegExp => new RegExp(`^(${prefix}\\.(
 
 /** The keys not applied yet, per tool. */
 const PENDING: readonly PendingKey[] = [
-  { key: at(ORIGIN, 'domain|http_port|https_port|ssl_protocols'), build: 'the template takes the origin domain as a parameter and its ports from the url' },
-  { key: at(ORIGIN, 'protocol_policy'), dev: 'the url is fetched as written', build: 'the template sets http-only or https-only from the url scheme' },
-  { key: at(ORIGIN, 'connection_attempts|connection_timeout'), dev: 'one connection attempt, no connection timeout', build: "CloudFront's defaults (3 attempts, 10 s) are deployed" },
-  { key: at(ORIGIN, 'read_timeout|keepalive_timeout'), build: "CloudFront's defaults (30 s, 5 s) are deployed" },
-  { key: at(ORIGIN, 'custom_headers'), dev: 'the origin gets no custom headers', build: 'the template has no origin custom headers' },
-  { key: /^(edge\.origin_groups)(?:$|[.[])/, dev: 'no failover: requests go to the primary origin', build: 'the behaviors target the primary origin; no origin group is written' },
+  { key: at(ORIGIN, 'protocol_policy'), dev: 'the url is fetched as written' },
+  { key: at(ORIGIN, 'connection_attempts|connection_timeout'), dev: 'one connection attempt, no connection timeout' },
+  { key: at(ORIGIN, 'custom_headers'), dev: 'the origin gets no custom headers' },
+  { key: /^(edge\.origin_groups)(?:$|[.[])/, dev: 'no failover: requests go to the primary origin' },
   {
     key: at(BEHAVIOR, 'cache_policy'),
     dev: "only the policy's TTLs and cache key apply, as a legacy cache = { … } would (all_except lists widen to all; no Accept-Encoding normalisation)",
-    build: "written as legacy ForwardedValues and TTLs (all_except lists widen to all; no Accept-Encoding normalisation)",
   },
-  { key: at(BEHAVIOR, 'origin_request_policy'), dev: 'only the cache key is forwarded', build: 'not written' },
-  { key: at(BEHAVIOR, 'response_headers_policy'), dev: 'responses are not changed', build: 'not written' },
-  { key: at(BEHAVIOR, 'allowed_methods'), dev: 'every method is allowed', build: 'all seven methods are allowed' },
-  { key: at(BEHAVIOR, 'cached_methods'), dev: 'GET and HEAD are cached', build: 'GET and HEAD are cached' },
-  { key: at(BEHAVIOR, 'viewer_protocol_policy'), dev: 'requests are served as they come', build: 'redirect-to-https is deployed' },
-  { key: at(BEHAVIOR, 'compress'), dev: 'responses are not compressed', build: 'Compress = true is deployed' },
+  { key: at(BEHAVIOR, 'origin_request_policy'), dev: 'only the cache key is forwarded' },
+  { key: at(BEHAVIOR, 'response_headers_policy'), dev: 'responses are not changed' },
+  { key: at(BEHAVIOR, 'allowed_methods'), dev: 'every method is allowed' },
+  { key: at(BEHAVIOR, 'cached_methods'), dev: 'GET and HEAD are cached' },
+  { key: at(BEHAVIOR, 'viewer_protocol_policy'), dev: 'requests are served as they come' },
+  { key: at(BEHAVIOR, 'compress'), dev: 'responses are not compressed' },
   { key: at(BEHAVIOR, 'viewer_request_function|viewer_response_function'), dev: 'CloudFront Functions do not run', build: 'no CloudFront Function is written' },
   { key: /^(edge\.(?:cloudfront_functions|key_value_stores))(?:$|[.[])/, dev: 'CloudFront Functions do not run', build: 'not written' },
-  { key: /^(edge\.custom_error_responses)(?:$|[.[])/, dev: 'error responses are passed through', build: 'not written' },
-  { key: /^(edge\.default_root_object)$/, dev: '/ is requested as is', build: 'not written' },
+  { key: /^(edge\.custom_error_responses)(?:$|[.[])/, dev: 'error responses are passed through' },
+  { key: /^(edge\.default_root_object)$/, dev: '/ is requested as is' },
   { key: /^(edge\.dynamodb\.(?:persist|port|endpoint|region))$/, dev: 'the local table is in memory, on a free port, in the edge region' },
   { key: /^(dev\.(?:ip|https))$/, dev: 'edgeware dev listens on 127.0.0.1 over HTTP' },
   { key: /^(dev\.viewer)(?:$|\.)/, dev: 'no CloudFront-Viewer-* values are set' },
@@ -75,10 +72,13 @@ export function notYetApplied(config: EdgeConfig, tool: Tool): { warnings: strin
   }
   const kindName = { s3: 'S3 origins', lambda: 'Lambda origins' } as const
   config.edge.origins.forEach((o, i) => {
-    if (o.kind === 'custom') return
-    const users = config.behaviors.filter((b) => b.originId === o.id || (b.targetGroupId && config.edge.originGroups.find((g) => g.id === b.targetGroupId)?.members.includes(o.id)))
+    // The build writes S3 origins and origin groups, so a Lambda origin a group names can't be left out.
+    if (o.kind === 'custom' || (o.kind === 's3' && tool === 'build')) return
+    const groups = config.edge.originGroups.filter((g) => g.members.includes(o.id))
+    const users = config.behaviors.filter((b) => b.originId === o.id || (b.targetGroupId && groups.some((g) => g.id === b.targetGroupId)))
     const line = `edge.origins[${i}] (${o.id}): ${kindName[o.kind]} are parsed but not yet ${tool === 'dev' ? 'served by' : 'written by'} ${TOOL_NAME[tool]}`
     if (users.some((b) => b.originId === o.id)) errors.push(`${line} (used by ${users.map((b) => (b.isDefault ? 'the default behavior' : b.pathPattern)).join(', ')})`)
+    else if (tool === 'build' && groups.length) errors.push(`${line} (a member of origin group ${groups.map((g) => g.id).join(', ')})`)
     else warnings.push(`${line}; no behavior sends requests to it${users.length ? ' first' : ''}, so it is left out`)
   })
   return { warnings, errors }

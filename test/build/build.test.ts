@@ -187,8 +187,13 @@ describe('edgeware build: association outputs', () => {
     const sha = manifest.functions.find((f: { name: string }) => f.name === 'viewer').codeSha256
     expect(template.Resources.ViewerVersion).toEqual({
       Type: 'AWS::Lambda::Version',
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
       Properties: { FunctionName: { Ref: 'ViewerFunction' }, CodeSha256: sha, Description: expect.any(String) },
     })
+    // CloudFront's replicas outlive an association: the stack keeps every function and version it deletes or replaces
+    for (const [, r] of [...ofType('AWS::Lambda::Function'), ...ofType('AWS::Lambda::Version')]) expect(r).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' })
+    for (const [, r] of ofType('AWS::IAM::Role')) expect(r).not.toHaveProperty('DeletionPolicy')
     expect(Object.keys(template.Parameters).sort()).toEqual([
       'AppOriginDomainName',
       'CodeBucket',
@@ -225,7 +230,7 @@ describe('edgeware build: association outputs', () => {
     for (const a of all) expect(template.Resources[(a.LambdaFunctionARN as { Ref: string }).Ref]!.Type).toBe('AWS::Lambda::Version')
   })
 
-  it('writes the CloudFront API LambdaFunctionAssociations with version ARN placeholders in us-east-1', () => {
+  it('writes the CloudFront API cache behaviors: settings in the API form, LambdaFunctionAssociations with version ARN placeholders in us-east-1', () => {
     const api = JSON.parse(readFileSync(join(out, 'cloudfront-associations.json'), 'utf8'))
     expect(api.DefaultCacheBehavior.LambdaFunctionAssociations.Quantity).toBe(4)
     expect(api.DefaultCacheBehavior.LambdaFunctionAssociations.Items[0]).toEqual({
@@ -238,6 +243,14 @@ describe('edgeware build: association outputs', () => {
       Items: [
         {
           PathPattern: '/api/*',
+          TargetOriginId: 'app',
+          ViewerProtocolPolicy: 'redirect-to-https',
+          AllowedMethods: { Quantity: 7, Items: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'], CachedMethods: { Quantity: 2, Items: ['GET', 'HEAD'] } },
+          Compress: true,
+          ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } },
+          MinTTL: 0,
+          DefaultTTL: 86_400,
+          MaxTTL: 31_536_000,
           LambdaFunctionAssociations: {
             Quantity: 1,
             Items: [{ EventType: 'viewer-request', IncludeBody: true, LambdaFunctionARN: 'arn:aws:lambda:us-east-1:<account>:function:fixture-site-viewer:<version>' }],
@@ -245,6 +258,7 @@ describe('edgeware build: association outputs', () => {
         },
       ],
     })
+    expect(api.DefaultCacheBehavior.ForwardedValues).toEqual({ QueryString: true, Cookies: { Forward: 'none' }, Headers: { Quantity: 1, Items: ['host'] } })
     for (const item of api.DefaultCacheBehavior.LambdaFunctionAssociations.Items) {
       expect(item.LambdaFunctionARN).toMatch(/^arn:aws:lambda:us-east-1:<account>:function:[\w-]+:<version>$/)
       expect(item.LambdaFunctionARN).not.toContain('$LATEST')

@@ -41,6 +41,21 @@ describe('behavior settings', () => {
     expectProblem(`${s3}${BASE}[[edge.behaviors]]\npath_pattern = "/assets/*"\norigin = "assets"\ncache_policy = "Amplify"`, 'edge.behaviors[0].cache_policy', /"Amplify" keys on Host, which CloudFront doesn't allow with an S3 origin/)
     expect(effective('cache_policy = "Amplify"').cachePolicy?.id).toBe('Amplify')
   })
+
+  it('refuses Host in a legacy cache key for an S3 origin, also when an origin group reaches it', () => {
+    const s3 = `[[edge.origins]]\nid = "assets"\ns3 = { dir = "public", bucket = "my-assets", region = "us-east-1" }\n`
+    expectProblem(
+      `${s3}${BASE}[[edge.behaviors]]\npath_pattern = "/assets/*"\norigin = "assets"\ncache = { headers = ["Host"] }`,
+      'edge.behaviors[0].cache.headers',
+      /Host is in the cache key, which CloudFront doesn't allow with an S3 origin \(S3 origin "assets"\)/,
+    )
+    const group = `[[edge.origin_groups]]\nid = "ha"\nmembers = ["app", "assets"]\n`
+    expectProblem(
+      `${s3}${BASE}${group}[[edge.behaviors]]\npath_pattern = "/x/*"\norigin = "ha"\ncache_policy = "Amplify"`,
+      'edge.behaviors[0].cache_policy',
+      /"Amplify" keys on Host, which CloudFront doesn't allow with an S3 origin \(origin group "ha" reaches S3 origin "assets"\)/,
+    )
+  })
 })
 
 describe('effective settings', () => {

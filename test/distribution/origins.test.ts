@@ -142,6 +142,13 @@ describe('S3 origins', () => {
     expect(o.readTimeout).toBe(30)
   })
 
+  it('lets two origins share a bucket under different paths, with one directory and one region', () => {
+    const second = (fields: string) => `${s3('dir = "public", bucket = "abc", region = "us-east-1"')}[[edge.origins]]\nid = "media"\norigin_path = "/media"\ns3 = { ${fields} }\n`
+    expect(parse(second('dir = "public", bucket = "abc", region = "us-east-1"')).edge.origins.map((o) => o.id)).toEqual(['app', 'media'])
+    expectProblem(second('dir = "functions", bucket = "abc", region = "us-east-1"'), 'edge.origins[1].s3.dir', /bucket "abc" is also origin "app"'s, served from another directory \(".*public"\): origins on one bucket share its directory/)
+    expectProblem(second('dir = "public", bucket = "abc", region = "eu-west-1"'), 'edge.origins[1].s3.region', /bucket "abc" is also origin "app"'s, in "us-east-1": a bucket is in one region/)
+  })
+
   it('has no keepalive timeout', () => {
     expectProblem(s3('dir = "public", bucket = "abc", region = "us-east-1"', 'keepalive_timeout = 5'), 'edge.origins[0].keepalive_timeout', /unknown key/)
   })

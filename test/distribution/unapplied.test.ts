@@ -13,8 +13,7 @@ describe('notYetApplied', () => {
   it('says nothing for a config that uses only what dev and build apply', () => {
     const c = parse(`${BASE}cache = { default_ttl = 5 }\nviewer_request = "functions/vreq.mjs"\n[[edge.origins]]\nid = "b"\nurl = "http://b.test/v1"\nread_timeout = 10`)
     expect(notYetApplied(c, 'dev')).toEqual({ warnings: [], errors: [] })
-    expect(notYetApplied(c, 'build').errors).toEqual([])
-    expect(notYetApplied(c, 'build').warnings).toEqual(["edge.origins[1].read_timeout is parsed but not yet applied by edgeware build: CloudFront's defaults (30 s, 5 s) are deployed"])
+    expect(notYetApplied(c, 'build')).toEqual({ warnings: [], errors: [] })
   })
 
   it('names each key a tool does not apply once, with what the tool does instead', () => {
@@ -24,6 +23,7 @@ response_headers_policy = "SimpleCORS"
 path_pattern = "/a/*"
 origin = "app"
 cache_policy = "CachingDisabled"
+viewer_request_function = "cff/router.js"
 [[edge.custom_error_responses]]
 error_code = 404
 `)
@@ -33,25 +33,33 @@ error_code = 404
       "edge.default_behavior.cache_policy is parsed but not yet applied by edgeware dev: only the policy's TTLs and cache key apply, as a legacy cache = { … } would (all_except lists widen to all; no Accept-Encoding normalisation)",
       'edge.default_behavior.response_headers_policy is parsed but not yet applied by edgeware dev: responses are not changed',
       "edge.behaviors[0].cache_policy is parsed but not yet applied by edgeware dev: only the policy's TTLs and cache key apply, as a legacy cache = { … } would (all_except lists widen to all; no Accept-Encoding normalisation)",
+      'edge.behaviors[0].viewer_request_function is parsed but not yet applied by edgeware dev: CloudFront Functions do not run',
       'edge.custom_error_responses is parsed but not yet applied by edgeware dev: error responses are passed through',
     ])
-    // [dev] keys mean nothing to the build.
-    expect(notYetApplied(c, 'build').warnings.map((w) => w.split(' ')[0])).toEqual([
-      'edge.default_behavior.cache_policy',
-      'edge.default_behavior.response_headers_policy',
-      'edge.behaviors[0].cache_policy',
-      'edge.custom_error_responses',
-    ])
+    // [dev] keys mean nothing to the build, which writes the policies and error responses.
+    expect(notYetApplied(c, 'build').warnings).toEqual(['edge.behaviors[0].viewer_request_function is parsed but not yet applied by edgeware build: no CloudFront Function is written'])
   })
 
-  it('refuses a behavior that targets an S3 origin, and only warns for one nothing targets', () => {
+  it('dev refuses a behavior that targets an S3 origin (the build writes it), and only warns for one nothing targets', () => {
     const used = parse(`${S3}${BASE}[[edge.behaviors]]\npath_pattern = "/assets/*"\norigin = "assets"`)
     expect(notYetApplied(used, 'dev').errors).toEqual(['edge.origins[0] (assets): S3 origins are parsed but not yet served by edgeware dev (used by /assets/*)'])
-    expect(notYetApplied(used, 'build').errors).toEqual(['edge.origins[0] (assets): S3 origins are parsed but not yet written by edgeware build (used by /assets/*)'])
+    expect(notYetApplied(used, 'build')).toEqual({ warnings: [], errors: [] })
     const unused = parse(`${S3}${BASE}`)
     expect(notYetApplied(unused, 'dev')).toEqual({
       errors: [],
       warnings: ['edge.origins[0] (assets): S3 origins are parsed but not yet served by edgeware dev; no behavior sends requests to it, so it is left out'],
+    })
+  })
+
+  it('refuses a Lambda origin for the build where a behavior or an origin group uses it', () => {
+    const api = `[[edge.origins]]\nid = "api"\nlambda = { handler = "api/handler.mjs", integration = "url" }\n`
+    const used = parse(`${api}${BASE}[[edge.behaviors]]\npath_pattern = "/api/*"\norigin = "api"`)
+    expect(notYetApplied(used, 'build').errors).toEqual(['edge.origins[0] (api): Lambda origins are parsed but not yet written by edgeware build (used by /api/*)'])
+    const grouped = parse(`${api}${BASE}[[edge.origin_groups]]\nid = "ha"\nmembers = ["app", "api"]\n`)
+    expect(notYetApplied(grouped, 'build').errors).toEqual(['edge.origins[0] (api): Lambda origins are parsed but not yet written by edgeware build (a member of origin group ha)'])
+    expect(notYetApplied(parse(`${api}${BASE}`), 'build')).toEqual({
+      errors: [],
+      warnings: ['edge.origins[0] (api): Lambda origins are parsed but not yet written by edgeware build; no behavior sends requests to it, so it is left out'],
     })
   })
 
@@ -71,15 +79,16 @@ describe('the tools say what they do not apply', () => {
   const out = mkdtempSync(join(tmpdir(), 'edgeware-unapplied-'))
   afterAll(() => rmSync(out, { recursive: true, force: true }))
 
-  it('edgeware build refuses an S3 target before bundling, and lists the keys it does not write as warnings', async () => {
-    const refused = await build({ config: parse(`${S3}${BASE}viewer_request = "functions/vreq.mjs"\n[[edge.behaviors]]\npath_pattern = "/assets/*"\norigin = "assets"`), outDir: out }).catch((e: unknown) => e)
+  it('edgeware build refuses a Lambda origin target before bundling, and lists the keys it does not write as warnings', async () => {
+    const api = `[[edge.origins]]\nid = "api"\nlambda = { handler = "api/handler.mjs", integration = "url" }\n`
+    const refused = await build({ config: parse(`${api}${BASE}viewer_request = "functions/vreq.mjs"\n[[edge.behaviors]]\npath_pattern = "/api/*"\norigin = "api"`), outDir: out }).catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(BuildError)
-    expect(refused).toMatchObject({ code: 'NotYetSupported', message: expect.stringContaining('S3 origins are parsed but not yet written by edgeware build (used by /assets/*)') })
+    expect(refused).toMatchObject({ code: 'NotYetSupported', message: expect.stringContaining('Lambda origins are parsed but not yet written by edgeware build (used by /api/*)') })
 
     const lines: string[] = []
-    const r = await build({ config: parse(`${BASE}viewer_request = "functions/vreq.mjs"\ncache_policy = "CachingOptimized"`), outDir: out, log: (l) => lines.push(l) })
-    expect(r.warnings).toContainEqual({ code: 'NotYetApplied', message: expect.stringMatching(/^edge\.default_behavior\.cache_policy is parsed but not yet applied by edgeware build: written as legacy ForwardedValues/) })
-    expect(lines.some((l) => l.startsWith('warning: edge.default_behavior.cache_policy is parsed but not yet applied by edgeware build'))).toBe(true)
+    const r = await build({ config: parse(`${BASE}viewer_request = "functions/vreq.mjs"\n[[edge.behaviors]]\npath_pattern = "/x/*"\norigin = "app"\nviewer_response_function = "cff/headers.js"`), outDir: out, log: (l) => lines.push(l) })
+    expect(r.warnings).toContainEqual({ code: 'NotYetApplied', message: 'edge.behaviors[0].viewer_response_function is parsed but not yet applied by edgeware build: no CloudFront Function is written' })
+    expect(lines).toContain('warning: edge.behaviors[0].viewer_response_function is parsed but not yet applied by edgeware build: no CloudFront Function is written')
   })
 
   it('edgeware dev refuses an S3 target at start, and logs the keys it does not apply', async () => {
