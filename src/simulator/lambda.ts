@@ -48,6 +48,8 @@ export interface LambdaFunctionOptions {
   onLines?: (lines: VerdictLine[]) => void
   /** A direct container is gone (crash, timeout, exit): what it was running, if anything. */
   onDirectEnd?: (end: DirectEnd) => void
+  /** What `secret()` from `edgeware/secrets` reads in this function instead of AWS (`.dev.vars`), and its name. */
+  localSecrets?: { values: Record<string, string>; source: string }
 }
 
 /** How a direct container ended. */
@@ -114,6 +116,8 @@ console.trace = (...a) => write(process.stderr, 'TRACE', a)
 // which the real nodejs22.x runtime would not print; other process warnings go to the log like in Lambda.
 process.removeAllListeners('warning')
 process.on('warning', (w) => { if (!/NodeVersionSupportWarning/.test(String(w && w.message))) console.warn(String((w && w.stack) || w)) })
+// edgeware/secrets reads .dev.vars from here instead of AWS (a global no deployed function has).
+if (workerData.localSecrets) globalThis[Symbol.for('edgeware.localSecrets')] = Object.freeze({ values: Object.freeze(workerData.localSecrets.values), source: workerData.localSecrets.source })
 let handler, initError
 try {
   const m = new Module(workerData.filename, null)
@@ -245,6 +249,7 @@ export class Container {
         memoryMb: opts.memoryMb,
         timeoutMs: opts.timeoutMs,
         logStreamName,
+        localSecrets: opts.localSecrets,
         direct: { ...direct, fnName: opts.name, state: this.state.sab, createdAt: this.createdAt, slot: this.slot },
       },
       // Lambda's memory setting ~ the V8 heap the function may use.
