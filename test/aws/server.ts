@@ -112,7 +112,7 @@ export async function startAwsStandin(services: Record<string, ServiceHandler>, 
         }
         const rawUrl = req.url ?? '/'
         const checked = verifySigV4(req.method ?? 'GET', rawUrl, req.headers, body, secrets)
-        if (checked.error) {
+        if (checked.error !== undefined) {
           const [type, message] = [checked.error.slice(0, checked.error.indexOf(':')), checked.error.slice(checked.error.indexOf(':') + 2)]
           if (checked.auth?.service === 's3') return send({ status: 403, headers: { 'content-type': 'application/xml' }, body: `<Error><Code>${type}</Code><Message>${message}</Message></Error>` })
           // JSON services name a bad signature InvalidSignatureException; S3 (above) SignatureDoesNotMatch.

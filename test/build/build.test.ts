@@ -187,6 +187,8 @@ describe('edgeware build: association outputs', () => {
     const sha = manifest.functions.find((f: { name: string }) => f.name === 'viewer').codeSha256
     expect(template.Resources.ViewerVersion).toEqual({
       Type: 'AWS::Lambda::Version',
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
       Properties: { FunctionName: { Ref: 'ViewerFunction' }, CodeSha256: sha, Description: expect.any(String) },
     })
     expect(Object.keys(template.Parameters).sort()).toEqual([
