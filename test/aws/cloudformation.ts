@@ -258,7 +258,7 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
       case 'AWS::Lambda::Function': {
         const name = String(props.FunctionName ?? r.physicalId)
         if (state.lambda.functions.has(name)) return `Resource of type 'AWS::Lambda::Function' with identifier '${name}' already exists.`
-        state.lambda.functions.set(name, { versions: 0, versionCode: [], replicated: false })
+        state.lambda.functions.set(name, { versions: 0, versionCode: [], replicated: new Set() })
         r.physicalId = name
         r.attrs.Arn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`
         break
@@ -290,11 +290,10 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
     }
     return r
   }
-  /** Functions a distribution's associations name hold replicas from then on. */
+  /** The versions a distribution's associations name are replicated from then on. */
   const markReplicas = (props: Record<string, Json>) => {
-    for (const m of JSON.stringify(props).matchAll(/arn:aws:lambda:us-east-1:\d+:function:([A-Za-z0-9_-]+):\d+/g)) {
-      const fn = state.lambda.functions.get(m[1]!)
-      if (fn) fn.replicated = true
+    for (const m of JSON.stringify(props).matchAll(/arn:aws:lambda:us-east-1:\d+:function:([A-Za-z0-9_-]+):(\d+)/g)) {
+      state.lambda.functions.get(m[1]!)?.replicated.add(Number(m[2]))
     }
   }
   /** Deletes (or keeps) a resource; returns an error reason or undefined. */
@@ -302,12 +301,12 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
     if (policy === 'Retain' || (policy === 'RetainExceptOnCreate' && r.createdBy !== opId)) return 'skipped'
     if (r.type === 'AWS::Lambda::Function') {
       const fn = state.lambda.functions.get(r.physicalId)
-      if (fn?.replicated) return replicatedMessage(r.physicalId, Math.max(1, fn.versions))
+      if (fn?.replicated.size) return replicatedMessage(r.physicalId, Math.min(...fn.replicated))
       state.lambda.functions.delete(r.physicalId)
     }
     if (r.type === 'AWS::Lambda::Version') {
       const name = r.physicalId.split(':')[6]!
-      if (state.lambda.functions.get(name)?.replicated) return replicatedMessage(name, Number(r.attrs.Version))
+      if (state.lambda.functions.get(name)?.replicated.has(Number(r.attrs.Version))) return replicatedMessage(name, Number(r.attrs.Version))
     }
     return undefined
   }

@@ -13,8 +13,8 @@ export interface StandinFunction {
   versions: number
   /** The CodeSha256 of each published version. */
   versionCode: string[]
-  /** CloudFront holds replicas of it: Lambda refuses to delete it. */
-  replicated: boolean
+  /** Versions CloudFront holds replicas of: Lambda refuses to delete them (and so the function). */
+  replicated: Set<number>
 }
 
 /** Lambda's state, shared with the CloudFormation stand-in. */
@@ -33,7 +33,7 @@ export function lambdaState(): LambdaState {
     functions,
     published: [],
     dropReplicas(names) {
-      for (const [n, f] of functions) if (!names || names.includes(n)) f.replicated = false
+      for (const [n, f] of functions) if (!names || names.includes(n)) f.replicated.clear()
     },
   }
 }
@@ -62,7 +62,7 @@ export function lambdaService(state: LambdaState): ServiceHandler {
       const name = String(input.FunctionName)
       const fn = state.functions.get(name)
       if (!fn) return restError(404, 'ResourceNotFoundException', `Function not found: arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`)
-      if (fn.replicated) return restError(400, 'InvalidParameterValueException', replicatedMessage(name, Math.max(1, fn.versions)))
+      if (fn.replicated.size) return restError(400, 'InvalidParameterValueException', replicatedMessage(name, Math.min(...fn.replicated)))
       state.functions.delete(name)
       return { status: 204 }
     },
