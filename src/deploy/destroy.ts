@@ -80,7 +80,7 @@ export async function destroy(opts: DestroyOptions = {}): Promise<{ stack: strin
       // Recorded first: a destroy cut short still leaves the names for cleanup.
       state.retained = retain(state.retained, retained, 'destroyed')
       await writeState(root, state)
-      await deleteStack(cfn, found.StackId!, { ...opts, log })
+      await deleteStack(cfn, found, { ...opts, log })
       state.functions = []
       delete state.distributionId
       delete state.domainName

@@ -262,16 +262,16 @@ export async function deployStack(cfn: CloudFormationClient, input: StackInput, 
 }
 
 /**
- * Deletes a stack and follows it until it is gone. Resources with `DeletionPolicy: Retain` stay in the account.
- * Resolves to false when there was no such stack.
+ * Deletes a stack (by name or id, or one already described) and follows it until it is gone. Resources with
+ * `DeletionPolicy: Retain` stay in the account. Resolves to false when there was no such stack.
  *
  * @example
  * ```ts
  * await deleteStack(cfn, 'my-site', { log: console.log })
  * ```
  */
-export async function deleteStack(cfn: CloudFormationClient, nameOrId: string, opts: StackOptions = {}): Promise<boolean> {
-  const stack = await describeStack(cfn, nameOrId)
+export async function deleteStack(cfn: CloudFormationClient, target: string | Stack, opts: StackOptions = {}): Promise<boolean> {
+  const stack = typeof target === 'string' ? await describeStack(cfn, target) : target
   if (!stack) return false
   const stackId = stack.StackId!
   const mark = await newestEventId(cfn, stackId)

@@ -67,8 +67,8 @@ export async function fakeAwsEnv(): Promise<FakeAws & { restore(): Promise<void>
 }
 
 /**
- * `service:Action` of each call in order, polling folded: DescribeChangeSet calls in a row become
- * `cloudformation:DescribeChangeSet*`, and the DescribeStackEvents / DescribeStacks rounds that follow an
+ * `service:Action` of each call in order, polling and paging folded: DescribeChangeSet (or ListStackResources)
+ * calls in a row become `cloudformation:DescribeChangeSet*` (`…ListStackResources*`), and the DescribeStackEvents / DescribeStacks rounds that follow an
  * operation (by stack id) become `cloudformation:follow*`.
  */
 export function callTrace(calls: readonly AwsCall[]): string[] {
@@ -76,7 +76,7 @@ export function callTrace(calls: readonly AwsCall[]): string[] {
   for (const c of calls) {
     let name = `${c.service}:${c.action}`
     const last = out[out.length - 1]
-    if (c.action === 'DescribeChangeSet') name += '*'
+    if (c.action === 'DescribeChangeSet' || c.action === 'ListStackResources') name += '*'
     const following = last === 'cloudformation:follow*' || last === 'cloudformation:ExecuteChangeSet' || last === 'cloudformation:DeleteStack'
     if (following && (c.action === 'DescribeStackEvents' || c.action === 'DescribeStacks') && String(c.input.StackName).startsWith('arn:')) name = 'cloudformation:follow*'
     if (name.endsWith('*') && last === name) continue
