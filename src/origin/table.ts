@@ -20,15 +20,22 @@ import { describeItem, describeViolations, HOST_KEY, PREFIX_KEY, ruleToItem, rul
 import type { OriginRule } from './types.js'
 
 /**
- * A client for table administration (longer timeouts than the edge client; dummy credentials for local endpoints).
+ * A client for table administration (longer timeouts than the edge client; dummy credentials for local endpoints;
+ * an optional named AWS profile).
  *
  * @example
  * ```ts
  * const client = createTableClient({ endpoint: 'http://127.0.0.1:8000' })
  * ```
  */
-export function createTableClient(opts: { region?: string; endpoint?: string } = {}): DynamoDBClient {
-  return createEdgeDynamoClient({ region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1', endpoint: opts.endpoint, timeoutMs: 10_000, maxAttempts: 3 })
+export function createTableClient(opts: { region?: string; endpoint?: string; profile?: string } = {}): DynamoDBClient {
+  return createEdgeDynamoClient({
+    region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    endpoint: opts.endpoint,
+    timeoutMs: 10_000,
+    maxAttempts: 3,
+    ...(opts.profile ? { profile: opts.profile } : {}),
+  })
 }
 
 /**

@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EDGE_LOG_REGIONS, parseSince, tailLogs } from '../../src/deploy/logs.js'
 import { DeployError } from '../../src/deploy/errors.js'
 import { runCli } from '../cli/run-cli.js'
-import { cleanTempDirs } from '../build/helpers.js'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { TEST_CREDENTIALS } from '../aws/index.js'
+import { cleanTempDirs, tempDir } from '../build/helpers.js'
 import { fakeAwsEnv, site } from './helpers.js'
 
 type Fake = Awaited<ReturnType<typeof fakeAwsEnv>>
@@ -108,6 +111,24 @@ describe('edgeware logs', () => {
     stop.abort()
     expect(await done).toEqual(['us-east-1', 'eu-west-1'])
     expect(norm()).toEqual(['us-east-1 END RequestId: req-3', 'us-east-1 same millisecond as the last one', 'eu-west-1 later, in Dublin'])
+  })
+
+  it('--profile signs every call with that profile\'s credentials', async () => {
+    const dir = await tempDir('profile-')
+    writeFileSync(join(dir, 'credentials'), `[edge]\naws_access_key_id = ${TEST_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${TEST_CREDENTIALS.secretAccessKey}\n[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = other\n`)
+    const saved = { ...process.env }
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials')
+    delete process.env.AWS_ACCESS_KEY_ID
+    delete process.env.AWS_SECRET_ACCESS_KEY
+    try {
+      const ok = await runCli('logs', 'viewer', '--config', config, '--regions', 'ap-southeast-2', '--profile', 'edge')
+      expect(ok.out).toMatch(/from Sydney$/)
+      const refused = await runCli('logs', 'viewer', '--config', config, '--regions', 'ap-southeast-2', '--profile', 'other')
+      expect(refused.out).toBe('')
+      expect(refused.err).toContain('ap-southeast-2: skipped (UnrecognizedClientException: The security token included in the request is invalid.)')
+    } finally {
+      Object.assign(process.env, saved)
+    }
   })
 
   it('reads --since as a duration or an ISO date', () => {
