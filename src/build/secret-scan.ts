@@ -123,6 +123,8 @@ export function findSecretCalls(source: string): { calls: SecretCall[]; refusals
     const at = m.index
     if (spans.some(([a, b]) => at >= a && at < b)) continue
     if (/\btypeof\s*$/.test(blank.slice(Math.max(0, at - 20), at))) continue
+    // a property named secret (`{ secret: … }`), not the function
+    if (/^\s*:(?!:)/.test(blank.slice(at + m[0].length)) && /[{,]\s*$/.test(blank.slice(Math.max(0, at - 200), at))) continue
     const line = lineAt(blank, at)
     if (m[0].endsWith('[')) {
       refusals.push({ line, message: `${m[0].slice(0, -1).trim()}[…]: call secret by name (ns.secret('NAME')) so the build sees it` })

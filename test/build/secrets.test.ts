@@ -66,6 +66,12 @@ describe('finding secret() calls', () => {
     expect(findSecretCalls("const { secret } = require('edgeware/secrets')\nsecret('Z')").calls).toEqual([{ name: 'Z', store: 'ssm', line: 2 }])
   })
 
+  it('a property named secret is not a use of the function', () => {
+    expect(findSecretCalls(imp + "jwtAuth({ secret: () => secret('JWT_SECRET') })\nf({ a: 1, secret: 'x' })")).toEqual({ calls: [{ name: 'JWT_SECRET', store: 'ssm', line: 2 }], refusals: [] })
+    expect(findSecretCalls(imp + 'f({ secret })').refusals[0]!.message).toMatch(/uses secret as a value/)
+    expect(findSecretCalls(imp + 'x = ok ? secret : other').refusals[0]!.message).toMatch(/uses secret as a value/)
+  })
+
   it('ignores comments, strings, other modules and other functions named secret', () => {
     expect(findSecretCalls(imp + "// secret(name)\nconst t = 'secret(x)'\nobj.secret(name)").calls).toEqual([])
     expect(findSecretCalls(imp + "// secret(name)\nconst t = 'secret(x)'\nobj.secret(name)").refusals).toEqual([])
