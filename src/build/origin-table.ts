@@ -8,7 +8,7 @@ import type { EdgeConfig } from '../simulator/config.js'
 import { stripComments } from './env-scan.js'
 import type { Problem } from './checks.js'
 import { EDGE_REGION } from './checks.js'
-import { HOST_KEY, PREFIX_KEY } from '../origin/schema.js'
+import { ORIGIN_TABLE_KEYS } from '../origin/schema.js'
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/
 
@@ -120,14 +120,7 @@ export function originTableTemplate(config: EdgeConfig, regions: readonly string
         Properties: {
           TableName: table,
           BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [
-            { AttributeName: HOST_KEY, AttributeType: 'S' },
-            { AttributeName: PREFIX_KEY, AttributeType: 'S' },
-          ],
-          KeySchema: [
-            { AttributeName: HOST_KEY, KeyType: 'HASH' },
-            { AttributeName: PREFIX_KEY, KeyType: 'RANGE' },
-          ],
+          ...ORIGIN_TABLE_KEYS,
           StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
           Replicas: replicas.map((r) => (r === EDGE_REGION ? { Region: r, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } } : { Region: r })),
         },

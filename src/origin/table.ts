@@ -16,7 +16,7 @@ import type { LimitsProfile } from '../cloudfront/limits.js'
 import { EdgeRuleError } from '../core/errors.js'
 import { createEdgeDynamoClient, hostQuery } from './client.js'
 import type { DynamoItem } from './schema.js'
-import { describeItem, describeViolations, HOST_KEY, PREFIX_KEY, ruleToItem, ruleViolations, unmarshallItem } from './schema.js'
+import { describeItem, describeViolations, HOST_KEY, ORIGIN_TABLE_KEYS, PREFIX_KEY, ruleToItem, ruleViolations, unmarshallItem } from './schema.js'
 import type { OriginRule } from './types.js'
 
 /**
@@ -53,14 +53,8 @@ export async function createOriginTable(client: DynamoDBClient, table: string): 
     await client.send(
       new CreateTableCommand({
         TableName: table,
-        AttributeDefinitions: [
-          { AttributeName: HOST_KEY, AttributeType: 'S' },
-          { AttributeName: PREFIX_KEY, AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: HOST_KEY, KeyType: 'HASH' },
-          { AttributeName: PREFIX_KEY, KeyType: 'RANGE' },
-        ],
+        AttributeDefinitions: [...ORIGIN_TABLE_KEYS.AttributeDefinitions],
+        KeySchema: [...ORIGIN_TABLE_KEYS.KeySchema],
         BillingMode: 'PAY_PER_REQUEST',
       }),
     )

@@ -36,25 +36,9 @@ describe('edgeware deploy', () => {
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
     const keys = manifest().functions.map((f) => f.s3Key)
-    expect(callTrace(aws.calls)).toEqual([
-      's3:HeadBucket',
-      's3:HeadObject',
-      's3:PutObject',
-      's3:HeadObject',
-      's3:PutObject',
-      'cloudformation:DescribeStacks',
-      'cloudformation:CreateChangeSet',
-      'cloudformation:DescribeChangeSet*',
-      'cloudformation:DescribeStackEvents',
-      'cloudformation:ExecuteChangeSet',
-      'cloudformation:follow*',
-      'cloudformation:DescribeStacks',
-      'cloudformation:CreateChangeSet',
-      'cloudformation:DescribeChangeSet*',
-      'cloudformation:DescribeStackEvents',
-      'cloudformation:ExecuteChangeSet',
-      'cloudformation:follow*',
-    ])
+    // per stack (the origin table's, then the edge's): the change set, then following its execution
+    const stack = ['DescribeStacks', 'CreateChangeSet', 'DescribeChangeSet*', 'DescribeStackEvents', 'ExecuteChangeSet', 'follow*'].map((a) => `cloudformation:${a}`)
+    expect(callTrace(aws.calls)).toEqual(['s3:HeadBucket', 's3:HeadObject', 's3:PutObject', 's3:HeadObject', 's3:PutObject', ...stack, ...stack])
     expect(inputs('PutObject').map((i) => i.Key)).toEqual(keys)
     expect(aws.s3.objects.get(`edge-code/${keys[0]}`)!.body).toEqual(readFileSync(join(buildDir, 'origin.zip')))
     const [table, edge] = inputs('CreateChangeSet')
@@ -82,19 +66,8 @@ describe('edgeware deploy', () => {
     aws.calls.length = 0
     const r = await runCli(...deployArgs())
     expect(r.code).toBe(0)
-    expect(callTrace(aws.calls)).toEqual([
-      's3:HeadBucket',
-      's3:HeadObject',
-      's3:HeadObject',
-      'cloudformation:DescribeStacks',
-      'cloudformation:CreateChangeSet',
-      'cloudformation:DescribeChangeSet*',
-      'cloudformation:DeleteChangeSet',
-      'cloudformation:DescribeStacks',
-      'cloudformation:CreateChangeSet',
-      'cloudformation:DescribeChangeSet*',
-      'cloudformation:DeleteChangeSet',
-    ])
+    const stack = ['DescribeStacks', 'CreateChangeSet', 'DescribeChangeSet*', 'DeleteChangeSet'].map((a) => `cloudformation:${a}`)
+    expect(callTrace(aws.calls)).toEqual(['s3:HeadBucket', 's3:HeadObject', 's3:HeadObject', ...stack, ...stack])
     // the bucket is remembered; the origin's domain keeps its value
     expect(inputs('CreateChangeSet')[1]!.Parameters).toContainEqual({ ParameterKey: 'AppOriginDomainName', UsePreviousValue: 'true' })
     expect(r.out).toContain('stack shop: nothing to deploy (the change set had no changes and was deleted)')
