@@ -11,7 +11,7 @@ import { loadEnvConfig } from '../build/environment.js'
 import type { Manifest } from '../build/outputs.js'
 import { awsClients, endpointFor, type AwsOptions } from './aws.js'
 import { DeployError } from './errors.js'
-import { deployStack, type StackOptions, type StackResult } from './stack.js'
+import { deployStack, type StackInput, type StackOptions, type StackResult } from './stack.js'
 import { readState, retain, writeState } from './state.js'
 import { checkBucket, uploadAll, type UploadOptions } from './upload.js'
 
@@ -49,6 +49,21 @@ export interface DeployResult {
 const TEMPLATE_BODY_LIMIT = 51_200
 
 type Template = { Parameters?: Record<string, { Default?: string }> }
+
+/**
+ * The edge template's parameters: the code bucket and every `<Function>CodeKey` (its content-addressed default)
+ * always, the given ones (an unknown name is an error), and the parameters without a default as required, which a
+ * later deploy may leave out to keep the stack's value.
+ */
+function edgeParameters(template: Template, bucket: string, given: Record<string, string> = {}): Pick<StackInput, 'parameters' | 'required' | 'reuse'> {
+  const params = template.Parameters ?? {}
+  const unknown = Object.keys(given).filter((k) => !(k in params))
+  if (unknown.length) throw new DeployError('UnknownParameter', `the template has no parameter ${unknown.join(', ')} (it has ${Object.keys(params).join(', ')})`)
+  const parameters: Record<string, string> = { ...given, CodeBucket: bucket }
+  for (const [k, p] of Object.entries(params)) if (k.endsWith('CodeKey') && p.Default !== undefined) parameters[k] = p.Default
+  const required = Object.entries(params).filter(([, p]) => p.Default === undefined).map(([k]) => k)
+  return { parameters, required, reuse: required }
+}
 
 /**
  * The origin table stack of an edge stack.
@@ -118,6 +133,9 @@ export async function deploy(opts: DeployOptions = {}): Promise<DeployResult> {
   try {
     const s3 = clients.s3()
     await checkBucket(s3, bucket)
+    // remembered at once: a deploy cut short later is re-run without --bucket
+    state.bucket = bucket
+    await writeState(root, state)
     const items = manifest.functions.map((f) => ({ key: f.s3Key, file: join(dir, f.zip) }))
     let templateRef: { body: string } | { url: string } = { body: templateText }
     if (Buffer.byteLength(templateText) > TEMPLATE_BODY_LIMIT) {
@@ -138,13 +156,7 @@ export async function deploy(opts: DeployOptions = {}): Promise<DeployResult> {
       originTable = { stack: name, outcome: r.outcome }
     }
 
-    const params = template.Parameters ?? {}
-    const parameters: Record<string, string> = { ...(opts.params ?? {}), CodeBucket: bucket }
-    for (const [k, p] of Object.entries(params)) if (k.endsWith('CodeKey') && p.Default !== undefined) parameters[k] = p.Default
-    const unknown = Object.keys(opts.params ?? {}).filter((k) => !(k in params))
-    if (unknown.length) throw new DeployError('UnknownParameter', `the template has no parameter ${unknown.join(', ')} (it has ${Object.keys(params).join(', ')})`)
-    const required = Object.entries(params).filter(([, p]) => p.Default === undefined).map(([k]) => k)
-    const r = await deployStack(cfn, { stackName: stack, template: templateRef, parameters, required, reuse: required, capabilities: ['CAPABILITY_IAM'] }, { ...opts, log })
+    const r = await deployStack(cfn, { stackName: stack, template: templateRef, ...edgeParameters(template, bucket, opts.params), capabilities: ['CAPABILITY_IAM'] }, { ...opts, log })
 
     if (r.outcome !== 'unchanged') {
       const dropped = state.functions.filter((n) => !names.includes(n))
@@ -152,7 +164,6 @@ export async function deploy(opts: DeployOptions = {}): Promise<DeployResult> {
       if (dropped.length) log(`retained ${dropped.join(', ')} (no longer in the stack): \`edgeware cleanup\` deletes them once their replicas are gone`)
     }
     state.functions = names
-    state.bucket = bucket
     if (originTable) state.originTableStack = originTable.stack
     const domainName = r.outputs.DistributionDomainName ?? state.domainName
     const distributionId = r.outputs.DistributionId ?? state.distributionId

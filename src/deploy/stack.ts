@@ -133,11 +133,12 @@ export async function followStack(cfn: CloudFormationClient, stackId: string, ma
   const events: StackEvent[] = []
   for (;;) {
     await sleep(pollMs)
+    // The status first: once it has settled, every event of the operation is there to read.
+    const stack = await describeStack(cfn, stackId)
+    const status = stack?.StackStatus ?? 'DELETE_COMPLETE'
     const fresh = await eventsSince(cfn, stackId, mark, seen)
     for (const e of fresh) log(formatEvent(e))
     events.push(...fresh)
-    const stack = await describeStack(cfn, stackId)
-    const status = stack?.StackStatus ?? 'DELETE_COMPLETE'
     if (!status.endsWith('_IN_PROGRESS')) return { stack, events }
     if (Date.now() > deadline) {
       throw new DeployError('StackTimeout', `stack ${stack?.StackName ?? stackId} is still ${status} after ${Math.round((opts.maxWaitMs ?? 3_600_000) / 60_000)} minutes; follow it in the CloudFormation console`)
@@ -196,43 +197,11 @@ export async function deployStack(cfn: CloudFormationClient, input: StackInput, 
   const log = opts.log ?? (() => {})
   const pollMs = opts.pollMs ?? 3000
   const name = input.stackName
-  let stack = await describeStack(cfn, name)
-  const status = stack?.StackStatus
-  if (status === 'ROLLBACK_COMPLETE' || status === 'ROLLBACK_FAILED') {
-    log(`stack ${name} is ${status} from a first deploy that failed: deleting it before creating it again`)
-    await deleteStack(cfn, name, opts)
-    stack = undefined
-  } else if (status?.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS') {
-    throw new DeployError('StackBusy', `stack ${name} is ${status}: wait until that operation ends, then deploy again`)
-  } else if (status?.endsWith('_FAILED')) {
-    throw new DeployError('StackFailedState', `stack ${name} is ${status}${stack?.StackStatusReason ? ` (${stack.StackStatusReason})` : ''}: fix it in the CloudFormation console (e.g. continue the rollback), then deploy again`)
-  }
+  const stack = await deployableStack(cfn, name, opts)
   const create = stack === undefined || stack.StackStatus === 'REVIEW_IN_PROGRESS'
-  const parameters = parametersFor(input, create ? undefined : stack)
-  const changeSetName = `edgeware-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`
-  let created
-  try {
-    created = await cfn.send(
-      new CreateChangeSetCommand({
-        StackName: name,
-        ChangeSetName: changeSetName,
-        ChangeSetType: create ? 'CREATE' : 'UPDATE',
-        ...('body' in input.template ? { TemplateBody: input.template.body } : { TemplateURL: input.template.url }),
-        Parameters: parameters,
-        Capabilities: input.capabilities ?? [],
-        Description: 'edgeware deploy',
-      }),
-    )
-  } catch (e) {
-    throw new DeployError('ChangeSetFailed', `CloudFormation refused the change set for ${name}: ${awsReason(e)}`)
-  }
+  const created = await createChangeSet(cfn, input, create, parametersFor(input, create ? undefined : stack))
   const id = created.Id!
-  let described
-  for (;;) {
-    await sleep(pollMs)
-    described = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: id }))
-    if (described.Status !== 'CREATE_PENDING' && described.Status !== 'CREATE_IN_PROGRESS') break
-  }
+  const described = await computedChangeSet(cfn, id, pollMs)
   if (described.Status !== 'CREATE_COMPLETE') {
     const reason = described.StatusReason ?? `status ${described.Status}`
     await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: id }))
@@ -259,6 +228,55 @@ export async function deployStack(cfn: CloudFormationClient, input: StackInput, 
     throw new DeployError('StackFailed', `deploying ${name} failed: ${failureReason(events, final)}; ${create ? 'the stack was rolled back' : 'the stack rolled back to its previous state'} (${ended})`)
   }
   return { outcome: create ? 'created' : 'updated', stackId, outputs: outputsOf(final), changes }
+}
+
+/**
+ * The stack as a change set can take it: none (a failed first creation, `ROLLBACK_COMPLETE`, is deleted first),
+ * or one that is not busy with another operation nor stuck in a failed state.
+ */
+async function deployableStack(cfn: CloudFormationClient, name: string, opts: StackOptions): Promise<Stack | undefined> {
+  const stack = await describeStack(cfn, name)
+  const status = stack?.StackStatus
+  if (status === 'ROLLBACK_COMPLETE' || status === 'ROLLBACK_FAILED') {
+    opts.log?.(`stack ${name} is ${status} from a first deploy that failed: deleting it before creating it again`)
+    await deleteStack(cfn, stack!, opts)
+    return undefined
+  }
+  if (status?.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS') {
+    throw new DeployError('StackBusy', `stack ${name} is ${status}: wait until that operation ends, then deploy again`)
+  }
+  if (status?.endsWith('_FAILED')) {
+    throw new DeployError('StackFailedState', `stack ${name} is ${status}${stack?.StackStatusReason ? ` (${stack.StackStatusReason})` : ''}: fix it in the CloudFormation console (e.g. continue the rollback), then deploy again`)
+  }
+  return stack
+}
+
+/** CreateChangeSet (CREATE or UPDATE); a refusal is a DeployError with CloudFormation's reason. */
+async function createChangeSet(cfn: CloudFormationClient, input: StackInput, create: boolean, parameters: Parameter[]) {
+  try {
+    return await cfn.send(
+      new CreateChangeSetCommand({
+        StackName: input.stackName,
+        ChangeSetName: `edgeware-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`,
+        ChangeSetType: create ? 'CREATE' : 'UPDATE',
+        ...('body' in input.template ? { TemplateBody: input.template.body } : { TemplateURL: input.template.url }),
+        Parameters: parameters,
+        Capabilities: input.capabilities ?? [],
+        Description: 'edgeware deploy',
+      }),
+    )
+  } catch (e) {
+    throw new DeployError('ChangeSetFailed', `CloudFormation refused the change set for ${input.stackName}: ${awsReason(e)}`)
+  }
+}
+
+/** DescribeChangeSet until CloudFormation has computed it (or failed to). */
+async function computedChangeSet(cfn: CloudFormationClient, id: string, pollMs: number) {
+  for (;;) {
+    await sleep(pollMs)
+    const described = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: id }))
+    if (described.Status !== 'CREATE_PENDING' && described.Status !== 'CREATE_IN_PROGRESS') return described
+  }
 }
 
 /**

@@ -156,6 +156,29 @@ describe('what deploy needs, and environments', () => {
     expect(wrongRegion.err).toBe('edgeware deploy: the code bucket eu-code is in eu-west-1: Lambda@Edge functions are created in us-east-1 and read their code from a bucket there')
   })
 
+  it('a first deploy that fails leaves nothing behind, and the next one starts over', async () => {
+    const cfg = await site()
+    aws.cfn.failResource.set('Distribution', 'Resource handler returned message: "Invalid request provided: AWS::CloudFront::Distribution: The specified origin server does not exist or is not valid."')
+    const r = await runCli('deploy', '--config', cfg, '--env', 'first', '--bucket', 'edge-code', '--param', 'AppOriginDomainName=app.example.com', '--skip-origin-table')
+    expect(r.code).toBe(1)
+    expect(r.err).toMatch(/^edgeware deploy: deploying shop-first failed: Distribution \(AWS::CloudFront::Distribution\) CREATE_FAILED: .*; the stack was rolled back \(ROLLBACK_COMPLETE\)$/)
+    // never associated, so deleted by the rollback (RetainExceptOnCreate), not retained
+    expect(r.out).toMatch(/DELETE_COMPLETE +ViewerFunction/)
+    expect(aws.lambda.functions.has('shop-first-viewer')).toBe(false)
+    // the bucket is remembered; the parameter is not (the failed stack had none to keep)
+    const again = await runCli('deploy', '--config', cfg, '--env', 'first', '--skip-origin-table', '--param', 'AppOriginDomainName=app.example.com')
+    expect(again.code).toBe(0)
+    expect(again.out).toContain('stack shop-first is ROLLBACK_COMPLETE from a first deploy that failed: deleting it before creating it again')
+    expect(again.out).toContain('stack shop-first: creating')
+    expect(aws.lambda.functions.has('shop-first-viewer')).toBe(true)
+  })
+
+  it('refuses a --param the template does not have', async () => {
+    const r = await runCli('deploy', '--config', config, '--param', 'Nope=1', '--skip-origin-table')
+    expect(r.code).toBe(1)
+    expect(r.err).toMatch(/^edgeware deploy: the template has no parameter Nope \(it has .*AppOriginDomainName/)
+  })
+
   it('--env keeps stacks, function names, secrets prefixes and state apart', async () => {
     const cfg = await site()
     aws.calls.length = 0
