@@ -3,6 +3,10 @@
  * (`.dev.vars`). It is written against the distribution model's API (`loadConfig(file, { env })`,
  * `loadDevVars(configPath)`); until that model is in, it reads the config with today's loader (which refuses
  * `[env.*]` tables as unknown keys, so nothing is silently ignored) and parses `.dev.vars` itself.
+ *
+ * To switch to the model: in {@link loadEnvConfig}, `loadConfig(file)` becomes the model's `loadConfig(file, { env })`;
+ * in {@link loadLocalSecrets}, reading `.dev.vars` becomes `loadDevVars(configPath)` (the `.dev.vars.example`
+ * fallback stays, parsed with the model's `.dev.vars` parser if it exports one, else with {@link parseDevVars}).
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'

@@ -184,6 +184,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         if (k.includes(':') || k.includes('node_modules')) continue
         files.add(resolve(config.root, k))
       }
+      for (const why of r.secretRefusals) logger.info(`${p.yellow('⚠')} ${f.name}: ${why}; \`edgeware build\` rejects it`)
       for (const e of r.envReads) logger.info(`${p.yellow('⚠')} ${f.name}: ${e.file} reads ${e.name.startsWith('process.env') ? e.name : `process.env.${e.name}`}: Lambda@Edge has no environment variables (use [vars]); \`edgeware build\` rejects it`)
       let code = r.code.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '\n')
       if (r.map) code += `//# sourceMappingURL=data:application/json;base64,${Buffer.from(r.map).toString('base64')}\n`
