@@ -51,6 +51,9 @@ export async function checkBucket(s3: S3Client, bucket: string): Promise<void> {
   try {
     region = (await s3.send(new HeadBucketCommand({ Bucket: bucket }))).BucketRegion
   } catch (e) {
+    if ((e as Error).name === 'CredentialsProviderError') {
+      throw new DeployError('NoCredentials', `no AWS credentials (${(e as Error).message}): use --profile or AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`)
+    }
     const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
     if (status === 404) throw new DeployError('NoSuchBucket', `the code bucket ${bucket} does not exist: create it in us-east-1 (aws s3 mb s3://${bucket} --region us-east-1) or pass another with --bucket`)
     if (status === 403) throw new DeployError('BucketAccessDenied', `the code bucket ${bucket} exists but these credentials may not use it (403): pass a bucket of this account with --bucket`)

@@ -141,7 +141,7 @@ describe('edgeware deploy', () => {
 })
 
 describe('what deploy needs, and environments', () => {
-  it('refuses without a bucket, and names a missing template parameter', async () => {
+  it('refuses without a bucket, credentials or a parameter, and a bucket that is missing or not in us-east-1', async () => {
     const cfg = await site()
     const noBucket = await runCli('deploy', '--config', cfg, '--stack', 'other')
     expect(noBucket.code).toBe(1)
@@ -151,6 +151,14 @@ describe('what deploy needs, and environments', () => {
     expect(noParam.err).toBe('edgeware deploy: stack other needs a value for AppOriginDomainName: pass --param AppOriginDomainName=… (later deploys reuse it)')
     const missing = await runCli('deploy', '--config', cfg, '--stack', 'other', '--bucket', 'no-such-bucket')
     expect(missing.err).toMatch(/^edgeware deploy: the code bucket no-such-bucket does not exist: create it in us-east-1/)
+    const saved = { ...process.env }
+    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) delete process.env[k]
+    try {
+      const noCredentials = await runCli('deploy', '--config', cfg, '--stack', 'other', '--bucket', 'edge-code')
+      expect(noCredentials.err).toMatch(/^edgeware deploy: no AWS credentials \(Could not load credentials from any providers\): use --profile or AWS_PROFILE/)
+    } finally {
+      Object.assign(process.env, saved)
+    }
     aws.s3.buckets.set('eu-code', 'eu-west-1')
     const wrongRegion = await runCli('deploy', '--config', cfg, '--stack', 'other', '--bucket', 'eu-code')
     expect(wrongRegion.err).toBe('edgeware deploy: the code bucket eu-code is in eu-west-1: Lambda@Edge functions are created in us-east-1 and read their code from a bucket there')
