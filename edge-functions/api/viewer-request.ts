@@ -1,11 +1,16 @@
 /**
  * Example `/api/*` behavior, viewer-request with IncludeBody: a small Hono app answered at the edge.
  * Routes it doesn't know (e.g. `/api/unknown`) go on to the origin unchanged.
+ *
+ * `/api/me` needs a JWT signed (HS256) with the secret JWT_SECRET. `secret()` reads it once per container: from SSM
+ * Parameter Store on AWS (`/edgeware-example/JWT_SECRET`, see docs/deploy.md), from `.dev.vars` locally (or the
+ * committed `.dev.vars.example` in a fresh clone).
  */
 import { Hono } from 'hono'
-import { viewerRequest } from 'edgeware'
+import { path, viewerRequest } from 'edgeware'
 import { hono, type EdgeBindings } from 'edgeware/hono'
-import { cors } from 'edgeware/middleware'
+import { cors, jwtAuth } from 'edgeware/middleware'
+import { secret } from 'edgeware/secrets'
 
 const app = new Hono<{ Bindings: EdgeBindings }>()
 
@@ -20,4 +25,11 @@ app.post('/api/echo', async (c) => {
 
 app.get('/api/time', (c) => c.json({ now: new Date().toISOString() }, 200, { 'Cache-Control': 'no-store' }))
 
-export const handler = viewerRequest(cors({ origin: '*', maxAge: 600 }), hono(app))
+// Only reached with a valid token: jwtAuth answered 401 otherwise.
+app.get('/api/me', (c) => c.json({ sub: c.env.edge.get('jwt')?.sub ?? null }, 200, { 'Cache-Control': 'private, no-store' }))
+
+export const handler = viewerRequest(
+  cors({ origin: '*', maxAge: 600 }),
+  path('/api/me', jwtAuth({ secret: () => secret('JWT_SECRET') })),
+  hono(app),
+)

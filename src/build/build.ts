@@ -12,6 +12,8 @@ import { bundleFunction, type EnvReadReport } from './bundle.js'
 import { describeEnvRead } from './env-scan.js'
 import { associationProblems, formatBytes, lambdaName, packageProblems, runtimeWarnings, tightestLimits, type Problem } from './checks.js'
 import { BuildError } from './errors.js'
+import { secretProblems, secretsPrefix, uniqueSecrets, type SecretRef } from './secrets.js'
+import { originTableTemplate, replicaWarning } from './origin-table.js'
 import { cloudformationTemplate, cloudfrontAssociations, manifest, stableJson, type BuiltPackage, type Manifest } from './outputs.js'
 import { deterministicZip, digest } from './zip.js'
 
@@ -134,15 +136,17 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
         runtime: config.edge.runtime,
         sourcemap,
         absWorkingDir: config.root,
+        secretsPrefix: secretsPrefix(config),
       })
       const zip = deterministicZip(b.map === undefined ? [{ name: 'index.js', data: b.code }] : [{ name: 'index.js', data: b.code }, { name: 'index.js.map', data: b.map }])
       const checks = packageProblems(fn, zip.length, b.metafile, config.edge.limits)
-      const errs: Problem[] = [...b.envReads.map((r) => envProblem(fn, r)), ...checks.problems]
+      const errs: Problem[] = [...b.envReads.map((r) => envProblem(fn, r)), ...secretProblems(config, fn.name, b.secrets, b.secretRefusals), ...checks.problems]
       warnings.push(...checks.warnings, ...b.warnings.map((w) => ({ code: 'BundleWarning', message: `${fn.name}: ${w}` })))
+      if (config.edge.dynamodb && b.originReplicas.unknown.length) warnings.push(replicaWarning(fn.name, b.originReplicas.unknown))
       log(`  [${i + 1}/${total}] ${fn.name}: ${formatBytes(Buffer.byteLength(b.code))} bundle, ${formatBytes(zip.length)} zip (${Date.now() - t0} ms)`)
-      return { fn, zip, bundleBytes: Buffer.byteLength(b.code), errs }
+      return { fn, zip, bundleBytes: Buffer.byteLength(b.code), secrets: uniqueSecrets(b.secrets), replicas: b.originReplicas.regions, errs }
     } catch (e) {
-      if (e instanceof BuildError) return { fn, zip: undefined, bundleBytes: 0, errs: e.problems.map((p) => ({ code: p.code, message: `${fn.name}: ${p.message}` })) }
+      if (e instanceof BuildError) return { fn, zip: undefined, bundleBytes: 0, secrets: [] as SecretRef[], replicas: [] as string[], errs: e.problems.map((p) => ({ code: p.code, message: `${fn.name}: ${p.message}` })) }
       throw e
     }
   })
@@ -163,6 +167,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     bundleBytes: b.bundleBytes,
     ...digest(b.zip!),
     sourcemap,
+    secrets: b.secrets,
   }))
   const man = manifest(config, packages)
   const files: [string, Uint8Array | string][] = [
@@ -171,6 +176,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     [join(outDir, 'cloudformation.json'), stableJson(cloudformationTemplate(config, packages))],
     [join(outDir, 'cloudfront-associations.json'), stableJson(cloudfrontAssociations(config))],
   ]
+  if (config.edge.dynamodb) files.push([join(outDir, 'origin-table.json'), stableJson(originTableTemplate(config, built.flatMap((b) => b.replicas)))])
 
   // Write: drop the zips of functions an earlier build produced that this config no longer has.
   await mkdir(outDir, { recursive: true })
@@ -183,6 +189,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   } catch {
     // no previous build (or not ours)
   }
+  if (!config.edge.dynamodb) await rm(join(outDir, 'origin-table.json'), { force: true })
   for (const [path, data] of files) await writeFile(path, data)
 
   const functions: BuiltFunction[] = packages

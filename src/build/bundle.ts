@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url'
 import type { Metafile } from 'esbuild'
 import { BuildError } from './errors.js'
 import { findEnvReads, RESERVED_ENV_VARS } from './env-scan.js'
+import { findSecretCalls, type SecretStoreName } from './secret-scan.js'
+import { findReplicaRegions } from './origin-table.js'
 
 /** Options of {@link bundleFunction}. */
 export interface BundleOptions {
@@ -26,6 +28,11 @@ export interface BundleOptions {
   dynamoEndpoint?: string
   /** Directory paths in the output and the metafile are relative to (default: the entry's directory). */
   absWorkingDir?: string
+  /**
+   * The prefix of the secrets `secret()` (edgeware/secrets) reads on AWS, baked in as
+   * `process.env.EDGEWARE_SECRETS_PREFIX` unless `[vars]` sets it (see `secretsPrefix`).
+   */
+  secretsPrefix?: string
 }
 
 /** A non-reserved `process.env` read left in the function's own code. */
@@ -59,6 +66,20 @@ export interface BundleResult {
    * require), and a warning per file inlined from outside the project through a symlink (the link and its real path).
    */
   warnings: string[]
+  /** The `secret('NAME')` calls of `edgeware/secrets` in the function's own code (what its role is granted). */
+  secrets: SecretReadReport[]
+  /** Uses of `secret` whose name or store the build can't see (`file:line: why`); the build refuses them. */
+  secretRefusals: string[]
+  /** The Regions `dynamoOrigin({ replicas })` lists in the function's own code, and the calls (`path:line`) it can't read. */
+  originReplicas: { regions: string[]; unknown: string[] }
+}
+
+/** A `secret('NAME', { store })` call in the function's own code. */
+export interface SecretReadReport {
+  name: string
+  store: SecretStoreName
+  /** `path:line`, the path relative to `absWorkingDir`. */
+  file: string
 }
 
 /**
@@ -284,6 +305,7 @@ export async function bundleFunction(opts: BundleOptions): Promise<BundleResult>
     define[`process.env.${k}`] = JSON.stringify(v)
   }
   define['process.env.EDGEWARE_DYNAMODB_ENDPOINT'] = opts.dynamoEndpoint === undefined ? 'undefined' : JSON.stringify(opts.dynamoEndpoint)
+  if (opts.secretsPrefix !== undefined) define['process.env.EDGEWARE_SECRETS_PREFIX'] ??= JSON.stringify(opts.secretsPrefix)
   define['import.meta.url'] = IMPORT_META_ID
 
   const esbuild = await import('esbuild')
@@ -341,16 +363,25 @@ export async function bundleFunction(opts: BundleOptions): Promise<BundleResult>
 
   const baked = new Set([...Object.keys(vars), 'EDGEWARE_DYNAMODB_ENDPOINT'])
   const envReads: EnvReadReport[] = []
+  const secrets: SecretReadReport[] = []
+  const secretRefusals: string[] = []
+  const originReplicas: BundleResult['originReplicas'] = { regions: [], unknown: [] }
   for (const key of Object.keys(metafile.inputs).sort()) {
     if (key.includes(':')) continue // namespaced virtual modules
     const abs = resolve(absWorkingDir, key)
     if (!isOwnCode(abs)) continue
     const source = await readFile(abs, 'utf8')
+    const path = relative(absWorkingDir, abs).split(sep).join('/')
+    const found = findSecretCalls(source)
+    for (const c of found.calls) secrets.push({ name: c.name, store: c.store, file: `${path}:${c.line}` })
+    for (const r of found.refusals) secretRefusals.push(`${path}:${r.line}: ${r.message}`)
+    const replicas = findReplicaRegions(source)
+    originReplicas.regions.push(...replicas.regions)
+    originReplicas.unknown.push(...replicas.unknown.map((l) => `${path}:${l}`))
     // every form findEnvReads reports names one of these
     if (!/process|global|eval|Function/.test(source)) continue
     for (const read of findEnvReads(source, { loader: LOADERS[extname(abs)] ?? 'ts' })) {
       if (!read.dynamic && (RESERVED_ENV_VARS.has(read.name) || (!read.viaAlias && baked.has(read.name)))) continue
-      const path = relative(absWorkingDir, abs).split(sep).join('/')
       envReads.push({ name: read.name, file: `${path}:${read.line}`, path, line: read.line, ...(read.dynamic ? { dynamic: true as const } : {}), ...(read.viaAlias ? { viaAlias: true as const } : {}) })
     }
   }
@@ -359,5 +390,6 @@ export async function bundleFunction(opts: BundleOptions): Promise<BundleResult>
     .filter((w) => w.id !== 'commonjs-variable-in-esm')
     .map((w) => (w.location ? `${w.location.file}:${w.location.line}:${w.location.column}: ${w.text}` : w.text))
   warnings.push(...symlinkedInputs(metafile, absWorkingDir))
-  return map === undefined ? { code, metafile, envReads, warnings } : { code, map, metafile, envReads, warnings }
+  const out = { code, metafile, envReads, warnings, secrets, secretRefusals, originReplicas }
+  return map === undefined ? out : { ...out, map }
 }

@@ -11,6 +11,7 @@ import { apiBehavior, DISTRIBUTION_ARN, distributionConfig, distributionManifest
 import { logicalId, type Json } from './template.js'
 
 export { logicalId }
+import { secretId, secretsPrefix, secretStatements, type SecretRef } from './secrets.js'
 
 /** A built function, as the outputs need it. */
 export interface BuiltPackage {
@@ -24,6 +25,8 @@ export interface BuiltPackage {
   /** Base64 SHA-256 of the zip (Lambda's `CodeSha256`). */
   codeSha256: string
   sourcemap: boolean
+  /** The secrets its code reads with `secret()` (granted to its role). */
+  secrets?: SecretRef[]
 }
 
 /**
@@ -160,20 +163,6 @@ function plan(config: EdgeConfig): DistributionPlan {
 }
 
 /**
- * Keeps each edge function and its versions when the stack deletes or replaces them: CloudFront's replicas of a
- * function outlive its association by hours, and Lambda refuses to delete a replicated function, which would
- * leave the stack failed (also when a first creation rolls back after the distribution was created).
- */
-function retainEdgeFunctions(resources: Record<string, Json>, ids: Iterable<string>): void {
-  for (const id of ids) {
-    for (const key of [`${id}Function`, `${id}Version`]) {
-      const r = resources[key]
-      if (r && typeof r === 'object' && !Array.isArray(r)) Object.assign(r, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' })
-    }
-  }
-}
-
-/**
  * The CloudFormation template (JSON): per function an execution role trusted by `lambda.amazonaws.com` and
  * `edgelambda.amazonaws.com` with basic logging, the `AWS::Lambda::Function` (x86_64, no environment, memory and
  * timeout within the stage limits, code from `CodeBucket` / `<Name>CodeKey`), an `AWS::Lambda::Version` (its
@@ -231,9 +220,17 @@ export function cloudformationTemplate(config: EdgeConfig, packages: readonly Bu
       },
       ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }],
     }
-    if (statements.length) role.Policies = [{ PolicyName: 'edge-origin-table', PolicyDocument: { Version: '2012-10-17', Statement: statements } }]
+    const policies: Json[] = []
+    if (statements.length) policies.push({ PolicyName: 'edge-origin-table', PolicyDocument: { Version: '2012-10-17', Statement: statements } })
+    if (p.secrets?.length) policies.push({ PolicyName: 'edge-secrets', PolicyDocument: { Version: '2012-10-17', Statement: secretStatements(secretsPrefix(config), p.secrets) } })
+    if (policies.length) role.Policies = policies
     resources[`${id}Role`] = { Type: 'AWS::IAM::Role', Properties: role }
+    // Edge functions and their versions outlive the stack (CloudFront keeps replicas for hours after they are
+    // disassociated, and Lambda refuses to delete a replicated function): retained on delete and on replacement,
+    // then deleted by `edgeware cleanup`. A failed first creation never reached CloudFront, so its rollback deletes.
     resources[`${id}Function`] = {
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
       Type: 'AWS::Lambda::Function',
       Properties: {
         FunctionName: lambdaName(config, p.fn),
@@ -250,17 +247,19 @@ export function cloudformationTemplate(config: EdgeConfig, packages: readonly Bu
       Metadata: { edgeware: { stages: p.fn.stages, behaviors: p.fn.behaviors, zipBytes: p.zipBytes, maxZipBytes: t.zipBytes } },
     }
     resources[`${id}Version`] = {
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
       Type: 'AWS::Lambda::Version',
       Properties: {
         FunctionName: { Ref: `${id}Function` },
         CodeSha256: p.codeSha256,
-        Description: `sha256 ${p.sha256}`,
+        // Any change here publishes a new version: new code, or new settings the same code now runs with.
+        Description: `sha256 ${p.sha256}, ${config.edge.runtime}, ${memoryMb} MB, ${timeoutS} s`,
       },
     }
     outputs[`${id}VersionArn`] = { Description: `numbered version ARN of ${lambdaName(config, p.fn)}`, Value: { Ref: `${id}Version` } }
   }
 
-  retainEdgeFunctions(resources, ids.values())
 
   // The distribution and what it needs (build() refuses behaviors that target a Lambda origin: notYetApplied).
   const dist = plan(config)
@@ -326,6 +325,8 @@ export interface Manifest {
     timeoutS: number
     sourcemap: boolean
     limits: { zipBytes: number; memoryMb: number; timeoutS: number; share: number }
+    /** The secrets its code reads: name, store and the AWS name (SSM parameter or Secrets Manager secret id). */
+    secrets: (SecretRef & { id: string })[]
   }[]
 }
 
@@ -368,6 +369,7 @@ export function manifest(config: EdgeConfig, packages: readonly BuiltPackage[]):
           timeoutS,
           sourcemap: p.sourcemap,
           limits: { zipBytes: t.zipBytes, memoryMb: t.memoryMb, timeoutS: Math.floor(t.timeoutMs / 1000), share: Math.round((p.zipBytes / t.zipBytes) * 10_000) / 10_000 },
+          secrets: (p.secrets ?? []).map((s) => ({ ...s, id: secretId(secretsPrefix(config), s) })),
         }
       }),
   }

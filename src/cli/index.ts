@@ -1,5 +1,5 @@
 /**
- * The `edgeware` command line: `event`, `invoke`, `dev`, `build`, `kvs`, `origins`.
+ * The `edgeware` command line: `event`, `invoke`, `dev`, `build`, `kvs`, `origins`, `deploy`, `destroy`, `cleanup`, `logs`.
  * Each subcommand lives in its own module under src/cli/ and is loaded on demand.
  */
 
@@ -11,7 +11,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   dev: { summary: 'edgeware dev [--config wrangler.toml] [--port N] [--verbose]  run the local edge', load: async () => (await import('./dev.js')).run },
   build: { summary: 'edgeware build [--config wrangler.toml] [--out DIR] [--sourcemap]  bundle, zip and write association config', load: async () => (await import('./build.js')).run },
   kvs: { summary: 'edgeware kvs <get|put|delete|list> --file <store.json>  edit a local KeyValueStore file', load: async () => (await import('./kvs.js')).run },
-  origins: { summary: 'edgeware origins <put|get|list|delete|create-table> …  manage the DynamoDB origin table', load: async () => (await import('./origins.js')).run },
+  origins: { summary: 'edgeware origins <put|get|list|delete|create-table|import|export|diff> …  manage the DynamoDB origin table', load: async () => (await import('./origins.js')).run },
+  deploy: { summary: 'edgeware deploy [--env NAME] [--bucket B]  upload and deploy the edge stack in us-east-1', load: async () => (await import('./deploy.js')).run },
+  destroy: { summary: 'edgeware destroy [--env NAME] --yes        delete the stack, retaining its edge functions', load: async () => (await import('./destroy.js')).run },
+  cleanup: { summary: 'edgeware cleanup [--env NAME]              delete retained edge functions whose replicas are gone', load: async () => (await import('./destroy.js')).runCleanup },
+  logs: { summary: 'edgeware logs <function> [--since 10m] [-f] a function\'s logs from every Region it ran in', load: async () => (await import('./logs.js')).run },
 }
 
 function usage(): string {

@@ -7,11 +7,13 @@
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, extname, isAbsolute, join, normalize, resolve } from 'node:path'
+import { basename, dirname, extname, isAbsolute, join, normalize, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { STAGES, type CfEvent, type Stage } from '../cloudfront/types.js'
 import type { Violation } from '../core/errors.js'
 import { EdgeExecutionError } from '../core/runtime-errors.js'
+import { loadLocalSecrets } from '../build/environment.js'
+import { setLocalSecrets } from '../secrets/index.js'
 import { createEvent } from '../testing/index.js'
 import { runHandler, type AnyHandler } from '../testing/run.js'
 import { parseCommand, usageError } from './args.js'
@@ -191,8 +193,13 @@ export async function run(args: string[]): Promise<number> {
   let loaded: LoadedHandler
   try {
     event = readEvent(values.event, values.s3 === true)
+    // secret() (edgeware/secrets) reads .dev.vars next to the config, as under `edgeware dev`.
+    const local = loadLocalSecrets(resolve('wrangler.toml'))
+    if (local.notice) console.error(`edgeware invoke: ${local.notice}`)
+    setLocalSecrets(local.values, local.file ? basename(local.file) : '.dev.vars')
     loaded = await loadHandler(positionals[0]!, values.handler)
   } catch (err) {
+    setLocalSecrets(undefined)
     console.error(`edgeware invoke: ${(err as Error).message}`)
     return 1
   }
@@ -227,6 +234,7 @@ export async function run(args: string[]): Promise<number> {
     }
     return 1
   } finally {
+    setLocalSecrets(undefined)
     loaded.cleanup()
   }
 }

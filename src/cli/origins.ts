@@ -1,9 +1,12 @@
 /**
- * `edgeware origins put|get|list|delete|create-table`: manage the DynamoDB origin table, local or on AWS.
+ * `edgeware origins put|get|list|delete|create-table|import|export|diff`: manage the DynamoDB origin table, local,
+ * self-run or on AWS, and move rules between tables and seed files.
  */
+import { writeFile } from 'node:fs/promises'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { readSeedFile } from '../origin/local.js'
 import { describeItem } from '../origin/schema.js'
+import { diffRules, exportRules, formatRulesDiff, importRules } from '../origin/sync.js'
 import { createOriginTable, createTableClient, deleteRule, getRule, listRules, putRules } from '../origin/table.js'
 import { parseCommand, usageError } from './args.js'
 
@@ -18,12 +21,19 @@ commands:
   list          print every rule (or one host's: --host H)
   delete        delete one rule: --host H --prefix /P
   create-table  create the table (host HASH, pathPrefix RANGE, on-demand) [--seed rules.json]
+  import        write every rule of a seed file: --file rules.json [--replace: also delete the table's other rules]
+  export        print every rule in the seed file format, or write it: [--file rules.json]
+  diff          what to add, remove and change to go from one set of rules to another:
+                diff <to>          from the table (table options) to <to>
+                diff <from> <to>   each a seed file or dynamodb://TABLE[?region=R&endpoint=URL&profile=P]
+                exit code 0: the same, 1: different, 2: usage error or failure
 
 table options:
   --table T        table name (default $ORIGINS_TABLE, else edge-origins)
-  --endpoint URL   DynamoDB endpoint (e.g. http://127.0.0.1:8000)
+  --endpoint URL   DynamoDB endpoint (e.g. http://127.0.0.1:8000; default $AWS_ENDPOINT_URL_DYNAMODB)
   --local [PORT]   a local DynamoDB: http://127.0.0.1:PORT, or $EDGEWARE_DYNAMODB_ENDPOINT
   --region R       AWS region (default $AWS_REGION, else us-east-1)
+  --profile P      an AWS profile (default: the usual AWS chain)
 
 Every rule is validated (table schema and CloudFront's origin rules) before anything is written.`
 
@@ -50,6 +60,8 @@ const OPTIONS = {
   's3-region': { type: 'string' },
   file: { type: 'string' },
   seed: { type: 'string' },
+  profile: { type: 'string' },
+  replace: { type: 'boolean' },
 } as const
 
 /** `--local` with no value (or followed by another option) means $EDGEWARE_DYNAMODB_ENDPOINT. */
@@ -131,7 +143,23 @@ function ruleKey(v: Values): { host: string; prefix: string; name: string } {
   return { host, prefix, name: describeItem({ host, pathPrefix: prefix }) }
 }
 
-type Command = (v: Values, client: DynamoDBClient, table: string) => Promise<number>
+type Command = (v: Values, client: DynamoDBClient, table: string, positionals: string[]) => Promise<number>
+
+/** A set of rules to compare: a seed file, or `dynamodb://TABLE?region=&endpoint=&profile=`. */
+async function rulesOf(spec: string): Promise<Record<string, unknown>[]> {
+  if (!spec.startsWith('dynamodb://')) return (await readSeedFile(spec)) as Record<string, unknown>[]
+  const u = new URL(spec)
+  const table = decodeURIComponent(u.host + u.pathname).replace(/\/$/, '')
+  if (!table) throw new UsageError(`${spec}: no table name (dynamodb://TABLE)`)
+  const endpoint = u.searchParams.get('endpoint') ?? undefined
+  if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) throw new UsageError(`${spec}: endpoint must be an http(s) URL`)
+  const client = createTableClient({ region: u.searchParams.get('region') ?? undefined, endpoint, profile: u.searchParams.get('profile') ?? undefined })
+  try {
+    return await listRules(client, table)
+  } finally {
+    client.destroy()
+  }
+}
 
 /** The commands, by name (checked before a client is created). */
 const COMMANDS: Record<string, Command> = {
@@ -156,6 +184,28 @@ const COMMANDS: Record<string, Command> = {
   list: async (v, client, table) => {
     console.log(JSON.stringify(await listRules(client, table, v.host), null, 2))
     return 0
+  },
+  import: async (v, client, table) => {
+    const r = await importRules(client, table, await readSeedFile(need('file', v.file)), { replace: v.replace === true })
+    console.log(`imported ${r.written} rule(s) from ${v.file} into ${table}${v.replace ? `, deleted ${r.deleted} other rule(s)` : ''}`)
+    return 0
+  },
+  export: async (v, client, table) => {
+    const text = JSON.stringify(await exportRules(client, table), null, 2) + '\n'
+    if (v.file === undefined) console.log(text.trimEnd())
+    else {
+      await writeFile(v.file, text)
+      console.log(`exported ${table} to ${v.file}`)
+    }
+    return 0
+  },
+  diff: async (_v, client, table, positionals) => {
+    if (positionals.length < 1 || positionals.length > 2) throw new UsageError('diff takes <to>, or <from> <to>')
+    const from = positionals.length === 2 ? await rulesOf(positionals[0]!) : await listRules(client, table)
+    const to = await rulesOf(positionals[positionals.length - 1]!)
+    const lines = formatRulesDiff(diffRules(from, to))
+    for (const l of lines) console.log(l)
+    return lines.length > 1 ? 1 : 0
   },
   delete: async (v, client, table) => {
     const k = ruleKey(v)
@@ -190,17 +240,18 @@ export async function run(args: string[]): Promise<number> {
   }
   let client: DynamoDBClient | undefined
   try {
-    if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`)
+    if (positionals.length > 1 && cmd !== 'diff') throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`)
     const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd]! : undefined
     if (!command) throw new UsageError(`unknown origins command ${JSON.stringify(cmd)}`)
     const table = values.table ?? process.env.ORIGINS_TABLE ?? 'edge-origins'
-    client = createTableClient({ region: values.region, endpoint: endpointOf(values) })
-    return await command(values, client, table)
+    client = createTableClient({ region: values.region, endpoint: endpointOf(values), ...(values.profile ? { profile: values.profile } : {}) })
+    return await command(values, client, table, positionals.slice(1))
   } catch (e) {
     if (e instanceof UsageError) return usageError('origins', USAGE, e.message)
     const err = e as Error
     console.error(`edgeware origins: ${err.name === 'Error' ? '' : err.name + ': '}${err.message}`)
-    return 1
+    // diff's 1 means "different": trouble is 2, as for diff(1)
+    return cmd === 'diff' ? 2 : 1
   } finally {
     client?.destroy()
   }

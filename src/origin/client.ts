@@ -29,6 +29,8 @@ export interface EdgeClientOptions {
   timeoutMs?: number
   /** SDK attempts including the first (default 2). */
   maxAttempts?: number
+  /** A named AWS profile (command-line tools; edge bundles read the function role's credentials only). */
+  profile?: string
 }
 
 /**
@@ -73,7 +75,8 @@ export function createEdgeDynamoClient(opts: EdgeClientOptions): DynamoDBClient 
   return new DynamoDBClient({
     region: opts.region,
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-    ...(local && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'edgeware-local', secretAccessKey: 'edgeware-local' } } : {}),
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    ...(local && !opts.profile && !process.env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'edgeware-local', secretAccessKey: 'edgeware-local' } } : {}),
     maxAttempts: opts.maxAttempts ?? 2,
     retryStrategy: edgeRetryStrategy(opts.maxAttempts ?? 2),
     requestHandler: new NodeHttpHandler({

@@ -31,6 +31,26 @@ export const HOST_KEY = 'host'
  */
 export const PREFIX_KEY = 'pathPrefix'
 /**
+ * The origin table's keys, as DynamoDB's CreateTable and CloudFormation's table resources take them: `host`
+ * (S, HASH) and `pathPrefix` (S, RANGE).
+ *
+ * @example
+ * ```ts
+ * new CreateTableCommand({ TableName: 'edge-origins', ...ORIGIN_TABLE_KEYS, BillingMode: 'PAY_PER_REQUEST' })
+ * ```
+ */
+export const ORIGIN_TABLE_KEYS = {
+  AttributeDefinitions: [
+    { AttributeName: HOST_KEY, AttributeType: 'S' },
+    { AttributeName: PREFIX_KEY, AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: HOST_KEY, KeyType: 'HASH' },
+    { AttributeName: PREFIX_KEY, KeyType: 'RANGE' },
+  ],
+} as const
+
+/**
  * The host whose rules apply when the request's host has no matching rule.
  *
  * @example

@@ -16,19 +16,26 @@ import type { LimitsProfile } from '../cloudfront/limits.js'
 import { EdgeRuleError } from '../core/errors.js'
 import { createEdgeDynamoClient, hostQuery } from './client.js'
 import type { DynamoItem } from './schema.js'
-import { describeItem, describeViolations, HOST_KEY, PREFIX_KEY, ruleToItem, ruleViolations, unmarshallItem } from './schema.js'
+import { describeItem, describeViolations, HOST_KEY, ORIGIN_TABLE_KEYS, PREFIX_KEY, ruleToItem, ruleViolations, unmarshallItem } from './schema.js'
 import type { OriginRule } from './types.js'
 
 /**
- * A client for table administration (longer timeouts than the edge client; dummy credentials for local endpoints).
+ * A client for table administration (longer timeouts than the edge client; dummy credentials for local endpoints;
+ * an optional named AWS profile).
  *
  * @example
  * ```ts
  * const client = createTableClient({ endpoint: 'http://127.0.0.1:8000' })
  * ```
  */
-export function createTableClient(opts: { region?: string; endpoint?: string } = {}): DynamoDBClient {
-  return createEdgeDynamoClient({ region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1', endpoint: opts.endpoint, timeoutMs: 10_000, maxAttempts: 3 })
+export function createTableClient(opts: { region?: string; endpoint?: string; profile?: string } = {}): DynamoDBClient {
+  return createEdgeDynamoClient({
+    region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    endpoint: opts.endpoint,
+    timeoutMs: 10_000,
+    maxAttempts: 3,
+    ...(opts.profile ? { profile: opts.profile } : {}),
+  })
 }
 
 /**
@@ -46,14 +53,8 @@ export async function createOriginTable(client: DynamoDBClient, table: string): 
     await client.send(
       new CreateTableCommand({
         TableName: table,
-        AttributeDefinitions: [
-          { AttributeName: HOST_KEY, AttributeType: 'S' },
-          { AttributeName: PREFIX_KEY, AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: HOST_KEY, KeyType: 'HASH' },
-          { AttributeName: PREFIX_KEY, KeyType: 'RANGE' },
-        ],
+        AttributeDefinitions: [...ORIGIN_TABLE_KEYS.AttributeDefinitions],
+        KeySchema: [...ORIGIN_TABLE_KEYS.KeySchema],
         BillingMode: 'PAY_PER_REQUEST',
       }),
     )

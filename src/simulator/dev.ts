@@ -8,12 +8,13 @@ import { existsSync, mkdtempSync, rmSync, watch, type FSWatcher } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { bundleFunction } from '../build/bundle.js'
 import { describeEnvRead } from '../build/env-scan.js'
 import { functionSettings } from '../build/checks.js'
 import { notYetApplied } from '../distribution/unapplied.js'
+import { loadLocalSecrets, type LocalSecrets } from '../build/environment.js'
 import { loadConfig, type EdgeConfig, type FunctionConfig } from './config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
 import { createHostHandler } from './host.js'
@@ -41,6 +42,11 @@ export interface DevOptions {
   maxContainers?: number
   /** Called with every finished request. */
   onRequest?: (r: LogRecord) => void
+  /**
+   * What `secret()` (edgeware/secrets) reads in the functions. Default: `.dev.vars` next to the config, else
+   * `.dev.vars.example` (with a notice).
+   */
+  secrets?: Record<string, string>
 }
 
 /** A running local edge. */
@@ -186,12 +192,16 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         if (k.includes(':') || k.includes('node_modules')) continue
         files.add(resolve(config.root, k))
       }
+      for (const why of r.secretRefusals) logger.info(`${p.yellow('⚠')} ${f.name}: ${why}; \`edgeware build\` rejects it`)
       for (const e of r.envReads) logger.info(`${p.yellow('⚠')} ${f.name}: ${e.file} ${describeEnvRead(e)}: Lambda@Edge has no environment variables (use [vars]); \`edgeware build\` rejects it`)
       let code = r.code.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '\n')
       if (r.map) code += `//# sourceMappingURL=data:application/json;base64,${Buffer.from(r.map).toString('base64')}\n`
       return { code, files }
     }
     const onOutput = (fn: string, line: string): void => logger.info(formatFunctionLine(fn, line, p))
+    const local: LocalSecrets = opts.secrets ? { values: opts.secrets } : loadLocalSecrets(config.path)
+    if (local.notice) logger.info(`${p.yellow('⚠')} ${local.notice}`)
+    const localSecrets = { values: local.values, source: local.file ? basename(local.file) : opts.secrets ? 'the secrets given to startDev' : '.dev.vars' }
     // The edge calls containers directly on 127.0.0.1 (see container.ts), with the channel's token.
     const token = randomBytes(16).toString('hex')
     // Containers listen on Unix sockets the edge has bindings for (cheaper than TCP on loopback); TCP on Windows.
@@ -239,6 +249,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
             direct,
             onLines: (lines) => host?.lines(lines),
             onDirectEnd: (end) => host?.directEnded(end),
+            localSecrets,
           }),
         )
       }),

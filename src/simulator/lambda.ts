@@ -31,6 +31,8 @@ export interface FunctionSetup {
   region: string
   /** Lambda runtime (`AWS_EXECUTION_ENV`), default `nodejs22.x`. */
   runtime?: string
+  /** What `secret()` from `edgeware/secrets` reads in this function instead of AWS (`.dev.vars`), and its name. */
+  localSecrets?: { values: Record<string, string>; source: string }
 }
 
 /** Options of a {@link LambdaFunction}. */
@@ -118,6 +120,8 @@ console.trace = (...a) => write(process.stderr, 'TRACE', a)
 // which the real nodejs22.x runtime would not print; other process warnings go to the log like in Lambda.
 process.removeAllListeners('warning')
 process.on('warning', (w) => { if (!/NodeVersionSupportWarning/.test(String(w && w.message))) console.warn(String((w && w.stack) || w)) })
+// edgeware/secrets reads .dev.vars from here instead of AWS (a global no deployed function has).
+if (workerData.localSecrets) globalThis[Symbol.for('edgeware.localSecrets')] = Object.freeze({ values: Object.freeze(workerData.localSecrets.values), source: workerData.localSecrets.source })
 let handler, initError
 try {
   const m = new Module(workerData.filename, null)
@@ -272,6 +276,7 @@ export function spawnContainerThread(t: ThreadOptions): Worker {
       memoryMb: t.memoryMb,
       timeoutMs: t.timeoutMs,
       logStreamName: stream,
+      ...(t.localSecrets ? { localSecrets: t.localSecrets } : {}),
       ...(t.direct ? { direct: t.direct } : {}),
     },
     // Lambda's memory setting ~ the V8 heap the function may use.
@@ -324,6 +329,7 @@ export class Container {
       timeoutMs: opts.timeoutMs,
       region: opts.region,
       ...(opts.runtime !== undefined ? { runtime: opts.runtime } : {}),
+      ...(opts.localSecrets ? { localSecrets: opts.localSecrets } : {}),
       direct: { ...direct, fnName: opts.name, state: this.state.sab, createdAt: this.createdAt, slot: this.slot },
       onOutput: (line, stream) => opts.onOutput?.(opts.name, line, stream),
     })

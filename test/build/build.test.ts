@@ -187,12 +187,12 @@ describe('edgeware build: association outputs', () => {
     const sha = manifest.functions.find((f: { name: string }) => f.name === 'viewer').codeSha256
     expect(template.Resources.ViewerVersion).toEqual({
       Type: 'AWS::Lambda::Version',
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
       Properties: { FunctionName: { Ref: 'ViewerFunction' }, CodeSha256: sha, Description: expect.any(String) },
     })
     // CloudFront's replicas outlive an association: the stack keeps every function and version it deletes or replaces
-    for (const [, r] of [...ofType('AWS::Lambda::Function'), ...ofType('AWS::Lambda::Version')]) expect(r).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' })
+    for (const [, r] of [...ofType('AWS::Lambda::Function'), ...ofType('AWS::Lambda::Version')]) expect(r).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' })
     for (const [, r] of ofType('AWS::IAM::Role')) expect(r).not.toHaveProperty('DeletionPolicy')
     expect(Object.keys(template.Parameters).sort()).toEqual([
       'AppOriginDomainName',

@@ -3,13 +3,15 @@
  * bundles of edge-functions/, Miniflare, the embedded example origins and dynalite. Ports are made free
  * ones (origins, seed and dev server rewritten to match) so the suite never collides with a running `npm run dev`.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SignJWT } from 'jose'
+import { loadLocalSecrets } from '../../src/build/environment.js'
 import { loadConfig } from '../../src/simulator/config.js'
 import { startDev, type DevServer } from '../../src/simulator/dev.js'
 
@@ -76,6 +78,19 @@ describe('example site on the local edge', () => {
     const docs = await get('/docs/')
     expect(docs.status).toBe(200)
     expect(await docs.text()).toContain('GET /docs/index.html')
+  })
+
+  it('/api/me: 401 without a token, the claims with one signed by the local JWT_SECRET (.dev.vars, or .dev.vars.example)', async () => {
+    const { values, file } = loadLocalSecrets(join(root, 'wrangler.toml'))
+    expect(file).toBe(join(root, existsSync(join(root, '.dev.vars')) ? '.dev.vars' : '.dev.vars.example'))
+    const token = await new SignJWT({ sub: 'ada' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1m').sign(new TextEncoder().encode(values.JWT_SECRET))
+    const anonymous = await get('/api/me')
+    expect(anonymous.status).toBe(401)
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="edge"')
+    const me = await get('/api/me', { headers: { authorization: `Bearer ${token}` } })
+    expect(me.status).toBe(200)
+    expect(await me.json()).toEqual({ sub: 'ada' })
+    if (file!.endsWith('.example')) expect(logs.join('\n')).toContain('no .dev.vars next to wrangler.toml: secret() reads .dev.vars.example')
   })
 
   it('answers /api/* with the Hono app and passes unknown API routes to the origin', async () => {

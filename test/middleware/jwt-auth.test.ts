@@ -189,6 +189,26 @@ describe('jwtAuth()', () => {
     expect(asRequest(await invoke(h, createEvent('viewer-request', { headers: { authorization: `Bearer ${token}` } }))).uri).toBe('/')
   })
 
+  it('takes the secret from a function (edgeware/secrets), per request, following a rotation', async () => {
+    const first = 'the-first-shared-secret-of-32-bytes!!'
+    const second = 'the-rotated-shared-secret-of-32-bytes'
+    let current = first
+    let calls = 0
+    const h = viewerRequest(jwtAuth({ secret: async () => (calls++, current) }))
+    const tokenFor = (secret: string) => new SignJWT({ sub: 's' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1m').sign(new TextEncoder().encode(secret))
+    const run = async (token: string) => invoke(h, createEvent('viewer-request', { headers: { authorization: `Bearer ${token}` } }))
+    expect(calls).toBe(0) // not read when the handler is made (cold start), only when a request needs it
+    expect(asRequest(await run(await tokenFor(first))).uri).toBe('/')
+    current = second
+    expect(asResponse(await run(await tokenFor(first))).status).toBe('401')
+    expect(asRequest(await run(await tokenFor(second))).uri).toBe('/')
+    expect(calls).toBe(3)
+    current = 'short'
+    const err = await run(await tokenFor(second)).then(() => undefined, (e: unknown) => e)
+    expect(err).toBeInstanceOf(EdgeExecutionError) // a 503, not a pass
+    expect(String((err as { cause?: Error }).cause?.message)).toMatch(/the secret must be at least 32 bytes \(got 5\)/)
+  })
+
   it('checks Cognito id and access tokens (issuer, token_use, client)', async () => {
     const pool = { region: 'eu-west-1', userPoolId: 'eu-west-1_Abc123', clientId: 'client-1' }
     const iss = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc123'

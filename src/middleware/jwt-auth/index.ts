@@ -45,8 +45,11 @@ export interface JwtAuthOptions {
   keys?: JSONWebKeySet
   /** One public key. */
   key?: CryptoKey | KeyObject
-  /** Shared secret for HS256/384/512. */
-  secret?: string | Uint8Array
+  /**
+   * Shared secret for HS256/384/512, or a function giving it (called on each request, e.g. `() => secret('JWT_SECRET')`
+   * from `edgeware/secrets`, which reads it once per container).
+   */
+  secret?: string | Uint8Array | (() => string | Uint8Array | Promise<string | Uint8Array>)
   /** Cognito user pool (sets `issuer`, and `jwks` unless `jwks` or `keys` is given too). */
   cognito?: CognitoOptions
   /**
@@ -91,6 +94,13 @@ declare module '../../core/types.js' {
 }
 
 const HMAC = /^HS(256|384|512)$/
+
+/** A shared secret's bytes; HMAC keys shorter than 32 bytes are refused. */
+function secretBytes(secret: string | Uint8Array): Uint8Array {
+  const key = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret
+  if (key.byteLength < 32) throw new TypeError(`jwtAuth(): the secret must be at least 32 bytes (got ${key.byteLength})`)
+  return key
+}
 
 /** jose errors that mean "this token is not acceptable" (401), as opposed to a JWKS outage (thrown: 503). */
 function isTokenError(e: unknown): boolean {
@@ -184,9 +194,10 @@ export function jwtAuth(options: JwtAuthOptions): Middleware<ViewerRequestContex
     })
   } else if (options.keys !== undefined) {
     key = createLocalJWKSet(options.keys)
+  } else if (typeof options.secret === 'function') {
+    key = new Uint8Array(0) // resolved per request by secretKey()
   } else if (options.secret !== undefined) {
-    key = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret
-    if (key.byteLength < 32) throw new TypeError(`jwtAuth(): the secret must be at least 32 bytes (got ${key.byteLength})`)
+    key = secretBytes(options.secret)
   } else {
     key = options.key!
   }
@@ -211,9 +222,22 @@ export function jwtAuth(options: JwtAuthOptions): Middleware<ViewerRequestContex
   }
   const validate = options.validate
 
+  // A secret given as a function: its bytes are kept while it returns the same value (a rotated one is re-encoded).
+  const provider = typeof options.secret === 'function' ? options.secret : undefined
+  let lastSecret: string | Uint8Array | undefined
+  async function secretKey(): Promise<Uint8Array> {
+    const s = await provider!()
+    if (s !== lastSecret) {
+      key = secretBytes(s)
+      lastSecret = s
+    }
+    return key as Uint8Array
+  }
+
   async function verify(token: string, c: ViewerRequestContext): Promise<JWTPayload | undefined> {
+    const k = provider ? await secretKey() : key
     try {
-      const { payload } = await jwtVerify(token, key as JWTVerifyGetKey, verifyOptions)
+      const { payload } = await jwtVerify(token, k as JWTVerifyGetKey, verifyOptions)
       if (tokenUse && payload.token_use !== tokenUse) return undefined
       if (tokenUse === 'access' && clientIds && !clientIds.includes(String(payload.client_id))) return undefined
       if (validate && (await validate(payload, c)) !== true) return undefined
