@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync, watch, type FSWatcher } from 'node:fs'
-import type { AddressInfo } from 'node:net'
+import { createServer, type AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -25,8 +25,10 @@ import { acceptWebSocket, tokenServer, type WsConnection } from './ws-server.js'
 export interface DevOptions {
   /** A `wrangler.toml` path or an already loaded config. */
   config: string | EdgeConfig
-  /** Port on 127.0.0.1 (default `[dev] port`, 8787; 0 = any free port). */
+  /** Port the edge listens on (default `[dev] port`, 8787; 0 = any free port). */
   port?: number
+  /** Address the edge listens on (default 127.0.0.1; `0.0.0.0` for every interface). */
+  ip?: string
   /** Print each stage's event and what the function changed. */
   verbose?: boolean
   /** Where to write (default stdout/stderr). */
@@ -111,6 +113,27 @@ function originSpec(config: EdgeConfig, id: string): OriginSpec {
   }
 }
 
+/** The address the edge listens on when neither the option nor the config names one. */
+const DEFAULT_IP = '127.0.0.1'
+
+/**
+ * Fails with one line naming the port and the way out when something already listens on `ip:port`, before workerd
+ * tries to bind it (workerd dies of a busy port with a crash dump of its own).
+ */
+async function checkPortFree(ip: string, port: number): Promise<void> {
+  if (port === 0) return
+  const probe = createServer()
+  await new Promise<void>((ok, fail) => {
+    probe.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') fail(new Error(`port ${port} on ${ip} is already in use (another edgeware dev?): stop it, or start on another port with --port <n>`))
+      else if (e.code === 'EADDRNOTAVAIL') fail(new Error(`can't listen on ${ip}: no network interface of this machine has that address (--ip)`))
+      else if (e.code === 'EACCES') fail(new Error(`port ${port} on ${ip} needs privileges this user lacks: start on a port above 1023 with --port <n>`))
+      else fail(e)
+    })
+    probe.listen({ port, host: ip, exclusive: true }, () => probe.close(() => ok()))
+  })
+}
+
 /**
  * Starts the local edge for a config and resolves once it serves.
  *
@@ -140,7 +163,11 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       }
     }
   }
+  const port = opts.port ?? config.dev.port
+  const ip = opts.ip ?? DEFAULT_IP // HOOK [dev] ip: `opts.ip ?? config.dev.ip ?? DEFAULT_IP` once the config model has the key
   try {
+    // A busy port fails the start before anything else starts.
+    await checkPortFree(ip, port)
     // Example origins and the local DynamoDB first: functions may bake the endpoint in.
     const examples: ExampleOrigin[] = []
     for (const o of config.edge.origins) {
@@ -290,7 +317,6 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     const channelUrl = `ws://127.0.0.1:${(channel.address() as AddressInfo).port}/${token}`
 
     const { Miniflare } = await import('miniflare')
-    const port = opts.port ?? config.dev.port
     const mf = new Miniflare({
       modules: [{ type: 'ESModule', path: 'edge.mjs', contents: await edgeWorkerCode() }],
       compatibilityDate: '2025-06-01',
@@ -298,7 +324,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       // like Cloudflare's front line. Viewers talk straight to the edge worker on a direct socket instead.
       host: '127.0.0.1',
       port: 0,
-      unsafeDirectSockets: [{ host: '127.0.0.1', port }],
+      unsafeDirectSockets: [{ host: ip, port }],
       cf: false,
       bindings: { EDGE: edge as unknown as Record<string, never>, CHANNEL: channelUrl },
       serviceBindings: {
@@ -313,7 +339,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       await mf.ready
       url = await mf.unsafeGetDirectURL()
     } catch (e) {
-      throw new Error(`edgeware dev: could not start the edge on 127.0.0.1:${port}: ${(e as Error).message}`)
+      throw new Error(`could not start the edge on ${ip}:${port}: ${(e as Error).message}`)
     }
 
     // Live reload.
