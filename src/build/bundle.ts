@@ -91,7 +91,8 @@ export function runtimeTarget(runtime: string): string {
 
 /** The edgeware package root (src/build/bundle.ts and dist/build/bundle.js are both two levels down). */
 const EDGEWARE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
-const EDGEWARE_OWN = [resolve(EDGEWARE_ROOT, 'src') + sep, resolve(EDGEWARE_ROOT, 'dist') + sep]
+/** @internal edgeware's own code (its src/ and dist/): not the user's, for the env scan and for stack traces. */
+export const EDGEWARE_OWN: readonly string[] = [resolve(EDGEWARE_ROOT, 'src') + sep, resolve(EDGEWARE_ROOT, 'dist') + sep]
 /**
  * Lambda@Edge hands a function its role's credentials in the environment only, so bundles swap the SDK's full
  * Node.js credential chain (ini files, SSO, STS, IMDS: ~90 KB minified) for an environment-only `defaultProvider`:

@@ -10,13 +10,13 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { bundleFunction } from '../build/bundle.js'
+import { bundleFunction, EDGEWARE_OWN } from '../build/bundle.js'
 import { functionSettings } from '../build/checks.js'
 import { loadConfig, type EdgeConfig, type FunctionConfig } from './config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
 import { createHostHandler } from './host.js'
 import { DEFAULT_MAX_CONTAINERS, LambdaFunction } from './lambda.js'
-import { consoleLogger, formatFunctionLine, paint, type DevLogger } from './log.js'
+import { consoleLogger, formatFunctionLine, isRethrownErrorLine, paint, type DevLogger } from './log.js'
 import { closeOriginAgents } from './origin-fetch.js'
 import type { EdgeWorkerConfig, LogRecord, OriginSpec } from './protocol.js'
 import { acceptWebSocket, tokenServer, type WsConnection } from './ws-server.js'
@@ -210,7 +210,12 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       if (r.map) code += `//# sourceMappingURL=data:application/json;base64,${Buffer.from(r.map).toString('base64')}\n`
       return { code, files }
     }
-    const onOutput = (fn: string, line: string): void => logger.info(formatFunctionLine(fn, line, p))
+    const verbose = opts.verbose ?? false
+    const onOutput = (fn: string, line: string): void => {
+      // edgeware's JSON log of a throw it rethrows: the request's own error line says it (in full with --verbose).
+      if (!verbose && isRethrownErrorLine(line)) return
+      logger.info(formatFunctionLine(fn, line, p))
+    }
     // The edge calls containers directly on 127.0.0.1 (see container.ts), with the channel's token.
     const token = randomBytes(16).toString('hex')
     // Containers listen on Unix sockets the edge has bindings for (cheaper than TCP on loopback); TCP on Windows.
@@ -229,12 +234,21 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       cleanups.push(removeSocketDir)
       if (Buffer.byteLength(join(dir, `${socketSlots}.sock`)) > 100) socketDir = undefined
     }
-    const direct = { runtime: await containerRuntimeCode(), token, limits: config.edge.limits, verbose: opts.verbose ?? false, color, ...(socketDir ? { socketDir, socketSlots } : {}) }
+    const direct = {
+      runtime: await containerRuntimeCode(),
+      token,
+      limits: config.edge.limits,
+      verbose,
+      color,
+      source: { root: config.root, own: EDGEWARE_OWN },
+      ...(socketDir ? { socketDir, socketSlots } : {}),
+    }
     let host: ReturnType<typeof createHostHandler> | undefined
-    const onContainer = (fn: string, ev: 'start' | 'exit', detail: string): void => {
-      // Containers going away because the server closes (one still starting can't listen any more) aren't news.
+    const onContainer = (fn: string, ev: 'start' | 'exit', detail: string, reported?: boolean): void => {
+      // Containers going away because the server closes (one still starting can't listen any more) aren't news, nor
+      // is one whose end a request's error line tells (the crash or timeout of its call).
       if (closing) return
-      if (opts.verbose || ev === 'exit') logger.info(`${p.dim(`[${fn}]`)} container ${ev === 'start' ? 'cold start' : `gone (${detail})`}`)
+      if (verbose || (ev === 'exit' && !reported)) logger.info(`${p.dim(`[${fn}]`)} container ${ev === 'start' ? 'cold start' : `gone (${detail})`}`)
     }
     await Promise.all(
       config.functions.map(async (f) => {
@@ -293,7 +307,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       limits: config.edge.limits,
       logger,
       paint: p,
-      verbose: opts.verbose ?? false,
+      verbose,
       ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
     })
     // The function channel: the edge's Durable Object keeps one WebSocket to this loopback server.

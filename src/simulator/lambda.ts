@@ -40,8 +40,11 @@ export interface LambdaFunctionOptions {
   maxContainers?: number
   /** Each line the function writes to stdout/stderr, already prefixed by the runtime with the request id. */
   onOutput?: (fn: string, line: string, stream: 'stdout' | 'stderr') => void
-  /** A container started (cold start) or went away. */
-  onContainer?: (fn: string, event: 'start' | 'exit', detail: string) => void
+  /**
+   * A container started (cold start) or went away; `reported` when its end is the answer to a call (the crash or
+   * timeout of the call it ran, or of the start-up a call waited for), which the request's log line tells.
+   */
+  onContainer?: (fn: string, event: 'start' | 'exit', detail: string, reported?: boolean) => void
   /** What containers ({@link LambdaFunction.lease}) need to serve the edge themselves. */
   direct: DirectSetup
   /** Lines a direct container printed (its verdicts: violations, warnings, errors, verbose events). */
@@ -290,7 +293,7 @@ export class Container {
       this.failStart(new Error(message))
       const r = this.state.running()
       this.fn.directEnded(this, r && { call: r.call, stage: r.stage, requestId: r.requestId, outcome: { ok: false, kind: 'crash', message, ms: Date.now() - r.start, cold: r.cold } })
-      this.fn.removed(message)
+      this.fn.removed(message, r !== undefined || !this.listening)
     }
     this.worker.on('error', (e) => died(`${(e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'Runtime.OutOfMemory: ' : 'Runtime.ExitError: '}${e.message}`))
     this.worker.on('exit', (code) => {
@@ -374,11 +377,12 @@ export class LambdaFunction {
         // Its start-up (the module's top-level code) ran past the timeout, which counts toward the first call: the
         // call that asked for it gets the timeout (the edge hears it as a failed start). Or it listens
         // but its event loop is blocked (a runaway timer armed as it loaded): the edge can't connect, and is told.
-        if (!c.listening) {
+        const reported = !c.listening
+        if (reported) {
           this.leased.delete(c)
           c.failStart(Object.assign(new Error(this.timeoutMessage()), { kind: 'timeout' as const }))
         }
-        this.timedOut(c)
+        this.timedOut(c, undefined, reported)
         continue
       }
       const r = c.state.running()
@@ -403,12 +407,15 @@ export class LambdaFunction {
     return `Task timed out after ${(this.opts.timeoutMs / 1000).toFixed(2)} seconds`
   }
 
-  /** Kills a container past its timeout (the next call is cold); the edge hears it, with the timeout for `call` if given. */
-  private timedOut(c: Container, call?: { call: number; stage: Stage; requestId: string; ms: number; cold: boolean }): void {
+  /**
+   * Kills a container past its timeout (the next call is cold); the edge hears it, with the timeout for `call` if
+   * given. `reported`: the timeout answers a call some other way (a start-up the call waited for).
+   */
+  private timedOut(c: Container, call?: { call: number; stage: Stage; requestId: string; ms: number; cold: boolean }, reported = false): void {
     c.dead = true
     this.directEnded(c, call && { call: call.call, stage: call.stage, requestId: call.requestId, outcome: { ok: false, kind: 'timeout', message: this.timeoutMessage(), ms: call.ms, cold: call.cold } })
     void c.worker.terminate()
-    this.removed('timeout')
+    this.removed('timeout', reported || call !== undefined)
   }
 
   /** @internal a direct container is gone */
@@ -418,9 +425,9 @@ export class LambdaFunction {
     this.opts.onDirectEnd?.({ fn: this.name, container: c.id, ...(running ? { running } : {}) })
   }
 
-  /** @internal a container died (timeout, crash, out of memory) */
-  removed(why: string): void {
-    this.opts.onContainer?.(this.opts.name, 'exit', why)
+  /** @internal a container died (timeout, crash, out of memory); `reported`: as the answer to a call */
+  removed(why: string, reported: boolean): void {
+    this.opts.onContainer?.(this.opts.name, 'exit', why, reported)
   }
 
   /** Swaps in new code: in-flight invocations finish on the old containers, new ones start cold on the new code. */
