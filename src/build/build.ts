@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, type EdgeConfig, type FunctionConfig } from '.
 import { bundleFunction, type EnvReadReport } from './bundle.js'
 import { associationProblems, formatBytes, lambdaName, packageProblems, runtimeWarnings, tightestLimits, type Problem } from './checks.js'
 import { BuildError } from './errors.js'
+import { checkHandlerStage } from './stage-check.js'
 import { cloudformationTemplate, cloudfrontAssociations, manifest, stableJson, type BuiltPackage, type Manifest } from './outputs.js'
 import { deterministicZip, digest } from './zip.js'
 
@@ -90,8 +91,9 @@ async function pool<T, R>(items: readonly T[], limit: number, task: (item: T, in
 /**
  * Builds every function of a `wrangler.toml`: bundles each with esbuild ({@link bundleFunction}), rejects reads of
  * non-reserved environment variables, zips deterministically, checks the association rules (one function per
- * event type per behavior, IncludeBody only on request events, runtime, memory, timeout) and the zip size
- * against every stage the function serves, then writes `<name>.zip`, `manifest.json`, `cloudformation.json` and
+ * event type per behavior, IncludeBody only on request events, runtime, memory, timeout), the stage a
+ * `viewerRequest()`-style handler is made for against the stages it is associated with (the bundle loaded in a
+ * Lambda-like container of its own), and the zip size against every stage the function serves, then writes `<name>.zip`, `manifest.json`, `cloudformation.json` and
  * `cloudfront-associations.json`. Any failure throws a `BuildError` listing every problem, and nothing is written.
  *
  * @example
@@ -141,8 +143,9 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       })
       const zip = deterministicZip(b.map === undefined ? [{ name: 'index.js', data: b.code }] : [{ name: 'index.js', data: b.code }, { name: 'index.js.map', data: b.map }])
       const checks = packageProblems(fn, zip.length, b.metafile, config.edge.limits)
-      const errs: Problem[] = [...b.envReads.map((r) => envProblem(fn, r)), ...checks.problems]
-      warnings.push(...checks.warnings, ...b.warnings.map((w) => ({ code: 'BundleWarning', message: `${fn.name}: ${w}` })))
+      const staged = await checkHandlerStage(fn, b.code, config)
+      const errs: Problem[] = [...b.envReads.map((r) => envProblem(fn, r)), ...checks.problems, ...(staged.problem ? [staged.problem] : [])]
+      warnings.push(...checks.warnings, ...(staged.warning ? [staged.warning] : []), ...b.warnings.map((w) => ({ code: 'BundleWarning', message: `${fn.name}: ${w}` })))
       log(`  [${i + 1}/${total}] ${fn.name}: ${formatBytes(Buffer.byteLength(b.code))} bundle, ${formatBytes(zip.length)} zip (${Date.now() - t0} ms)`)
       return { fn, zip, bundleBytes: Buffer.byteLength(b.code), errs }
     } catch (e) {

@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { bundleFunction, EDGEWARE_OWN } from '../build/bundle.js'
-import { functionSettings } from '../build/checks.js'
+import { functionSettings, type Problem } from '../build/checks.js'
+import { BuildError } from '../build/errors.js'
+import { checkHandlerStage } from '../build/stage-check.js'
 import { loadConfig, type EdgeConfig, type FunctionConfig } from './config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
 import { createHostHandler } from './host.js'
@@ -189,7 +191,10 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     // Functions: bundle (as `edgeware build` would, unminified with a source map) and make containers.
     const functions = new Map<string, LambdaFunction>()
     const inputs = new Map<string, Set<string>>() // function name → absolute source files
-    /** Bundles a function as `edgeware build` would (unminified, source map inlined); `files`: its own sources. */
+    /**
+     * Bundles a function as `edgeware build` would (unminified, source map inlined); `files`: its own sources. Throws
+     * when its handler is made for another stage than the config associates it with, as `edgeware build` does.
+     */
     const build = async (f: FunctionConfig): Promise<{ code: string; files: Set<string> }> => {
       const r = await bundleFunction({
         entry: f.entry,
@@ -208,6 +213,9 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       for (const e of r.envReads) logger.info(`${p.yellow('⚠')} ${f.name}: ${e.file} reads ${e.name.startsWith('process.env') ? e.name : `process.env.${e.name}`}: Lambda@Edge has no environment variables (use [vars]); \`edgeware build\` rejects it`)
       let code = r.code.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '\n')
       if (r.map) code += `//# sourceMappingURL=data:application/json;base64,${Buffer.from(r.map).toString('base64')}\n`
+      const staged = await checkHandlerStage(f, code, config)
+      if (staged.problem) throw BuildError.from([staged.problem])
+      if (staged.warning) logger.info(`${p.yellow('⚠')} ${staged.warning.message}`)
       return { code, files }
     }
     const verbose = opts.verbose ?? false
@@ -250,9 +258,19 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       if (closing) return
       if (verbose || (ev === 'exit' && !reported)) logger.info(`${p.dim(`[${fn}]`)} container ${ev === 'start' ? 'cold start' : `gone (${detail})`}`)
     }
+    // Every function's problems at once (a stage mismatch in two functions is one start, not two).
+    const problems: Problem[] = []
     await Promise.all(
       config.functions.map(async (f) => {
-        const { code, files } = await build(f)
+        let built
+        try {
+          built = await build(f)
+        } catch (e) {
+          if (!(e instanceof BuildError)) throw e
+          problems.push(...e.problems)
+          return
+        }
+        const { code, files } = built
         inputs.set(f.name, files)
         // The memory and timeout `edgeware build` deploys the function with.
         const { memoryMb, timeoutS } = functionSettings(f, config.edge.limits)
@@ -279,6 +297,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     cleanups.push(async () => {
       await Promise.all([...functions.values()].map((f) => f.close()))
     })
+    if (problems.length) throw BuildError.from(problems)
     cleanups.push(() => closeOriginAgents())
 
     // The edge.

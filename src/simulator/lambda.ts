@@ -168,21 +168,27 @@ const run = (msg, reply) => {
   }
   setImmediate(idle)
 }
-// The main thread ends a container (terminate): its event loop stays alive when the edge's connection closes.
-parentPort.on('message', () => {})
-// The direct channel (container.ts): the edge calls this container straight.
 const { randomUUID } = require('node:crypto')
-const rt = new Module('edgeware-container.js', null)
-rt.filename = 'edgeware-container.js'
-rt._compile(workerData.direct.runtime, 'edgeware-container.js')
-rt.exports.serveDirect(
-  workerData.direct,
-  (event, requestId, startAt, reply) => run({ requestId, awsRequestId: randomUUID(), event, deadline: startAt + workerData.timeoutMs }, reply),
-  (m) => parentPort.postMessage(m),
-).then((port) => parentPort.postMessage({ ready: port }))
+if (workerData.direct) {
+  // The main thread ends a container (terminate): its event loop stays alive when the edge's connection closes.
+  parentPort.on('message', () => {})
+  // The direct channel (container.ts): the edge calls this container straight.
+  const rt = new Module('edgeware-container.js', null)
+  rt.filename = 'edgeware-container.js'
+  rt._compile(workerData.direct.runtime, 'edgeware-container.js')
+  rt.exports.serveDirect(
+    workerData.direct,
+    (event, requestId, startAt, reply) => run({ requestId, awsRequestId: randomUUID(), event, deadline: startAt + workerData.timeoutMs }, reply),
+    (m) => parentPort.postMessage(m),
+  ).then((port) => parentPort.postMessage({ ready: port }))
+} else {
+  // A container of its own (SingleContainer): the stage its handler carries, then the calls it is posted.
+  parentPort.postMessage({ loaded: { stage: handler && typeof handler.stage === 'string' ? handler.stage : undefined, error: initError && errInfo(initError) } })
+  parentPort.on('message', (m) => run({ requestId: m.requestId, awsRequestId: randomUUID(), event: m.event, deadline: m.deadline }, (r) => parentPort.postMessage({ result: r })))
+}
 `
 
-const RESERVED_ENV = (opts: LambdaFunctionOptions, qualifiedName: string, logStreamName: string): Record<string, string> => ({
+const RESERVED_ENV = (opts: WorkerOptions, qualifiedName: string, logStreamName: string): Record<string, string> => ({
   AWS_REGION: opts.region,
   AWS_DEFAULT_REGION: opts.region,
   AWS_LAMBDA_FUNCTION_NAME: qualifiedName,
@@ -204,6 +210,57 @@ const RESERVED_ENV = (opts: LambdaFunctionOptions, qualifiedName: string, logStr
   LD_LIBRARY_PATH: '/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib',
   NODE_PATH: '/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task',
 })
+
+/** What a Lambda worker needs: the function, its bundle and its settings. */
+export type WorkerOptions = Pick<LambdaFunctionOptions, 'name' | 'code' | 'filename' | 'memoryMb' | 'timeoutMs' | 'region' | 'runtime' | 'onOutput'>
+
+/**
+ * A worker thread running the bootstrap on a function's bundle, like a Lambda container: only Lambda's reserved
+ * environment variables, the memory setting as its V8 heap, its console lines handed to `onOutput`. With `direct`
+ * it serves the edge (container.ts); without, it is a {@link SingleContainer}.
+ */
+function lambdaWorker(opts: WorkerOptions, direct?: Record<string, unknown>): Worker {
+  const qualifiedName = `us-east-1.${opts.name}`
+  const d = new Date()
+  const logStreamName = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}/[1]${randomUUID().replace(/-/g, '')}`
+  const worker = new Worker(BOOTSTRAP, {
+    eval: true,
+    env: RESERVED_ENV(opts, qualifiedName, logStreamName),
+    stdout: true,
+    stderr: true,
+    workerData: {
+      code: opts.code,
+      filename: opts.filename,
+      functionName: qualifiedName,
+      memoryMb: opts.memoryMb,
+      timeoutMs: opts.timeoutMs,
+      logStreamName,
+      ...(direct ? { direct } : {}),
+    },
+    // Lambda's memory setting ~ the V8 heap the function may use.
+    resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb },
+    name: qualifiedName,
+  })
+  worker.unref()
+  const lines = (stream: NodeJS.ReadableStream, which: 'stdout' | 'stderr'): void => {
+    let buf = ''
+    stream.setEncoding('utf8')
+    stream.on('data', (chunk: string) => {
+      buf += chunk
+      let nl: number
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        opts.onOutput?.(opts.name, buf.slice(0, nl), which)
+        buf = buf.slice(nl + 1)
+      }
+    })
+    stream.on('end', () => {
+      if (buf) opts.onOutput?.(opts.name, buf, which)
+    })
+  }
+  lines(worker.stdout, 'stdout')
+  lines(worker.stderr, 'stderr')
+  return worker
+}
 
 /** @internal one container (a worker thread). */
 export class Container {
@@ -233,45 +290,7 @@ export class Container {
       // The slot is free again once the thread is gone.
       if (this.slot !== undefined) this.freeSlot = () => slotsTaken.get(dir)?.delete(this.slot!)
     }
-    const qualifiedName = `us-east-1.${opts.name}`
-    const d = new Date()
-    const logStreamName = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}/[1]${randomUUID().replace(/-/g, '')}`
-    this.worker = new Worker(BOOTSTRAP, {
-      eval: true,
-      env: RESERVED_ENV(opts, qualifiedName, logStreamName),
-      stdout: true,
-      stderr: true,
-      workerData: {
-        code,
-        filename: opts.filename,
-        functionName: qualifiedName,
-        memoryMb: opts.memoryMb,
-        timeoutMs: opts.timeoutMs,
-        logStreamName,
-        direct: { ...direct, fnName: opts.name, state: this.state.sab, createdAt: this.createdAt, slot: this.slot },
-      },
-      // Lambda's memory setting ~ the V8 heap the function may use.
-      resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb },
-      name: qualifiedName,
-    })
-    this.worker.unref()
-    const lines = (stream: NodeJS.ReadableStream, which: 'stdout' | 'stderr'): void => {
-      let buf = ''
-      stream.setEncoding('utf8')
-      stream.on('data', (chunk: string) => {
-        buf += chunk
-        let nl: number
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          opts.onOutput?.(opts.name, buf.slice(0, nl), which)
-          buf = buf.slice(nl + 1)
-        }
-      })
-      stream.on('end', () => {
-        if (buf) opts.onOutput?.(opts.name, buf, which)
-      })
-    }
-    lines(this.worker.stdout, 'stdout')
-    lines(this.worker.stderr, 'stderr')
+    this.worker = lambdaWorker({ ...opts, code }, { fnName: opts.name, ...direct, state: this.state.sab, createdAt: this.createdAt, slot: this.slot })
     let readyOk: (where: string) => void = () => {}
     this.ready = new Promise<string>((ok, fail) => {
       readyOk = (where) => {
@@ -444,5 +463,101 @@ export class LambdaFunction {
     this.leased.clear()
     this.unwatch()
     await Promise.all(all.map((c) => c.terminate()))
+  }
+}
+
+/** A handler's run in a {@link SingleContainer}, as the bootstrap reports it. */
+export type SingleRun = { json: string } | { notJson: string } | { error: { name: string; message: string; stack?: string } }
+
+/**
+ * One Lambda container of its own, outside the local edge (`edgeware invoke`; the stage checks of `edgeware build`
+ * and `edgeware dev`): the bundle loaded in a worker thread with only Lambda's reserved environment variables, then
+ * as many calls as it is given, one at a time.
+ *
+ * @example
+ * ```ts
+ * const c = await SingleContainer.load({ name: 'site', code, filename: '/app/site.js', memoryMb: 128, timeoutMs: 5000, region: 'us-east-1' })
+ * c.stage // 'viewer-request' for a viewerRequest() handler, undefined for a plain one
+ * const r = await c.run(JSON.stringify(event))
+ * await c.close()
+ * ```
+ */
+export class SingleContainer {
+  private constructor(
+    private readonly worker: Worker,
+    /** The stage the handler carries (`viewerRequest()` & co.), undefined for a plain handler. */
+    readonly stage: string | undefined,
+    /** What the module threw as it loaded (every call fails with it, as in Lambda). */
+    readonly initError: { name: string; message: string; stack?: string } | undefined,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /**
+   * Starts the container and loads the bundle. Rejects when the module's top-level code runs past the timeout or
+   * the thread dies as it loads.
+   */
+  static async load(opts: WorkerOptions): Promise<SingleContainer> {
+    const worker = lambdaWorker(opts)
+    type Loaded = { stage?: string; error?: { name: string; message: string; stack?: string } }
+    try {
+      const loaded = await new Promise<Loaded>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`Task timed out after ${(opts.timeoutMs / 1000).toFixed(2)} seconds (the module's top-level code)`)), opts.timeoutMs)
+        worker.once('message', (m: { loaded: Loaded }) => {
+          clearTimeout(timer)
+          resolve(m.loaded)
+        })
+        worker.once('error', (e) => {
+          clearTimeout(timer)
+          reject(e)
+        })
+        worker.once('exit', (code) => {
+          clearTimeout(timer)
+          reject(new Error(`Runtime.ExitError: the function's process exited with code ${code} as it loaded`))
+        })
+      })
+      return new SingleContainer(worker, loaded.stage, loaded.error, opts.timeoutMs)
+    } catch (e) {
+      await worker.terminate()
+      throw e
+    }
+  }
+
+  /** Runs the handler on an event (JSON); rejects with Lambda's words when it runs past the timeout or the thread dies. */
+  run(eventJson: string, requestId = randomUUID()): Promise<SingleRun> {
+    const worker = this.worker
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        worker.off('message', onMessage)
+        worker.off('error', onError)
+        worker.off('exit', onExit)
+      }
+      const onMessage = (m: { result?: SingleRun }): void => {
+        if (!m.result) return
+        done()
+        resolve(m.result)
+      }
+      const onError = (e: Error): void => {
+        done()
+        reject(Object.assign(new Error(`${(e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'Runtime.OutOfMemory: ' : 'Runtime.ExitError: '}${e.message}`), { kind: 'crash' }))
+      }
+      const onExit = (code: number): void => {
+        done()
+        reject(Object.assign(new Error(`Runtime.ExitError: the function's process exited with code ${code}`), { kind: 'crash' }))
+      }
+      const timer = setTimeout(() => {
+        done()
+        reject(Object.assign(new Error(`Task timed out after ${(this.timeoutMs / 1000).toFixed(2)} seconds`), { kind: 'timeout' }))
+      }, this.timeoutMs)
+      worker.on('message', onMessage)
+      worker.once('error', onError)
+      worker.once('exit', onExit)
+      worker.postMessage({ requestId, event: eventJson, deadline: Date.now() + this.timeoutMs })
+    })
+  }
+
+  /** Ends the container. */
+  async close(): Promise<void> {
+    await this.worker.terminate()
   }
 }
