@@ -6,8 +6,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import { STAGES } from '../cloudfront/types.js'
 import { ConfigError, loadConfig, type EdgeConfig, type FunctionConfig } from '../simulator/config.js'
-import { bundleFunction, type EnvReadReport } from './bundle.js'
-import { associationProblems, formatBytes, lambdaName, packageProblems, runtimeWarnings, tightestLimits, type Problem } from './checks.js'
+import { bundleFunction } from './bundle.js'
+import { associationProblems, envProblem, formatBytes, lambdaName, packageProblems, runtimeWarnings, tightestLimits, type Problem } from './checks.js'
 import { BuildError } from './errors.js'
 import { checkHandlerStage } from './stage-check.js'
 import { cloudformationTemplate, cloudfrontAssociations, manifest, stableJson, type BuiltPackage, type Manifest } from './outputs.js'
@@ -51,22 +51,6 @@ export interface BuildResult {
   manifest: Manifest
   /** Absolute paths of every file written. */
   files: string[]
-}
-
-const ENV_HINT =
-  'Lambda@Edge functions cannot have environment variables ("The function cannot have environment variables."): add it to [vars] in wrangler.toml to bake it in at build time, or read a reserved Lambda variable'
-
-function envProblem(fn: FunctionConfig, r: EnvReadReport): Problem {
-  const what = r.name.startsWith('process.env') || r.name.startsWith('env[') || r.name.startsWith('...')
-    ? `reads ${r.name === 'process.env' ? 'the whole process.env object' : r.name} (a name the build cannot see)`
-    : `reads the environment variable ${r.name}`
-  if (r.viaAlias) {
-    return {
-      code: 'EnvironmentVariables',
-      message: `${fn.name}: ${r.file} ${what} through an \`env\` taken from process; [vars] are baked only into process.env.${r.name.startsWith('.') || r.name.startsWith('env') ? 'NAME' : r.name} reads, so write it that way. ${ENV_HINT}.`,
-    }
-  }
-  return { code: 'EnvironmentVariables', message: `${fn.name}: ${r.file} ${what}. ${ENV_HINT}.` }
 }
 
 function percent(share: number): string {

@@ -20,8 +20,8 @@ export interface BundleOptions {
   runtime?: string
   /** Minify (default true). */
   minify?: boolean
-  /** Also produce a source map (`index.js.map`, linked from the code). */
-  sourcemap?: boolean
+  /** Also produce a source map: `true` as `index.js.map`, linked from the code; `'inline'` inside the code (to run it). */
+  sourcemap?: boolean | 'inline'
   /** Dev only: the local DynamoDB endpoint baked in as `process.env.EDGEWARE_DYNAMODB_ENDPOINT` (undefined otherwise). */
   dynamoEndpoint?: string
   /** Directory paths in the output and the metafile are relative to (default: the entry's directory). */
@@ -227,7 +227,7 @@ export async function bundleFunction(opts: BundleOptions): Promise<BundleResult>
       define,
       inject: [IMPORT_META_SHIM],
       plugins: [importMetaUrlShim],
-      sourcemap: opts.sourcemap ? 'linked' : false,
+      sourcemap: opts.sourcemap === 'inline' ? 'inline' : opts.sourcemap ? 'linked' : false,
       sourcesContent: false,
       metafile: true,
       legalComments: 'none',

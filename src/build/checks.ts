@@ -6,7 +6,7 @@ import type { Metafile } from 'esbuild'
 import { triggerLimits, type LimitsProfile, type TriggerLimits } from '../cloudfront/limits.js'
 import { STAGES, type Stage } from '../cloudfront/types.js'
 import type { EdgeConfig, FunctionConfig } from '../simulator/config.js'
-import { runtimeTarget } from './bundle.js'
+import { runtimeTarget, type EnvReadReport } from './bundle.js'
 import { BuildError } from './errors.js'
 
 /** One problem found by a check (the build fails) or a warning (the build goes on). */
@@ -296,4 +296,29 @@ export function packageProblems(
     })
   }
   return { problems, warnings }
+}
+
+const ENV_HINT =
+  'Lambda@Edge functions cannot have environment variables ("The function cannot have environment variables."): add it to [vars] in wrangler.toml to bake it in at build time, or read a reserved Lambda variable'
+
+/**
+ * The problem for a read of a non-reserved environment variable in a function's own code (`edgeware build` and
+ * `edgeware invoke` refuse it: Lambda@Edge has no environment variables).
+ *
+ * @example
+ * ```ts
+ * const problems = bundle.envReads.map((r) => envProblem(fn, r))
+ * ```
+ */
+export function envProblem(fn: Pick<FunctionConfig, 'name'>, r: EnvReadReport): Problem {
+  const what = r.name.startsWith('process.env') || r.name.startsWith('env[') || r.name.startsWith('...')
+    ? `reads ${r.name === 'process.env' ? 'the whole process.env object' : r.name} (a name the build cannot see)`
+    : `reads the environment variable ${r.name}`
+  if (r.viaAlias) {
+    return {
+      code: 'EnvironmentVariables',
+      message: `${fn.name}: ${r.file} ${what} through an \`env\` taken from process; [vars] are baked only into process.env.${r.name.startsWith('.') || r.name.startsWith('env') ? 'NAME' : r.name} reads, so write it that way. ${ENV_HINT}.`,
+    }
+  }
+  return { code: 'EnvironmentVariables', message: `${fn.name}: ${r.file} ${what}. ${ENV_HINT}.` }
 }

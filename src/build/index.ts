@@ -6,8 +6,10 @@ export { bundleFunction, runtimeTarget, RUNTIME_TARGETS, type BundleOptions, typ
 export { BuildError } from './errors.js'
 export { findEnvReads, RESERVED_ENV_VARS, type EnvRead } from './env-scan.js'
 export { deterministicZip, digest, type ZipEntry } from './zip.js'
+export { checkHandlerStage, stageProblem } from './stage-check.js'
 export {
   associationProblems,
+  envProblem,
   packageProblems,
   largestInputs,
   runtimeWarnings,

@@ -192,7 +192,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     const functions = new Map<string, LambdaFunction>()
     const inputs = new Map<string, Set<string>>() // function name → absolute source files
     /**
-     * Bundles a function as `edgeware build` would (unminified, source map inlined); `files`: its own sources. Throws
+     * Bundles a function as `edgeware build` would (unminified, source map inline); `files`: its own sources. Throws
      * when its handler is made for another stage than the config associates it with, as `edgeware build` does.
      */
     const build = async (f: FunctionConfig): Promise<{ code: string; files: Set<string> }> => {
@@ -201,7 +201,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         vars: config.vars,
         runtime: config.edge.runtime,
         minify: false,
-        sourcemap: true,
+        sourcemap: 'inline',
         ...(dynamoEndpoint ? { dynamoEndpoint } : {}),
         absWorkingDir: config.root,
       })
@@ -211,8 +211,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         files.add(resolve(config.root, k))
       }
       for (const e of r.envReads) logger.info(`${p.yellow('⚠')} ${f.name}: ${e.file} reads ${e.name.startsWith('process.env') ? e.name : `process.env.${e.name}`}: Lambda@Edge has no environment variables (use [vars]); \`edgeware build\` rejects it`)
-      let code = r.code.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '\n')
-      if (r.map) code += `//# sourceMappingURL=data:application/json;base64,${Buffer.from(r.map).toString('base64')}\n`
+      const code = r.code
       const staged = await checkHandlerStage(f, code, config)
       if (staged.problem) throw BuildError.from([staged.problem])
       if (staged.warning) logger.info(`${p.yellow('⚠')} ${staged.warning.message}`)

@@ -62,8 +62,15 @@ export function userFrame(stack: string, dirs: SourceDirs): string | undefined {
   return undefined
 }
 
-/** What a thrown error says in one line: its `Name: message` (the stack's head) and where in the user's code. */
-function thrownDetail(stack: string, dirs: SourceDirs | undefined): string {
+/**
+ * What a thrown error says in one line: its `Name: message` (the stack's head) and where in the user's code.
+ *
+ * @example
+ * ```ts
+ * thrownDetail('Error: kaput\n    at boom (/app/fn.ts:3:9)', { root: '/app', own: [] }) // 'Error: kaput at fn.ts:3:9'
+ * ```
+ */
+export function thrownDetail(stack: string, dirs: SourceDirs | undefined): string {
   const at = stack.search(/\n\s+at /)
   const head = (at < 0 ? stack : stack.slice(0, at)).replace(/\s*\n\s*/g, ' ')
   const where = dirs ? userFrame(stack, dirs) : undefined

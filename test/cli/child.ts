@@ -18,16 +18,17 @@ export interface Finished {
 }
 
 /**
- * Runs `node bin/edgeware.js …args` to the end.
+ * Runs `node bin/edgeware.js …args` to the end (`env`: variables added to this process's).
  *
  * @example
  * ```ts
  * const { code, stderr } = await edgeware(['dev'], { cwd: emptyDir })
  * ```
  */
-export function edgeware(args: string[], opts: { cwd: string; timeoutMs?: number }): Promise<Finished> {
+export function edgeware(args: string[], opts: { cwd: string; timeoutMs?: number; env?: Record<string, string> }): Promise<Finished> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: opts.cwd, timeout: opts.timeoutMs ?? 30_000, encoding: 'utf8' }, (err, stdout, stderr) => {
+    const env = { ...process.env, ...opts.env }
+    execFile(process.execPath, [BIN, ...args], { cwd: opts.cwd, env, timeout: opts.timeoutMs ?? 30_000, encoding: 'utf8' }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0
       resolve({ code, stdout, stderr })
     })
