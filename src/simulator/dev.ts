@@ -191,11 +191,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     // Functions: bundle (as `edgeware build` would, unminified with a source map) and make containers.
     const functions = new Map<string, LambdaFunction>()
     const inputs = new Map<string, Set<string>>() // function name → absolute source files
-    /**
-     * Bundles a function as `edgeware build` would (unminified, source map inline); `files`: its own sources. Throws
-     * when its handler is made for another stage than the config associates it with, as `edgeware build` does.
-     */
-    const build = async (f: FunctionConfig): Promise<{ code: string; files: Set<string> }> => {
+    /** Bundles a function as `edgeware build` would (unminified, source map inline); `files`: its own sources. */
+    const bundle = async (f: FunctionConfig): Promise<{ code: string; files: Set<string> }> => {
       const r = await bundleFunction({
         entry: f.entry,
         vars: config.vars,
@@ -211,11 +208,20 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         files.add(resolve(config.root, k))
       }
       for (const e of r.envReads) logger.info(`${p.yellow('⚠')} ${f.name}: ${e.file} reads ${e.name.startsWith('process.env') ? e.name : `process.env.${e.name}`}: Lambda@Edge has no environment variables (use [vars]); \`edgeware build\` rejects it`)
-      const code = r.code
+      return { code: r.code, files }
+    }
+    /** `edgeware build`'s check of the stage the handler is made for (the bundle loaded in a throwaway container). */
+    const stageCheck = async (f: FunctionConfig, code: string): Promise<Problem | undefined> => {
       const staged = await checkHandlerStage(f, code, config)
-      if (staged.problem) throw BuildError.from([staged.problem])
       if (staged.warning) logger.info(`${p.yellow('⚠')} ${staged.warning.message}`)
-      return { code, files }
+      return staged.problem
+    }
+    /** A rebuild: bundled and checked as at the start. */
+    const build = async (f: FunctionConfig): Promise<{ code: string; files: Set<string> }> => {
+      const b = await bundle(f)
+      const problem = await stageCheck(f, b.code)
+      if (problem) throw BuildError.from([problem])
+      return b
     }
     const verbose = opts.verbose ?? false
     const onOutput = (fn: string, line: string): void => {
@@ -257,19 +263,22 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       if (closing) return
       if (verbose || (ev === 'exit' && !reported)) logger.info(`${p.dim(`[${fn}]`)} container ${ev === 'start' ? 'cold start' : `gone (${detail})`}`)
     }
-    // Every function's problems at once (a stage mismatch in two functions is one start, not two).
+    // Every function's problems at once (two functions that don't bundle are one failed start, not two).
     const problems: Problem[] = []
+    // The stage checks run while the edge starts (they load each bundle once more); the start waits for them.
+    const stageChecks: Promise<Problem | undefined>[] = []
     await Promise.all(
       config.functions.map(async (f) => {
         let built
         try {
-          built = await build(f)
+          built = await bundle(f)
         } catch (e) {
           if (!(e instanceof BuildError)) throw e
           problems.push(...e.problems)
           return
         }
         const { code, files } = built
+        stageChecks.push(stageCheck(f, code))
         inputs.set(f.name, files)
         // The memory and timeout `edgeware build` deploys the function with.
         const { memoryMb, timeoutS } = functionSettings(f, config.edge.limits)
@@ -296,7 +305,12 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     cleanups.push(async () => {
       await Promise.all([...functions.values()].map((f) => f.close()))
     })
-    if (problems.length) throw BuildError.from(problems)
+    const staged = Promise.all(stageChecks)
+    staged.catch(() => {}) // (awaited below; a start that fails before then doesn't wait for it)
+    if (problems.length) {
+      await staged
+      throw BuildError.from(problems)
+    }
     cleanups.push(() => closeOriginAgents())
 
     // The edge.
@@ -371,8 +385,11 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       await mf.ready
       url = await mf.unsafeGetDirectURL()
     } catch (e) {
+      await staged
       throw new Error(`could not start the edge on ${ip}:${port}: ${(e as Error).message}`)
     }
+    const mismatched = (await staged).filter((x): x is Problem => x !== undefined)
+    if (mismatched.length) throw BuildError.from(mismatched)
 
     // Live reload.
     let reloadWaiters: ((names: string[]) => void)[] = []
