@@ -77,8 +77,8 @@ async function pool<T, R>(items: readonly T[], limit: number, task: (item: T, in
  * non-reserved environment variables, zips deterministically, checks the association rules (one function per
  * event type per behavior, IncludeBody only on request events, runtime, memory, timeout), the stage a
  * `viewerRequest()`-style handler is made for against the stages it is associated with (the bundle loaded in a
- * Lambda-like container of its own), and the zip size against every stage the function serves, then writes `<name>.zip`, `manifest.json`, `cloudformation.json` and
- * `cloudfront-associations.json`. Any failure throws a `BuildError` listing every problem, and nothing is written.
+ * Lambda-like container of its own), and the zip size against every stage the function serves, then writes
+ * `<name>.zip`, `manifest.json`, `cloudformation.json` and `cloudfront-associations.json`. Any failure throws a `BuildError` listing every problem, and nothing is written.
  *
  * @example
  * ```ts

@@ -6,7 +6,7 @@
  */
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { basename, dirname, extname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path'
+import { basename, dirname, extname, isAbsolute, join, normalize, relative, resolve } from 'node:path'
 import { bundleFunction, EDGEWARE_OWN } from '../build/bundle.js'
 import { envProblem, functionSettings } from '../build/checks.js'
 import { BuildError } from '../build/errors.js'
@@ -160,7 +160,7 @@ export async function loadFunction(file: string, opts: LoadOptions): Promise<Loa
     closers.push(() => container.close())
     const problem = fn && stageProblem(fn, container.stage, root)
     if (problem) throw new InvokeError(problem.message)
-    return { name, ...(fn ? { fn } : {}), container, source: { root: root.endsWith(sep) ? root.slice(0, -1) : root, own: EDGEWARE_OWN }, close }
+    return { name, ...(fn ? { fn } : {}), container, source: { root, own: EDGEWARE_OWN }, close }
   } catch (e) {
     await close()
     throw e

@@ -211,6 +211,9 @@ const RESERVED_ENV = (opts: WorkerOptions, qualifiedName: string, logStreamName:
   NODE_PATH: '/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task',
 })
 
+/** Lambda's words for a timeout. */
+const timedOutAfter = (ms: number): string => `Task timed out after ${(ms / 1000).toFixed(2)} seconds`
+
 /** What a Lambda worker needs: the function, its bundle and its settings. */
 export type WorkerOptions = Pick<LambdaFunctionOptions, 'name' | 'code' | 'filename' | 'memoryMb' | 'timeoutMs' | 'region' | 'runtime' | 'onOutput'>
 
@@ -421,9 +424,9 @@ export class LambdaFunction {
     this.timedOut(c, { call, stage, requestId, ms: this.opts.timeoutMs, cold: false })
   }
 
-  /** Lambda's words for a timeout. */
+  /** Lambda's words for this function's timeout. */
   private timeoutMessage(): string {
-    return `Task timed out after ${(this.opts.timeoutMs / 1000).toFixed(2)} seconds`
+    return timedOutAfter(this.opts.timeoutMs)
   }
 
   /**
@@ -501,7 +504,7 @@ export class SingleContainer {
     type Loaded = { stage?: string; error?: { name: string; message: string; stack?: string } }
     try {
       const loaded = await new Promise<Loaded>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`Task timed out after ${(opts.timeoutMs / 1000).toFixed(2)} seconds (the module's top-level code)`)), opts.timeoutMs)
+        const timer = setTimeout(() => reject(new Error(`${timedOutAfter(opts.timeoutMs)} (the module's top-level code)`)), opts.timeoutMs)
         worker.once('message', (m: { loaded: Loaded }) => {
           clearTimeout(timer)
           resolve(m.loaded)
@@ -547,7 +550,7 @@ export class SingleContainer {
       }
       const timer = setTimeout(() => {
         done()
-        reject(Object.assign(new Error(`Task timed out after ${(this.timeoutMs / 1000).toFixed(2)} seconds`), { kind: 'timeout' }))
+        reject(Object.assign(new Error(timedOutAfter(this.timeoutMs)), { kind: 'timeout' }))
       }, this.timeoutMs)
       worker.on('message', onMessage)
       worker.once('error', onError)

@@ -129,16 +129,7 @@ export function portFree(port: number): Promise<boolean> {
   })
 }
 
-/** A port nothing listens on (bound then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
+export { freePort } from '../simulator/helpers.js'
 
 /**
  * What `npm install` would link in a project that depends on this checkout: node_modules/edgeware and its bin.
