@@ -12,14 +12,19 @@ import { machine, median, root, tempDir } from './_lib.mjs'
 const RUNS = Number(process.env.BENCH_RUNS ?? 7)
 const work = tempDir('dev-start')
 
-const freePort = () =>
+// A free port below the kernel's ephemeral range, so no listen(0) in the runs (dynalite, workerd) can take it.
+const isFree = (port) =>
   new Promise((resolve) => {
     const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
+    s.once('error', () => resolve(false))
+    s.listen({ port, host: '127.0.0.1', exclusive: true }, () => s.close(() => resolve(true)))
   })
+async function freePort() {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000)
+    if (await isFree(port)) return port
+  }
+}
 
 // The example on ports of this run (8787-8789 may be taken): its config and seed with the ports replaced.
 const [edge, app, blog] = [await freePort(), await freePort(), await freePort()]

@@ -129,7 +129,17 @@ export function portFree(port: number): Promise<boolean> {
   })
 }
 
-export { freePort } from '../simulator/helpers.js'
+/**
+ * A port for a server the test starts later in another process: below the kernel's ephemeral range (Linux: from
+ * 32768), where no `listen(0)` (dynalite, workerd's own sockets, other tests) can be handed it in the meantime, and
+ * with nothing listening on it now.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000)
+    if (await portFree(port)) return port
+  }
+}
 
 /**
  * What `npm install` would link in a project that depends on this checkout: node_modules/edgeware and its bin.
