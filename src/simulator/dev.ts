@@ -19,6 +19,7 @@ import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
 import { createHostHandler } from './host.js'
 import { DEFAULT_MAX_CONTAINERS, LambdaFunction } from './lambda.js'
 import { consoleLogger, formatFunctionLine, isRethrownErrorLine, paint, type DevLogger } from './log.js'
+import { guardOrphans } from './orphan-guard.js'
 import { closeOriginAgents } from './origin-fetch.js'
 import type { EdgeWorkerConfig, LogRecord, OriginSpec } from './protocol.js'
 import { acceptWebSocket, tokenServer, type WsConnection } from './ws-server.js'
@@ -388,6 +389,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       await staged
       throw new Error(`could not start the edge on ${ip}:${port}: ${(e as Error).message}`)
     }
+    // Killed outright, this process can't end workerd: a watchdog does (stopped first when the server closes).
+    cleanups.push(guardOrphans())
     const mismatched = (await staged).filter((x): x is Problem => x !== undefined)
     if (mismatched.length) throw BuildError.from(mismatched)
 
