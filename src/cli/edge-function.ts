@@ -15,7 +15,14 @@ import type { EdgeConfig, FunctionConfig } from '../simulator/config.js'
 import { SingleContainer } from '../simulator/lambda.js'
 import type { SourceDirs } from '../simulator/verdict.js'
 
-/** Why a function can't be invoked (the message says what, with the file and the rule). */
+/**
+ * Why a function can't be invoked (the message says what, with the file and the rule).
+ *
+ * @example
+ * ```ts
+ * throw new InvokeError(`no such file: ${file}`)
+ * ```
+ */
 export class InvokeError extends Error {
   override name = 'InvokeError'
 }
@@ -34,12 +41,8 @@ export interface LoadOptions {
   onOutput?: (name: string, line: string) => void
 }
 
-/** A function loaded in its container. */
+/** A function loaded in its container (named as the config names it, else by the file's stem). */
 export interface LoadedFunction {
-  /** The function's name (the config's, else the file's stem). */
-  name: string
-  /** The config's function for this file, when it is one. */
-  fn?: FunctionConfig
   container: SingleContainer
   /** Where the user's code is (for the source line of a throw). */
   source: SourceDirs
@@ -160,7 +163,7 @@ export async function loadFunction(file: string, opts: LoadOptions): Promise<Loa
     closers.push(() => container.close())
     const problem = fn && stageProblem(fn, container.stage, root)
     if (problem) throw new InvokeError(problem.message)
-    return { name, ...(fn ? { fn } : {}), container, source: { root, own: EDGEWARE_OWN }, close }
+    return { container, source: { root, own: EDGEWARE_OWN }, close }
   } catch (e) {
     await close()
     throw e

@@ -15,7 +15,15 @@ export interface TemplateOptions {
   exec: boolean
 }
 
-/** The files, path → content. */
+/**
+ * The project's files, path → content.
+ *
+ * @example
+ * ```ts
+ * const files = templateFiles({ name: 'my-site', edgeware: '^0.1.0', tools: { typescript: '^5.9.3', vitest: '^4.1.12', typesNode: '^20.19.43' }, exec: true })
+ * Object.keys(files) // ['package.json', 'wrangler.toml', 'edge-functions/site/viewer-request.ts', …]
+ * ```
+ */
 export function templateFiles(o: TemplateOptions): Record<string, string> {
   return {
     'package.json': packageJson(o),

@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs'
 
 /** The signals that stop the command. */
-export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 /** How long closing may take before the process exits anyway. */
-export const STOP_DEADLINE_MS = 2000
+const STOP_DEADLINE_MS = 2000
 /** How often the command looks whether the process that started it is still there. */
 const PARENT_POLL_MS = 200
 
