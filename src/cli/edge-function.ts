@@ -11,7 +11,7 @@ import { bundleFunction, EDGEWARE_OWN } from '../build/bundle.js'
 import { envProblem, functionSettings } from '../build/checks.js'
 import { BuildError } from '../build/errors.js'
 import { stageProblem } from '../build/stage-check.js'
-import type { EdgeConfig, FunctionConfig } from '../simulator/config.js'
+import type { EdgeConfig } from '../simulator/config.js'
 import { SingleContainer } from '../simulator/lambda.js'
 import type { SourceDirs } from '../simulator/verdict.js'
 
