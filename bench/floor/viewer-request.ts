@@ -1,5 +1,5 @@
-// bench/floor/viewer-request.ts — NOT shipped, NOT the edgeware runtime. A measurement fixture for issue 2's bundle
-// goal: a deliberately minimal, single-file re-implementation of the DESIGN.md viewer-request API (the same
+// bench/floor/viewer-request.ts — NOT shipped, NOT the edgeware runtime. A measurement fixture for the viewer bundle
+// size goal (< 8 KB): a deliberately minimal, single-file re-implementation of the viewer-request API (the same
 // context members, the same CloudFront rule checks with shorter messages, no fast paths, no other stages), so
 // `npm run bench -- core` can show how small a viewer-request bundle with this API and `cookie` can get. If this
 // floor is over the goal, trimming src/core can't reach it either. Types are loose on purpose (it is not an API).

@@ -8,12 +8,12 @@ import { STAGES } from '../cloudfront/types.js'
 import { notYetApplied } from '../distribution/unapplied.js'
 import { unusedPolicies } from './distribution.js'
 import { ConfigError, loadConfig, type EdgeConfig, type FunctionConfig } from '../simulator/config.js'
-import { bundleFunction, type EnvReadReport } from './bundle.js'
-import { describeEnvRead } from './env-scan.js'
-import { associationProblems, formatBytes, lambdaName, packageProblems, runtimeWarnings, tightestLimits, type Problem } from './checks.js'
+import { bundleFunction } from './bundle.js'
+import { associationProblems, envProblem, formatBytes, lambdaName, packageProblems, runtimeWarnings, tightestLimits, type Problem } from './checks.js'
 import { BuildError } from './errors.js'
 import { secretProblems, secretsPrefix, uniqueSecrets, type SecretRef } from './secrets.js'
 import { originTableTemplate, replicaWarning } from './origin-table.js'
+import { checkHandlerStage } from './stage-check.js'
 import { cloudformationTemplate, cloudfrontAssociations, manifest, stableJson, type BuiltPackage, type Manifest } from './outputs.js'
 import { deterministicZip, digest } from './zip.js'
 
@@ -57,13 +57,6 @@ export interface BuildResult {
   files: string[]
 }
 
-const ENV_HINT =
-  'Lambda@Edge functions cannot have environment variables ("The function cannot have environment variables."): add it to [vars] in wrangler.toml to bake it in at build time, or read a reserved Lambda variable'
-
-function envProblem(fn: FunctionConfig, r: EnvReadReport): Problem {
-  return { code: 'EnvironmentVariables', message: `${fn.name}: ${r.file} ${describeEnvRead(r)}. ${ENV_HINT}.` }
-}
-
 function percent(share: number): string {
   const p = share * 100
   return p > 0 && p < 0.1 ? '<0.1%' : `${p.toFixed(1)}%`
@@ -86,9 +79,10 @@ async function pool<T, R>(items: readonly T[], limit: number, task: (item: T, in
 /**
  * Builds every function of a `wrangler.toml`: bundles each with esbuild ({@link bundleFunction}), rejects reads of
  * non-reserved environment variables, zips deterministically, checks the association rules (one function per
- * event type per behavior, IncludeBody only on request events, runtime, memory, timeout) and the zip size
- * against every stage the function serves, then writes `<name>.zip`, `manifest.json`, `cloudformation.json` and
- * `cloudfront-associations.json`. Any failure throws a `BuildError` listing every problem, and nothing is written.
+ * event type per behavior, IncludeBody only on request events, runtime, memory, timeout), the stage a
+ * `viewerRequest()`-style handler is made for against the stages it is associated with (the bundle loaded in a
+ * Lambda-like container of its own), and the zip size against every stage the function serves, then writes
+ * `<name>.zip`, `manifest.json`, `cloudformation.json` and `cloudfront-associations.json`. Any failure throws a `BuildError` listing every problem, and nothing is written.
  *
  * @example
  * ```ts
@@ -140,8 +134,9 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       })
       const zip = deterministicZip(b.map === undefined ? [{ name: 'index.js', data: b.code }] : [{ name: 'index.js', data: b.code }, { name: 'index.js.map', data: b.map }])
       const checks = packageProblems(fn, zip.length, b.metafile, config.edge.limits)
-      const errs: Problem[] = [...b.envReads.map((r) => envProblem(fn, r)), ...secretProblems(config, fn.name, b.secrets, b.secretRefusals), ...checks.problems]
-      warnings.push(...checks.warnings, ...b.warnings.map((w) => ({ code: 'BundleWarning', message: `${fn.name}: ${w}` })))
+      const staged = await checkHandlerStage(fn, b.code, config)
+      const errs: Problem[] = [...b.envReads.map((r) => envProblem(fn, r)), ...secretProblems(config, fn.name, b.secrets, b.secretRefusals), ...checks.problems, ...(staged.problem ? [staged.problem] : [])]
+      warnings.push(...checks.warnings, ...(staged.warning ? [staged.warning] : []), ...b.warnings.map((w) => ({ code: 'BundleWarning', message: `${fn.name}: ${w}` })))
       if (config.edge.dynamodb && b.originReplicas.unknown.length) warnings.push(replicaWarning(fn.name, b.originReplicas.unknown))
       log(`  [${i + 1}/${total}] ${fn.name}: ${formatBytes(Buffer.byteLength(b.code))} bundle, ${formatBytes(zip.length)} zip (${Date.now() - t0} ms)`)
       return { fn, zip, bundleBytes: Buffer.byteLength(b.code), secrets: uniqueSecrets(b.secrets), replicas: b.originReplicas.regions, errs }

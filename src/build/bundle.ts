@@ -22,8 +22,8 @@ export interface BundleOptions {
   runtime?: string
   /** Minify (default true). */
   minify?: boolean
-  /** Also produce a source map (`index.js.map`, linked from the code). */
-  sourcemap?: boolean
+  /** Also produce a source map: `true` as `index.js.map`, linked from the code; `'inline'` inside the code (to run it). */
+  sourcemap?: boolean | 'inline'
   /** Dev only: the local DynamoDB endpoint baked in as `process.env.EDGEWARE_DYNAMODB_ENDPOINT` (undefined otherwise). */
   dynamoEndpoint?: string
   /** Directory paths in the output and the metafile are relative to (default: the entry's directory). */
@@ -117,7 +117,8 @@ export function runtimeTarget(runtime: string): string {
 
 /** The edgeware package root (src/build/bundle.ts and dist/build/bundle.js are both two levels down). */
 const EDGEWARE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
-const EDGEWARE_OWN = [resolve(EDGEWARE_ROOT, 'src') + sep, resolve(EDGEWARE_ROOT, 'dist') + sep]
+/** @internal edgeware's own code (its src/ and dist/): not the user's, for the env scan and for stack traces. */
+export const EDGEWARE_OWN: readonly string[] = [resolve(EDGEWARE_ROOT, 'src') + sep, resolve(EDGEWARE_ROOT, 'dist') + sep]
 /**
  * Lambda@Edge hands a function its role's credentials in the environment only, so bundles swap the SDK's full
  * Node.js credential chain (ini files, SSO, STS, IMDS: ~90 KB minified) for an environment-only `defaultProvider`:
@@ -329,7 +330,7 @@ export async function bundleFunction(opts: BundleOptions): Promise<BundleResult>
       define,
       inject: [IMPORT_META_SHIM],
       plugins: [importMetaUrlShim],
-      sourcemap: opts.sourcemap ? 'linked' : false,
+      sourcemap: opts.sourcemap === 'inline' ? 'inline' : opts.sourcemap ? 'linked' : false,
       sourcesContent: false,
       metafile: true,
       legalComments: 'none',

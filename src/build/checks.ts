@@ -6,8 +6,9 @@ import type { Metafile } from 'esbuild'
 import { triggerLimits, type LimitsProfile, type TriggerLimits } from '../cloudfront/limits.js'
 import { STAGES, type Stage } from '../cloudfront/types.js'
 import type { EdgeConfig, FunctionConfig } from '../simulator/config.js'
-import { runtimeTarget } from './bundle.js'
+import { runtimeTarget, type EnvReadReport } from './bundle.js'
 import { BuildError } from './errors.js'
+import { describeEnvRead } from './env-scan.js'
 
 /** One problem found by a check (the build fails) or a warning (the build goes on). */
 export interface Problem {
@@ -296,4 +297,20 @@ export function packageProblems(
     })
   }
   return { problems, warnings }
+}
+
+const ENV_HINT =
+  'Lambda@Edge functions cannot have environment variables ("The function cannot have environment variables."): add it to [vars] in wrangler.toml to bake it in at build time, or read a reserved Lambda variable'
+
+/**
+ * The problem for a read of a non-reserved environment variable in a function's own code (`edgeware build` and
+ * `edgeware invoke` refuse it: Lambda@Edge has no environment variables).
+ *
+ * @example
+ * ```ts
+ * const problems = bundle.envReads.map((r) => envProblem(fn, r))
+ * ```
+ */
+export function envProblem(fn: Pick<FunctionConfig, 'name'>, r: EnvReadReport): Problem {
+  return { code: 'EnvironmentVariables', message: `${fn.name}: ${r.file} ${describeEnvRead(r)}. ${ENV_HINT}.` }
 }

@@ -8,8 +8,10 @@ export { BuildError } from './errors.js'
 export { compileCloudFrontFunction, type CompileCloudFrontFunctionOptions, type CloudFrontFunctionBuild } from './cloudfront-function.js'
 export { describeEnvRead, findEnvReads, RESERVED_ENV_VARS, type EnvRead, type FindEnvReadsOptions } from './env-scan.js'
 export { deterministicZip, digest, type ZipEntry } from './zip.js'
+export { checkHandlerStage, stageProblem } from './stage-check.js'
 export {
   associationProblems,
+  envProblem,
   packageProblems,
   largestInputs,
   runtimeWarnings,

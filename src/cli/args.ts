@@ -2,6 +2,8 @@
  * What every `edgeware` command does with its arguments first: `parseArgs` (strict) with `--help`/`-h` added,
  * the usage for `--help`, and exit code 2 with the error and the usage for a bad flag.
  */
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 
 /** The options a command declares (`--help` is added). */
@@ -58,4 +60,25 @@ export function parseCommand<O extends CommandOptions>(
 export function usageError(command: string, usage: string, message: string): 2 {
   console.error(`edgeware ${command}: ${message}\n\n${usage}`)
   return 2
+}
+
+/**
+ * The config a command reads: `--config`, else `./wrangler.toml`, as an absolute path. When there is no such file,
+ * prints one line pointing at `edgeware init` and returns exit code 1.
+ *
+ * @example
+ * ```ts
+ * const config = resolveConfig('build', values.config)
+ * if (typeof config === 'number') return config
+ * ```
+ */
+export function resolveConfig(command: string, given: string | undefined): string | 1 {
+  const file = resolve(given ?? 'wrangler.toml')
+  if (existsSync(file)) return file
+  console.error(
+    given === undefined
+      ? `edgeware ${command}: no wrangler.toml in ${process.cwd()}: start a project with \`npx edgeware init\`, or name the config with --config FILE`
+      : `edgeware ${command}: no config at ${given}: start a project with \`npx edgeware init\`, or check the --config path`,
+  )
+  return 1
 }

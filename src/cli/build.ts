@@ -4,7 +4,7 @@
  */
 import { build } from '../build/build.js'
 import { BuildError } from '../build/errors.js'
-import { parseCommand } from './args.js'
+import { parseCommand, resolveConfig } from './args.js'
 
 const USAGE = `usage: edgeware build [--config wrangler.toml] [--out DIR] [--sourcemap]
 
@@ -31,8 +31,10 @@ export async function run(args: string[]): Promise<number> {
   })
   if (typeof parsed === 'number') return parsed
   const { values } = parsed
+  const config = resolveConfig('build', values.config)
+  if (typeof config === 'number') return config
   try {
-    const opts: Parameters<typeof build>[0] = { config: values.config ?? 'wrangler.toml', log: (line) => console.log(line) }
+    const opts: Parameters<typeof build>[0] = { config, log: (line) => console.log(line) }
     if (values.out !== undefined) opts.outDir = values.out
     if (values.sourcemap) opts.sourcemap = true
     await build(opts)

@@ -1,15 +1,23 @@
 /**
- * `edgeware dev [--config FILE] [--port N] [--verbose]`: the local edge.
+ * `edgeware dev [--config FILE] [--port N] [--ip ADDR] [--verbose]`: the local edge.
  */
-import { resolve } from 'node:path'
 import { ConfigError } from '../simulator/config.js'
 import { startDev } from '../simulator/dev.js'
-import { parseCommand, usageError } from './args.js'
+import { parseCommand, resolveConfig, usageError } from './args.js'
+import { whenToStop } from './stop.js'
 
-const USAGE = 'usage: edgeware dev [--config wrangler.toml] [--port N] [--verbose]'
+const USAGE = `usage: edgeware dev [--config wrangler.toml] [--port N] [--ip ADDR] [--verbose]
+
+  --config FILE   the wrangler.toml (default ./wrangler.toml)
+  --port N        the port the edge listens on (default [dev] port, 8787)
+  --ip ADDR       the address it listens on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --verbose       each stage's event, what the function changed, and the full stack of a failure
+
+Stops on Ctrl+C (SIGINT), SIGTERM or SIGHUP, or when the process that started it (npm) goes away.`
 
 /**
- * Runs `edgeware dev` until SIGINT/SIGTERM; resolves to the exit code.
+ * Runs `edgeware dev` until SIGINT, SIGTERM or SIGHUP (or until the process that started it is gone); resolves to
+ * the exit code.
  *
  * @example
  * ```ts
@@ -20,6 +28,7 @@ export async function run(args: string[]): Promise<number> {
   const parsed = parseCommand('dev', USAGE, args, {
     config: { type: 'string', short: 'c' },
     port: { type: 'string', short: 'p' },
+    ip: { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
   })
   if (typeof parsed === 'number') return parsed
@@ -29,10 +38,24 @@ export async function run(args: string[]): Promise<number> {
     port = Number(values.port)
     if (!/^\d+$/.test(values.port) || port > 65535) return usageError('dev', USAGE, `--port: expected a port number 0-65535, got "${values.port}"`)
   }
+  const config = resolveConfig('dev', values.config)
+  if (typeof config === 'number') return config
+  // Watching starts before the edge does: a stop during the start-up ends the process at once (what has started
+  // dies with it; workerd is killed by Miniflare's exit hook).
+  const stop = whenToStop()
   let dev
   try {
-    dev = await startDev({ config: resolve(values.config ?? 'wrangler.toml'), ...(port !== undefined ? { port } : {}), verbose: values.verbose ?? false })
+    const starting = startDev({
+      config,
+      ...(port !== undefined ? { port } : {}),
+      ...(values.ip !== undefined ? { ip: values.ip } : {}),
+      verbose: values.verbose ?? false,
+    })
+    const first = await Promise.race([starting, stop.requested])
+    if (typeof first === 'string') process.exit(1)
+    dev = first
   } catch (e) {
+    stop.dispose()
     console.error(e instanceof ConfigError ? `edgeware dev: invalid config: ${e.message}` : `edgeware dev: ${(e as Error).message}`)
     return 1
   }
@@ -41,15 +64,7 @@ export async function run(args: string[]): Promise<number> {
   for (const ex of dev.examples) console.log(`  example origin "${ex.id}" on ${ex.url}`)
   if (dev.dynamoEndpoint) console.log(`  local DynamoDB (${dev.config.edge.dynamodb?.table}) on ${dev.dynamoEndpoint}`)
   console.log(`  open ${dev.url}/  · Ctrl+C to stop`)
-  await new Promise<void>((done) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      done()
-    }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
-  await dev.close()
-  return 0
+  await stop.requested
+  stop.dispose()
+  return stop.exitAfter(dev.close())
 }

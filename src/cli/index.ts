@@ -1,14 +1,16 @@
 /**
- * The `edgeware` command line: `event`, `invoke`, `dev`, `build`, `kvs`, `origins`, `deploy`, `destroy`, `cleanup`, `logs`.
+ * The `edgeware` command line: `init`, `event`, `invoke`, `dev`, `build`, `kvs`, `origins`, `deploy`, `destroy`,
+ * `cleanup`, `logs`, and `--version`.
  * Each subcommand lives in its own module under src/cli/ and is loaded on demand.
  */
 
 type Command = (args: string[]) => Promise<number>
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  init: { summary: 'edgeware init [dir] [--force]           start a project: wrangler.toml, functions, a test, npm scripts', load: async () => (await import('./init.js')).run },
   event: { summary: 'edgeware event <stage>                 print a sample CloudFront event', load: async () => (await import('./event.js')).run },
-  invoke: { summary: 'edgeware invoke <file|zip> --event <file|stage>  run a handler and validate its result', load: async () => (await import('./invoke.js')).run },
-  dev: { summary: 'edgeware dev [--config wrangler.toml] [--port N] [--verbose]  run the local edge', load: async () => (await import('./dev.js')).run },
+  invoke: { summary: 'edgeware invoke <file|zip> --event <file|stage> [--config wrangler.toml] [--local]  run a function as built and deployed, validate its result', load: async () => (await import('./invoke.js')).run },
+  dev: { summary: 'edgeware dev [--config wrangler.toml] [--port N] [--ip ADDR] [--verbose]  run the local edge', load: async () => (await import('./dev.js')).run },
   build: { summary: 'edgeware build [--config wrangler.toml] [--out DIR] [--sourcemap]  bundle, zip and write association config', load: async () => (await import('./build.js')).run },
   kvs: { summary: 'edgeware kvs <get|put|delete|list> --file <store.json>  edit a local KeyValueStore file', load: async () => (await import('./kvs.js')).run },
   origins: { summary: 'edgeware origins <put|get|list|delete|create-table|import|export|diff> …  manage the DynamoDB origin table', load: async () => (await import('./origins.js')).run },
@@ -19,7 +21,13 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
 }
 
 function usage(): string {
-  return ['usage: edgeware <command> [options]', '', ...Object.values(COMMANDS).map((c) => '  ' + c.summary), '', 'edgeware <command> --help lists every option of a command.'].join('\n')
+  return [
+    'usage: edgeware <command> [options]',
+    '',
+    ...Object.values(COMMANDS).map((c) => '  ' + c.summary),
+    '',
+    'edgeware <command> --help lists every option of a command; edgeware --version prints the version.',
+  ].join('\n')
 }
 
 /**
@@ -35,6 +43,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage())
     return name ? 0 : 1
+  }
+  if (name === '--version' || name === '-v') {
+    console.log((await import('./package-info.js')).packageInfo().version)
+    return 0
   }
   const cmd = COMMANDS[name]
   if (!cmd) {

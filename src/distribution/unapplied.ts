@@ -41,7 +41,7 @@ const PENDING: readonly PendingKey[] = [
   { key: /^(edge\.custom_error_responses)(?:$|[.[])/, dev: 'error responses are passed through' },
   { key: /^(edge\.default_root_object)$/, dev: '/ is requested as is' },
   { key: /^(edge\.dynamodb\.(?:persist|port|endpoint|region))$/, dev: 'the local table is in memory, on a free port, in the edge region' },
-  { key: /^(dev\.(?:ip|https))$/, dev: 'edgeware dev listens on 127.0.0.1 over HTTP' },
+  { key: /^(dev\.https)$/, dev: 'edgeware dev serves HTTP only' },
   { key: /^(dev\.viewer)(?:$|\.)/, dev: 'no CloudFront-Viewer-* values are set' },
 ]
 

@@ -16,7 +16,7 @@ import type { LimitsProfile } from '../cloudfront/limits.js'
 import { STAGES, type Stage } from '../cloudfront/types.js'
 import type { InvokeOutcome } from './lambda.js'
 import { paint } from './log.js'
-import { internalErrorReply, stageReply, type VerdictLine } from './verdict.js'
+import { internalErrorReply, stageReply, type SourceDirs, type VerdictLine } from './verdict.js'
 import { acceptWebSocket, tokenServer, type WsConnection } from './ws-server.js'
 
 /** What every direct container of a dev server shares. */
@@ -28,6 +28,8 @@ export interface DirectSetup {
   limits: LimitsProfile
   verbose: boolean
   color: boolean
+  /** The project's and edgeware's directories: a throw's log line names the line of the user's source. */
+  source?: SourceDirs
   /**
    * Where containers listen: a directory of Unix sockets `<slot>.sock` the edge has bindings for (cheaper than
    * TCP on loopback), with this many slots; without it, or with every slot taken, a TCP port on 127.0.0.1.
@@ -151,7 +153,7 @@ export function serveDirect(
   post: (m: DirectPost) => void,
 ): Promise<string> {
   const state = new ContainerState(data.state)
-  const opts = { limits: data.limits, verbose: data.verbose, paint: paint(data.color) }
+  const opts = { limits: data.limits, verbose: data.verbose, paint: paint(data.color), ...(data.source ? { source: data.source } : {}) }
   let used = false
   /** The start-up (thread, runtime, the function's module), counted into the first call's time and timeout. */
   let initMs = 0

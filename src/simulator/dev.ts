@@ -5,21 +5,24 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync, watch, type FSWatcher } from 'node:fs'
-import type { AddressInfo } from 'node:net'
+import { createServer, type AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { bundleFunction } from '../build/bundle.js'
+import { bundleFunction, EDGEWARE_OWN } from '../build/bundle.js'
 import { describeEnvRead } from '../build/env-scan.js'
-import { functionSettings } from '../build/checks.js'
+import { functionSettings, type Problem } from '../build/checks.js'
+import { BuildError } from '../build/errors.js'
+import { checkHandlerStage } from '../build/stage-check.js'
 import { notYetApplied } from '../distribution/unapplied.js'
 import { loadLocalSecrets, type LocalSecrets } from '../build/environment.js'
 import { loadConfig, type EdgeConfig, type FunctionConfig } from './config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
 import { createHostHandler } from './host.js'
 import { DEFAULT_MAX_CONTAINERS, LambdaFunction } from './lambda.js'
-import { consoleLogger, formatFunctionLine, paint, type DevLogger } from './log.js'
+import { consoleLogger, formatFunctionLine, isRethrownErrorLine, paint, type DevLogger } from './log.js'
+import { guardOrphans } from './orphan-guard.js'
 import { closeOriginAgents } from './origin-fetch.js'
 import type { EdgeWorkerConfig, LogRecord, OriginSpec } from './protocol.js'
 import { acceptWebSocket, tokenServer, type WsConnection } from './ws-server.js'
@@ -28,8 +31,10 @@ import { acceptWebSocket, tokenServer, type WsConnection } from './ws-server.js'
 export interface DevOptions {
   /** A `wrangler.toml` path or an already loaded config. */
   config: string | EdgeConfig
-  /** Port on 127.0.0.1 (default `[dev] port`, 8787; 0 = any free port). */
+  /** Port the edge listens on (default `[dev] port`, 8787; 0 = any free port). */
   port?: number
+  /** Address the edge listens on (default 127.0.0.1; `0.0.0.0` for every interface). */
+  ip?: string
   /** Print each stage's event and what the function changed. */
   verbose?: boolean
   /** Where to write (default stdout/stderr). */
@@ -121,6 +126,26 @@ function originSpec(config: EdgeConfig, id: string): OriginSpec {
   }
 }
 
+/** The address the edge listens on when neither the option nor the config names one. */
+
+/**
+ * Fails with one line naming the port and the way out when something already listens on `ip:port`, before workerd
+ * tries to bind it (workerd dies of a busy port with a crash dump of its own).
+ */
+async function checkPortFree(ip: string, port: number): Promise<void> {
+  if (port === 0) return
+  const probe = createServer()
+  await new Promise<void>((ok, fail) => {
+    probe.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') fail(new Error(`port ${port} on ${ip} is already in use (another edgeware dev?): stop it, or start on another port with --port <n>`))
+      else if (e.code === 'EADDRNOTAVAIL') fail(new Error(`can't listen on ${ip}: no network interface of this machine has that address (--ip)`))
+      else if (e.code === 'EACCES') fail(new Error(`port ${port} on ${ip} needs privileges this user lacks: start on a port above 1023 with --port <n>`))
+      else fail(e)
+    })
+    probe.listen({ port, host: ip, exclusive: true }, () => probe.close(() => ok()))
+  })
+}
+
 /**
  * Starts the local edge for a config and resolves once it serves.
  *
@@ -154,7 +179,11 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       }
     }
   }
+  const port = opts.port ?? config.dev.port
+  const ip = opts.ip ?? config.dev.ip
   try {
+    // A busy port fails the start before anything else starts.
+    await checkPortFree(ip, port)
     // Example origins and the local DynamoDB first: functions may bake the endpoint in.
     const examples: ExampleOrigin[] = []
     for (const o of config.edge.origins) {
@@ -176,14 +205,14 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     // Functions: bundle (as `edgeware build` would, unminified with a source map) and make containers.
     const functions = new Map<string, LambdaFunction>()
     const inputs = new Map<string, Set<string>>() // function name → absolute source files
-    /** Bundles a function as `edgeware build` would (unminified, source map inlined); `files`: its own sources. */
-    const build = async (f: FunctionConfig): Promise<{ code: string; files: Set<string> }> => {
+    /** Bundles a function as `edgeware build` would (unminified, source map inline); `files`: its own sources. */
+    const bundle = async (f: FunctionConfig): Promise<{ code: string; files: Set<string> }> => {
       const r = await bundleFunction({
         entry: f.entry,
         vars: config.vars,
         runtime: config.edge.runtime,
         minify: false,
-        sourcemap: true,
+        sourcemap: 'inline',
         ...(dynamoEndpoint ? { dynamoEndpoint } : {}),
         absWorkingDir: config.root,
       })
@@ -194,11 +223,27 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       }
       for (const why of r.secretRefusals) logger.info(`${p.yellow('⚠')} ${f.name}: ${why}; \`edgeware build\` rejects it`)
       for (const e of r.envReads) logger.info(`${p.yellow('⚠')} ${f.name}: ${e.file} ${describeEnvRead(e)}: Lambda@Edge has no environment variables (use [vars]); \`edgeware build\` rejects it`)
-      let code = r.code.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '\n')
-      if (r.map) code += `//# sourceMappingURL=data:application/json;base64,${Buffer.from(r.map).toString('base64')}\n`
-      return { code, files }
+      return { code: r.code, files }
     }
-    const onOutput = (fn: string, line: string): void => logger.info(formatFunctionLine(fn, line, p))
+    /** `edgeware build`'s check of the stage the handler is made for (the bundle loaded in a throwaway container). */
+    const stageCheck = async (f: FunctionConfig, code: string): Promise<Problem | undefined> => {
+      const staged = await checkHandlerStage(f, code, config)
+      if (staged.warning) logger.info(`${p.yellow('⚠')} ${staged.warning.message}`)
+      return staged.problem
+    }
+    /** A rebuild: bundled and checked as at the start. */
+    const build = async (f: FunctionConfig): Promise<{ code: string; files: Set<string> }> => {
+      const b = await bundle(f)
+      const problem = await stageCheck(f, b.code)
+      if (problem) throw BuildError.from([problem])
+      return b
+    }
+    const verbose = opts.verbose ?? false
+    const onOutput = (fn: string, line: string): void => {
+      // edgeware's JSON log of a throw it rethrows: the request's own error line says it (in full with --verbose).
+      if (!verbose && isRethrownErrorLine(line)) return
+      logger.info(formatFunctionLine(fn, line, p))
+    }
     const local: LocalSecrets = opts.secrets ? { values: opts.secrets } : loadLocalSecrets(config.path)
     if (local.notice) logger.info(`${p.yellow('⚠')} ${local.notice}`)
     const localSecrets = { values: local.values, source: local.file ? basename(local.file) : opts.secrets ? 'the secrets given to startDev' : '.dev.vars' }
@@ -220,16 +265,38 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       cleanups.push(removeSocketDir)
       if (Buffer.byteLength(join(dir, `${socketSlots}.sock`)) > 100) socketDir = undefined
     }
-    const direct = { runtime: await containerRuntimeCode(), token, limits: config.edge.limits, verbose: opts.verbose ?? false, color, ...(socketDir ? { socketDir, socketSlots } : {}) }
-    let host: ReturnType<typeof createHostHandler> | undefined
-    const onContainer = (fn: string, ev: 'start' | 'exit', detail: string): void => {
-      // Containers going away because the server closes (one still starting can't listen any more) aren't news.
-      if (closing) return
-      if (opts.verbose || ev === 'exit') logger.info(`${p.dim(`[${fn}]`)} container ${ev === 'start' ? 'cold start' : `gone (${detail})`}`)
+    const direct = {
+      runtime: await containerRuntimeCode(),
+      token,
+      limits: config.edge.limits,
+      verbose,
+      color,
+      source: { root: config.root, own: EDGEWARE_OWN },
+      ...(socketDir ? { socketDir, socketSlots } : {}),
     }
+    let host: ReturnType<typeof createHostHandler> | undefined
+    const onContainer = (fn: string, ev: 'start' | 'exit', detail: string, reported?: boolean): void => {
+      // Containers going away because the server closes (one still starting can't listen any more) aren't news, nor
+      // is one whose end a request's error line tells (the crash or timeout of its call).
+      if (closing) return
+      if (verbose || (ev === 'exit' && !reported)) logger.info(`${p.dim(`[${fn}]`)} container ${ev === 'start' ? 'cold start' : `gone (${detail})`}`)
+    }
+    // Every function's problems at once (two functions that don't bundle are one failed start, not two).
+    const problems: Problem[] = []
+    // The stage checks run while the edge starts (they load each bundle once more); the start waits for them.
+    const stageChecks: Promise<Problem | undefined>[] = []
     await Promise.all(
       config.functions.map(async (f) => {
-        const { code, files } = await build(f)
+        let built
+        try {
+          built = await bundle(f)
+        } catch (e) {
+          if (!(e instanceof BuildError)) throw e
+          problems.push(...e.problems)
+          return
+        }
+        const { code, files } = built
+        stageChecks.push(stageCheck(f, code))
         inputs.set(f.name, files)
         // The memory and timeout `edgeware build` deploys the function with.
         const { memoryMb, timeoutS } = functionSettings(f, config.edge.limits)
@@ -257,6 +324,12 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     cleanups.push(async () => {
       await Promise.all([...functions.values()].map((f) => f.close()))
     })
+    const staged = Promise.all(stageChecks)
+    staged.catch(() => {}) // (awaited below; a start that fails before then doesn't wait for it)
+    if (problems.length) {
+      await staged
+      throw BuildError.from(problems)
+    }
     cleanups.push(() => closeOriginAgents())
 
     // The edge.
@@ -285,7 +358,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       limits: config.edge.limits,
       logger,
       paint: p,
-      verbose: opts.verbose ?? false,
+      verbose,
       ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
     })
     // The function channel: the edge's Durable Object keeps one WebSocket to this loopback server.
@@ -309,7 +382,6 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     const channelUrl = `ws://127.0.0.1:${(channel.address() as AddressInfo).port}/${token}`
 
     const { Miniflare } = await import('miniflare')
-    const port = opts.port ?? config.dev.port
     const mf = new Miniflare({
       modules: [{ type: 'ESModule', path: 'edge.mjs', contents: await edgeWorkerCode() }],
       compatibilityDate: '2025-06-01',
@@ -317,7 +389,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       // like Cloudflare's front line. Viewers talk straight to the edge worker on a direct socket instead.
       host: '127.0.0.1',
       port: 0,
-      unsafeDirectSockets: [{ host: '127.0.0.1', port }],
+      unsafeDirectSockets: [{ host: ip, port }],
       cf: false,
       bindings: { EDGE: edge as unknown as Record<string, never>, CHANNEL: channelUrl },
       serviceBindings: {
@@ -332,8 +404,13 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       await mf.ready
       url = await mf.unsafeGetDirectURL()
     } catch (e) {
-      throw new Error(`edgeware dev: could not start the edge on 127.0.0.1:${port}: ${(e as Error).message}`)
+      await staged
+      throw new Error(`could not start the edge on ${ip}:${port}: ${(e as Error).message}`)
     }
+    // Killed outright, this process can't end workerd: a watchdog does (stopped first when the server closes).
+    cleanups.push(guardOrphans())
+    const mismatched = (await staged).filter((x): x is Problem => x !== undefined)
+    if (mismatched.length) throw BuildError.from(mismatched)
 
     // Live reload.
     let reloadWaiters: ((names: string[]) => void)[] = []

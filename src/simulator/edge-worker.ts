@@ -10,6 +10,8 @@ import { cacheKey, cacheTtl, filterCookies, filterQueryString } from './cache-ru
 import { behaviorMatcher } from './path-pattern.js'
 import type { EdgeBehavior, EdgeWorkerConfig, InvokeReply, LogRecord, OriginCall, OriginReply, StageLog } from './protocol.js'
 
+type FailedReply = Extract<InvokeReply, { ok: false }>
+
 interface Fetcher {
   fetch(input: string | Request, init?: RequestInit): Promise<Response>
 }
@@ -288,6 +290,9 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
   }
   const fail = (status: number, code: string, message: string, stage?: Stage): Response =>
     finish(errorPage(cfg, status, message, requestId), 'Error', stage ? { code, message, stage } : { code, message })
+  /** A function's failure: CloudFront's answer, and the function and what went wrong for the log. */
+  const fnFailed = (r: FailedReply, stage: Stage, fn: string): Response =>
+    finish(errorPage(cfg, r.status, r.message, requestId), 'Error', { code: r.code, message: r.message, stage, fn, ...(r.detail ? { detail: r.detail } : {}) })
 
   const uri = url.pathname
   const querystring = url.search.length > 1 ? url.search.slice(1) : ''
@@ -313,7 +318,7 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
     const fn = b.functions[stage]
     if (!fn) return { request: req }
     const r = await invoke(link, log, fn, stage, event(cfg, stage, requestId, req))
-    if (!r.ok) return { failed: fail(r.status, r.code, r.message, stage) }
+    if (!r.ok) return { failed: fnFailed(r, stage, fn) }
     if (!isGenerated(r.result)) {
       rawBody = replacedBody(r.result as CfRequest, rawBody)
       return { request: r.result as CfRequest }
@@ -343,7 +348,7 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
     if (fnVResp && status < 400) {
       const ev = event(cfg, 'viewer-response', requestId, viewerReqNoBody, { headers: rHeaders, status: String(status), statusDescription })
       const r = await invoke(link, log, fnVResp, 'viewer-response', ev)
-      if (!r.ok) return fail(r.status, r.code, r.message, 'viewer-response')
+      if (!r.ok) return fnFailed(r, 'viewer-response', fnVResp)
       const resp = r.result as CfResponse
       rHeaders = resp.headers ?? {}
       statusDescription = resp.statusDescription ?? statusDescription
@@ -450,7 +455,7 @@ async function handle(request: Request, env: Env, link: HostLink): Promise<Respo
   const fnOResp = b.functions['origin-response']
   if (fnOResp) {
     const r = await invoke(link, log, fnOResp, 'origin-response', event(cfg, 'origin-response', requestId, originReq, { headers: rHeaders, status: String(status), statusDescription }))
-    if (!r.ok) return fail(r.status, r.code, r.message, 'origin-response')
+    if (!r.ok) return fnFailed(r, 'origin-response', fnOResp)
     const resp = r.result as CfResponse
     status = Number(resp.status)
     statusDescription = resp.statusDescription ?? statusText(status)

@@ -65,7 +65,7 @@ export async function startExampleOrigin(opts: { id: string; port: number }): Pr
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(e.code === 'EADDRINUSE' ? new Error(`example origin "${opts.id}": port ${opts.port} on 127.0.0.1 is already in use`) : e),
+      reject(e.code === 'EADDRINUSE' ? new Error(`example origin "${opts.id}": port ${opts.port} on 127.0.0.1 is already in use: stop what is using it, or give the origin another port in its url in wrangler.toml`) : e),
     )
     server.listen(opts.port, '127.0.0.1', () => resolve())
   })

@@ -56,6 +56,9 @@ export function createHostHandler(opts: HostOptions): {
 } {
   const { functions, limits, logger, paint: p, verbose } = opts
   const verdict = { limits, verbose, paint: p }
+  /** A container that failed to start, when no request's log line will tell it (no call took the answer). */
+  const startFailed = (fnName: string, out: InvokeOutcome): void =>
+    logger.error(`${p.cyan(`[${fnName}]`)} ${p.red('✗')} a container failed to start: ${out.ok ? '' : out.message}`)
   const lines = (ls: VerdictLine[]): void => {
     for (const l of ls) {
       if (l.error) logger.error(l.line)
@@ -93,7 +96,7 @@ export function createHostHandler(opts: HostOptions): {
         const out = { ok: false as const, kind, message: e instanceof Error ? e.message : String(e), ms: performance.now() - t0, cold: true }
         const v = stageReply(fnName, stage, requestId, '', out, verdict)
         if (conn.closed) {
-          lines(v.lines)
+          startFailed(fnName, out)
           return
         }
         failedStarts.set(id, { fnName, stage, out })
@@ -190,8 +193,11 @@ export function createHostHandler(opts: HostOptions): {
       if (!f) return
       failedStarts.delete(sid)
       const stage = next() as Stage
+      const requestId = text.slice(at)
+      // The call that got the answer: its log line tells it (in verbose mode, the failure in full here too).
+      if (requestId) lines(stageReply(f.fnName, stage || f.stage, requestId, '', f.out, verdict).lines)
       // No call took it (they were all served by other containers): the start-up's own line.
-      lines(stageReply(f.fnName, stage || f.stage, text.slice(at) || '(start-up)', '', f.out, verdict).lines)
+      else startFailed(f.fnName, f.out)
       return
     }
     if (kind === 'k') {

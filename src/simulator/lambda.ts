@@ -46,8 +46,11 @@ export interface LambdaFunctionOptions extends FunctionSetup {
   maxContainers?: number
   /** Each line the function writes to stdout/stderr, already prefixed by the runtime with the request id. */
   onOutput?: (fn: string, line: string, stream: 'stdout' | 'stderr') => void
-  /** A container started (cold start) or went away. */
-  onContainer?: (fn: string, event: 'start' | 'exit', detail: string) => void
+  /**
+   * A container started (cold start) or went away; `reported` when its end is the answer to a call (the crash or
+   * timeout of the call it ran, or of the start-up a call waited for), which the request's log line tells.
+   */
+  onContainer?: (fn: string, event: 'start' | 'exit', detail: string, reported?: boolean) => void
   /** What containers ({@link LambdaFunction.lease}) need to serve the edge themselves. */
   direct: DirectSetup
   /** Lines a direct container printed (its verdicts: violations, warnings, errors, verbose events). */
@@ -173,13 +176,13 @@ const run = (msg, reply) => {
   }
   setImmediate(idle)
 }
+const { randomUUID } = require('node:crypto')
 // The main thread ends a container (terminate): its event loop stays alive when the edge's connection closes.
-// A container without a direct channel (a regional function, regional.ts) gets its calls on this port:
-// { invoke: id, requestId, awsRequestId, event, deadline } in, { done: id, json | notJson | error } out.
+// A container without a direct channel (a regional function, regional.ts, or a SingleContainer) gets its calls on
+// this port: { invoke: id, requestId, awsRequestId, event, deadline } in, { done: id, json | notJson | error } out.
 parentPort.on('message', (m) => { if (m && m.invoke !== undefined) run(m, (r) => parentPort.postMessage({ done: m.invoke, json: r.json, notJson: r.notJson, error: r.error })) })
 if (workerData.direct) {
   // The direct channel (container.ts): the edge calls this container straight.
-  const { randomUUID } = require('node:crypto')
   const rt = new Module('edgeware-container.js', null)
   rt.filename = 'edgeware-container.js'
   rt._compile(workerData.direct.runtime, 'edgeware-container.js')
@@ -188,6 +191,9 @@ if (workerData.direct) {
     (event, requestId, startAt, reply) => run({ requestId, awsRequestId: randomUUID(), event, deadline: startAt + workerData.timeoutMs }, reply),
     (m) => parentPort.postMessage(m),
   ).then((port) => parentPort.postMessage({ ready: port }))
+} else {
+  // Loaded: the stage its handler carries (viewerRequest() & co.) and what its module threw, if anything.
+  parentPort.postMessage({ loaded: { stage: handler && typeof handler.stage === 'string' ? handler.stage : undefined, error: initError && errInfo(initError) } })
 }
 `
 
@@ -237,6 +243,15 @@ const reservedEnv = (t: ThreadOptions, stream: string): Record<string, string> =
   LAMBDA_TASK_ROOT: '/var/task',
   LAMBDA_RUNTIME_DIR: '/var/runtime',
 })
+
+/** Calls posted to {@link SingleContainer}s, for their ids. */
+let singleCalls = 0
+
+/** Lambda's words for a timeout. */
+const timedOutAfter = (ms: number): string => `Task timed out after ${(ms / 1000).toFixed(2)} seconds`
+
+/** What a {@link SingleContainer} needs: the function, its bundle and its settings. */
+export type WorkerOptions = Pick<LambdaFunctionOptions, 'name' | 'code' | 'filename' | 'memoryMb' | 'timeoutMs' | 'region' | 'runtime' | 'onOutput' | 'localSecrets'>
 
 /** Calls `each` with every line of `stream` (the last one too, without its newline). */
 function eachLine(stream: NodeJS.ReadableStream, each: (line: string) => void): void {
@@ -354,7 +369,7 @@ export class Container {
       this.failStart(new Error(message))
       const r = this.state.running()
       this.fn.directEnded(this, r && { call: r.call, stage: r.stage, requestId: r.requestId, outcome: { ok: false, kind: 'crash', message, ms: Date.now() - r.start, cold: r.cold } })
-      this.fn.removed(message)
+      this.fn.removed(message, r !== undefined || !this.listening)
     }
     this.worker.on('error', (e) => died(`${(e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'Runtime.OutOfMemory: ' : 'Runtime.ExitError: '}${e.message}`))
     this.worker.on('exit', (code) => {
@@ -438,11 +453,12 @@ export class LambdaFunction {
         // Its start-up (the module's top-level code) ran past the timeout, which counts toward the first call: the
         // call that asked for it gets the timeout (the edge hears it as a failed start). Or it listens
         // but its event loop is blocked (a runaway timer armed as it loaded): the edge can't connect, and is told.
-        if (!c.listening) {
+        const reported = !c.listening
+        if (reported) {
           this.leased.delete(c)
           c.failStart(Object.assign(new Error(this.timeoutMessage()), { kind: 'timeout' as const }))
         }
-        this.timedOut(c)
+        this.timedOut(c, undefined, reported)
         continue
       }
       const r = c.state.running()
@@ -462,17 +478,20 @@ export class LambdaFunction {
     this.timedOut(c, { call, stage, requestId, ms: this.opts.timeoutMs, cold: false })
   }
 
-  /** Lambda's words for a timeout. */
+  /** Lambda's words for this function's timeout. */
   private timeoutMessage(): string {
-    return `Task timed out after ${(this.opts.timeoutMs / 1000).toFixed(2)} seconds`
+    return timedOutAfter(this.opts.timeoutMs)
   }
 
-  /** Kills a container past its timeout (the next call is cold); the edge hears it, with the timeout for `call` if given. */
-  private timedOut(c: Container, call?: { call: number; stage: Stage; requestId: string; ms: number; cold: boolean }): void {
+  /**
+   * Kills a container past its timeout (the next call is cold); the edge hears it, with the timeout for `call` if
+   * given. `reported`: the timeout answers a call some other way (a start-up the call waited for).
+   */
+  private timedOut(c: Container, call?: { call: number; stage: Stage; requestId: string; ms: number; cold: boolean }, reported = false): void {
     c.dead = true
     this.directEnded(c, call && { call: call.call, stage: call.stage, requestId: call.requestId, outcome: { ok: false, kind: 'timeout', message: this.timeoutMessage(), ms: call.ms, cold: call.cold } })
     void c.worker.terminate()
-    this.removed('timeout')
+    this.removed('timeout', reported || call !== undefined)
   }
 
   /** @internal a direct container is gone */
@@ -482,9 +501,9 @@ export class LambdaFunction {
     this.opts.onDirectEnd?.({ fn: this.name, container: c.id, ...(running ? { running } : {}) })
   }
 
-  /** @internal a container died (timeout, crash, out of memory) */
-  removed(why: string): void {
-    this.opts.onContainer?.(this.opts.name, 'exit', why)
+  /** @internal a container died (timeout, crash, out of memory); `reported`: as the answer to a call */
+  removed(why: string, reported: boolean): void {
+    this.opts.onContainer?.(this.opts.name, 'exit', why, reported)
   }
 
   /** Swaps in new code: in-flight invocations finish on the old containers, new ones start cold on the new code. */
@@ -501,5 +520,115 @@ export class LambdaFunction {
     this.leased.clear()
     this.unwatch()
     await Promise.all(all.map((c) => c.terminate()))
+  }
+}
+
+/** A handler's run in a {@link SingleContainer}, as the bootstrap reports it. */
+export type SingleRun = { json: string } | { notJson: string } | { error: { name: string; message: string; stack?: string } }
+
+/**
+ * One Lambda container of its own, outside the local edge (`edgeware invoke`; the stage checks of `edgeware build`
+ * and `edgeware dev`): the bundle loaded in a worker thread with only Lambda's reserved environment variables, then
+ * as many calls as it is given, one at a time.
+ *
+ * @example
+ * ```ts
+ * const c = await SingleContainer.load({ name: 'site', code, filename: '/app/site.js', memoryMb: 128, timeoutMs: 5000, region: 'us-east-1' })
+ * c.stage // 'viewer-request' for a viewerRequest() handler, undefined for a plain one
+ * const r = await c.run(JSON.stringify(event))
+ * await c.close()
+ * ```
+ */
+export class SingleContainer {
+  private constructor(
+    private readonly worker: Worker,
+    /** The stage the handler carries (`viewerRequest()` & co.), undefined for a plain handler. */
+    readonly stage: string | undefined,
+    /** What the module threw as it loaded (every call fails with it, as in Lambda). */
+    readonly initError: { name: string; message: string; stack?: string } | undefined,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /**
+   * Starts the container and loads the bundle. Rejects when the module's top-level code runs past the timeout or
+   * the thread dies as it loads.
+   */
+  static async load(opts: WorkerOptions): Promise<SingleContainer> {
+    const qualifiedName = `us-east-1.${opts.name}`
+    const worker = spawnContainerThread({
+      functionName: qualifiedName,
+      functionVersion: '1',
+      invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${qualifiedName}:1`,
+      code: opts.code,
+      filename: opts.filename,
+      memoryMb: opts.memoryMb,
+      timeoutMs: opts.timeoutMs,
+      region: opts.region,
+      ...(opts.runtime !== undefined ? { runtime: opts.runtime } : {}),
+      ...(opts.localSecrets ? { localSecrets: opts.localSecrets } : {}),
+      onOutput: (line, stream) => opts.onOutput?.(opts.name, line, stream),
+    })
+    type Loaded = { stage?: string; error?: { name: string; message: string; stack?: string } }
+    try {
+      const loaded = await new Promise<Loaded>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${timedOutAfter(opts.timeoutMs)} (the module's top-level code)`)), opts.timeoutMs)
+        worker.once('message', (m: { loaded: Loaded }) => {
+          clearTimeout(timer)
+          resolve(m.loaded)
+        })
+        worker.once('error', (e) => {
+          clearTimeout(timer)
+          reject(e)
+        })
+        worker.once('exit', (code) => {
+          clearTimeout(timer)
+          reject(new Error(`Runtime.ExitError: the function's process exited with code ${code} as it loaded`))
+        })
+      })
+      return new SingleContainer(worker, loaded.stage, loaded.error, opts.timeoutMs)
+    } catch (e) {
+      await worker.terminate()
+      throw e
+    }
+  }
+
+  /** Runs the handler on an event (JSON); rejects with Lambda's words when it runs past the timeout or the thread dies. */
+  run(eventJson: string, requestId = randomUUID()): Promise<SingleRun> {
+    const worker = this.worker
+    const id = String(++singleCalls)
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        worker.off('message', onMessage)
+        worker.off('error', onError)
+        worker.off('exit', onExit)
+      }
+      const onMessage = (m: { done?: string; json?: string; notJson?: string; error?: { name: string; message: string; stack?: string } }): void => {
+        if (m.done !== id) return
+        done()
+        resolve(m.error ? { error: m.error } : m.notJson !== undefined ? { notJson: m.notJson } : { json: m.json ?? 'null' })
+      }
+      const onError = (e: Error): void => {
+        done()
+        reject(Object.assign(new Error(`${(e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'Runtime.OutOfMemory: ' : 'Runtime.ExitError: '}${e.message}`), { kind: 'crash' }))
+      }
+      const onExit = (code: number): void => {
+        done()
+        reject(Object.assign(new Error(`Runtime.ExitError: the function's process exited with code ${code}`), { kind: 'crash' }))
+      }
+      const timer = setTimeout(() => {
+        done()
+        reject(Object.assign(new Error(timedOutAfter(this.timeoutMs)), { kind: 'timeout' }))
+      }, this.timeoutMs)
+      worker.on('message', onMessage)
+      worker.once('error', onError)
+      worker.once('exit', onExit)
+      worker.postMessage({ invoke: id, requestId, awsRequestId: requestId, event: eventJson, deadline: Date.now() + this.timeoutMs })
+    })
+  }
+
+  /** Ends the container. */
+  async close(): Promise<void> {
+    await this.worker.terminate()
   }
 }

@@ -51,12 +51,17 @@ export const paint = (on: boolean): Paint =>
 const ms = (n: number): string => (n >= 100 ? `${Math.round(n)}ms` : `${n.toFixed(1)}ms`)
 
 /**
- * The one log line of a request: method, path, status, cache result, time per stage and cold/warm.
+ * The log line of a request: method, path, status, cache result, time per stage and cold/warm; for a failed request
+ * a second line with the function and stage that failed, CloudFront's status and code, and what went wrong (the
+ * error and the line of the user's source it came from, or the rule the result broke).
  *
  * @example
  * ```ts
  * formatRequestLine(record, paint(false))
  * // [edge] GET /docs/ 200 Miss 9.1ms · VReq 1.2ms warm · OReq 2.0ms cold · origin 3.1ms · OResp 0.6ms warm · VResp 0.4ms warm
+ * // or, failed:
+ * // [edge] GET /boom 503 Error 12.0ms · VReq 9.8ms warm ✗
+ * //   ✗ site-viewer-request viewer-request → 503 LambdaExecutionError: Error: kaput at edge-functions/site/viewer-request.ts:6:11 (x-amz-cf-id …)
  * ```
  */
 export function formatRequestLine(r: LogRecord, p: Paint): string {
@@ -73,7 +78,12 @@ export function formatRequestLine(r: LogRecord, p: Paint): string {
   }
   if (!originShown) parts.push(`origin ${ms(origin!)}`)
   let line = parts.join(p.dim(' · '))
-  if (r.error) line += `\n  ${p.red('✗')} ${r.error.stage ? `${r.error.stage}: ` : ''}${p.bold(r.error.code)}: ${r.error.message} ${p.dim(`(x-amz-cf-id ${r.requestId})`)}`
+  const e = r.error
+  if (e) {
+    // One line: who failed (the function and its stage), CloudFront's answer, and why (the developer's detail).
+    const who = e.fn ? `${e.fn} ${e.stage} → ` : e.stage ? `${e.stage} → ` : ''
+    line += `\n  ${p.red('✗')} ${who}${r.status} ${p.bold(e.code)}: ${e.detail ?? e.message} ${p.dim(`(x-amz-cf-id ${r.requestId})`)}`
+  }
   return line
 }
 
@@ -125,4 +135,25 @@ export function diffLines(before: unknown, after: unknown): string[] {
   }
   for (const [k, v] of b) if (!a.has(k)) out.push(`+ ${k} ${v}`)
   return out
+}
+
+/**
+ * Whether a function's output line is edgeware's own log of an error it rethrows (`onError: 'throw'`, one JSON line
+ * with the stack, as CloudWatch gets it): the request's log line already tells it, so the dev log shows it only in
+ * verbose mode. A handled error (`pass-through`, a response) is still shown: the request did not fail.
+ *
+ * @example
+ * ```ts
+ * isRethrownErrorLine('2026-01-01T00:00:00.000Z\tabc==\tERROR\t{"level":"error","stage":"viewer-request","requestId":"abc==","error":"Error: x","stack":"…"}') // true
+ * ```
+ */
+export function isRethrownErrorLine(line: string): boolean {
+  const m = /^\S+\t[^\t]*\tERROR\t(\{"level":"error","stage":"[a-z-]+",[\s\S]*\})$/.exec(line)
+  if (!m) return false
+  try {
+    const j = JSON.parse(m[1]!) as Record<string, unknown>
+    return typeof j.error === 'string' && j.handled === undefined
+  } catch {
+    return false
+  }
 }

@@ -46,7 +46,17 @@ export interface EdgeWorkerConfig {
 /** What the host answers to an invoke. */
 export type InvokeReply =
   | { ok: true; ms: number; cold: boolean; result: CfRequest | CfResultResponse | CfResponse }
-  | { ok: false; status: 502 | 503; code: string; message: string; ms: number; cold: boolean }
+  | {
+      ok: false
+      status: 502 | 503
+      code: string
+      /** CloudFront's text for the viewer (the error page). */
+      message: string
+      /** What went wrong, in one line for the developer (the error and the user's source line, or the rule broken). */
+      detail?: string
+      ms: number
+      cold: boolean
+    }
 
 /** Metadata of an origin response (the body travels as the binding response body). */
 export type OriginReply =
@@ -83,6 +93,7 @@ export interface LogRecord {
   cache: 'Hit' | 'Miss' | 'LambdaGeneratedResponse' | 'Error'
   stages: StageLog[]
   originMs?: number
-  error?: { code: string; message: string; stage?: Stage }
+  /** Why it failed: CloudFront's code and text; for a function's failure, the stage, the function and the `detail`. */
+  error?: { code: string; message: string; stage?: Stage; fn?: string; detail?: string }
   totalMs: number
 }

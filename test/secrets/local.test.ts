@@ -41,7 +41,8 @@ describe('edgeware dev', () => {
       expect(await res.json()).toEqual({ value: 'local key', inEnv: [] })
       const missing = await fetch(`${dev.url}/OTHER`)
       expect(missing.status).toBe(503)
-      expect(logs.join('\n')).toContain('secret OTHER: not in .dev.vars')
+      // the request's error line arrives with the edge's next log flush
+      await expect.poll(() => logs.join('\n'), { timeout: 5000 }).toContain('secret OTHER: not in .dev.vars')
       expect(logs.join('\n')).not.toContain('.dev.vars.example')
     } finally {
       await dev.close()
@@ -71,7 +72,11 @@ describe('edgeware dev', () => {
 
 describe('edgeware invoke', () => {
   it('reads .dev.vars next to ./wrangler.toml, and nothing once it is done', async () => {
-    const config = await project({ '.dev.vars': 'API_KEY=invoked\n' })
+    // invoke builds as edgeware build does: a literal secret name, no reads of process.env
+    const config = await project({
+      '.dev.vars': 'API_KEY=invoked\n',
+      'edge-functions/fn.ts': "import { viewerRequest } from 'edgeware'\nimport { secret } from 'edgeware/secrets'\nexport const handler = viewerRequest(async (c) => c.json({ value: await secret('API_KEY') }))\n",
+    })
     const cwd = process.cwd()
     process.chdir(dirname(config))
     try {

@@ -108,14 +108,14 @@ describe('example origins and the local DynamoDB', () => {
 })
 
 describe('start-up errors', () => {
-  it('names a busy port, and releases what it had started (the example origin port is free again)', async () => {
+  it('names a busy port and the way out before starting anything (workerd never tries it), and releases the example origin port', async () => {
     const busy = http.createServer()
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r))
     const port = (busy.address() as { port: number }).port
     const exPort = await freePort()
     const cfg = parseConfig(`[[edge.origins]]\nid = "x"\nurl = "http://localhost:${exPort}"\nexample = true\n[edge.default_behavior]\norigin = "x"\n`, join(dir, 'w3.toml'))
     try {
-      await expect(startDev({ config: cfg, port, watch: false, logger: { info() {}, error() {} } })).rejects.toThrow(`could not start the edge on 127.0.0.1:${port}`)
+      await expect(startDev({ config: cfg, port, watch: false, logger: { info() {}, error() {} } })).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use (another edgeware dev?): stop it, or start on another port with --port <n>`)
     } finally {
       busy.close()
     }

@@ -100,7 +100,8 @@ beforeAll(async () => {
       .map((name) => `[[edge.behaviors]]\npath_pattern = "/${name}/*"\norigin = "main"\nviewer_request = "${name}.js"\n`)
       .join('') +
     ONE_SECOND.map((name) => `[edge.functions.${name}]\ntimeout = 1\n`).join('')
-  site = await startSite('supervision', files, toml, { maxContainers: 2 })
+  // verbose: every container start and end, and each failure in full, is in the log the tests read
+  site = await startSite('supervision', files, toml, { maxContainers: 2, verbose: true })
   h = site.h
 }, 60_000)
 
@@ -242,7 +243,8 @@ timeout = 1
         }
       }
     }
-    const dev = await startDev({ config: parseConfig(toml, join(dir2, 'wrangler.toml')), port: 0, logger: { info: log, error: log }, watch: false, maxContainers: 1 })
+    // verbose: the host prints the timeout the moment it sees it (the hook above)
+    const dev = await startDev({ config: parseConfig(toml, join(dir2, 'wrangler.toml')), port: 0, logger: { info: log, error: log }, watch: false, maxContainers: 1, verbose: true })
     try {
       const long = fetch(`${dev.url}/long`)
       await new Promise((r) => setTimeout(r, 200))
