@@ -28,7 +28,6 @@ viewer_request_function = "cff/router.js"
 error_code = 404
 `)
     expect(notYetApplied(c, 'dev').warnings).toEqual([
-      'dev.ip is parsed but not yet applied by edgeware dev: edgeware dev listens on 127.0.0.1 over HTTP',
       'dev.viewer is parsed but not yet applied by edgeware dev: no CloudFront-Viewer-* values are set',
       "edge.default_behavior.cache_policy is parsed but not yet applied by edgeware dev: only the policy's TTLs and cache key apply, as a legacy cache = { … } would (all_except lists widen to all; no Accept-Encoding normalisation)",
       'edge.default_behavior.response_headers_policy is parsed but not yet applied by edgeware dev: responses are not changed',
