@@ -23,36 +23,30 @@ const at = (prefix: string, keys: string): RegExp => new RegExp(`^(${prefix}\\.(
 /** The keys not applied yet, per tool. */
 const PENDING: readonly PendingKey[] = [
   { key: at(ORIGIN, 'domain|http_port|https_port|ssl_protocols'), build: 'the template takes the origin domain as a parameter and its ports from the url' },
-  { key: at(ORIGIN, 'protocol_policy'), dev: 'the url is fetched as written', build: 'the template sets http-only or https-only from the url scheme' },
-  { key: at(ORIGIN, 'connection_attempts|connection_timeout'), dev: 'one connection attempt, no connection timeout', build: "CloudFront's defaults (3 attempts, 10 s) are deployed" },
+  { key: at(ORIGIN, 'protocol_policy'), build: 'the template sets http-only or https-only from the url scheme' },
+  { key: at(ORIGIN, 'connection_attempts|connection_timeout'), build: "CloudFront's defaults (3 attempts, 10 s) are deployed" },
   { key: at(ORIGIN, 'read_timeout|keepalive_timeout'), build: "CloudFront's defaults (30 s, 5 s) are deployed" },
-  { key: at(ORIGIN, 'custom_headers'), dev: 'the origin gets no custom headers', build: 'the template has no origin custom headers' },
-  { key: /^(edge\.origin_groups)(?:$|[.[])/, dev: 'no failover: requests go to the primary origin', build: 'the behaviors target the primary origin; no origin group is written' },
-  {
-    key: at(BEHAVIOR, 'cache_policy'),
-    dev: "only the policy's TTLs and cache key apply, as a legacy cache = { … } would (all_except lists widen to all; no Accept-Encoding normalisation)",
-    build: "written as legacy ForwardedValues and TTLs (all_except lists widen to all; no Accept-Encoding normalisation)",
-  },
-  { key: at(BEHAVIOR, 'origin_request_policy'), dev: 'only the cache key is forwarded', build: 'not written' },
-  { key: at(BEHAVIOR, 'response_headers_policy'), dev: 'responses are not changed', build: 'not written' },
-  { key: at(BEHAVIOR, 'allowed_methods'), dev: 'every method is allowed', build: 'all seven methods are allowed' },
-  { key: at(BEHAVIOR, 'cached_methods'), dev: 'GET and HEAD are cached', build: 'GET and HEAD are cached' },
-  { key: at(BEHAVIOR, 'viewer_protocol_policy'), dev: 'requests are served as they come', build: 'redirect-to-https is deployed' },
+  { key: at(ORIGIN, 'custom_headers'), build: 'the template has no origin custom headers' },
+  { key: /^(edge\.origin_groups)(?:$|[.[])/, build: 'the behaviors target the primary origin; no origin group is written' },
+  { key: at(BEHAVIOR, 'cache_policy'), build: "written as legacy ForwardedValues and TTLs (all_except lists widen to all; no Accept-Encoding normalisation)" },
+  { key: at(BEHAVIOR, 'origin_request_policy'), build: 'not written' },
+  { key: at(BEHAVIOR, 'response_headers_policy'), build: 'not written' },
+  { key: at(BEHAVIOR, 'allowed_methods'), build: 'all seven methods are allowed' },
+  { key: at(BEHAVIOR, 'cached_methods'), build: 'GET and HEAD are cached' },
+  { key: at(BEHAVIOR, 'viewer_protocol_policy'), build: 'redirect-to-https is deployed' },
   { key: at(BEHAVIOR, 'compress'), dev: 'responses are not compressed', build: 'Compress = true is deployed' },
   { key: at(BEHAVIOR, 'viewer_request_function|viewer_response_function'), dev: 'CloudFront Functions do not run', build: 'no CloudFront Function is written' },
   { key: /^(edge\.(?:cloudfront_functions|key_value_stores))(?:$|[.[])/, dev: 'CloudFront Functions do not run', build: 'not written' },
-  { key: /^(edge\.custom_error_responses)(?:$|[.[])/, dev: 'error responses are passed through', build: 'not written' },
-  { key: /^(edge\.default_root_object)$/, dev: '/ is requested as is', build: 'not written' },
+  { key: /^(edge\.custom_error_responses)(?:$|[.[])/, build: 'not written' },
+  { key: /^(edge\.default_root_object)$/, build: 'not written' },
   { key: /^(edge\.dynamodb\.(?:persist|port|endpoint|region))$/, dev: 'the local table is in memory, on a free port, in the edge region' },
-  { key: /^(dev\.(?:ip|https))$/, dev: 'edgeware dev listens on 127.0.0.1 over HTTP' },
-  { key: /^(dev\.viewer)(?:$|\.)/, dev: 'no CloudFront-Viewer-* values are set' },
 ]
 
 const TOOL_NAME: Record<Tool, string> = { dev: 'edgeware dev', build: 'edgeware build' }
 
 /**
  * What `tool` does not apply yet in a config: `warnings` (one line per key used: the key, and what the tool does
- * instead) and `errors` (what the tool cannot run at all, e.g. a behavior targeting an S3 or Lambda origin).
+ * instead) and `errors` (what the tool cannot run at all, e.g. a behavior targeting a Lambda origin).
  *
  * @example
  * ```ts
@@ -75,7 +69,8 @@ export function notYetApplied(config: EdgeConfig, tool: Tool): { warnings: strin
   }
   const kindName = { s3: 'S3 origins', lambda: 'Lambda origins' } as const
   config.edge.origins.forEach((o, i) => {
-    if (o.kind === 'custom') return
+    // edgeware dev serves S3 origins (their local directory); the build doesn't write them yet.
+    if (o.kind === 'custom' || (o.kind === 's3' && tool === 'dev')) return
     const users = config.behaviors.filter((b) => b.originId === o.id || (b.targetGroupId && config.edge.originGroups.find((g) => g.id === b.targetGroupId)?.members.includes(o.id)))
     const line = `edge.origins[${i}] (${o.id}): ${kindName[o.kind]} are parsed but not yet ${tool === 'dev' ? 'served by' : 'written by'} ${TOOL_NAME[tool]}`
     if (users.some((b) => b.originId === o.id)) errors.push(`${line} (used by ${users.map((b) => (b.isDefault ? 'the default behavior' : b.pathPattern)).join(', ')})`)

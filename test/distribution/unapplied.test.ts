@@ -20,50 +20,45 @@ describe('notYetApplied', () => {
   it('names each key a tool does not apply once, with what the tool does instead', () => {
     const c = parse(`[dev]\nip = "0.0.0.0"\n[dev.viewer]\ncountry = "US"\n${BASE}cache_policy = "CachingOptimized"
 response_headers_policy = "SimpleCORS"
+compress = false
 [[edge.behaviors]]
 path_pattern = "/a/*"
 origin = "app"
 cache_policy = "CachingDisabled"
+compress = true
 [[edge.custom_error_responses]]
 error_code = 404
 `)
-    expect(notYetApplied(c, 'dev').warnings).toEqual([
-      'dev.ip is parsed but not yet applied by edgeware dev: edgeware dev listens on 127.0.0.1 over HTTP',
-      'dev.viewer is parsed but not yet applied by edgeware dev: no CloudFront-Viewer-* values are set',
-      "edge.default_behavior.cache_policy is parsed but not yet applied by edgeware dev: only the policy's TTLs and cache key apply, as a legacy cache = { … } would (all_except lists widen to all; no Accept-Encoding normalisation)",
-      'edge.default_behavior.response_headers_policy is parsed but not yet applied by edgeware dev: responses are not changed',
-      "edge.behaviors[0].cache_policy is parsed but not yet applied by edgeware dev: only the policy's TTLs and cache key apply, as a legacy cache = { … } would (all_except lists widen to all; no Accept-Encoding normalisation)",
-      'edge.custom_error_responses is parsed but not yet applied by edgeware dev: error responses are passed through',
-    ])
+    expect(notYetApplied(c, 'dev').warnings).toEqual(['edge.default_behavior.compress is parsed but not yet applied by edgeware dev: responses are not compressed', 'edge.behaviors[0].compress is parsed but not yet applied by edgeware dev: responses are not compressed'])
     // [dev] keys mean nothing to the build.
     expect(notYetApplied(c, 'build').warnings.map((w) => w.split(' ')[0])).toEqual([
       'edge.default_behavior.cache_policy',
       'edge.default_behavior.response_headers_policy',
+      'edge.default_behavior.compress',
       'edge.behaviors[0].cache_policy',
+      'edge.behaviors[0].compress',
       'edge.custom_error_responses',
     ])
   })
 
-  it('refuses a behavior that targets an S3 origin, and only warns for one nothing targets', () => {
+  it('refuses a behavior that targets an S3 origin in the build (dev serves it), and only warns for one nothing targets', () => {
     const used = parse(`${S3}${BASE}[[edge.behaviors]]\npath_pattern = "/assets/*"\norigin = "assets"`)
-    expect(notYetApplied(used, 'dev').errors).toEqual(['edge.origins[0] (assets): S3 origins are parsed but not yet served by edgeware dev (used by /assets/*)'])
+    expect(notYetApplied(used, 'dev')).toEqual({ errors: [], warnings: [] })
     expect(notYetApplied(used, 'build').errors).toEqual(['edge.origins[0] (assets): S3 origins are parsed but not yet written by edgeware build (used by /assets/*)'])
     const unused = parse(`${S3}${BASE}`)
-    expect(notYetApplied(unused, 'dev')).toEqual({
+    expect(notYetApplied(unused, 'build')).toEqual({
       errors: [],
-      warnings: ['edge.origins[0] (assets): S3 origins are parsed but not yet served by edgeware dev; no behavior sends requests to it, so it is left out'],
+      warnings: ['edge.origins[0] (assets): S3 origins are parsed but not yet written by edgeware build; no behavior sends requests to it, so it is left out'],
     })
   })
 
-  it('warns for an origin group: requests go to the primary', () => {
+  it('warns the build for an origin group: the behaviors target the primary', () => {
     const c = parse(`${S3}${BASE}[[edge.origin_groups]]\nid = "ha"\nmembers = ["app", "assets"]\n[[edge.behaviors]]\npath_pattern = "/x/*"\norigin = "ha"`)
-    expect(notYetApplied(c, 'dev')).toEqual({
-      errors: [],
-      warnings: [
-        'edge.origin_groups is parsed but not yet applied by edgeware dev: no failover: requests go to the primary origin',
-        'edge.origins[0] (assets): S3 origins are parsed but not yet served by edgeware dev; no behavior sends requests to it first, so it is left out',
-      ],
-    })
+    expect(notYetApplied(c, 'dev')).toEqual({ errors: [], warnings: [] })
+    expect(notYetApplied(c, 'build').warnings).toEqual([
+      'edge.origin_groups is parsed but not yet applied by edgeware build: the behaviors target the primary origin; no origin group is written',
+      'edge.origins[0] (assets): S3 origins are parsed but not yet written by edgeware build; no behavior sends requests to it first, so it is left out',
+    ])
   })
 })
 
@@ -82,13 +77,14 @@ describe('the tools say what they do not apply', () => {
     expect(lines.some((l) => l.startsWith('warning: edge.default_behavior.cache_policy is parsed but not yet applied by edgeware build'))).toBe(true)
   })
 
-  it('edgeware dev refuses an S3 target at start, and logs the keys it does not apply', async () => {
-    await expect(startDev({ config: parse(`${S3}[edge.default_behavior]\norigin = "assets"`), port: 0, watch: false, logger: { info: () => {}, error: () => {} } })).rejects.toThrow(
-      'edge.origins[0] (assets): S3 origins are parsed but not yet served by edgeware dev (used by the default behavior)',
+  it('edgeware dev refuses a Lambda origin target at start, and logs the keys it does not apply', async () => {
+    const lambda = `[[edge.origins]]\nid = "fn"\nlambda = { handler = "functions/vreq.mjs", integration = "url" }\n`
+    await expect(startDev({ config: parse(`${lambda}[edge.default_behavior]\norigin = "fn"`), port: 0, watch: false, logger: { info: () => {}, error: () => {} } })).rejects.toThrow(
+      'edge.origins[0] (fn): Lambda origins are parsed but not yet served by edgeware dev (used by the default behavior)',
     )
     const logs: string[] = []
-    const dev = await startDev({ config: parse(`${BASE}response_headers_policy = "SimpleCORS"`), port: 0, watch: false, logger: { info: (l) => logs.push(l), error: (l) => logs.push(l) } })
+    const dev = await startDev({ config: parse(`${BASE}compress = true`), port: 0, watch: false, logger: { info: (l) => logs.push(l), error: (l) => logs.push(l) } })
     await dev.close()
-    expect(logs).toContain('warning: edge.default_behavior.response_headers_policy is parsed but not yet applied by edgeware dev: responses are not changed')
+    expect(logs).toContain('warning: edge.default_behavior.compress is parsed but not yet applied by edgeware dev: responses are not compressed')
   })
 })
