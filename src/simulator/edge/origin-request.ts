@@ -29,8 +29,9 @@ export function cacheableRequest(plan: BehaviorPlan, method: string): boolean {
  * The headers of the origin request.
  * - Host: the origin's domain, unless the behavior forwards Host (custom origins only) [CUST], [MORP].
  * - User-Agent: `Amazon CloudFront` unless forwarded [CUST].
- * - Authorization: for GET and HEAD (and OPTIONS when OPTIONS is cached) only when forwarded; other methods always
- *   [CUST].
+ * - Authorization: for GET and HEAD (and OPTIONS when OPTIONS is cached) only when it is in the cache key (an origin
+ *   request policy can't name it: [CDK-ORP], [SF-AUTH]; "all viewer headers" don't bring it either); other methods
+ *   always [CUST].
  * - Accept-Encoding: with a cache policy's gzip/brotli on, the normalised value (§1.3), `identity` for other
  *   values; otherwise only when forwarded (the legacy form forwards the viewer's value, as the local edge always
  *   has).
@@ -51,7 +52,7 @@ function originHeaders(ctx: Ctx, plan: BehaviorPlan, viewer: CfHeaders, origin: 
   else if (ae && (plan.b.legacy || plan.forwards('accept-encoding'))) out['accept-encoding'] = ae.map((e) => ({ ...e }))
   const auth = viewer['authorization']
   const keyedMethod = ctx.method === 'GET' || ctx.method === 'HEAD' || (ctx.method === 'OPTIONS' && plan.cached.has('OPTIONS'))
-  if (auth && (plan.forwards('authorization') || !keyedMethod)) out['authorization'] = auth.map((e) => ({ ...e }))
+  if (auth && (plan.key.headers.includes('authorization') || !keyedMethod)) out['authorization'] = auth.map((e) => ({ ...e }))
   const xff = viewer['x-forwarded-for']?.map((e) => e.value).join(', ')
   out['x-forwarded-for'] = [{ key: 'X-Forwarded-For', value: xff ? `${xff}, ${ctx.clientIp}` : ctx.clientIp }]
   out['user-agent'] = plan.forwards('user-agent') && viewer['user-agent'] ? viewer['user-agent'].map((e) => ({ ...e })) : [{ key: 'User-Agent', value: 'Amazon CloudFront' }]
