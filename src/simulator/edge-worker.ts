@@ -113,7 +113,10 @@ export class EdgeObject {
         this.logs += `l${JSON.stringify(rec)}\n`
         this.logTimer ??= setTimeout(() => {
           this.logTimer = undefined
-          if (this.logs) this.toHost('')
+          if (!this.logs) return
+          // A distribution whose requests ran no function yet has no channel open: open it for the log.
+          if (this.ws) this.toHost('')
+          else this.connect().then(() => this.logs && this.toHost(''), () => {})
         }, LOG_FLUSH_MS)
       },
     }
