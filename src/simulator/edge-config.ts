@@ -23,19 +23,24 @@ function customHeaders(o: OriginConfig): CfHeaders {
   return out
 }
 
-/** An origin with the fields its origin-request event shows (a custom origin's domain and ports from its url). */
+/**
+ * An origin with the fields its origin-request event shows. A custom origin's `url` is what dev fetches: its host,
+ * and its port for its own scheme; the protocol policy may pick the other scheme, whose port is the configured one.
+ */
 export function edgeOrigin(o: OriginConfig): EdgeOrigin {
   const base = { id: o.id, path: o.originPath, customHeaders: customHeaders(o), connectionAttempts: o.connectionAttempts, connectionTimeout: o.connectionTimeout }
   if (o.kind === 's3') return { kind: 's3', ...base, domainName: s3DomainName(o), region: o.region, ...(o.readTimeout !== undefined ? { readTimeout: o.readTimeout } : {}) }
   // notYetApplied() refuses behaviors that target a Lambda origin before this runs.
   if (o.kind !== 'custom') throw new Error(`edgeware dev: origin ${o.id} is a Lambda origin, which the local edge doesn't serve yet`)
+  const u = new URL(o.url)
+  const urlPort = u.port ? Number(u.port) : undefined
   return {
     kind: 'custom',
     ...base,
-    domainName: new URL(o.url).hostname.replace(/^\[|\]$/g, ''),
+    domainName: u.hostname.replace(/^\[|\]$/g, ''),
     protocolPolicy: o.protocolPolicy,
-    httpPort: o.httpPort,
-    httpsPort: o.httpsPort,
+    httpPort: u.protocol === 'http:' ? (urlPort ?? 80) : o.httpPort,
+    httpsPort: u.protocol === 'https:' ? (urlPort ?? 443) : o.httpsPort,
     readTimeout: o.readTimeout ?? 30,
     keepaliveTimeout: o.keepaliveTimeout ?? 5,
     sslProtocols: o.sslProtocols,

