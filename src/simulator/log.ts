@@ -51,7 +51,8 @@ export const paint = (on: boolean): Paint =>
 const ms = (n: number): string => (n >= 100 ? `${Math.round(n)}ms` : `${n.toFixed(1)}ms`)
 
 /**
- * The one log line of a request: method, path, status, cache result, time per stage and cold/warm.
+ * The one log line of a request: method, path, status, cache result, time per stage and cold/warm, the origins tried
+ * when it failed over.
  *
  * @example
  * ```ts
@@ -72,6 +73,7 @@ export function formatRequestLine(r: LogRecord, p: Paint): string {
     parts.push(`${STAGE_SHORT[s.stage]} ${ms(s.ms)} ${s.cold ? p.yellow('cold') : 'warm'}${s.outcome === 'generated' ? ' →response' : ''}${s.outcome === 'error' ? p.red(' ✗') : ''}`)
   }
   if (!originShown) parts.push(`origin ${ms(origin!)}`)
+  if (r.failover) parts.push(p.yellow(`failover ${r.failover.join(' → ')}`))
   let line = parts.join(p.dim(' · '))
   if (r.error) line += `\n  ${p.red('✗')} ${r.error.stage ? `${r.error.stage}: ` : ''}${p.bold(r.error.code)}: ${r.error.message} ${p.dim(`(x-amz-cf-id ${r.requestId})`)}`
   return line

@@ -159,6 +159,7 @@ describe('an origin group', () => {
     const rec = await h.record(res.headers.get('x-amz-cf-id')!)
     expect(rec.stages.map((s) => s.stage)).toEqual(['origin-request', 'origin-response', 'origin-request', 'origin-response'])
     expect(rec.failover).toEqual(['primary', 'backup'])
+    expect(h.logs.some((l) => l.includes(` ${new URL(res.url).pathname} 200 Miss`) && l.includes('failover primary → backup'))).toBe(true)
   })
 
   it('fails over only on the statuses the group lists', async () => {
