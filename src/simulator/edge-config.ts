@@ -26,6 +26,11 @@ function customHeaders(o: OriginConfig): CfHeaders {
 /**
  * An origin with the fields its origin-request event shows. A custom origin's `url` is what dev fetches: its host,
  * and its port for its own scheme; the protocol policy may pick the other scheme, whose port is the configured one.
+ *
+ * @example
+ * ```ts
+ * edgeOrigin(config.edge.origins[0]!).domainName // 'localhost'
+ * ```
  */
 export function edgeOrigin(o: OriginConfig): EdgeOrigin {
   const base = { id: o.id, path: o.originPath, customHeaders: customHeaders(o), connectionAttempts: o.connectionAttempts, connectionTimeout: o.connectionTimeout }

@@ -45,12 +45,26 @@ export function cacheGet(key: string): CacheEntry | undefined {
   return e
 }
 
-/** Whether an entry may be served without going to the origin: within its TTL, or within a stale-serving window. */
+/**
+ * Whether an entry may be served without going to the origin: within its TTL, or within a stale-serving window.
+ *
+ * @example
+ * ```ts
+ * if (entry && isFresh(entry, Date.now())) return entry
+ * ```
+ */
 export function isFresh(e: CacheEntry, now: number): boolean {
   return now - e.storedAt < e.ttlMs || (e.staleUntil !== undefined && now < e.staleUntil)
 }
 
-/** Stores a response for `ttl` seconds (replacing what the key held), then evicts beyond the size bound. */
+/**
+ * Stores a response for `ttl` seconds (replacing what the key held), then evicts beyond the size bound.
+ *
+ * @example
+ * ```ts
+ * cachePut(cfg, key, res, 60, Date.now())
+ * ```
+ */
 export function cachePut(cfg: EdgeWorkerConfig, key: string, res: EdgeResponse, ttl: number, now: number): void {
   const old = cache.get(key)
   if (old) {
@@ -69,7 +83,14 @@ export function cachePut(cfg: EdgeWorkerConfig, key: string, res: EdgeResponse, 
   }
 }
 
-/** The error caching minimum TTL for a status: its custom error response's, else CloudFront's 10 s [ERR]. */
+/**
+ * The error caching minimum TTL for a status: its custom error response's, else CloudFront's 10 s [ERR].
+ *
+ * @example
+ * ```ts
+ * errorCachingMinTtl(cfg, 503) // 10 unless a custom error response for 503 says otherwise
+ * ```
+ */
 export function errorCachingMinTtl(cfg: EdgeWorkerConfig, status: number): number {
   return cfg.customErrorResponses.find((c) => c.errorCode === status)?.errorCachingMinTtl ?? ERROR_CACHING_MIN_TTL
 }
@@ -78,6 +99,12 @@ export function errorCachingMinTtl(cfg: EdgeWorkerConfig, status: number): numbe
  * How long a response to this request is cached, seconds (0: not cached): only responses to the behavior's cached
  * methods (GET, HEAD, and OPTIONS when listed) [HSC], [API-CM]; HEAD answers are not stored (a GET fills the entry
  * HEAD is served from); the TTL rules of `cacheTtl`.
+ *
+ * @example
+ * ```ts
+ * const ttl = storeTtl(cfg, plan, 'GET', res, Date.now())
+ * if (ttl > 0) cachePut(cfg, key, res, ttl, Date.now())
+ * ```
  */
 export function storeTtl(cfg: EdgeWorkerConfig, plan: BehaviorPlan, method: string, res: EdgeResponse, now: number): number {
   if (method === 'HEAD' || !plan.cached.has(method)) return 0
@@ -87,6 +114,11 @@ export function storeTtl(cfg: EdgeWorkerConfig, plan: BehaviorPlan, method: stri
 /**
  * An expired entry stands in for an origin that answers 5xx or not at all, for the error caching minimum TTL
  * (then CloudFront asks the origin again) [HSC] — unless the object said `stale-if-error=0` [EXP].
+ *
+ * @example
+ * ```ts
+ * const stale = serveStale(cfg, expiredEntry, 503, Date.now()) // the entry, or undefined
+ * ```
  */
 export function serveStale(cfg: EdgeWorkerConfig, e: CacheEntry | undefined, status: number, now: number): CacheEntry | undefined {
   if (!e || status < 500) return undefined

@@ -70,7 +70,14 @@ export interface Failure {
 
 const enc = new TextEncoder()
 
-/** CloudFront's request id: 40 random bytes, URL-safe base64. */
+/**
+ * CloudFront's request id: 40 random bytes, URL-safe base64.
+ *
+ * @example
+ * ```ts
+ * newRequestId() // '4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ=='
+ * ```
+ */
 export function newRequestId(): string {
   const b = new Uint8Array(40)
   crypto.getRandomValues(b)
@@ -79,6 +86,14 @@ export function newRequestId(): string {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_')
 }
 
+/**
+ * Bytes as base64 (in chunks: no argument-count limit).
+ *
+ * @example
+ * ```ts
+ * toBase64(new TextEncoder().encode('hi')) // 'aGk='
+ * ```
+ */
 export function toBase64(bytes: Uint8Array): string {
   let s = ''
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
@@ -92,32 +107,65 @@ function fromBase64(s: string): Uint8Array {
   return out
 }
 
-/** A function's `body` / `bodyEncoding` as bytes. */
+/**
+ * A function's `body` / `bodyEncoding` as bytes.
+ *
+ * @example
+ * ```ts
+ * bodyBytes('aGk=', 'base64') // Uint8Array [104, 105]
+ * ```
+ */
 export function bodyBytes(body: string | undefined, encoding: string | undefined): Uint8Array {
   if (body === undefined || body === '') return new Uint8Array(0)
   return encoding === 'base64' ? fromBase64(body) : enc.encode(body)
 }
 
-export function textBytes(text: string): Uint8Array {
-  return enc.encode(text)
-}
-
+/**
+ * Appends one header entry (CloudFront's casing for the key unless given).
+ *
+ * @example
+ * ```ts
+ * addHeader(headers, 'x-seen', '1') // headers['x-seen'] gains { key: 'X-Seen', value: '1' }
+ * ```
+ */
 export function addHeader(h: CfHeaders, name: string, value: string, key = canonicalHeaderKey(name)): void {
   const list = h[name]
   if (list) list.push({ key, value })
   else h[name] = [{ key, value }]
 }
 
+/**
+ * A deep copy of a header map.
+ *
+ * @example
+ * ```ts
+ * const copy = cloneHeaders(request.headers)
+ * ```
+ */
 export function cloneHeaders(h: CfHeaders): CfHeaders {
   const out: CfHeaders = {}
   for (const k in h) out[k] = h[k]!.map((e) => ({ ...e }))
   return out
 }
 
-/** The first value of a header. */
+/**
+ * The first value of a header.
+ *
+ * @example
+ * ```ts
+ * first(headers, 'host') // 'd111111abcdef8.cloudfront.net'
+ * ```
+ */
 export const first = (h: CfHeaders, name: string): string | undefined => h[name]?.[0]?.value
 
-/** A Lambda@Edge event for `stage`. */
+/**
+ * A Lambda@Edge event for `stage`.
+ *
+ * @example
+ * ```ts
+ * JSON.stringify(event(cfg, 'viewer-request', requestId, request))
+ * ```
+ */
 export function event(cfg: EdgeWorkerConfig, stage: Stage, requestId: string, request: CfRequest, response?: CfResponse): CfEvent {
   const cf: CfEvent['Records'][number]['cf'] = {
     config: { distributionDomainName: cfg.distributionDomainName, distributionId: cfg.distributionId, eventType: stage, requestId },

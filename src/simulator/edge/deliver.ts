@@ -12,7 +12,14 @@ import { applyPolicy } from './response-headers.js'
 import { errorPage, respond, type XCache } from './respond.js'
 import { responseStage } from './stages.js'
 
-/** Sends the log record and returns the response. */
+/**
+ * Sends the log record and returns the response.
+ *
+ * @example
+ * ```ts
+ * return finish(ctx, response, 'Hit')
+ * ```
+ */
 export function finish(ctx: Ctx, res: Response, cache: LogRecord['cache'], error?: LogRecord['error']): Response {
   const log = ctx.log
   log.status = res.status
@@ -23,7 +30,14 @@ export function finish(ctx: Ctx, res: Response, cache: LogRecord['cache'], error
   return res
 }
 
-/** CloudFront's error page for a failure, logged with its code (and stage). */
+/**
+ * CloudFront's error page for a failure, logged with its code (and stage).
+ *
+ * @example
+ * ```ts
+ * return fail(ctx, { status: 502, code: 'OriginConnectError', message: 'refused', origin: true })
+ * ```
+ */
 export function fail(ctx: Ctx, f: Failure): Response {
   return finish(ctx, errorPage(ctx.cfg, f.status, f.message, ctx.requestId, ctx.method), 'Error', f.stage ? { code: f.code, message: f.message, stage: f.stage } : { code: f.code, message: f.message })
 }
@@ -91,6 +105,11 @@ export async function deliver(ctx: Ctx, plan: BehaviorPlan, viewerReq: CfRequest
 /**
  * A failure on the way to the origin: an origin that couldn't be reached or timed out gets the custom error
  * response for its status, when one is configured; anything else is CloudFront's error page.
+ *
+ * @example
+ * ```ts
+ * if (got.failed) return failed(ctx, plan, viewerReq, keyed, got.failed)
+ * ```
  */
 export async function failed(ctx: Ctx, plan: BehaviorPlan, viewerReq: CfRequest, keyed: CfRequest, f: Failure): Promise<Response> {
   if (!f.origin) return fail(ctx, f)

@@ -21,7 +21,7 @@ const CONDITIONAL = new Set(['if-match', 'if-modified-since', 'if-none-match', '
 const OWN_RULE = new Set(['accept-encoding', 'authorization', 'cookie', 'host', 'user-agent', 'via', 'x-forwarded-for'])
 
 /** Whether a response to this request may be cached (its method is cached and caching isn't off). */
-export function cacheableRequest(plan: BehaviorPlan, method: string): boolean {
+function cacheableRequest(plan: BehaviorPlan, method: string): boolean {
   return plan.cached.has(method) && plan.ttl.maxTtl > 0
 }
 

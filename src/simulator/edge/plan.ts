@@ -3,7 +3,6 @@
  * holds, which viewer headers reach the origin, the TTLs, the methods and the response headers policy, so a request
  * only looks things up.
  */
-import { selects } from '../../distribution/name-selection.js'
 import type { NameSelection } from '../../distribution/model.js'
 import type { KeySettings, TtlSettings } from '../cache-rules.js'
 import { behaviorMatcher } from '../path-pattern.js'
@@ -75,6 +74,3 @@ export function planFor(cfg: EdgeWorkerConfig, path: string): BehaviorPlan {
   }
   return compiled.plans[compiled.match(path)]!
 }
-
-/** Whether a name selection lets a name through (re-exported for the edge's other steps). */
-export { selects }

@@ -50,7 +50,14 @@ export function errorPage(cfg: EdgeWorkerConfig, status: number, text: string, r
   return new Response(method === 'HEAD' ? null : html, { status, statusText: statusText(status), headers })
 }
 
-/** CloudFront's answer for HTTP → HTTPS (viewer protocol policy `redirect-to-https`): `X-Cache: Redirect`. */
+/**
+ * CloudFront's answer for HTTP → HTTPS (viewer protocol policy `redirect-to-https`): `X-Cache: Redirect`.
+ *
+ * @example
+ * ```ts
+ * redirectPage(cfg, 301, 'https://example.com/a', requestId, 'GET')
+ * ```
+ */
 export function redirectPage(cfg: EdgeWorkerConfig, status: 301 | 307, location: string, requestId: string, method: string): Response {
   const title = `${status} ${statusText(status)}`
   const html = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>CloudFront</center>\r\n</body>\r\n</html>\r\n`
@@ -62,6 +69,11 @@ export function redirectPage(cfg: EdgeWorkerConfig, status: 301 | 307, location:
 /**
  * A response to the viewer from an edge response. The body goes out as the origin or function left it: already
  * encoded when Content-Encoding says so, never compressed by the edge itself.
+ *
+ * @example
+ * ```ts
+ * return respond(cfg, 'GET', { status: 200, statusDescription: 'OK', headers: {}, body }, 'Miss', requestId)
+ * ```
  */
 export function respond(cfg: EdgeWorkerConfig, method: string, res: EdgeResponse, xcache: XCache, requestId: string): Response {
   const out = new Headers()
@@ -79,6 +91,11 @@ export function respond(cfg: EdgeWorkerConfig, method: string, res: EdgeResponse
 /**
  * The origin's `Vary` with only the values CloudFront keeps: Accept-Encoding, Cookie, the header names the behavior
  * forwards, and User-Agent when it generates device headers; removed when nothing is left [CUST].
+ *
+ * @example
+ * ```ts
+ * filterVary(plan, { vary: [{ key: 'Vary', value: 'Accept-Encoding, X-Debug' }] }) // Vary: Accept-Encoding
+ * ```
  */
 export function filterVary(plan: BehaviorPlan, headers: CfHeaders): CfHeaders {
   const vary = headers['vary']

@@ -31,6 +31,11 @@ const failure = (r: Extract<InvokeReply, { ok: false }>, stage: Stage): Failure 
 
 /**
  * The IncludeBody `body` of a request event: always base64, truncated at 40 KB / 1 MB with `inputTruncated` [RLE].
+ *
+ * @example
+ * ```ts
+ * const body = requestBody(ctx, plan, 'origin-request') // undefined without IncludeBody
+ * ```
  */
 export function requestBody(ctx: Ctx, plan: BehaviorPlan, stage: 'viewer-request' | 'origin-request'): CfRequest['body'] | undefined {
   const raw = ctx.rawBody
@@ -43,6 +48,12 @@ export function requestBody(ctx: Ctx, plan: BehaviorPlan, stage: 'viewer-request
 /**
  * Runs a request stage's function, if the behavior has one: a failure, a generated response, or the request to go
  * on with. A body the function replaced (`action: "replace"`) is what the origin gets [EVT].
+ *
+ * @example
+ * ```ts
+ * const vr = await requestStage(ctx, plan, 'viewer-request', request)
+ * if (vr.generated) … else if (vr.request) …
+ * ```
  */
 export async function requestStage(ctx: Ctx, plan: BehaviorPlan, stage: 'viewer-request' | 'origin-request', req: CfRequest): Promise<StageOutcome> {
   const fn = plan.b.functions[stage]
@@ -63,6 +74,11 @@ export async function requestStage(ctx: Ctx, plan: BehaviorPlan, stage: 'viewer-
  * Runs a response stage's function, if the behavior has one: the response as the function left it. In
  * origin-response a body the function sets replaces the origin's [UPD]; in viewer-response only the headers and
  * statusDescription apply (the status can't change: the validator enforces it).
+ *
+ * @example
+ * ```ts
+ * const out = await responseStage(ctx, plan, 'origin-response', originRequest, res)
+ * ```
  */
 export async function responseStage(
   ctx: Ctx,

@@ -28,6 +28,12 @@ export interface ViewerIntake {
 /**
  * Reads the viewer's headers; `X-Edgeware-Viewer-<Field>: value` sets a `CloudFront-Viewer-<Field>` value for this
  * request and is removed. An unknown field is the viewer's mistake: a 400 naming the fields there are.
+ *
+ * @example
+ * ```ts
+ * const intake = readViewer(ctx, request)
+ * if ('status' in intake) return fail(ctx, intake)
+ * ```
  */
 export function readViewer(ctx: Ctx, request: Request): ViewerIntake | Failure {
   const headers: CfHeaders = {}
@@ -64,6 +70,11 @@ export type Gate = { redirect: string; status: 301 | 307 } | { failed: Failure }
  * 403; `redirect-to-https` → 301 for GET/HEAD, 307 otherwise; the local listener speaks HTTP/1.1, so the 403 for
  * older HTTP versions doesn't arise), then the allowed methods (§8.3: the status is SILENT; CloudFront's 403
  * with `InvalidRequestMethod` is the local choice) and a GET with a body (403 [CUST], [S3O]).
+ *
+ * @example
+ * ```ts
+ * const gate = viewerGate(ctx, plan, new URL(request.url), request) // undefined: go on
+ * ```
  */
 export function viewerGate(ctx: Ctx, plan: BehaviorPlan, url: URL, request: Request): Gate | undefined {
   const policy = plan.b.viewerProtocolPolicy
@@ -89,7 +100,14 @@ export function viewerGate(ctx: Ctx, plan: BehaviorPlan, url: URL, request: Requ
   return undefined
 }
 
-/** `CloudFront-Is-*-Viewer` from the User-Agent: a small, documented classification (several can be true). */
+/**
+ * `CloudFront-Is-*-Viewer` from the User-Agent: a small, documented classification (several can be true).
+ *
+ * @example
+ * ```ts
+ * deviceOf('Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)').mobile // true
+ * ```
+ */
 export function deviceOf(ua: string): Record<'android' | 'desktop' | 'ios' | 'mobile' | 'smarttv' | 'tablet', boolean> {
   const ios = /\b(iPhone|iPad|iPod)\b/.test(ua)
   const android = /\bAndroid\b/.test(ua)
@@ -113,6 +131,11 @@ function cloudfrontKey(name: string): string {
  * `[dev.viewer]` and the request's overrides (absent when not set, as for requests CloudFront can't place), device
  * headers from the User-Agent, the listener's protocol, HTTP/1.1, the viewer's address (`ip:0`: the local edge
  * doesn't see the client's port) and header order and count.
+ *
+ * @example
+ * ```ts
+ * const headers = withCloudFrontHeaders(ctx, plan, intake, request.headers)
+ * ```
  */
 export function withCloudFrontHeaders(ctx: Ctx, plan: BehaviorPlan, intake: ViewerIntake, request: CfHeaders): CfHeaders {
   if (plan.cloudfrontHeaders.length === 0) return request
