@@ -6,7 +6,7 @@ import { validateResult } from 'edgeware/cloudfront'
 import type { Stage } from 'edgeware'
 import { build, BuildError, type BuildResult } from '../../src/build/index.js'
 import { loadConfig } from '../../src/simulator/config.js'
-import { cleanTempDirs, FIXTURES, REPO, runDir, runFresh, sampleEvent, tempDir, unzipTo, writeTree, zipRecords } from './helpers.js'
+import { buildableExample, cleanTempDirs, FIXTURES, REPO, runDir, runFresh, sampleEvent, tempDir, unzipTo, writeTree, zipRecords } from './helpers.js'
 
 const SITE = join(FIXTURES, 'site', 'wrangler.toml')
 
@@ -412,7 +412,7 @@ describe('edgeware build: the example wrangler.toml', () => {
   const example = join(REPO, 'wrangler.toml')
   it.skipIf(!existsSync(example))('builds every example function within its limits, and they run on the samples', async () => {
     const dir = join(await tempDir(), 'out')
-    const r = await build({ config: example, outDir: dir })
+    const r = await build({ config: await buildableExample(), outDir: dir })
     expect(r.functions.length).toBeGreaterThanOrEqual(5)
     for (const f of r.functions) expect(f.share).toBeLessThan(1)
     const vr = r.functions.find((f) => f.name === 'site-viewer-request')!

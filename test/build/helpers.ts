@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { unzipSync } from 'fflate'
 import type { CfEvent } from 'edgeware'
 import { samples } from 'edgeware/testing'
+import { loadConfig, type EdgeConfig } from '../../src/distribution/index.js'
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const FIXTURES = join(REPO, 'test', 'build', 'fixtures')
@@ -168,4 +169,16 @@ export function runFresh(dir: string, event: unknown, env: Record<string, string
     })
     child.stdin.end(JSON.stringify(event))
   })
+}
+
+/**
+ * The root example's config as `edgeware build` can take it on this branch: the build doesn't write S3 origins yet
+ * (notYetApplied refuses them), so the example's S3 origin and its /static/* behavior (no function) are left out.
+ * The local-edge suite serves them. Drop this once the build writes S3 origins.
+ */
+export async function buildableExample(): Promise<EdgeConfig> {
+  const config = await loadConfig(join(REPO, 'wrangler.toml'))
+  config.behaviors = config.behaviors.filter((b) => config.edge.origins.find((o) => o.id === b.originId)?.kind !== 's3')
+  config.edge.origins = config.edge.origins.filter((o) => o.kind !== 's3')
+  return config
 }

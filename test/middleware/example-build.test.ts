@@ -6,26 +6,19 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { unzipSync, strFromU8 } from 'fflate'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type BuildResult } from '../../src/build/build.js'
-import { loadConfig } from '../../src/distribution/index.js'
+import { buildableExample } from '../build/helpers.js'
 import { samples } from 'edgeware/testing'
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
 let out: string
 let result: BuildResult
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'edgeware-example-build-'))
-  // edgeware build doesn't write S3 origins yet (notYetApplied refuses them): the example's /static/* behavior,
-  // which has no function, is left out here (the local-edge suite serves it). Drop this once the build writes them.
-  const config = await loadConfig(join(root, 'wrangler.toml'))
-  config.behaviors = config.behaviors.filter((b) => config.edge.origins.find((o) => o.id === b.originId)?.kind !== 's3')
-  config.edge.origins = config.edge.origins.filter((o) => o.kind !== 's3')
-  result = await build({ config, outDir: out })
+  result = await build({ config: await buildableExample(), outDir: out })
 }, 120_000)
 
 afterAll(() => {
