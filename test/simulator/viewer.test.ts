@@ -85,9 +85,18 @@ viewer_request = "vreq.js"
 origin_request = "oreq-event.js"
 cache_policy = "by-country"
 origin_request_policy = "AllViewerAndCloudFrontHeaders-2022-06"
+[[edge.behaviors]]
+path_pattern = "/order/*"
+origin = "main"
+origin_request = "oreq-event.js"
+cache_policy = "CachingDisabled"
+origin_request_policy = "order"
 [[edge.cache_policies]]
 id = "by-country"
 headers = ["cloudfront-viewer-country"]
+[[edge.origin_request_policies]]
+id = "order"
+headers = ["cloudfront-viewer-header-order", "cloudfront-viewer-header-count"]
 `,
       join(dir, 'wrangler.toml'),
     ),
@@ -231,6 +240,25 @@ describe('CloudFront-* headers', () => {
     expect(headers['x-vreq-saw']?.[0]?.value).toBe('none')
     expect((await get('US')).headers.get('x-cache')).toBe('Hit from cloudfront')
     expect((await get('FR')).headers.get('x-cache')).toBe('LambdaGeneratedResponse from cloudfront')
+  })
+
+  it("give the viewer's header order and count (the override headers not among them)", async () => {
+    const url = new URL(h.dev.url)
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = http.request({ host: url.hostname, port: url.port, path: `/order/${u()}`, headers: { 'X-First': '1', 'X-Edgeware-Viewer-Country': 'DE', 'X-Second': '2' } }, (r) => {
+        let b = ''
+        r.setEncoding('utf8')
+        r.on('data', (c: string) => (b += c))
+        r.on('end', () => resolve(b))
+      })
+      req.on('error', reject)
+      req.end()
+    })
+    const headers = (JSON.parse(body) as CfEvent).Records[0]!.cf.request.headers
+    const order = headers['cloudfront-viewer-header-order']![0]!.value.split(':')
+    expect(order).toEqual(expect.arrayContaining(['Host', 'X-First', 'X-Second']))
+    expect(order).not.toContain('X-Edgeware-Viewer-Country')
+    expect(headers['cloudfront-viewer-header-count']![0]!.value).toBe(String(order.length))
   })
 
   it('refuse an X-Edgeware-Viewer-<Field> that names no field with a 400 naming the fields', async () => {

@@ -18,11 +18,10 @@ const OVERRIDABLE = new Set([...CLOUDFRONT_HEADERS].filter((h) => h.startsWith('
 
 /** The viewer's request as it arrived. */
 export interface ViewerIntake {
+  /** In arrival order (CloudFront-Viewer-Header-Order / -Count). */
   headers: CfHeaders
   /** `cloudfront-viewer-*` values for this request: `[dev.viewer]`, then the request's overrides. */
-  viewer: Record<string, string>
-  /** Header names in arrival order, canonical case (CloudFront-Viewer-Header-Order / -Count). */
-  names: string[]
+  viewer: Readonly<Record<string, string>>
 }
 
 /**
@@ -37,8 +36,7 @@ export interface ViewerIntake {
  */
 export function readViewer(ctx: Ctx, request: Request): ViewerIntake | Failure {
   const headers: CfHeaders = {}
-  const viewer = { ...ctx.cfg.viewer }
-  const names: string[] = []
+  let viewer: Record<string, string> = ctx.cfg.viewer
   for (const [name, value] of request.headers) {
     if (RUNTIME_HEADERS.has(name) || isDisallowedHeader(name)) continue
     if (name.startsWith(OVERRIDE_PREFIX)) {
@@ -47,13 +45,14 @@ export function readViewer(ctx: Ctx, request: Request): ViewerIntake | Failure {
         const known = [...OVERRIDABLE].map((h) => `X-Edgeware-Viewer-${canonicalHeaderKey(h.slice('cloudfront-viewer-'.length))}`).join(', ')
         return { status: 400, code: 'InvalidViewerOverride', message: `${canonicalHeaderKey(name)} names no CloudFront-Viewer-* field the local edge sets (known: ${known}).` }
       }
+      // Copied on the first override: the configured values are shared by every request.
+      if (viewer === ctx.cfg.viewer) viewer = { ...viewer }
       viewer[target] = value.replace(/[^\x20-\x7e]+/g, (c) => encodeURIComponent(c))
       continue
     }
     addHeader(headers, name, value)
-    names.push(canonicalHeaderKey(name))
   }
-  return { headers, viewer, names }
+  return { headers, viewer }
 }
 
 /** The scheme, host and path a redirect to HTTPS points at: the same URL on the local HTTPS listener. */
@@ -147,8 +146,8 @@ export function withCloudFrontHeaders(ctx: Ctx, plan: BehaviorPlan, intake: View
     if (is) value = String(device[is[1] as keyof typeof device])
     else if (name === 'cloudfront-forwarded-proto') value = ctx.proto
     else if (name === 'cloudfront-viewer-http-version') value = '1.1'
-    else if (name === 'cloudfront-viewer-header-order') value = intake.names.join(':').slice(0, 7680)
-    else if (name === 'cloudfront-viewer-header-count') value = String(intake.names.length)
+    else if (name === 'cloudfront-viewer-header-order') value = Object.keys(intake.headers).map(canonicalHeaderKey).join(':').slice(0, 7680)
+    else if (name === 'cloudfront-viewer-header-count') value = String(Object.keys(intake.headers).length)
     else if (name === 'cloudfront-viewer-address') value = intake.viewer[name] ?? `${ctx.clientIp.includes(':') ? `[${ctx.clientIp}]` : ctx.clientIp}:0`
     else value = intake.viewer[name]
     if (value === undefined) delete headers[name]
