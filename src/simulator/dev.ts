@@ -263,6 +263,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       timeouts: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.opts.timeoutMs])),
       ...(tlsListener ? { httpsPort: tlsListener.port } : {}),
     })
+    const httpsOnly = edge.behaviors.filter((b) => b.viewerProtocolPolicy !== 'allow-all').map((b) => (b.pathPattern === '*' ? 'the default behavior' : b.pathPattern))
+    if (httpsOnly.length && !tlsListener) logger.info(`warning: ${httpsOnly.join(', ')} ${httpsOnly.length > 1 ? 'answer' : 'answers'} plain HTTP with a redirect or a 403 (viewer_protocol_policy); start with --https or [dev] https = true to follow it`)
     host = createHostHandler({
       functions,
       limits: config.edge.limits,

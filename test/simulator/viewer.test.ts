@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CfEvent } from '../../src/cloudfront/types.js'
 import { deviceOf } from '../../src/simulator/edge/viewer.js'
-import { parseConfig } from '../../src/simulator/index.js'
+import { parseConfig, startDev } from '../../src/simulator/index.js'
 import { startHarness, startTestOrigin, type Harness, type TestOrigin } from './helpers.js'
 
 let dir: string
@@ -190,6 +190,19 @@ describe('the viewer protocol policy', () => {
     expect(res.status).toBe(403)
     expect((await h.record(res.headers.get('x-amz-cf-id')!)).error?.code).toBe('ViewerProtocolPolicy')
     expect((await viaHttps(`/https-only/${u()}`)).status).toBe(200)
+  })
+
+  it('says at start when HTTPS is off but a behavior needs it', async () => {
+    const logs: string[] = []
+    const dev = await startDev({
+      config: parseConfig(`[[edge.origins]]\nid = "a"\nurl = "${origin.url}"\n[edge.default_behavior]\norigin = "a"\nviewer_protocol_policy = "https-only"\n`, join(dir, 'plain.toml')),
+      port: 0,
+      watch: false,
+      logger: { info: (l) => logs.push(l), error: (l) => logs.push(l) },
+    })
+    await dev.close()
+    expect(logs).toContain('warning: the default behavior answers plain HTTP with a redirect or a 403 (viewer_protocol_policy); start with --https or [dev] https = true to follow it')
+    expect(dev.httpsUrl).toBeUndefined()
   })
 
   it('allow-all when the behavior does not say (locally): plain HTTP is served', async () => {
