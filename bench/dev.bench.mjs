@@ -1,5 +1,7 @@
 // The local edge (`edgeware dev`): requests/s and added latency through the four stages, on cache hits and on
-// misses, against direct requests to the same origin measured side by side in this run; memory after 10,000
+// misses, against direct requests to the same origin measured side by side in this run; cache hits on a behavior
+// with a cache policy + an origin request policy + a response headers policy against the legacy-settings behavior;
+// a 100 KB miss from an S3 origin (a local folder) against the same file from a custom origin; memory after 10,000
 // requests vs after 100. Loopback only. Run: `node bench/dev.bench.mjs` (or `npm run bench -- dev`).
 //
 // The load generator runs in its own process (keep-alive connections, fixed concurrency, fixed duration) so it
@@ -8,6 +10,7 @@
 // JIT-compiled code, which otherwise takes much of a 3 s window), then measures; CPU is counted over the measured
 // part only.
 import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import { join } from 'node:path'
@@ -33,9 +36,16 @@ const fns = {
 }
 for (const [stage, src] of Object.entries(fns)) writeFileSync(join(work, 'fns', `${stage}.ts`), src)
 
-// --- the origin: 1 KiB page; /hit/* cacheable, /miss/* no-store ---
+// --- the origin: 1 KiB page; /hit/* and /phit/* cacheable, /miss/* no-store; /big/* a 100 KB file (no-store) ---
 const page = Buffer.from('<!doctype html><title>bench</title>' + 'x'.repeat(1024 - 36))
+const big = randomBytes(100 * 1024)
+mkdirSync(join(work, 'bucket', 's3', 'big'), { recursive: true })
+writeFileSync(join(work, 'bucket', 's3', 'big', 'file.bin'), big)
 const origin = http.createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
+  if (req.url.startsWith('/big/')) {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'content-length': big.length })
+    return res.end(big)
+  }
   const cc = req.url.startsWith('/miss/') ? 'no-store' : 'public, max-age=3600'
   res.writeHead(200, { 'content-type': 'text/html', 'cache-control': cc, 'content-length': page.length })
   res.end(page)
@@ -48,6 +58,9 @@ const config = parseConfig(
 [[edge.origins]]
 id = "o"
 url = "http://localhost:${originPort}"
+[[edge.origins]]
+id = "bucket"
+s3 = { dir = "bucket", bucket = "bench-bucket", region = "us-east-1" }
 [edge.default_behavior]
 origin = "o"
 viewer_request = "fns/viewer-request.ts"
@@ -55,6 +68,29 @@ origin_request = "fns/origin-request.ts"
 origin_response = "fns/origin-response.ts"
 viewer_response = "fns/viewer-response.ts"
 cache = { default_ttl = 3600 }
+[[edge.behaviors]]
+path_pattern = "/phit/*"
+origin = "o"
+viewer_request = "fns/viewer-request.ts"
+origin_request = "fns/origin-request.ts"
+origin_response = "fns/origin-response.ts"
+viewer_response = "fns/viewer-response.ts"
+cache_policy = "by-lang"
+origin_request_policy = "AllViewerExceptHostHeader"
+response_headers_policy = "CORS-with-preflight-and-SecurityHeadersPolicy"
+[[edge.behaviors]]
+path_pattern = "/big/*"
+origin = "o"
+cache_policy = "CachingDisabled"
+[[edge.behaviors]]
+path_pattern = "/s3/*"
+origin = "bucket"
+cache_policy = "CachingDisabled"
+[[edge.cache_policies]]
+id = "by-lang"
+default_ttl = 3600
+headers = ["accept-language"]
+query_strings = "all"
 `,
   join(work, 'wrangler.toml'),
 )
@@ -73,7 +109,7 @@ const [base, mode, duration, concurrency, serial, warm] = process.argv.slice(2)
 const url = new URL(base)
 const idle = []
 let seq = 0
-const path = () => mode === 'miss' ? '/miss/' + (seq++) : mode === 'hit' ? '/hit/' + (seq++ % 16) : '/hit/' + (seq++ % 16)
+const path = () => mode === 'miss' ? '/miss/' + (seq++) : mode === 'phit' ? '/phit/' + (seq++ % 16) : mode.startsWith('/') ? mode : '/hit/' + (seq++ % 16)
 function connection() {
   const s = net.connect(Number(url.port), url.hostname)
   s.setNoDelay(true)
@@ -202,8 +238,11 @@ const f = (x) => x.toFixed(2)
 
 const direct = await measured(`http://127.0.0.1:${originPort}`, 'direct')
 const hit = await measured(dev.url, 'hit')
+const policyHit = await measured(dev.url, 'phit')
 const directMiss = await measured(`http://127.0.0.1:${originPort}`, 'direct')
 const miss = await measured(dev.url, 'miss')
+const customBig = await measured(dev.url, '/big/file.bin')
+const s3Big = await measured(dev.url, '/s3/big/file.bin')
 // Requests of the measured part, for CPU per request.
 const total = (r) => r.n
 const cpuPer = (r) => ((r.cpuNode + r.cpuWorkerd) / total(r)) * 1000
@@ -217,6 +256,14 @@ console.log(`  load generator (same machine): ${f(hit.lgCpu)} ms CPU per request
 console.log(`  => hits on 2 otherwise idle cores, CPU-bound estimate: ~${Math.round(2000 / (cpuPer(hit) + hit.lgCpu))} req/s with this load generator, ~${Math.round(2000 / cpuPer(hit))} req/s for the edge alone`)
 console.log(`  machine during the run: ${machine()} (figures above are from a shared machine when the load is well over the cores)`)
 console.log(`  goals: >= 2000 req/s on hits: ${hit.rps >= 2000 ? 'met' : 'NOT met'}; < 2 ms added at the median on hits: ${hit.p50 - direct.p50 < 2 ? 'met' : 'NOT met'}`)
+console.log(`policies vs legacy settings, cache hits (same VReq+VResp functions; cache policy + AllViewerExceptHostHeader + CORS-with-preflight-and-SecurityHeadersPolicy)`)
+console.log(`  legacy behavior        ${hit.rps.toFixed(0).padStart(6)} req/s   median ${f(hit.p50)} ms  p99 ${f(hit.p99)} ms`)
+console.log(`  policy behavior        ${policyHit.rps.toFixed(0).padStart(6)} req/s   median ${f(policyHit.p50)} ms  p99 ${f(policyHit.p99)} ms   added: median ${f(policyHit.p50 - hit.p50)} ms   ratio ${(policyHit.rps / hit.rps).toFixed(2)}x of legacy req/s; ${f(policyHit.p50 - direct.p50)} ms added over direct`)
+console.log(`  goals: >= 2000 req/s on policy hits: ${policyHit.rps >= 2000 ? 'met' : 'NOT met'}; < 2 ms added at the median over direct: ${policyHit.p50 - direct.p50 < 2 ? 'met' : 'NOT met'}`)
+console.log(`a 100 KB miss, no functions, CachingDisabled: S3 origin (a local folder, served by the host) vs a custom origin`)
+console.log(`  custom origin          ${customBig.rps.toFixed(0).padStart(6)} req/s   median ${f(customBig.p50)} ms  p99 ${f(customBig.p99)} ms`)
+console.log(`  S3 origin              ${s3Big.rps.toFixed(0).padStart(6)} req/s   median ${f(s3Big.p50)} ms  p99 ${f(s3Big.p99)} ms   added: median ${f(s3Big.p50 - customBig.p50)} ms   ratio ${(s3Big.rps / customBig.rps).toFixed(2)}x of custom req/s`)
+console.log(`  goal: < 3 ms added at the median: ${s3Big.p50 - customBig.p50 < 3 ? 'met' : 'NOT met'}`)
 
 // --- memory after 100 vs after 10,000 requests (hits and misses mixed) ---
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 })

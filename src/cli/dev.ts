@@ -1,16 +1,17 @@
 /**
- * `edgeware dev [--config FILE] [--port N] [--ip ADDR] [--verbose]`: the local edge.
+ * `edgeware dev [--config FILE] [--port N] [--ip ADDR] [--https] [--verbose]`: the local edge.
  */
 import { ConfigError } from '../simulator/config.js'
 import { startDev } from '../simulator/dev.js'
 import { parseCommand, resolveConfig, usageError } from './args.js'
 import { whenToStop } from './stop.js'
 
-const USAGE = `usage: edgeware dev [--config wrangler.toml] [--port N] [--ip ADDR] [--verbose]
+const USAGE = `usage: edgeware dev [--config wrangler.toml] [--port N] [--ip ADDR] [--https] [--verbose]
 
   --config FILE   the wrangler.toml (default ./wrangler.toml)
   --port N        the port the edge listens on (default [dev] port, 8787)
-  --ip ADDR       the address it listens on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --ip ADDR       the address it listens on (default [dev] ip, 127.0.0.1; 0.0.0.0 for every interface)
+  --https         also serve HTTPS with a self-signed certificate (default [dev] https; port [dev] https_port, 8443)
   --verbose       each stage's event, what the function changed, and the full stack of a failure
 
 Stops on Ctrl+C (SIGINT), SIGTERM or SIGHUP, or when the process that started it (npm) goes away.`
@@ -29,6 +30,7 @@ export async function run(args: string[]): Promise<number> {
     config: { type: 'string', short: 'c' },
     port: { type: 'string', short: 'p' },
     ip: { type: 'string' },
+    https: { type: 'boolean' },
     verbose: { type: 'boolean', short: 'v' },
   })
   if (typeof parsed === 'number') return parsed
@@ -49,6 +51,7 @@ export async function run(args: string[]): Promise<number> {
       config,
       ...(port !== undefined ? { port } : {}),
       ...(values.ip !== undefined ? { ip: values.ip } : {}),
+      ...(values.https ? { https: true } : {}),
       verbose: values.verbose ?? false,
     })
     const first = await Promise.race([starting, stop.requested])
@@ -60,7 +63,7 @@ export async function run(args: string[]): Promise<number> {
     return 1
   }
   const names = dev.config.functions.map((f) => f.name).join(', ') || 'none'
-  console.log(`edgeware dev: ${dev.config.name} on ${dev.url}  (functions: ${names}; limits: ${dev.config.edge.limitsName})`)
+  console.log(`edgeware dev: ${dev.config.name} on ${dev.url}${dev.httpsUrl ? ` and ${dev.httpsUrl} (self-signed certificate)` : ''}  (functions: ${names}; limits: ${dev.config.edge.limitsName})`)
   for (const ex of dev.examples) console.log(`  example origin "${ex.id}" on ${ex.url}`)
   if (dev.dynamoEndpoint) console.log(`  local DynamoDB (${dev.config.edge.dynamodb?.table}) on ${dev.dynamoEndpoint}`)
   console.log(`  open ${dev.url}/  · Ctrl+C to stop`)

@@ -107,7 +107,7 @@ export function policyEffective(cp: CachePolicy, orp: OriginRequestPolicy | unde
 }
 
 /**
- * A cache policy in the legacy form the local edge applies today: its TTLs and its key (an `all_except` list
+ * A cache policy in the legacy form the build writes today: its TTLs and its key (an `all_except` list
  * widens to all).
  *
  * @example

@@ -95,10 +95,13 @@ export function viewerHeaders(info: ViewerInfo): Record<string, string> {
   return out
 }
 
-/** Reads `[dev]`: port (default 8787), ip (default 127.0.0.1), https (default false), `[dev.viewer]`. */
+/**
+ * Reads `[dev]`: port (default 8787), ip (default 127.0.0.1), https (default false), https_port (default 8443),
+ * response_headers_policy_order (default before-viewer-response), `[dev.viewer]`.
+ */
 export function readDev(r: Reader, doc: Table): EdgeConfig['dev'] {
   const t = r.table(doc.dev, 'dev') ?? {}
-  r.unknownKeys(t, 'dev', ['port', 'ip', 'https', 'viewer'])
+  r.unknownKeys(t, 'dev', ['port', 'ip', 'https', 'https_port', 'response_headers_policy_order', 'viewer'])
   const port = r.int(t.port, 'dev.port', 0, 65_535) ?? 8787
   let ip = r.string(t.ip, 'dev.ip') ?? '127.0.0.1'
   if (ip !== 'localhost' && isIP(ip) === 0) {
@@ -106,7 +109,9 @@ export function readDev(r: Reader, doc: Table): EdgeConfig['dev'] {
     ip = '127.0.0.1'
   }
   const https = r.bool(t.https, 'dev.https') ?? false
-  return { port, ip, https, viewer: readViewer(r, t.viewer) }
+  const httpsPort = r.int(t.https_port, 'dev.https_port', 0, 65_535) ?? 8443
+  const order = r.oneOf(t.response_headers_policy_order, 'dev.response_headers_policy_order', ['before-viewer-response', 'after-viewer-response'] as const) ?? 'before-viewer-response'
+  return { port, ip, https, httpsPort, responseHeadersPolicyOrder: order, viewer: readViewer(r, t.viewer) }
 }
 
 /** Reads `[edge.dynamodb]`. `local = true` runs dynalite (optionally persisted, on a port); otherwise `endpoint`. */

@@ -22,9 +22,9 @@ export type NameSelection =
   | { kind: 'allExcept'; names: string[] }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Legacy cache settings (kept: the local edge applies these today)
+// Legacy cache settings
 
-/** Cache settings of a behavior in the legacy form (`cache = { … }`), which the local edge applies today. */
+/** Cache settings of a behavior in the legacy form (`cache = { … }`). */
 export interface CacheSettings {
   /** Seconds an object stays cached when the origin sends no `Cache-Control` max-age/s-maxage. */
   defaultTtl: number
@@ -298,8 +298,8 @@ export interface BehaviorConfig {
   /** Stages with IncludeBody (viewer-request / origin-request only). */
   includeBody: Stage[]
   /**
-   * The legacy cache settings the local edge applies today: the `cache = { … }` table, or the cache policy's
-   * TTLs and key in that form (an `all_except` list widens to all). The full picture is {@link effective}.
+   * The legacy cache settings: the `cache = { … }` table, or the cache policy's TTLs and key in that form (an
+   * `all_except` list widens to all), as the build writes them today. The local edge applies {@link effective}.
    */
   cache: CacheSettings
   /** The cache policy, when the behavior names one (`cache_policy`). */
@@ -445,8 +445,15 @@ export interface EdgeConfig {
     port: number
     /** Address `edgeware dev` listens on (default `127.0.0.1`). */
     ip: string
-    /** Serve HTTPS locally (a self-signed certificate). */
+    /** Serve HTTPS locally (a self-signed certificate) beside HTTP. */
     https: boolean
+    /** The HTTPS listener's port (default 8443; 0 = any free port). */
+    httpsPort: number
+    /**
+     * Where a response headers policy applies relative to a viewer-response function (the reference is SILENT;
+     * default `before-viewer-response`: the function sees the policy's headers).
+     */
+    responseHeadersPolicyOrder: 'before-viewer-response' | 'after-viewer-response'
     viewer: ViewerInfo
   }
   edge: {

@@ -22,34 +22,17 @@ const at = (prefix: string, keys: string): RegExp => new RegExp(`^(${prefix}\\.(
 
 /** The keys not applied yet, per tool. */
 const PENDING: readonly PendingKey[] = [
-  { key: at(ORIGIN, 'protocol_policy'), dev: 'the url is fetched as written' },
-  { key: at(ORIGIN, 'connection_attempts|connection_timeout'), dev: 'one connection attempt, no connection timeout' },
-  { key: at(ORIGIN, 'custom_headers'), dev: 'the origin gets no custom headers' },
-  { key: /^(edge\.origin_groups)(?:$|[.[])/, dev: 'no failover: requests go to the primary origin' },
-  {
-    key: at(BEHAVIOR, 'cache_policy'),
-    dev: "only the policy's TTLs and cache key apply, as a legacy cache = { … } would (all_except lists widen to all; no Accept-Encoding normalisation)",
-  },
-  { key: at(BEHAVIOR, 'origin_request_policy'), dev: 'only the cache key is forwarded' },
-  { key: at(BEHAVIOR, 'response_headers_policy'), dev: 'responses are not changed' },
-  { key: at(BEHAVIOR, 'allowed_methods'), dev: 'every method is allowed' },
-  { key: at(BEHAVIOR, 'cached_methods'), dev: 'GET and HEAD are cached' },
-  { key: at(BEHAVIOR, 'viewer_protocol_policy'), dev: 'requests are served as they come' },
   { key: at(BEHAVIOR, 'compress'), dev: 'responses are not compressed' },
   { key: at(BEHAVIOR, 'viewer_request_function|viewer_response_function'), dev: 'CloudFront Functions do not run', build: 'no CloudFront Function is written' },
   { key: /^(edge\.(?:cloudfront_functions|key_value_stores))(?:$|[.[])/, dev: 'CloudFront Functions do not run', build: 'not written' },
-  { key: /^(edge\.custom_error_responses)(?:$|[.[])/, dev: 'error responses are passed through' },
-  { key: /^(edge\.default_root_object)$/, dev: '/ is requested as is' },
   { key: /^(edge\.dynamodb\.(?:persist|port|endpoint|region))$/, dev: 'the local table is in memory, on a free port, in the edge region' },
-  { key: /^(dev\.https)$/, dev: 'edgeware dev serves HTTP only' },
-  { key: /^(dev\.viewer)(?:$|\.)/, dev: 'no CloudFront-Viewer-* values are set' },
 ]
 
 const TOOL_NAME: Record<Tool, string> = { dev: 'edgeware dev', build: 'edgeware build' }
 
 /**
  * What `tool` does not apply yet in a config: `warnings` (one line per key used: the key, and what the tool does
- * instead) and `errors` (what the tool cannot run at all, e.g. a behavior targeting an S3 or Lambda origin).
+ * instead) and `errors` (what the tool cannot run at all, e.g. a behavior targeting a Lambda origin).
  *
  * @example
  * ```ts
@@ -72,8 +55,8 @@ export function notYetApplied(config: EdgeConfig, tool: Tool): { warnings: strin
   }
   const kindName = { s3: 'S3 origins', lambda: 'Lambda origins' } as const
   config.edge.origins.forEach((o, i) => {
-    // The build writes S3 origins and origin groups, so a Lambda origin a group names can't be left out.
-    if (o.kind === 'custom' || (o.kind === 's3' && tool === 'build')) return
+    // Both tools serve / write S3 origins; the build writes origin groups, so a Lambda origin a group names can't be left out.
+    if (o.kind === 'custom' || o.kind === 's3') return
     const groups = config.edge.originGroups.filter((g) => g.members.includes(o.id))
     const users = config.behaviors.filter((b) => b.originId === o.id || (b.targetGroupId && groups.some((g) => g.id === b.targetGroupId)))
     const line = `edge.origins[${i}] (${o.id}): ${kindName[o.kind]} are parsed but not yet ${tool === 'dev' ? 'served by' : 'written by'} ${TOOL_NAME[tool]}`

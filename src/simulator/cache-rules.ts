@@ -1,17 +1,23 @@
 /**
  * CloudFront's cache rules, as pure functions (they run inside the workerd edge too).
- * TTL: "Managing how long content stays in the cache (expiration)" in the CloudFront Developer Guide;
- * cache key: the behavior's cache settings (headers, cookies, query strings).
+ * TTL: "Managing how long content stays in the cache (expiration)" [EXP] and error caching [ERR], [HSC]; cache key:
+ * the behavior's cache policy or legacy cache settings (reference cloudfront-distribution.md §1.1–§1.3, §4.2).
  */
 import type { CfHeaders } from '../cloudfront/types.js'
-import type { CacheSettings } from './config.js'
+import type { NameSelection } from '../distribution/model.js'
+import { selects } from '../distribution/name-selection.js'
 
-/** Status codes CloudFront caches by default (with the TTL rules). */
+/** Status codes CloudFront caches with the behavior's TTLs. */
 const CACHEABLE = new Set([200, 203, 204, 300, 301, 410])
-/** Error codes CloudFront caches for the error caching minimum TTL (default 10 s) when the origin says nothing. */
-const ERROR_CACHEABLE = new Set([400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504])
+/** Error codes cached for the error caching minimum TTL whatever the origin says [HSC] (§4.2). */
+const ERROR_ALWAYS_CACHED = new Set([404, 414, 500, 501, 502, 503, 504])
+/** Error codes cached only when the origin sends `max-age` / `s-maxage` [HSC] (§4.2). */
+const ERROR_CACHED_IF_TOLD = new Set([400, 403, 405, 412, 415])
+/** CloudFront never caches a 416 [ERR]. */
+const NEVER_CACHED = 416
+
 /**
- * CloudFront's default error caching minimum TTL, seconds.
+ * CloudFront's default error caching minimum TTL, seconds [ERR], [HSC].
  *
  * @example
  * ```ts
@@ -19,6 +25,23 @@ const ERROR_CACHEABLE = new Set([400, 403, 404, 405, 414, 416, 500, 501, 502, 50
  * ```
  */
 export const ERROR_CACHING_MIN_TTL = 10
+
+/** A behavior's TTLs, seconds. */
+export interface TtlSettings {
+  minTtl: number
+  defaultTtl: number
+  maxTtl: number
+}
+
+/** What goes in a cache key besides the path. */
+export interface KeySettings {
+  /** Lowercase header names (their values are in the key). */
+  headers: readonly string[]
+  cookies: NameSelection
+  queryStrings: NameSelection
+  /** Accept-Encoding normalisation (§1.3): the normalised value is in the key when either flag is on. */
+  acceptEncoding?: { gzip: boolean; brotli: boolean }
+}
 
 const first = (h: CfHeaders, name: string): string | undefined => h[name]?.[0]?.value
 
@@ -45,55 +68,63 @@ export function parseCacheControl(values: readonly string[]): Map<string, string
   return out
 }
 
+/** `s-maxage`, else `max-age` (seconds), if the origin sent one. */
+function maxAge(cc: Map<string, string>): number | undefined {
+  const v = cc.get('s-maxage') ?? cc.get('max-age')
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined
+}
+
+/** Seconds until `Expires` (0 when invalid or past), if the origin sent it. */
+function expiresIn(headers: CfHeaders, now: number): number | undefined {
+  const exp = first(headers, 'expires')
+  if (exp === undefined) return undefined
+  const t = Date.parse(exp)
+  return Number.isNaN(t) ? 0 : Math.max(0, Math.floor((t - now) / 1000))
+}
+
 /**
  * How long (seconds) CloudFront keeps a response, 0 = not cached.
- * `s-maxage` wins over `max-age`, then `Expires`; the value is clamped to [min_ttl, max_ttl]; without any of
- * them `default_ttl` applies. `no-store` / `no-cache` / `private` are honoured (not cached) only when min_ttl is 0;
- * otherwise CloudFront caches for min_ttl. Error codes without caching headers are cached for 10 s.
+ * - 2xx/3xx [EXP]: `s-maxage` wins over `max-age`, then `Expires` (only max-age counts when both are sent), clamped
+ *   to [min_ttl, max_ttl]; without any of them `default_ttl`. `no-store` / `no-cache` / `private` are honoured
+ *   (not cached) when min_ttl is 0; otherwise CloudFront caches for min_ttl. 302, 307, … only when the origin asks.
+ * - errors [ERR], [HSC]: 404, 414 and 5xx for max(error caching minimum TTL, the origin's max-age/s-maxage/Expires
+ *   capped at max_ttl); 400, 403, 405, 412, 415 likewise but only when the origin sends max-age/s-maxage;
+ *   416 never.
  *
  * @example
  * ```ts
  * cacheTtl(200, { 'cache-control': [{ value: 'max-age=600' }] }, settings) // 600 (if within min/max)
+ * cacheTtl(503, {}, settings, Date.now(), 30) // 30: a custom error response's error_caching_min_ttl
  * ```
  */
-export function cacheTtl(status: number, headers: CfHeaders, settings: CacheSettings, now = Date.now()): number {
-  const cacheable = CACHEABLE.has(status)
-  const errorCacheable = ERROR_CACHEABLE.has(status)
+export function cacheTtl(status: number, headers: CfHeaders, settings: TtlSettings, now = Date.now(), errorCachingMinTtl = ERROR_CACHING_MIN_TTL): number {
   const cc = parseCacheControl((headers['cache-control'] ?? []).map((h) => h.value))
   const clamp = (v: number): number => Math.min(Math.max(v, settings.minTtl), settings.maxTtl)
-  if (cc.has('no-store') || cc.has('no-cache') || cc.has('private')) {
-    return settings.minTtl > 0 && (cacheable || errorCacheable) ? settings.minTtl : 0
+  if (status === NEVER_CACHED) return 0
+  if (ERROR_ALWAYS_CACHED.has(status) || ERROR_CACHED_IF_TOLD.has(status)) {
+    const told = maxAge(cc)
+    if (told === undefined && ERROR_CACHED_IF_TOLD.has(status)) return 0
+    const fromOrigin = told ?? expiresIn(headers, now) ?? 0
+    return Math.max(errorCachingMinTtl, Math.min(fromOrigin, settings.maxTtl))
   }
-  let explicit: number | undefined
-  const sMax = cc.get('s-maxage')
-  const max = cc.get('max-age')
-  if (sMax !== undefined && /^\d+$/.test(sMax)) explicit = Number(sMax)
-  else if (max !== undefined && /^\d+$/.test(max)) explicit = Number(max)
-  else {
-    const exp = first(headers, 'expires')
-    if (exp !== undefined) {
-      const t = Date.parse(exp)
-      explicit = Number.isNaN(t) ? 0 : Math.max(0, Math.floor((t - now) / 1000))
-    }
-  }
+  const cacheable = CACHEABLE.has(status)
+  if (cc.has('no-store') || cc.has('no-cache') || cc.has('private')) return settings.minTtl > 0 && cacheable ? settings.minTtl : 0
+  const explicit = maxAge(cc) ?? expiresIn(headers, now)
   if (cacheable) return clamp(explicit ?? settings.defaultTtl)
-  if (errorCacheable) return explicit !== undefined ? clamp(explicit) : ERROR_CACHING_MIN_TTL
-  // 302, 303, 307, …: cached only when the origin asks for it.
   return explicit !== undefined ? clamp(explicit) : 0
 }
 
 /**
- * The query string filtered by the behavior's settings (what goes in the cache key and to the origin).
+ * The query string a selection lets through (into the cache key, or to the origin), parameters in their order.
  *
  * @example
  * ```ts
- * filterQueryString('q=1&utm=x', ['q']) // 'q=1'
+ * filterQueryString('q=1&utm=x', { kind: 'list', names: ['q'] }) // 'q=1'
  * ```
  */
-export function filterQueryString(qs: string, setting: CacheSettings['queryStrings']): string {
-  if (setting === 'none') return ''
-  if (setting === 'all' || qs === '') return qs
-  const keep = new Set(setting)
+export function filterQueryString(qs: string, sel: NameSelection): string {
+  if (sel.kind === 'none') return ''
+  if (sel.kind === 'all' || qs === '') return qs
   return qs
     .split('&')
     .filter((p) => {
@@ -105,7 +136,7 @@ export function filterQueryString(qs: string, setting: CacheSettings['queryStrin
       } catch {
         /* keep raw */
       }
-      return keep.has(name) || keep.has(k)
+      return sel.kind === 'list' ? sel.names.includes(name) || sel.names.includes(k) : !sel.names.includes(name) && !sel.names.includes(k)
     })
     .join('&')
 }
@@ -132,34 +163,66 @@ export function parseCookies(headers: CfHeaders): [string, string][] {
 }
 
 /**
- * The cookies the behavior forwards (and keys on), as one `Cookie` header value, or undefined for none.
+ * The cookies a selection lets through, as one `Cookie` header value, or undefined for none.
  *
  * @example
  * ```ts
- * filterCookies({ cookie: [{ value: 'sid=1; theme=dark' }] }, ['sid']) // 'sid=1'
+ * filterCookies({ cookie: [{ value: 'sid=1; theme=dark' }] }, { kind: 'list', names: ['sid'] }) // 'sid=1'
  * ```
  */
-export function filterCookies(headers: CfHeaders, setting: CacheSettings['cookies']): string | undefined {
-  if (setting !== 'all' && setting.length === 0) return undefined
-  const pairs = parseCookies(headers).filter(([k]) => setting === 'all' || setting.includes(k))
+export function filterCookies(headers: CfHeaders, sel: NameSelection): string | undefined {
+  if (sel.kind === 'none' || headers['cookie'] === undefined) return undefined
+  const pairs = parseCookies(headers).filter(([k]) => selects(sel, k))
   return pairs.length ? pairs.map(([k, v]) => `${k}=${v}`).join('; ') : undefined
 }
 
 /**
- * The cache key of a request under a behavior: the uri, the filtered query string, the values of the listed
- * headers and cookies. Two requests with the same key share one cached object.
+ * The normalised `Accept-Encoding` of reference §1.3 when a cache policy enables gzip and/or brotli: `br,gzip`,
+ * `gzip` or `br` (what the viewer accepts of the enabled ones), `identity` when it accepts neither, undefined when
+ * the viewer sent no Accept-Encoding. A coding with `q=0` counts as not accepted.
  *
  * @example
  * ```ts
- * cacheKey(0, { uri: '/a', querystring: 'x=1', headers: {} }, settings)
+ * normalizeAcceptEncoding('gzip, deflate, br', { gzip: true, brotli: true }) // 'br,gzip'
+ * normalizeAcceptEncoding('deflate', { gzip: true, brotli: false }) // 'identity'
  * ```
  */
-export function cacheKey(behavior: number, req: { uri: string; querystring: string; headers: CfHeaders }, settings: CacheSettings): string {
-  let key = `${behavior}\u0000${req.uri}\u0000${filterQueryString(req.querystring, settings.queryStrings)}`
+export function normalizeAcceptEncoding(value: string | undefined, flags: { gzip: boolean; brotli: boolean }): string | undefined {
+  if (value === undefined) return undefined
+  let br = false
+  let gzip = false
+  for (const part of value.split(',')) {
+    const [coding = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase())
+    if (params.some((p) => /^q=0(\.0*)?$/.test(p))) continue
+    if (coding === 'br') br = true
+    else if (coding === 'gzip') gzip = true
+  }
+  br &&= flags.brotli
+  gzip &&= flags.gzip
+  return br && gzip ? 'br,gzip' : br ? 'br' : gzip ? 'gzip' : 'identity'
+}
+
+/**
+ * The cache key of a request: `prefix` (the behavior, and the method for OPTIONS), the uri, the query string and
+ * the header and cookie values the settings name, and the normalised Accept-Encoding. Two requests with the same
+ * key share one cached object.
+ *
+ * @example
+ * ```ts
+ * cacheKey('0', { uri: '/a', querystring: 'x=1', headers: {} }, { headers: [], cookies: { kind: 'none' }, queryStrings: { kind: 'all' } })
+ * ```
+ */
+export function cacheKey(prefix: string, req: { uri: string; querystring: string; headers: CfHeaders }, settings: KeySettings): string {
+  let key = `${prefix}\u0000${req.uri}\u0000${filterQueryString(req.querystring, settings.queryStrings)}`
   for (const h of settings.headers) {
     const vals = req.headers[h]
     key += `\u0000${h}:${vals ? vals.map((v) => v.value).join('\u0001') : ''}`
   }
-  if (settings.cookies === 'all' || settings.cookies.length > 0) key += `\u0000c:${filterCookies(req.headers, settings.cookies) ?? ''}`
+  if (settings.cookies.kind !== 'none') key += `\u0000c:${filterCookies(req.headers, settings.cookies) ?? ''}`
+  const ae = settings.acceptEncoding
+  if (ae && (ae.gzip || ae.brotli)) {
+    const n = normalizeAcceptEncoding(req.headers['accept-encoding']?.map((e) => e.value).join(','), ae)
+    if (n !== undefined && n !== 'identity') key += `\u0000ae:${n}`
+  }
   return key
 }

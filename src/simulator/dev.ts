@@ -3,7 +3,7 @@
  * Lambda-like worker-thread containers in this process; example origins and a local DynamoDB start when the config
  * asks for them; saving a function rebuilds and swaps it in without dropping requests.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync, watch, type FSWatcher } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
@@ -18,13 +18,15 @@ import { checkHandlerStage } from '../build/stage-check.js'
 import { notYetApplied } from '../distribution/unapplied.js'
 import { loadLocalSecrets, type LocalSecrets } from '../build/environment.js'
 import { loadConfig, type EdgeConfig, type FunctionConfig } from './config.js'
+import { edgeWorkerConfig } from './edge-config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
 import { createHostHandler } from './host.js'
+import { startHttpsListener, type HttpsListener } from './https.js'
 import { DEFAULT_MAX_CONTAINERS, LambdaFunction } from './lambda.js'
 import { consoleLogger, formatFunctionLine, isRethrownErrorLine, paint, type DevLogger } from './log.js'
 import { guardOrphans } from './orphan-guard.js'
 import { closeOriginAgents } from './origin-fetch.js'
-import type { EdgeWorkerConfig, LogRecord, OriginSpec } from './protocol.js'
+import type { LogRecord } from './protocol.js'
 import { acceptWebSocket, tokenServer, type WsConnection } from './ws-server.js'
 
 /** Options of {@link startDev}. */
@@ -33,8 +35,12 @@ export interface DevOptions {
   config: string | EdgeConfig
   /** Port the edge listens on (default `[dev] port`, 8787; 0 = any free port). */
   port?: number
-  /** Address the edge listens on (default 127.0.0.1; `0.0.0.0` for every interface). */
+  /** Address the edge listens on (default `[dev] ip`, 127.0.0.1; `0.0.0.0` for every interface). */
   ip?: string
+  /** Serve HTTPS beside HTTP (default `[dev] https`). */
+  https?: boolean
+  /** The HTTPS port (default `[dev] https_port`, 8443; any free port when `port` is 0). */
+  httpsPort?: number
   /** Print each stage's event and what the function changed. */
   verbose?: boolean
   /** Where to write (default stdout/stderr). */
@@ -58,6 +64,10 @@ export interface DevOptions {
 export interface DevServer {
   /** `http://127.0.0.1:<port>` */
   url: string
+  /** `https://127.0.0.1:<port>`, when HTTPS is on. */
+  httpsUrl?: string
+  /** The HTTPS listener's self-signed certificate (PEM), when HTTPS is on. */
+  certificate?: string
   config: EdgeConfig
   /** Example origins started for `example = true` origins. */
   examples: ExampleOrigin[]
@@ -108,25 +118,6 @@ const edgeWorkerCode = (): Promise<string> => bundled('edge-worker', 'esm', 'neu
 
 /** @internal The containers' direct channel (container.ts with the validator) bundled into one CommonJS module. */
 export const containerRuntimeCode = (): Promise<string> => bundled('container', 'cjs', 'node', 'node20')
-
-function originSpec(config: EdgeConfig, id: string): OriginSpec {
-  const o = config.edge.origins.find((x) => x.id === id)
-  // notYetApplied() refuses behaviors that target an S3 or Lambda origin before this runs.
-  if (o?.kind !== 'custom') throw new Error(`edgeware dev: origin ${id} is not a custom origin`)
-  const u = new URL(o.url)
-  const protocol = u.protocol === 'https:' ? 'https' : 'http'
-  return {
-    id,
-    protocol,
-    domainName: u.hostname,
-    port: u.port ? Number(u.port) : protocol === 'https' ? 443 : 80,
-    path: u.pathname === '/' ? '' : u.pathname,
-    readTimeout: o.readTimeout ?? 30,
-    keepaliveTimeout: o.keepaliveTimeout ?? 5,
-  }
-}
-
-/** The address the edge listens on when neither the option nor the config names one. */
 
 /**
  * Fails with one line naming the port and the way out when something already listens on `ip:port`, before workerd
@@ -332,33 +323,36 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     }
     cleanups.push(() => closeOriginAgents())
 
+    // The HTTPS listener first (the edge redirects to its port); it reaches the edge once the edge serves.
+    let httpsTarget = 0
+    let tlsListener: HttpsListener | undefined
+    if (opts.https ?? config.dev.https) {
+      const httpsPort = opts.httpsPort ?? (opts.port === 0 ? 0 : config.dev.httpsPort)
+      try {
+        tlsListener = await startHttpsListener({ ip, port: httpsPort, targetPort: () => httpsTarget })
+      } catch (e) {
+        throw new Error(`edgeware dev: could not start HTTPS on ${ip}:${httpsPort}: ${(e as Error).message}`)
+      }
+      const l = tlsListener
+      cleanups.push(() => l.close())
+    }
+
     // The edge.
-    const byEntry = new Map(config.functions.map((f) => [f.entry, f.name]))
-    const hash = createHash('sha256').update(config.path).digest('hex')
-    const edge: EdgeWorkerConfig = {
-      behaviors: config.behaviors.map((b) => ({
-        pathPattern: b.pathPattern,
-        origin: originSpec(config, b.originId),
-        functions: Object.fromEntries(Object.entries(b.functions).map(([s, e]) => [s, byEntry.get(e)!])),
-        includeBody: b.includeBody,
-        cache: b.cache,
-      })),
-      distributionDomainName: `d${hash.slice(0, 13)}.cloudfront.net`,
-      distributionId: `E${hash.slice(13, 26).toUpperCase()}`,
-      viaHost: `${randomBytes(16).toString('hex')}.cloudfront.net`,
-      pop: 'LOCAL1-P1',
-      includeBodyBytes: config.edge.limits.includeBodyBytes,
-      maxUrlChars: config.edge.limits.maxUrlChars,
-      maxCacheBytes: 64 * 1024 * 1024,
+    const edge = edgeWorkerConfig(config, {
+      functionNames: new Map(config.functions.map((f) => [f.entry, f.name])),
       containers: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.maxContainers])),
       timeouts: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.opts.timeoutMs])),
-    }
+      ...(tlsListener ? { httpsPort: tlsListener.port } : {}),
+    })
+    const httpsOnly = edge.behaviors.filter((b) => b.viewerProtocolPolicy !== 'allow-all').map((b) => (b.pathPattern === '*' ? 'the default behavior' : b.pathPattern))
+    if (httpsOnly.length && !tlsListener) logger.info(`warning: ${httpsOnly.join(', ')} ${httpsOnly.length > 1 ? 'answer' : 'answers'} plain HTTP with a redirect or a 403 (viewer_protocol_policy); start with --https or [dev] https = true to follow it`)
     host = createHostHandler({
       functions,
       limits: config.edge.limits,
       logger,
       paint: p,
       verbose,
+      buckets: config.edge.origins.flatMap((o) => (o.kind === 's3' ? [{ bucket: o.bucket, region: o.region, dir: o.dir }] : [])),
       ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
     })
     // The function channel: the edge's Durable Object keeps one WebSocket to this loopback server.
@@ -386,10 +380,11 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       modules: [{ type: 'ESModule', path: 'edge.mjs', contents: await edgeWorkerCode() }],
       compatibilityDate: '2025-06-01',
       // Miniflare's own entry socket (any free port, unused): it rewrites Accept-Encoding and compresses responses
-      // like Cloudflare's front line. Viewers talk straight to the edge worker on a direct socket instead.
+      // like Cloudflare's front line. Viewers talk straight to the edge worker on a direct socket instead; the
+      // HTTPS listener to a second one, on the worker's `https` entrypoint.
       host: '127.0.0.1',
       port: 0,
-      unsafeDirectSockets: [{ host: ip, port }],
+      unsafeDirectSockets: [{ host: ip, port }, ...(tlsListener ? [{ host: '127.0.0.1', port: 0, entrypoint: 'https' }] : [])],
       cf: false,
       bindings: { EDGE: edge as unknown as Record<string, never>, CHANNEL: channelUrl },
       serviceBindings: {
@@ -403,6 +398,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     try {
       await mf.ready
       url = await mf.unsafeGetDirectURL()
+      if (tlsListener) httpsTarget = Number((await mf.unsafeGetDirectURL(undefined, 'https')).port)
     } catch (e) {
       await staged
       throw new Error(`could not start the edge on ${ip}:${port}: ${(e as Error).message}`)
@@ -490,6 +486,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     const base = url.href.replace(/\/$/, '')
     return {
       url: base,
+      ...(tlsListener ? { httpsUrl: `https://${url.hostname}:${tlsListener.port}`, certificate: tlsListener.certificate } : {}),
       config,
       examples,
       ...(dynamoEndpoint ? { dynamoEndpoint } : {}),

@@ -50,7 +50,7 @@ export async function startExampleOrigin(opts: { id: string; port: number }): Pr
       .map((p) => `<a href="${p}">${p}</a>`)
       .join(' · ')
     const body =
-      `<!doctype html><html><head><meta charset="utf-8"><title>${esc(page?.title ?? 'Not found')} · origin ${esc(opts.id)}</title></head><body>` +
+      `<!doctype html><html><head><meta charset="utf-8"><title>${esc(page?.title ?? 'Not found')} · origin ${esc(opts.id)}</title><link rel="stylesheet" href="/static/style.css"></head><body>` +
       `<h1>${esc(page?.title ?? '404 Not found')}</h1><p>Answered by example origin <b>${esc(opts.id)}</b> (port ${opts.port}) at ${served}.</p>` +
       `<p>${esc(page?.text ?? `Nothing at ${url.pathname}. 404s are cached by the edge for 10 s (CloudFront's error caching minimum TTL).`)}</p>` +
       `<p>${nav}</p><h2>${esc(req.method ?? 'GET')} ${esc(req.url ?? '/')}: headers the origin received</h2><table>${rows}</table></body></html>`

@@ -2,7 +2,8 @@
  * The Node side of the local edge. On the function channel (a WebSocket from the edge's Durable Object) it starts
  * direct containers when the edge asks (the edge then calls them itself, see container.ts), tells the edge when one
  * crashes or times out (with the reply for the call it was running), retires them, and prints the lines containers
- * post and the request lines; through the `HOST` service binding, `POST /origin` fetches the origin.
+ * post and the request lines; through the `HOST` service binding, `POST /origin` fetches a custom origin or serves
+ * an S3 origin's local directory (s3-origin.ts, no further network hop).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { LimitsProfile } from '../cloudfront/limits.js'
@@ -11,6 +12,7 @@ import type { Container, DirectEnd, InvokeOutcome, LambdaFunction } from './lamb
 import { formatRequestLine, type DevLogger, type Paint } from './log.js'
 import { fetchOrigin } from './origin-fetch.js'
 import type { LogRecord, OriginCall, OriginReply } from './protocol.js'
+import { localS3, type LocalBucket } from './s3-origin.js'
 import { noFunctionReply, stageReply, type VerdictLine } from './verdict.js'
 import type { WsConnection } from './ws-server.js'
 
@@ -21,6 +23,8 @@ export interface HostOptions {
   logger: DevLogger
   paint: Paint
   verbose: boolean
+  /** The S3 origins' buckets and the directories served as them. */
+  buckets?: readonly LocalBucket[]
   /** Called with every finished request (tests, benches). */
   onRequest?: (r: LogRecord) => void
 }
@@ -55,6 +59,7 @@ export function createHostHandler(opts: HostOptions): {
   swapped: (fnName: string) => void
 } {
   const { functions, limits, logger, paint: p, verbose } = opts
+  const s3 = localS3(opts.buckets ?? [])
   const verdict = { limits, verbose, paint: p }
   /** A container that failed to start, when no request's log line will tell it (no call took the answer). */
   const startFailed = (fnName: string, out: InvokeOutcome): void =>
@@ -121,7 +126,18 @@ export function createHostHandler(opts: HostOptions): {
   async function origin(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const call = JSON.parse(decodeURIComponent(String(req.headers['x-edgeware-call'] ?? ''))) as OriginCall
     const body = await readBody(req)
-    const r = await fetchOrigin({ method: call.method, url: call.url, headers: call.headers, ...(body.byteLength ? { body } : {}), readTimeout: call.readTimeout, keepaliveTimeout: call.keepaliveTimeout, ...(call.s3 ? { s3: true } : {}) })
+    const r = call.s3
+      ? await s3.fetch(call.method, call.url, call.headers)
+      : await fetchOrigin({
+          method: call.method,
+          url: call.url,
+          headers: call.headers,
+          ...(body.byteLength ? { body } : {}),
+          readTimeout: call.readTimeout,
+          keepaliveTimeout: call.keepaliveTimeout,
+          connectTimeoutMs: call.connectionTimeout * 1000,
+          connectionAttempts: call.connectionAttempts,
+        })
     const meta: OriginReply = r.ok
       ? { ok: true, status: r.status, statusDescription: r.statusDescription, headers: r.headers, ms: r.ms }
       : { ok: false, status: r.status, code: r.code, message: r.message, ms: r.ms }

@@ -51,9 +51,10 @@ export const paint = (on: boolean): Paint =>
 const ms = (n: number): string => (n >= 100 ? `${Math.round(n)}ms` : `${n.toFixed(1)}ms`)
 
 /**
- * The log line of a request: method, path, status, cache result, time per stage and cold/warm; for a failed request
- * a second line with the function and stage that failed, CloudFront's status and code, and what went wrong (the
- * error and the line of the user's source it came from, or the rule the result broke).
+ * The log line of a request: method, path, status, cache result, time per stage and cold/warm, the origins tried
+ * when it failed over; for a failed request a second line with the function and stage that failed, CloudFront's
+ * status and code, and what went wrong (the error and the line of the user's source it came from, or the rule the
+ * result broke).
  *
  * @example
  * ```ts
@@ -77,6 +78,7 @@ export function formatRequestLine(r: LogRecord, p: Paint): string {
     parts.push(`${STAGE_SHORT[s.stage]} ${ms(s.ms)} ${s.cold ? p.yellow('cold') : 'warm'}${s.outcome === 'generated' ? ' →response' : ''}${s.outcome === 'error' ? p.red(' ✗') : ''}`)
   }
   if (!originShown) parts.push(`origin ${ms(origin!)}`)
+  if (r.failover) parts.push(p.yellow(`failover ${r.failover.join(' → ')}`))
   let line = parts.join(p.dim(' · '))
   const e = r.error
   if (e) {

@@ -1,7 +1,8 @@
 /**
  * Fetches a custom origin the way CloudFront does: the request's final headers (original-case keys, Host as the
- * functions left it), the origin's read timeout, keep-alive connections, and CloudFront's answers when the origin
- * fails: 502 when it refuses, resets or can't be resolved, 504 when it doesn't answer in time.
+ * functions left it), the origin's connection timeout and attempts, its read timeout, keep-alive connections, and
+ * CloudFront's answers when the origin fails: 502 when it refuses, resets or can't be resolved, 504 when it
+ * doesn't answer in time.
  */
 import http from 'node:http'
 import https from 'node:https'
@@ -25,8 +26,11 @@ export interface OriginRequest {
   keepaliveTimeout: number
   /** Connect timeout, ms (CloudFront's default connection timeout is 10 s). */
   connectTimeoutMs?: number
-  /** An S3 origin: a name that doesn't resolve is `OriginDnsError`, not `NonS3OriginDnsError` (custom origins). */
-  s3?: boolean
+  /**
+   * `ConnectionAttempts` (default 1 here; CloudFront's default is 3): tries when the connection is refused or times
+   * out, and — for GET and HEAD — after a read timeout [FAIL], [CUST].
+   */
+  connectionAttempts?: number
 }
 
 const HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer'])
@@ -57,15 +61,29 @@ export function closeOriginAgents(): void {
 }
 
 /**
- * Sends one request to the origin. Never rejects: failures are CloudFront's 502/504 answers.
+ * Sends a request to the origin, trying again as the connection attempts allow. Never rejects: failures are
+ * CloudFront's 502/504 answers (the time of every try counted).
  *
  * @example
  * ```ts
- * const r = await fetchOrigin({ method: 'GET', url: 'http://localhost:8788/', headers: {}, readTimeout: 30, keepaliveTimeout: 5 })
+ * const r = await fetchOrigin({ method: 'GET', url: 'http://localhost:8788/', headers: {}, readTimeout: 30, keepaliveTimeout: 5, connectionAttempts: 3 })
  * if (r.ok) console.log(r.status, r.body.toString())
  * ```
  */
-export function fetchOrigin(req: OriginRequest): Promise<OriginResult> {
+export async function fetchOrigin(req: OriginRequest): Promise<OriginResult> {
+  const attempts = req.connectionAttempts ?? 1
+  const retryReads = req.method === 'GET' || req.method === 'HEAD'
+  let ms = 0
+  for (let i = 1; ; i++) {
+    const r = await fetchOnce(req)
+    ms += r.ms
+    // Tried again: a connection that couldn't be made, and (GET/HEAD) no answer in time.
+    const again = !r.ok && i < attempts && (r.code === 'OriginConnectError' || (retryReads && r.code === 'OriginReadError'))
+    if (!again) return r.ok || i === 1 ? { ...r, ms } : { ...r, ms, message: `${r.message.replace(/\.$/, '')}; ${i} attempts.` }
+  }
+}
+
+function fetchOnce(req: OriginRequest): Promise<OriginResult> {
   const start = performance.now()
   const ms = (): number => performance.now() - start
   return new Promise((resolve) => {
@@ -110,44 +128,48 @@ export function fetchOrigin(req: OriginRequest): Promise<OriginResult> {
       return
     }
     const readMs = req.readTimeout * 1000
-    let timer = setTimeout(() => timeout(), readMs)
+    let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = (): void => {
-      finish({ ok: false, status: 504, code: 'OriginReadTimeout', message: `The origin did not respond within the origin read timeout (${req.readTimeout} s).`, ms: ms() })
+      finish({ ok: false, status: 504, code: 'OriginReadError', message: `The origin ${url.host} did not respond within the origin read timeout (${req.readTimeout} s).`, ms: ms() })
       r.destroy()
     }
+    const rearm = (): void => {
+      clearTimeout(timer)
+      timer = setTimeout(timeout, readMs)
+    }
+    const connectMs = req.connectTimeoutMs ?? 10_000
     r.on('socket', (s) => {
-      if (s.connecting) {
-        const ct = setTimeout(() => {
-          finish({ ok: false, status: 504, code: 'OriginConnectTimeout', message: `CloudFront could not connect to the origin ${url.host} within ${(req.connectTimeoutMs ?? 10_000) / 1000} s.`, ms: ms() })
-          r.destroy()
-        }, req.connectTimeoutMs ?? 10_000)
-        s.once('connect', () => clearTimeout(ct))
-        s.once('close', () => clearTimeout(ct))
-      }
+      // The read timeout runs from the connection (or at once on a kept-alive one); connecting has its own.
+      if (!s.connecting) return rearm()
+      const ct = setTimeout(() => {
+        finish({ ok: false, status: 504, code: 'OriginConnectError', message: `CloudFront could not connect to the origin ${url.host} within the connection timeout (${connectMs / 1000} s).`, ms: ms() })
+        r.destroy()
+      }, connectMs)
+      s.once('connect', () => {
+        clearTimeout(ct)
+        rearm()
+      })
+      s.once('close', () => clearTimeout(ct))
     })
     r.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer)
       const code = e.code ?? 'ERR'
-      // [RLE], [E502]: NonS3OriginDnsError is the custom-origin name; for S3 the access log's OriginDnsError [LOG].
-      const dns = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? (req.s3 ? 'OriginDnsError' : 'NonS3OriginDnsError') : undefined
-      const what =
-        code === 'ECONNREFUSED'
-          ? `CloudFront wasn't able to connect to the origin ${url.host} (connection refused).`
-          : dns !== undefined
-            ? `CloudFront couldn't resolve the origin domain name ${url.hostname} (${dns}).`
-            : code === 'ECONNRESET' || code === 'EPIPE'
-              ? `The origin ${url.host} closed the connection before a complete response (connection reset).`
-              : `The origin ${url.host} failed: ${e.message}`
-      finish({ ok: false, status: 502, code: dns ?? `Origin${code}`, message: what, ms: ms() })
+      // [RLE], [E502]: NonS3OriginDnsError is CloudFront's name for a custom origin; the others are the access
+      // log's detailed result types [LOG].
+      if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+        finish({ ok: false, status: 502, code: 'NonS3OriginDnsError', message: `CloudFront couldn't resolve the origin domain name ${url.hostname} (${code}).`, ms: ms() })
+      } else if (code === 'ECONNREFUSED') {
+        finish({ ok: false, status: 502, code: 'OriginConnectError', message: `CloudFront wasn't able to connect to the origin ${url.host} (ECONNREFUSED: connection refused).`, ms: ms() })
+      } else if (code === 'ECONNRESET' || code === 'EPIPE') {
+        finish({ ok: false, status: 502, code: 'OriginCommError', message: `The origin ${url.host} closed the connection before a complete response (${code}: connection reset).`, ms: ms() })
+      } else finish({ ok: false, status: 502, code: 'OriginError', message: `The origin ${url.host} failed: ${code}: ${e.message}`, ms: ms() })
     })
     r.on('response', (res) => {
       const chunks: Buffer[] = []
-      clearTimeout(timer)
-      timer = setTimeout(() => timeout(), readMs)
+      rearm()
       res.on('data', (c: Buffer) => {
         chunks.push(c)
-        clearTimeout(timer)
-        timer = setTimeout(() => timeout(), readMs)
+        rearm()
       })
       res.on('error', () => {
         /* reported by 'aborted'/'close' */
@@ -155,7 +177,7 @@ export function fetchOrigin(req: OriginRequest): Promise<OriginResult> {
       res.on('close', () => {
         clearTimeout(timer)
         if (!res.complete) {
-          finish({ ok: false, status: 502, code: 'OriginECONNRESET', message: `The origin ${url.host} closed the connection before a complete response (connection reset).`, ms: ms() })
+          finish({ ok: false, status: 502, code: 'OriginCommError', message: `The origin ${url.host} closed the connection before a complete response (ECONNRESET: connection reset).`, ms: ms() })
           return
         }
       })

@@ -1,28 +1,71 @@
 /**
- * The messages between the workerd edge (edge-worker.ts) and the Node host (host.ts). Internal.
+ * The messages between the workerd edge (edge-worker.ts, edge/) and the Node host (host.ts), and the edge's
+ * configuration: the distribution model resolved for one local run (edge-config.ts builds it). Internal.
  */
 import type { CfHeaders, CfRequest, CfResponse, CfResultResponse, Stage } from '../cloudfront/types.js'
-import type { CacheSettings } from './config.js'
+import type { CustomErrorResponseConfig, EffectiveSettings, ResponseHeadersPolicy, ViewerProtocolPolicy } from '../distribution/model.js'
 
-/** A custom origin, as CloudFront puts it in the origin-request event. */
-export interface OriginSpec {
+/** What every origin kind carries to the edge. */
+interface EdgeOriginBase {
+  /** The `[[edge.origins]] id`. */
   id: string
-  protocol: 'http' | 'https'
-  domainName: string
-  port: number
+  /** `OriginPath` (`''` or `/…`). */
   path: string
+  /** Origin custom headers, as CloudFront puts them in `origin.*.customHeaders`. */
+  customHeaders: CfHeaders
+  /** `ConnectionAttempts` (1–3). */
+  connectionAttempts: number
+  /** `ConnectionTimeout`, seconds (1–10). */
+  connectionTimeout: number
+}
+
+/** A custom origin, as the origin-request event shows it (`domainName` and ports are what dev fetches). */
+export interface EdgeCustomOrigin extends EdgeOriginBase {
+  kind: 'custom'
+  domainName: string
+  protocolPolicy: 'http-only' | 'match-viewer' | 'https-only'
+  httpPort: number
+  httpsPort: number
   readTimeout: number
   keepaliveTimeout: number
+  sslProtocols: string[]
 }
+
+/** An S3 bucket origin (REST endpoint behind origin access control); the host serves its local directory. */
+export interface EdgeS3Origin extends EdgeOriginBase {
+  kind: 's3'
+  /** `<bucket>.s3.<region>.amazonaws.com` */
+  domainName: string
+  region: string
+  /** Seconds (only with the `current` limits profile; S3 REST origins have none otherwise). */
+  readTimeout?: number
+}
+
+/** An origin a behavior may send requests to. */
+export type EdgeOrigin = EdgeCustomOrigin | EdgeS3Origin
 
 /** One behavior as the edge sees it (functions by name). */
 export interface EdgeBehavior {
   pathPattern: string
-  origin: OriginSpec
+  /** `[primary]`, or `[primary, secondary]` for an origin group. */
+  origins: EdgeOrigin[]
+  /** Statuses from the primary that fail over (origin groups). */
+  failoverStatusCodes: number[]
   functions: Partial<Record<Stage, string>>
   includeBody: Stage[]
-  cache: CacheSettings
+  /** The legacy `cache = { … }` form (else a cache policy, with an origin request policy or not). */
+  legacy: boolean
+  /** The cache key, TTLs and what reaches the origin (distribution model). */
+  effective: EffectiveSettings
+  responseHeadersPolicy?: ResponseHeadersPolicy
+  allowedMethods: readonly string[]
+  cachedMethods: readonly string[]
+  /** As the local edge applies it (see edge-config.ts). */
+  viewerProtocolPolicy: ViewerProtocolPolicy
 }
+
+/** Where the response headers policy applies relative to a viewer-response function (reference §3.3: SILENT). */
+export type PolicyOrder = 'before-viewer-response' | 'after-viewer-response'
 
 /** The edge's configuration (a JSON binding). */
 export interface EdgeWorkerConfig {
@@ -37,6 +80,14 @@ export interface EdgeWorkerConfig {
   maxUrlChars: number
   /** Cache size bound in bytes (bodies + headers, approximate). */
   maxCacheBytes: number
+  /** `DefaultRootObject` (no leading `/`). */
+  defaultRootObject?: string
+  customErrorResponses: CustomErrorResponseConfig[]
+  /** `[dev.viewer]` as `cloudfront-viewer-*` header values (lowercase names). */
+  viewer: Record<string, string>
+  /** The port of the local HTTPS listener (`[dev] https`), for redirects to HTTPS. */
+  httpsPort?: number
+  responseHeadersPolicyOrder: PolicyOrder
   /** Most containers per function (the edge calls them directly, one invocation each at a time). */
   containers: Record<string, number>
   /** Each function's timeout (ms): a call a container hasn't answered well after it is reported to the host. */
@@ -67,11 +118,17 @@ export type OriginReply =
 export interface OriginCall {
   requestId: string
   method: string
+  /** A custom origin's URL; an S3 origin's `https://<domainName><path><uri>[?query]`. */
   url: string
   headers: CfHeaders
+  /** Seconds without a response byte before CloudFront gives up (504). */
   readTimeout: number
   keepaliveTimeout: number
-  /** The request's origin is an S3 origin (its DNS failure has another name). */
+  /** Connection timeout, seconds. */
+  connectionTimeout: number
+  /** Tries to connect; for GET and HEAD to a custom origin also tries after a read timeout. */
+  connectionAttempts: number
+  /** The request's origin is an S3 origin: the host serves the bucket's local directory. */
   s3?: true
 }
 
@@ -90,9 +147,11 @@ export interface LogRecord {
   method: string
   path: string
   status: number
-  cache: 'Hit' | 'Miss' | 'LambdaGeneratedResponse' | 'Error'
+  cache: 'Hit' | 'Miss' | 'LambdaGeneratedResponse' | 'Error' | 'Redirect'
   stages: StageLog[]
   originMs?: number
+  /** The origins tried, in order, when a request failed over (`app → app-backup`). */
+  failover?: string[]
   /** Why it failed: CloudFront's code and text; for a function's failure, the stage, the function and the `detail`. */
   error?: { code: string; message: string; stage?: Stage; fn?: string; detail?: string }
   totalMs: number

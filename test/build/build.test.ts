@@ -426,7 +426,7 @@ describe('edgeware build: the example wrangler.toml', () => {
   const example = join(REPO, 'wrangler.toml')
   it.skipIf(!existsSync(example))('builds every example function within its limits, and they run on the samples', async () => {
     const dir = join(await tempDir(), 'out')
-    const r = await build({ config: example, outDir: dir })
+    const r = await build({ config: join(REPO, 'wrangler.toml'), outDir: dir })
     expect(r.functions.length).toBeGreaterThanOrEqual(5)
     for (const f of r.functions) expect(f.share).toBeLessThan(1)
     const vr = r.functions.find((f) => f.name === 'site-viewer-request')!

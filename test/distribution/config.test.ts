@@ -34,9 +34,11 @@ describe('loadConfig', () => {
     expect(c.edge.origins.map((o) => [o.id, o.kind === "custom" && o.url, o.kind === "custom" && o.example])).toEqual([
       ['app', 'http://localhost:8788', true],
       ['blog', 'http://localhost:8789', true],
+      ['assets', false, false],
     ])
+    expect(c.edge.origins[2]).toMatchObject({ kind: 's3', bucket: 'edgeware-example-assets', dir: join(FIXTURES, '..', '..', '..', 'public') })
     expect(c.edge.dynamodb).toMatchObject({ local: true, table: 'edge-origins' })
-    expect(c.behaviors.map((b) => b.pathPattern)).toEqual(['/api/*', '*'])
+    expect(c.behaviors.map((b) => b.pathPattern)).toEqual(['/api/*', '/static/*', '*'])
     expect(c.functions.map((f) => f.name).sort()).toEqual(['api-viewer-request', 'site-origin-request', 'site-origin-response', 'site-viewer-request', 'site-viewer-response'])
   })
 

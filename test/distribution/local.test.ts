@@ -4,8 +4,12 @@ import { viewerHeaders } from '../../src/distribution/index.js'
 import { BASE, expectProblem, FIXTURES, parse } from './helpers.js'
 
 describe('[dev]', () => {
-  it('defaults to 127.0.0.1:8787 over HTTP with no viewer data', () => {
-    expect(parse(BASE).dev).toEqual({ port: 8787, ip: '127.0.0.1', https: false, viewer: {} })
+  it('defaults to 127.0.0.1:8787 over HTTP with no viewer data, the policy before viewer-response', () => {
+    expect(parse(BASE).dev).toEqual({ port: 8787, ip: '127.0.0.1', https: false, httpsPort: 8443, responseHeadersPolicyOrder: 'before-viewer-response', viewer: {} })
+  })
+
+  it('reads https_port and response_headers_policy_order', () => {
+    expect(parse(`[dev]\nhttps_port = 0\nresponse_headers_policy_order = "after-viewer-response"\n${BASE}`).dev).toMatchObject({ httpsPort: 0, responseHeadersPolicyOrder: 'after-viewer-response' })
   })
 
   it('reads ip, https and every [dev.viewer] field', () => {
@@ -56,6 +60,8 @@ ${BASE}`)
   it.each([
     ['ip', '[dev]\nip = "my-laptop"', 'dev.ip', /an IP address to listen on .*got "my-laptop"/],
     ['https', '[dev]\nhttps = "yes"', 'dev.https', /true or false/],
+    ['https_port', '[dev]\nhttps_port = 70000', 'dev.https_port', /65535|65,535/],
+    ['order', '[dev]\nresponse_headers_policy_order = "first"', 'dev.response_headers_policy_order', /before-viewer-response.*got "first"/],
     ['country', '[dev.viewer]\ncountry = "usa"', 'dev.viewer.country', /ISO 3166-1 alpha-2 code such as "US", got "usa"/],
     ['region', '[dev.viewer]\ncountry_region = "WASH"', 'dev.viewer.country_region', /at most 3 characters .*got "WASH"/],
     ['time zone', '[dev.viewer]\ntime_zone = "Mars/Olympus"', 'dev.viewer.time_zone', /IANA time zone .*got "Mars\/Olympus"/],

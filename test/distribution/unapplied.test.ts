@@ -19,6 +19,7 @@ describe('notYetApplied', () => {
   it('names each key a tool does not apply once, with what the tool does instead', () => {
     const c = parse(`[dev]\nip = "0.0.0.0"\n[dev.viewer]\ncountry = "US"\n${BASE}cache_policy = "CachingOptimized"
 response_headers_policy = "SimpleCORS"
+compress = false
 [[edge.behaviors]]
 path_pattern = "/a/*"
 origin = "app"
@@ -28,26 +29,18 @@ viewer_request_function = "cff/router.js"
 error_code = 404
 `)
     expect(notYetApplied(c, 'dev').warnings).toEqual([
-      'dev.viewer is parsed but not yet applied by edgeware dev: no CloudFront-Viewer-* values are set',
-      "edge.default_behavior.cache_policy is parsed but not yet applied by edgeware dev: only the policy's TTLs and cache key apply, as a legacy cache = { … } would (all_except lists widen to all; no Accept-Encoding normalisation)",
-      'edge.default_behavior.response_headers_policy is parsed but not yet applied by edgeware dev: responses are not changed',
-      "edge.behaviors[0].cache_policy is parsed but not yet applied by edgeware dev: only the policy's TTLs and cache key apply, as a legacy cache = { … } would (all_except lists widen to all; no Accept-Encoding normalisation)",
+      'edge.default_behavior.compress is parsed but not yet applied by edgeware dev: responses are not compressed',
       'edge.behaviors[0].viewer_request_function is parsed but not yet applied by edgeware dev: CloudFront Functions do not run',
-      'edge.custom_error_responses is parsed but not yet applied by edgeware dev: error responses are passed through',
     ])
     // [dev] keys mean nothing to the build, which writes the policies and error responses.
     expect(notYetApplied(c, 'build').warnings).toEqual(['edge.behaviors[0].viewer_request_function is parsed but not yet applied by edgeware build: no CloudFront Function is written'])
   })
 
-  it('dev refuses a behavior that targets an S3 origin (the build writes it), and only warns for one nothing targets', () => {
+  it('S3 origins are served by dev and written by the build', () => {
     const used = parse(`${S3}${BASE}[[edge.behaviors]]\npath_pattern = "/assets/*"\norigin = "assets"`)
-    expect(notYetApplied(used, 'dev').errors).toEqual(['edge.origins[0] (assets): S3 origins are parsed but not yet served by edgeware dev (used by /assets/*)'])
+    expect(notYetApplied(used, 'dev')).toEqual({ warnings: [], errors: [] })
     expect(notYetApplied(used, 'build')).toEqual({ warnings: [], errors: [] })
-    const unused = parse(`${S3}${BASE}`)
-    expect(notYetApplied(unused, 'dev')).toEqual({
-      errors: [],
-      warnings: ['edge.origins[0] (assets): S3 origins are parsed but not yet served by edgeware dev; no behavior sends requests to it, so it is left out'],
-    })
+    expect(notYetApplied(parse(`${S3}${BASE}`), 'build')).toEqual({ warnings: [], errors: [] })
   })
 
   it('refuses a Lambda origin for the build where a behavior or an origin group uses it', () => {
@@ -62,15 +55,10 @@ error_code = 404
     })
   })
 
-  it('warns for an origin group: requests go to the primary', () => {
+  it('origin groups are applied by both tools', () => {
     const c = parse(`${S3}${BASE}[[edge.origin_groups]]\nid = "ha"\nmembers = ["app", "assets"]\n[[edge.behaviors]]\npath_pattern = "/x/*"\norigin = "ha"`)
-    expect(notYetApplied(c, 'dev')).toEqual({
-      errors: [],
-      warnings: [
-        'edge.origin_groups is parsed but not yet applied by edgeware dev: no failover: requests go to the primary origin',
-        'edge.origins[0] (assets): S3 origins are parsed but not yet served by edgeware dev; no behavior sends requests to it first, so it is left out',
-      ],
-    })
+    expect(notYetApplied(c, 'dev')).toEqual({ errors: [], warnings: [] })
+    expect(notYetApplied(c, 'build')).toEqual({ errors: [], warnings: [] })
   })
 })
 
@@ -90,13 +78,14 @@ describe('the tools say what they do not apply', () => {
     expect(lines).toContain('warning: edge.behaviors[0].viewer_response_function is parsed but not yet applied by edgeware build: no CloudFront Function is written')
   })
 
-  it('edgeware dev refuses an S3 target at start, and logs the keys it does not apply', async () => {
-    await expect(startDev({ config: parse(`${S3}[edge.default_behavior]\norigin = "assets"`), port: 0, watch: false, logger: { info: () => {}, error: () => {} } })).rejects.toThrow(
-      'edge.origins[0] (assets): S3 origins are parsed but not yet served by edgeware dev (used by the default behavior)',
+  it('edgeware dev refuses a Lambda origin target at start, and logs the keys it does not apply', async () => {
+    const lambda = `[[edge.origins]]\nid = "fn"\nlambda = { handler = "functions/vreq.mjs", integration = "url" }\n`
+    await expect(startDev({ config: parse(`${lambda}[edge.default_behavior]\norigin = "fn"`), port: 0, watch: false, logger: { info: () => {}, error: () => {} } })).rejects.toThrow(
+      'edge.origins[0] (fn): Lambda origins are parsed but not yet served by edgeware dev (used by the default behavior)',
     )
     const logs: string[] = []
-    const dev = await startDev({ config: parse(`${BASE}response_headers_policy = "SimpleCORS"`), port: 0, watch: false, logger: { info: (l) => logs.push(l), error: (l) => logs.push(l) } })
+    const dev = await startDev({ config: parse(`${BASE}compress = true`), port: 0, watch: false, logger: { info: (l) => logs.push(l), error: (l) => logs.push(l) } })
     await dev.close()
-    expect(logs).toContain('warning: edge.default_behavior.response_headers_policy is parsed but not yet applied by edgeware dev: responses are not changed')
+    expect(logs).toContain('warning: edge.default_behavior.compress is parsed but not yet applied by edgeware dev: responses are not compressed')
   })
 })

@@ -6,20 +6,19 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { unzipSync, strFromU8 } from 'fflate'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, type BuildResult } from '../../src/build/build.js'
+import { REPO } from '../build/helpers.js'
 import { samples } from 'edgeware/testing'
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
 let out: string
 let result: BuildResult
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'edgeware-example-build-'))
-  result = await build({ config: join(root, 'wrangler.toml'), outDir: out })
+  result = await build({ config: join(REPO, 'wrangler.toml'), outDir: out })
 }, 120_000)
 
 afterAll(() => {

@@ -3,6 +3,7 @@
  * bundles of edge-functions/, Miniflare, the embedded example origins and dynalite. Ports are made free
  * ones (origins, seed and dev server rewritten to match) so the suite never collides with a running `npm run dev`.
  */
+import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
@@ -120,6 +121,23 @@ describe('example site on the local edge', () => {
     expect(html).toContain('example origin <b>blog</b>')
     expect(html).toContain('GET /?a=1&amp;b=2')
     expect(await (await get('/about')).text()).toContain('example origin <b>app</b>')
+  })
+
+  it('serves /static/* from the S3 origin (public/) under CachingOptimized with the SecurityHeadersPolicy headers', async () => {
+    const css = await get('/static/style.css')
+    expect(css.status).toBe(200)
+    const body = await css.text()
+    expect(body).toBe(readFileSync(join(root, 'public', 'static', 'style.css'), 'utf8'))
+    expect(css.headers.get('content-type')).toBe('text/css')
+    expect(css.headers.get('etag')).toBe(`"${createHash('md5').update(body).digest('hex')}"`)
+    expect(css.headers.get('x-cache')).toBe('Miss from cloudfront')
+    expect(css.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(css.headers.get('strict-transport-security')).toBe('max-age=31536000')
+    expect(css.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+    expect((await get('/static/style.css')).headers.get('x-cache')).toBe('Hit from cloudfront')
+    const missing = await get('/static/nope.css')
+    expect(missing.status).toBe(403)
+    expect(await missing.text()).toContain('<Code>AccessDenied</Code>')
   })
 
   it('keeps a returning viewer on their variant', async () => {

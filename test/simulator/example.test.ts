@@ -1,4 +1,5 @@
 import http from 'node:http'
+import https from 'node:https'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -129,6 +130,31 @@ describe('start-up errors', () => {
 })
 
 describe('edgeware dev (CLI)', () => {
+  it('--https serves HTTPS beside HTTP and prints both addresses; SIGINT stops it', async () => {
+    const lines: string[] = []
+    const spy = vi.spyOn(console, 'log').mockImplementation((m: unknown) => void lines.push(String(m)))
+    const others = process.listeners('SIGINT')
+    try {
+      writeFileSync(join(dir, 'https.toml'), `[[edge.origins]]\nid = "x"\nurl = "http://localhost:${await freePort()}"\nexample = true\n[edge.default_behavior]\norigin = "x"\n[dev]\nhttps_port = 0\n`)
+      const done = run(['--config', join(dir, 'https.toml'), '--port', '0', '--https'])
+      for (let i = 0; i < 500 && !lines.some((l) => l.includes('https://')); i++) await new Promise((r) => setTimeout(r, 20))
+      const m = /on (http:\/\/\S+) and (https:\/\/\S+) \(self-signed certificate\)/.exec(lines[0] ?? '')
+      expect(m).not.toBeNull()
+      const status = await new Promise<number>((resolve, reject) => {
+        const u = new URL(m![2]!)
+        https.get({ host: u.hostname, port: u.port, path: '/', rejectUnauthorized: false }, (r) => {
+          r.resume()
+          resolve(r.statusCode ?? 0)
+        }).on('error', reject)
+      })
+      expect(status).toBe(200)
+      for (const l of process.listeners('SIGINT')) if (!others.includes(l)) (l as () => void)()
+      expect(await done).toBe(0)
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
   it('rejects bad options with usage (exit 2) and an invalid config naming the key (exit 1)', async () => {
     const errors: string[] = []
     const spy = vi.spyOn(console, 'error').mockImplementation((m: unknown) => void errors.push(String(m)))

@@ -34,6 +34,7 @@ url = "http://localhost:${down}"
 id = "slow"
 url = "${main.url}"
 read_timeout = 1
+connection_attempts = 1
 
 [edge.default_behavior]
 origin = "main"
@@ -319,14 +320,19 @@ describe('CloudFront error answers', () => {
     const rec = await h.record(res.headers.get('x-amz-cf-id')!)
     expect(rec.stages[0]!.cold).toBe(true)
   })
+  // The log names CloudFront's detailed result type and the cause.
   it('502 when the origin refuses the connection', async () => {
-    await expectError(await h.get(`/down/${u()}`), 502, /ECONNREFUSED/)
+    const res = await h.get(`/down/${u()}`)
+    await expectError(res, 502, /OriginConnectError/)
+    expect((await h.record(res.headers.get('x-amz-cf-id')!)).error?.message).toMatch(/ECONNREFUSED: connection refused\); 3 attempts\.$/)
   })
   it('504 when the origin does not answer within its read timeout', async () => {
-    await expectError(await h.get(`/slow/hang/${u()}`), 504, /OriginReadTimeout/)
+    await expectError(await h.get(`/slow/hang/${u()}`), 504, /OriginReadError/)
   })
   it('502 when the origin resets the connection', async () => {
-    await expectError(await h.get(`/api/reset/${u()}`), 502, /ECONNRESET/)
+    const res = await h.get(`/api/reset/${u()}`)
+    await expectError(res, 502, /OriginCommError/)
+    expect((await h.record(res.headers.get('x-amz-cf-id')!)).error?.message).toMatch(/ECONNRESET/)
   })
   it('the edge keeps serving after all of that', async () => {
     const res = await h.get(`/echo/${u()}`)

@@ -45,6 +45,8 @@ export async function startTestOrigin(name: string): Promise<TestOrigin> {
       if (st) status = Number(st[1])
       const cc = /\/cc\/([^/]+)/.exec(path)
       if (cc) headers['cache-control'] = decodeURIComponent(cc[1]!)
+      // `/hdr/<name>/<value>/`: a response header of the test's choosing (several allowed).
+      for (const m of path.matchAll(/\/hdr\/([^/]+)\/([^/]*)/g)) headers[decodeURIComponent(m[1]!).toLowerCase()] = decodeURIComponent(m[2]!)
       if (path.includes('/etag/')) headers['etag'] = '"v1"'
       const out = JSON.stringify({ origin: name, method: req.method, url, headers: req.headers, body, count: counts.get(url) })
       res.writeHead(status, headers)
