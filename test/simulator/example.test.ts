@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { parseConfig, startDev, type DevServer } from '../../src/simulator/index.js'
 import { run } from '../../src/cli/dev.js'
 import { FIXTURES, freePort } from './helpers.js'
+import { BIN, start } from '../cli/child.js'
 
 let dir: string
 let dev: DevServer
@@ -131,27 +132,24 @@ describe('start-up errors', () => {
 
 describe('edgeware dev (CLI)', () => {
   it('--https serves HTTPS beside HTTP and prints both addresses; SIGINT stops it', async () => {
-    const lines: string[] = []
-    const spy = vi.spyOn(console, 'log').mockImplementation((m: unknown) => void lines.push(String(m)))
-    const others = process.listeners('SIGINT')
+    writeFileSync(join(dir, 'https.toml'), `[[edge.origins]]\nid = "x"\nurl = "http://localhost:${await freePort()}"\nexample = true\n[edge.default_behavior]\norigin = "x"\n[dev]\nhttps_port = 0\n`)
+    // as users run it: the CLI in its own process (it exits once stopped)
+    const dev = start(process.execPath, [BIN, 'dev', '--config', join(dir, 'https.toml'), '--port', '0', '--https'], dir)
     try {
-      writeFileSync(join(dir, 'https.toml'), `[[edge.origins]]\nid = "x"\nurl = "http://localhost:${await freePort()}"\nexample = true\n[edge.default_behavior]\norigin = "x"\n[dev]\nhttps_port = 0\n`)
-      const done = run(['--config', join(dir, 'https.toml'), '--port', '0', '--https'])
-      for (let i = 0; i < 500 && !lines.some((l) => l.includes('https://')); i++) await new Promise((r) => setTimeout(r, 20))
-      const m = /on (http:\/\/\S+) and (https:\/\/\S+) \(self-signed certificate\)/.exec(lines[0] ?? '')
-      expect(m).not.toBeNull()
+      const m = await dev.waitFor(/on (http:\/\/\S+) and (https:\/\/\S+) \(self-signed certificate\)/)
       const status = await new Promise<number>((resolve, reject) => {
-        const u = new URL(m![2]!)
+        const u = new URL(m[2]!)
         https.get({ host: u.hostname, port: u.port, path: '/', rejectUnauthorized: false }, (r) => {
           r.resume()
           resolve(r.statusCode ?? 0)
         }).on('error', reject)
       })
       expect(status).toBe(200)
-      for (const l of process.listeners('SIGINT')) if (!others.includes(l)) (l as () => void)()
-      expect(await done).toBe(0)
+      dev.child.kill('SIGINT')
+      // 128 + 2, as a shell reports a Ctrl+C'd command (Miniflare's exit hook exits with it)
+      expect(await dev.exited).toBe(130)
     } finally {
-      spy.mockRestore()
+      if (dev.child.exitCode === null) dev.child.kill('SIGKILL')
     }
   })
 
