@@ -53,8 +53,8 @@ export interface LocalDynamo {
 }
 
 /**
- * Why a local DynamoDB can't start: its port is taken, or its directory is open in another process. The message
- * names the port or the directory and the way out.
+ * Why a local DynamoDB can't start: its port is taken, its directory is open in another process, its seed is bad.
+ * The message names the port, the directory or the file, and the way out.
  *
  * @example
  * ```ts
@@ -65,8 +65,8 @@ export class LocalDynamoError extends Error {
   override name = 'LocalDynamoError'
   constructor(
     message: string,
-    /** `port-in-use`, `locked` (the directory is open in another process) or `unusable` (not a LevelDB directory). */
-    readonly code: 'port-in-use' | 'locked' | 'unusable',
+    /** `port-in-use`, `locked` (the directory is open in another process), `unusable` (not a LevelDB store), `seed` (a bad seed). */
+    readonly code: 'port-in-use' | 'locked' | 'unusable' | 'seed',
   ) {
     super(message)
   }
@@ -125,13 +125,14 @@ export async function readSeedFile(file: string): Promise<unknown[]> {
 
 /** A seed file's rules, each checked; a problem names the file. */
 async function seedRules(file: string): Promise<unknown[]> {
-  const rules = await readSeedFile(file)
   try {
+    const rules = await readSeedFile(file)
     checkRules(rules)
+    return rules
   } catch (e) {
-    throw new Error(`origin seed ${file}: ${(e as Error).message}`)
+    const message = (e as Error).message
+    throw new LocalDynamoError(message.startsWith('origin seed') ? message : `origin seed ${file}: ${message}`, 'seed')
   }
-  return rules
 }
 
 /**
@@ -150,7 +151,7 @@ async function seedRules(file: string): Promise<unknown[]> {
 export async function startLocalDynamo(opts: LocalDynamoOptions): Promise<LocalDynamo> {
   const port = opts.port ?? 0
   if (await portTaken(port)) {
-    throw new LocalDynamoError(`port ${port} on 127.0.0.1 is already in use (another edgeware dev, or a DynamoDB Local?): stop it, or choose another port ([edge.dynamodb] port)`, 'port-in-use')
+    throw new LocalDynamoError(`port ${port} on 127.0.0.1 is already in use (another edgeware dev, or a DynamoDB Local?): stop it, or choose another port`, 'port-in-use')
   }
   if (opts.persist) await checkStore(opts.persist)
   const dynalite = createRequire(import.meta.url)('dynalite') as Dynalite
