@@ -40,7 +40,6 @@ const PENDING: readonly PendingKey[] = [
   { key: /^(edge\.(?:cloudfront_functions|key_value_stores))(?:$|[.[])/, dev: 'CloudFront Functions do not run', build: 'not written' },
   { key: /^(edge\.custom_error_responses)(?:$|[.[])/, dev: 'error responses are passed through' },
   { key: /^(edge\.default_root_object)$/, dev: '/ is requested as is' },
-  { key: /^(edge\.dynamodb\.(?:persist|port|endpoint|region))$/, dev: 'the local table is in memory, on a free port, in the edge region' },
   { key: /^(dev\.https)$/, dev: 'edgeware dev serves HTTP only' },
   { key: /^(dev\.viewer)(?:$|\.)/, dev: 'no CloudFront-Viewer-* values are set' },
 ]

@@ -30,7 +30,7 @@ export interface DevTableOptions {
   use: DevTableUse
   /** The local DynamoDB's port instead of `[edge.dynamodb] port` (`--dynamodb-port`). */
   port?: number
-  /** A problem found after the table opened (the real table's credentials), one line. */
+  /** A problem found on the way, one line: a running dev server's state file found stale, no credentials for the real table. */
   onProblem?: (message: string) => void
 }
 
@@ -85,15 +85,17 @@ async function chainRegion(): Promise<string | undefined> {
 async function startLocal(config: EdgeConfig, db: DynamoDbConfig, opts: DevTableOptions, lines: string[]): Promise<DevTable> {
   let local
   try {
-    local = await startLocalDynamo({ table: db.table, ...(db.seed ? { seed: db.seed } : {}), ...(db.persist ? { persist: db.persist } : {}), port: opts.port ?? db.port ?? 0 })
+    // (a tool's own server is a private one for the length of a command: any free port)
+    const port = opts.use === 'tool' ? 0 : (opts.port ?? db.port ?? 0)
+    local = await startLocalDynamo({ table: db.table, ...(db.seed ? { seed: db.seed } : {}), ...(db.persist ? { persist: db.persist } : {}), port })
   } catch (e) {
     if (!(e instanceof LocalDynamoError)) throw e
     if (e.code !== 'port-in-use') throw new DevTableError(e.message)
     throw new DevTableError(`local DynamoDB (${db.table}): ${e.message} with [edge.dynamodb] port${opts.use === 'dev' ? ' or --dynamodb-port <n>' : ''}`)
   }
-  lines.push(`local DynamoDB (${db.table}) on ${local.endpoint}${db.persist ? `, kept in ${shown(db.persist)}` : ', in memory'}`)
-  if (!local.created) lines.push(`  the table is kept from an earlier run: the seed is not loaded (edgeware origins import --local --replace reloads it)`)
-  else if (db.seed) lines.push(`  new table: ${local.seeded} rule(s) loaded from the seed ${shown(db.seed)}`)
+  if (opts.use !== 'tool') lines.push(`local DynamoDB (${db.table}) on ${local.endpoint}${db.persist ? `, kept in ${shown(db.persist)}` : ', in memory'}`)
+  if (local.created && db.seed) lines.push(`  new table: ${local.seeded} rule(s) loaded from the seed ${shown(db.seed)}`)
+  else if (!local.created && opts.use !== 'tool') lines.push(`  the table is kept from an earlier run: the seed is not loaded (edgeware origins import --local --replace reloads it)`)
   let remove = (): void => {}
   if (opts.use === 'dev') {
     remove = writeDevState({
@@ -146,8 +148,8 @@ async function realTable(config: EdgeConfig, db: DynamoDbConfig, opts: DevTableO
 }
 
 /**
- * Opens the origin table of `config` for `use`. `lines` say where it is (and, for a running dev server's table
- * found stale, why that one is ignored). A tool gets a {@link DevTableError} when there's nothing it can open:
+ * Opens the origin table of `config` for `use`. `lines` say where it is; `onProblem` hears of a running dev
+ * server's state file found stale (and why it is ignored) or a self-run DynamoDB not answering. A tool gets a {@link DevTableError} when there's nothing it can open:
  * an in-memory table with no dev server running, or the real table (tools reach it without `--local`).
  *
  * @example
@@ -164,7 +166,7 @@ export async function openDevTable(config: EdgeConfig, opts: DevTableOptions): P
   const lines: string[] = []
   if (db.local && opts.use !== 'dev') {
     const { running, stale } = await findRunningDev(config.path, config.env)
-    if (stale) lines.push(stale)
+    if (stale) opts.onProblem?.(stale)
     if (running) {
       lines.push(`the origin table ${running.table} of the running edgeware dev (pid ${running.pid}) on ${running.endpoint}`)
       return { kind: 'running', table: running.table, endpoint: running.endpoint, lines, close: async () => {} }
