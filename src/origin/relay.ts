@@ -121,7 +121,8 @@ export async function startSigningRelay(opts: SigningRelayOptions): Promise<Sign
   }
   const relay = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const target = req.headers['x-amz-target']
-    if (req.method !== 'POST' || req.url !== `/${token}` || typeof target !== 'string' || !target.startsWith('DynamoDB_20120810.')) {
+    // (the SDK posts to the endpoint's path with a trailing slash)
+    if (req.method !== 'POST' || (req.url !== `/${token}` && req.url !== `/${token}/`) || typeof target !== 'string' || !target.startsWith('DynamoDB_20120810.')) {
       return refuse(res, 403, 'AccessDeniedException', 'edgeware: this relay takes the local functions\' DynamoDB requests only')
     }
     const body = await readBody(req)
