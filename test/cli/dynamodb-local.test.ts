@@ -129,6 +129,11 @@ describe('a local table kept between starts, on a fixed port', () => {
     expect(list.code, list.stderr).toBe(0)
     expect(list.stderr).toBe('edgeware origins: no edgeware dev is running for wrangler.toml: opening the table kept in .edgeware/dynamodb here\n')
     expect((JSON.parse(list.stdout) as { host: string }[]).map((r) => r.host)).toEqual(['*', 'blog.localhost'])
+    // invoke --local opens it as dev would: on the fixed port, from the directory
+    const inv = await run(['invoke', ORIGIN_REQUEST, '--event', 'blog-event.json', '--local', '--json'])
+    expect(inv.code, inv.stderr).toBe(0)
+    expect(inv.stderr).toContain(`edgeware invoke: local DynamoDB (origins) on http://127.0.0.1:${ports.dynamo}, kept in .edgeware/dynamodb`)
+    expect(JSON.parse(inv.stdout).result.origin.custom).toMatchObject({ port: ports.blog })
     // and the seed comes back with import --replace (the config's seed without --file)
     const reload = await run(['origins', 'import', '--local', '--replace'])
     expect(reload.code, reload.stderr).toBe(0)
