@@ -4,60 +4,26 @@
  * dev server's table with no environment variable, a state file left by a killed server, `--env`.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { request } from 'node:http'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEvent } from 'edgeware/testing'
+import { ORIGIN_REQUEST, originFor as routedOriginFor, routedSiteToml } from '../origin/routed-site.js'
 import { alive, BIN, descendants, edgeware, freePort, ROOT, start, until, type Running } from './child.js'
 
-const ORIGIN_REQUEST = join(ROOT, 'test', 'simulator', 'fixtures', 'functions', 'dynamo-oreq.ts')
 let dir: string
 let ports: { edge: number; app: number; blog: number; dynamo: number }
 
-/** The project's wrangler.toml: two example origins, the origin-request lookup, `[edge.dynamodb]` as given. */
+/** The project's wrangler.toml, `[edge.dynamodb]` as given. */
 function writeProject(dynamodb: string, more = ''): void {
-  writeFileSync(
-    join(dir, 'wrangler.toml'),
-    `name = "tables"
-[vars]
-ORIGINS_TABLE = "origins"
-[dev]
-port = ${ports.edge}
-[[edge.origins]]
-id = "app"
-url = "http://localhost:${ports.app}"
-example = true
-[[edge.origins]]
-id = "blog"
-url = "http://localhost:${ports.blog}"
-example = true
-[edge.dynamodb]
-${dynamodb}
-[edge.default_behavior]
-origin = "app"
-origin_request = "${ORIGIN_REQUEST}"
-cache = { default_ttl = 0, max_ttl = 0, headers = ["host"] }
-${more}`,
-  )
+  writeFileSync(join(dir, 'wrangler.toml'), routedSiteToml({ name: 'tables', app: ports.app, blog: ports.blog, edgePort: ports.edge, dynamodb, more }))
 }
 
 /** The blog origin's rule, written the way a user writes it. */
 const PUT_BLOG = () => ['origins', 'put', '--local', '--host', 'blog.localhost', '--prefix', '/', '--type', 'custom', '--domain', 'localhost', '--protocol', 'http', '--port', String(ports.blog)]
 
-/** Which example origin answers a request for `host`. */
-function originFor(host: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const q = request({ host: '127.0.0.1', port: ports.edge, path: '/', headers: { host } }, (r) => {
-      let body = ''
-      r.setEncoding('utf8')
-      r.on('data', (c: string) => (body += c))
-      r.on('end', () => resolve(/example origin <b>(\w+)<\/b>/.exec(body)?.[1] ?? `(no example origin: ${r.statusCode} ${body.slice(0, 200)})`))
-    })
-    q.on('error', reject)
-    q.end()
-  })
-}
+/** Which example origin the edge sends a request for `host` to. */
+const originFor = (host: string): Promise<string> => routedOriginFor(ports.edge, host)
 
 const run = (args: string[]) => edgeware(args, { cwd: dir })
 

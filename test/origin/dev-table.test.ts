@@ -4,8 +4,7 @@
  * real table through the signing relay (against a stand-in that checks SigV4 as AWS does, with a real dynalite
  * behind it).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { request } from 'node:http'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,10 +13,11 @@ import { devStatePath, findRunningDev, writeDevState } from '../../src/origin/de
 import { openDevTable } from '../../src/origin/dev-table.js'
 import { LocalDynamoError, startLocalDynamo, type LocalDynamo } from '../../src/origin/local.js'
 import { startSigningRelay } from '../../src/origin/relay.js'
-import { createTableClient, listRules } from '../../src/origin/table.js'
+import { createTableClient, listRules, putRules } from '../../src/origin/table.js'
 import { startDev, type DevServer } from '../../src/simulator/dev.js'
 import { jsonOperation, startAwsStandin, TEST_CREDENTIALS, type AwsStandin } from '../aws/server.js'
 import { runCli } from '../cli/run-cli.js'
+import { originFor as routedOriginFor, routedSiteToml } from './routed-site.js'
 import { FIXTURES, freePort } from '../simulator/helpers.js'
 
 let dir: string
@@ -32,27 +32,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 async function project(name: string, toml: string) {
   const d = join(dir, name)
   rmSync(d, { recursive: true, force: true })
-  const { mkdirSync } = await import('node:fs')
   mkdirSync(d, { recursive: true })
   writeFileSync(join(d, 'wrangler.toml'), toml)
   return loadConfig(join(d, 'wrangler.toml'))
 }
 
-/** Which example origin answers `host` at the edge. */
-function originFor(dev: DevServer, host: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const q = request({ host: '127.0.0.1', port: new URL(dev.url).port, path: '/', headers: { host } }, (r) => {
-      let body = ''
-      r.setEncoding('utf8')
-      r.on('data', (c: string) => (body += c))
-      r.on('end', () => resolve(/example origin <b>(\w+)<\/b>/.exec(body)?.[1] ?? `(${r.statusCode} ${body.slice(0, 200)})`))
-    })
-    q.on('error', reject)
-    q.end()
-  })
-}
+/** Which example origin the dev server sends a request for `host` to. */
+const originFor = (dev: DevServer, host: string): Promise<string> => routedOriginFor(new URL(dev.url).port, host)
 
-/** A distribution with two example origins routed by the origin-request lookup, and `[edge.dynamodb]` as given. */
+/** A routed site (routed-site.ts) in its own directory, and the two rules that route it. */
 async function routedSite(name: string, dynamodb: string) {
   const app = await freePort()
   const blog = await freePort()
@@ -60,28 +48,7 @@ async function routedSite(name: string, dynamodb: string) {
     { host: '*', pathPrefix: '/', type: 'custom', domainName: 'localhost', protocol: 'http', port: app },
     { host: 'blog.localhost', pathPrefix: '/', type: 'custom', domainName: 'localhost', protocol: 'http', port: blog },
   ]
-  const config = await project(
-    name,
-    `name = "${name}"
-[vars]
-ORIGINS_TABLE = "origins"
-[[edge.origins]]
-id = "app"
-url = "http://localhost:${app}"
-example = true
-[[edge.origins]]
-id = "blog"
-url = "http://localhost:${blog}"
-example = true
-[edge.dynamodb]
-${dynamodb}
-[edge.default_behavior]
-origin = "app"
-origin_request = "${join(FIXTURES, 'functions', 'dynamo-oreq.ts')}"
-cache = { default_ttl = 0, max_ttl = 0, headers = ["host"] }
-`,
-  )
-  return { config, rules }
+  return { config: await project(name, routedSiteToml({ name, app, blog, dynamodb })), rules }
 }
 
 describe('a kept local table', () => {
@@ -125,7 +92,6 @@ describe("a running dev server's state file", () => {
     const removeOld = writeDevState({ ...base, pid: process.pid, started: '2026-01-01T00:00:00.000Z' })
     const removeNew = writeDevState({ ...base, pid: process.pid, started: '2026-01-01T00:00:01.000Z' })
     removeOld()
-    const { readFileSync, existsSync } = await import('node:fs')
     expect(JSON.parse(readFileSync(devStatePath(config), 'utf8')).started).toBe('2026-01-01T00:00:01.000Z')
     removeNew()
     expect(existsSync(devStatePath(config))).toBe(false)
@@ -133,8 +99,7 @@ describe("a running dev server's state file", () => {
 
   it('that is not JSON a dev server writes is ignored with a line saying so', async () => {
     const config = join(dir, 'state3', 'wrangler.toml')
-    const { mkdirSync } = await import('node:fs')
-    mkdirSync(join(dir, 'state3', '.edgeware'), { recursive: true })
+      mkdirSync(join(dir, 'state3', '.edgeware'), { recursive: true })
     writeFileSync(devStatePath(config), '{"pid": "nope"')
     expect((await findRunningDev(config)).stale).toMatch(/^ignoring .*dev\.json: not a state file edgeware dev writes; removed it$/)
   })
@@ -225,7 +190,6 @@ describe('the real table (local = false, no endpoint)', () => {
   it("is reached from the functions through a relay that signs with this shell's credentials for the table's Region", async () => {
     const site = await routedSite('real', `table = "origins"\nregion = "eu-west-1"`)
     const client = createTableClient({ endpoint: behind.endpoint })
-    const { putRules } = await import('../../src/origin/table.js')
     await putRules(client, 'origins', site.rules)
     client.destroy()
     const problems: string[] = []
