@@ -26,8 +26,6 @@ export interface DevTableState {
   config: string
   /** The environment (`--env`) it runs. */
   env?: string
-  /** The directory the table is kept in, when it is. */
-  persist?: string
   /** When the server started (ISO 8601). */
   started: string
 }

@@ -104,7 +104,6 @@ async function startLocal(config: EdgeConfig, db: DynamoDbConfig, opts: DevTable
       table: db.table,
       config: config.path,
       ...(config.env ? { env: config.env } : {}),
-      ...(db.persist ? { persist: db.persist } : {}),
       started: new Date().toISOString(),
     })
     process.on('exit', remove)
