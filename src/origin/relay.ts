@@ -88,7 +88,7 @@ function tablesOf(body: Buffer): string[] | undefined {
 
 /**
  * Starts the relay on 127.0.0.1 (any free port). Credentials are resolved on each request from the AWS chain
- * (cached by the SDK until they expire), so a `aws sso login` after the start is picked up.
+ * (cached by the SDK until they expire; a failure is not cached), so an `aws sso login` after the start is picked up.
  *
  * @example
  * ```ts
@@ -116,7 +116,7 @@ export async function startSigningRelay(opts: SigningRelayOptions): Promise<Sign
     try {
       return await chain.config.credentials()
     } catch (e) {
-      return { error: problem(`no AWS credentials for the origin table ${opts.table} in ${opts.region} (${(e as Error).message}): set AWS_PROFILE, run aws sso login, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then retry`) }
+      return { error: problem(`no AWS credentials for the origin table ${opts.table} in ${opts.region} (${(e as Error).message}): run aws sso login or add them to ~/.aws (the next lookup picks them up), or start again with AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, set`) }
     }
   }
   const relay = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

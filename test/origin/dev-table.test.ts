@@ -228,7 +228,7 @@ describe('the real table (local = false, no endpoint)', () => {
       const bare = await startSigningRelay({ table: 'origins', region: 'eu-west-1', onProblem: (m) => problems.push(m) })
       const who = await bare.credentials()
       await bare.close()
-      expect(who).toMatchObject({ error: expect.stringMatching(/^no AWS credentials for the origin table origins in eu-west-1 \(.*\): set AWS_PROFILE, run aws sso login, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then retry$/) })
+      expect(who).toMatchObject({ error: expect.stringMatching(/^no AWS credentials for the origin table origins in eu-west-1 \(.*\): run aws sso login or add them to ~\/\.aws \(the next lookup picks them up\), or start again with AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, set$/) })
       expect(problems).toEqual([(who as { error: string }).error])
     } finally {
       await relay.close()
