@@ -166,3 +166,19 @@ describe('edgeware dev --env, and a server killed outright', () => {
     }
   }, 120_000)
 })
+
+describe('--env and --dynamodb-port mistakes', () => {
+  it('are one line each, naming the flag and the value', async () => {
+    writeProject(`local = true\ntable = "origins"`, `[env.staging]\nname = "tables-staging"\n`)
+    const unknown = await run(['dev', '--env', 'nope'])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toBe(`edgeware dev: invalid config: ${join(dir, 'wrangler.toml')}: env: no [env.nope] in the config (known environments: staging)\n`)
+    const port = await run(['dev', '--dynamodb-port', 'eighty'])
+    expect(port.code).toBe(2)
+    expect(port.stderr.split('\n')[0]).toBe('edgeware dev: --dynamodb-port: expected a port number 0-65535, got "eighty"')
+    mkdirSync(join(dir, 'no-config'), { recursive: true })
+    const invoke = await edgeware(['invoke', ORIGIN_REQUEST, '--event', 'origin-request', '--env', 'staging'], { cwd: join(dir, 'no-config') })
+    expect(invoke.code).toBe(1)
+    expect(invoke.stderr).toBe('edgeware invoke: --env staging: there is no wrangler.toml here to take [env.staging] from (--config FILE)\n')
+  })
+})
