@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/distribution/index.js'
+import { createEvent } from '../../src/testing/index.js'
 import { devStatePath, findRunningDev, writeDevState } from '../../src/origin/dev-state.js'
 import { openDevTable } from '../../src/origin/dev-table.js'
 import { LocalDynamoError, startLocalDynamo, type LocalDynamo } from '../../src/origin/local.js'
@@ -17,7 +18,7 @@ import { createTableClient, listRules, putRules } from '../../src/origin/table.j
 import { startDev, type DevServer } from '../../src/simulator/dev.js'
 import { jsonOperation, startAwsStandin, TEST_CREDENTIALS, type AwsStandin } from '../aws/server.js'
 import { runCli } from '../cli/run-cli.js'
-import { originFor as routedOriginFor, routedSiteToml } from './routed-site.js'
+import { ORIGIN_REQUEST, originFor as routedOriginFor, routedSiteToml } from './routed-site.js'
 import { FIXTURES, freePort } from '../simulator/helpers.js'
 
 let dir: string
@@ -128,6 +129,13 @@ describe('a self-run DynamoDB at [edge.dynamodb] endpoint', () => {
       const client = createTableClient({ endpoint: db.endpoint })
       expect((await listRules(client, 'origins')).map((r) => r.host)).toEqual(['*', 'blog.localhost'])
       client.destroy()
+      // invoke --local bakes the same endpoint in
+      const event = join(site.config.root, 'blog.json')
+      writeFileSync(event, JSON.stringify(createEvent('origin-request', { headers: { host: 'blog.localhost' } })))
+      const inv = await runCli('invoke', ORIGIN_REQUEST, '--event', event, '--config', site.config.path, '--local', '--json')
+      expect(inv.code, inv.err).toBe(0)
+      expect(inv.err).toContain(`edgeware invoke: origin table origins on the self-run DynamoDB at http://localhost:${port}`)
+      expect(JSON.parse(inv.out).result.origin.custom).toMatchObject({ port: blog.port })
     } finally {
       await dev.close()
     }
