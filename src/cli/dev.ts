@@ -1,20 +1,29 @@
 /**
- * `edgeware dev [--config FILE] [--port N] [--ip ADDR] [--https] [--verbose]`: the local edge.
+ * `edgeware dev [--config FILE] [--env NAME] [--port N] [--ip ADDR] [--https] [--dynamodb-port N] [--verbose]`: the local edge.
  */
 import { ConfigError } from '../simulator/config.js'
 import { startDev } from '../simulator/dev.js'
 import { parseCommand, resolveConfig, usageError } from './args.js'
 import { whenToStop } from './stop.js'
 
-const USAGE = `usage: edgeware dev [--config wrangler.toml] [--port N] [--ip ADDR] [--https] [--verbose]
+const USAGE = `usage: edgeware dev [--config wrangler.toml] [--env NAME] [--port N] [--ip ADDR] [--https] [--dynamodb-port N] [--verbose]
 
-  --config FILE   the wrangler.toml (default ./wrangler.toml)
-  --port N        the port the edge listens on (default [dev] port, 8787)
-  --ip ADDR       the address it listens on (default [dev] ip, 127.0.0.1; 0.0.0.0 for every interface)
-  --https         also serve HTTPS with a self-signed certificate (default [dev] https; port [dev] https_port, 8443)
-  --verbose       each stage's event, what the function changed, and the full stack of a failure
+  --config FILE       the wrangler.toml (default ./wrangler.toml)
+  --env NAME          run the environment [env.NAME] of the config (its keys replace the top-level ones)
+  --port N            the port the edge listens on (default [dev] port, 8787)
+  --ip ADDR           the address it listens on (default [dev] ip, 127.0.0.1; 0.0.0.0 for every interface)
+  --https             also serve HTTPS with a self-signed certificate (default [dev] https; port [dev] https_port, 8443)
+  --dynamodb-port N   the local DynamoDB's port (default [edge.dynamodb] port, else any free port)
+  --verbose           each stage's event, what the function changed, and the full stack of a failure
 
 Stops on Ctrl+C (SIGINT), SIGTERM or SIGHUP, or when the process that started it (npm) goes away.`
+
+/** A port flag's value, undefined when not given, or what is wrong with it. */
+function portOf(flag: string, v: string | undefined): number | undefined | string {
+  if (v === undefined) return undefined
+  if (!/^\d+$/.test(v) || Number(v) > 65535) return `--${flag}: expected a port number 0-65535, got "${v}"`
+  return Number(v)
+}
 
 /**
  * Runs `edgeware dev` until SIGINT, SIGTERM or SIGHUP (or until the process that started it is gone); resolves to
@@ -31,15 +40,16 @@ export async function run(args: string[]): Promise<number> {
     port: { type: 'string', short: 'p' },
     ip: { type: 'string' },
     https: { type: 'boolean' },
+    env: { type: 'string', short: 'e' },
+    'dynamodb-port': { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
   })
   if (typeof parsed === 'number') return parsed
   const { values } = parsed
-  let port: number | undefined
-  if (values.port !== undefined) {
-    port = Number(values.port)
-    if (!/^\d+$/.test(values.port) || port > 65535) return usageError('dev', USAGE, `--port: expected a port number 0-65535, got "${values.port}"`)
-  }
+  const port = portOf('port', values.port)
+  if (typeof port === 'string') return usageError('dev', USAGE, port)
+  const dynamodbPort = portOf('dynamodb-port', values['dynamodb-port'])
+  if (typeof dynamodbPort === 'string') return usageError('dev', USAGE, dynamodbPort)
   const config = resolveConfig('dev', values.config)
   if (typeof config === 'number') return config
   // Watching starts before the edge does: a stop during the start-up ends the process at once (what has started
@@ -52,6 +62,8 @@ export async function run(args: string[]): Promise<number> {
       ...(port !== undefined ? { port } : {}),
       ...(values.ip !== undefined ? { ip: values.ip } : {}),
       ...(values.https ? { https: true } : {}),
+      ...(values.env !== undefined ? { env: values.env } : {}),
+      ...(dynamodbPort !== undefined ? { dynamodbPort } : {}),
       verbose: values.verbose ?? false,
     })
     const first = await Promise.race([starting, stop.requested])
@@ -63,9 +75,10 @@ export async function run(args: string[]): Promise<number> {
     return 1
   }
   const names = dev.config.functions.map((f) => f.name).join(', ') || 'none'
-  console.log(`edgeware dev: ${dev.config.name} on ${dev.url}${dev.httpsUrl ? ` and ${dev.httpsUrl} (self-signed certificate)` : ''}  (functions: ${names}; limits: ${dev.config.edge.limitsName})`)
+  const env = dev.config.env ? `; env: ${dev.config.env}` : ''
+  console.log(`edgeware dev: ${dev.config.name} on ${dev.url}${dev.httpsUrl ? ` and ${dev.httpsUrl} (self-signed certificate)` : ''}  (functions: ${names}; limits: ${dev.config.edge.limitsName}${env})`)
   for (const ex of dev.examples) console.log(`  example origin "${ex.id}" on ${ex.url}`)
-  if (dev.dynamoEndpoint) console.log(`  local DynamoDB (${dev.config.edge.dynamodb?.table}) on ${dev.dynamoEndpoint}`)
+  for (const l of dev.dynamo?.lines ?? []) console.log(`  ${l}`)
   console.log(`  open ${dev.url}/  · Ctrl+C to stop`)
   await stop.requested
   stop.dispose()

@@ -32,8 +32,14 @@ export class InvokeError extends Error {
 export interface LoadOptions {
   /** The project's config: `[vars]`, runtime, region, the function's memory and timeout and stages. */
   config?: EdgeConfig
-  /** Start the config's `[edge.dynamodb]` table in dynalite (with its seed) and bake its endpoint in, as `edgeware dev` does. */
+  /**
+   * Bake in the endpoint of the config's `[edge.dynamodb]` table as `edgeware dev` does: its running dev server's
+   * table, else the table dev would open (dynalite with its seed, port and persist; a self-run endpoint; the real
+   * table). `onTable` gets the lines that say which.
+   */
   local?: boolean
+  /** What `local` found, one line each. */
+  onTable?: (line: string) => void
   /** The invocation's timeout (ms), instead of the function's. */
   timeoutMs?: number
   /** The function's timeout (ms) when the config doesn't set one: the limit of the stage it is invoked for. */
@@ -128,12 +134,15 @@ export async function loadFunction(file: string, opts: LoadOptions): Promise<Loa
   try {
     let dynamoEndpoint: string | undefined
     if (opts.local) {
-      const db = config?.edge.dynamodb
-      if (!db) throw new InvokeError(`--local: ${config ? relative(process.cwd(), config.path) : 'there is no wrangler.toml, so it'} has no [edge.dynamodb] table to start`)
-      const { startLocalDynamo } = await import('../origin/local.js')
-      const local = await startLocalDynamo({ table: db.table, ...(db.seed ? { seed: db.seed } : {}) })
-      closers.push(() => local.close())
-      dynamoEndpoint = local.endpoint
+      if (!config?.edge.dynamodb) throw new InvokeError(`--local: ${config ? relative(process.cwd(), config.path) : 'there is no wrangler.toml, so it'} has no [edge.dynamodb] table to start`)
+      const { DevTableError, openDevTable } = await import('../origin/dev-table.js')
+      const onProblem = (m: string): void => opts.onTable?.(`⚠ ${m}`)
+      const table = await openDevTable(config, { use: 'invoke', onProblem }).catch((e: unknown) => {
+        throw e instanceof DevTableError ? new InvokeError(`--local: ${e.message}`) : e
+      })
+      closers.push(() => table.close())
+      for (const l of table.lines) opts.onTable?.(l)
+      dynamoEndpoint = table.endpoint
     }
     let code: string
     let filename: string

@@ -2,8 +2,13 @@
  * `edgeware origins put|get|list|delete|create-table|import|export|diff`: manage the DynamoDB origin table, local,
  * self-run or on AWS, and move rules between tables and seed files.
  */
+import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
+import { relative, resolve } from 'node:path'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { loadEnvConfig } from '../build/environment.js'
+import { ConfigError } from '../distribution/index.js'
+import { DevTableError, openDevTable } from '../origin/dev-table.js'
 import { readSeedFile } from '../origin/local.js'
 import { describeItem } from '../origin/schema.js'
 import { diffRules, exportRules, formatRulesDiff, importRules } from '../origin/sync.js'
@@ -21,7 +26,8 @@ commands:
   list          print every rule (or one host's: --host H)
   delete        delete one rule: --host H --prefix /P
   create-table  create the table (host HASH, pathPrefix RANGE, on-demand) [--seed rules.json]
-  import        write every rule of a seed file: --file rules.json [--replace: also delete the table's other rules]
+  import        write every rule of a seed file: --file rules.json (with --local: default the config's seed)
+                [--replace: also delete the table's other rules]
   export        print every rule in the seed file format, or write it: [--file rules.json]
   diff          what to add, remove and change to go from one set of rules to another:
                 diff <to>          from the table (table options) to <to>
@@ -29,9 +35,13 @@ commands:
                 exit code 0: the same, 1: different, 2: usage error or failure
 
 table options:
-  --table T        table name (default $ORIGINS_TABLE, else edge-origins)
+  --table T        table name (default: with --local the config's, else $ORIGINS_TABLE, else edge-origins)
   --endpoint URL   DynamoDB endpoint (e.g. http://127.0.0.1:8000; default $AWS_ENDPOINT_URL_DYNAMODB)
-  --local [PORT]   a local DynamoDB: http://127.0.0.1:PORT, or $EDGEWARE_DYNAMODB_ENDPOINT
+  --local [PORT]   a local DynamoDB: http://127.0.0.1:PORT; without a port $EDGEWARE_DYNAMODB_ENDPOINT, else the
+                   config's [edge.dynamodb] table: its running edgeware dev's, the table kept in persist (opened
+                   here when no dev server runs), or the self-run endpoint
+  --config FILE    the wrangler.toml --local reads (default ./wrangler.toml)
+  --env NAME       its environment [env.NAME] (the dev server started with --env NAME)
   --region R       AWS region (default $AWS_REGION, else us-east-1)
   --profile P      an AWS profile (default: the usual AWS chain)
 
@@ -62,9 +72,11 @@ const OPTIONS = {
   seed: { type: 'string' },
   profile: { type: 'string' },
   replace: { type: 'boolean' },
+  config: { type: 'string' },
+  env: { type: 'string' },
 } as const
 
-/** `--local` with no value (or followed by another option) means $EDGEWARE_DYNAMODB_ENDPOINT. */
+/** `--local` with no value (or followed by another option): $EDGEWARE_DYNAMODB_ENDPOINT, else the config's table. */
 function normaliseLocal(args: string[]): string[] {
   const out: string[] = []
   for (let i = 0; i < args.length; i++) {
@@ -88,23 +100,63 @@ function need(name: string, v: string | undefined): string {
 
 type Values = Exclude<ReturnType<typeof parseCommand<typeof OPTIONS>>, number>['values']
 
-function endpointOf(v: Values): string | undefined {
+/** Where the commands run: an endpoint (or the AWS chain's), the table, and what closes it afterwards. */
+interface Target {
+  endpoint?: string
+  table: string
+  /** The config's seed, for `import --local` without `--file`. */
+  seed?: string
+  close(): Promise<void>
+}
+
+/** The table options: `--endpoint`, `--local PORT`, `--local` ($EDGEWARE_DYNAMODB_ENDPOINT, else the config's table), or AWS. */
+async function targetOf(v: Values): Promise<Target> {
+  const table = v.table ?? process.env.ORIGINS_TABLE ?? 'edge-origins'
+  const plain = (endpoint?: string): Target => ({ ...(endpoint ? { endpoint } : {}), table, close: async () => {} })
   if (v.endpoint !== undefined && v.local !== undefined) throw new UsageError('give either --endpoint or --local, not both')
+  if ((v.config !== undefined || v.env !== undefined) && v.local !== '') throw new UsageError('--config and --env choose the table of --local (without a port)')
   if (v.endpoint !== undefined) {
     if (!/^https?:\/\//.test(v.endpoint)) throw new UsageError(`--endpoint must be an http(s) URL, got ${JSON.stringify(v.endpoint)}`)
-    return v.endpoint
+    return plain(v.endpoint)
   }
-  if (v.local !== undefined) {
-    if (v.local !== '') {
-      const port = int('local', v.local)!
-      if (port < 1 || port > 65535) throw new UsageError(`--local port must be 1–65535, got ${port}`)
-      return `http://127.0.0.1:${port}`
-    }
-    const env = process.env.EDGEWARE_DYNAMODB_ENDPOINT
-    if (!env) throw new UsageError('--local without a port needs $EDGEWARE_DYNAMODB_ENDPOINT (or pass --local <port>)')
-    return env
+  if (v.local === undefined) return plain()
+  if (v.local !== '') {
+    const port = int('local', v.local)!
+    if (port < 1 || port > 65535) throw new UsageError(`--local port must be 1–65535, got ${port}`)
+    return plain(`http://127.0.0.1:${port}`)
   }
-  return undefined
+  const env = process.env.EDGEWARE_DYNAMODB_ENDPOINT
+  if (env) return plain(env)
+  return configTable(v)
+}
+
+/** `--local` alone: the table of the config's `[edge.dynamodb]` (openDevTable says where it is, on stderr). */
+async function configTable(v: Values): Promise<Target> {
+  const file = resolve(v.config ?? 'wrangler.toml')
+  if (!existsSync(file)) {
+    throw new UsageError(
+      v.config === undefined
+        ? `--local without a port reads the [edge.dynamodb] of ./wrangler.toml, and there is none here: name it with --config FILE, or pass --local <port> (or set $EDGEWARE_DYNAMODB_ENDPOINT)`
+        : `--config: no config at ${v.config}`,
+    )
+  }
+  let config
+  try {
+    config = await loadEnvConfig(file, v.env)
+  } catch (e) {
+    if (e instanceof ConfigError) throw new Error(`invalid config: ${e.message}`)
+    throw e
+  }
+  let opened
+  try {
+    opened = await openDevTable(config, { use: 'tool', onProblem: (m) => console.error(`edgeware origins: ${m}`) })
+  } catch (e) {
+    if (e instanceof DevTableError) throw new Error(`--local: ${e.message}`)
+    throw e
+  }
+  for (const l of opened.lines) console.error(`edgeware origins: ${l}`)
+  const seed = config.edge.dynamodb?.seed
+  return { endpoint: opened.endpoint, table: v.table ?? opened.table, ...(seed ? { seed } : {}), close: () => opened.close() }
 }
 
 /** Builds a rule from the flags of `put`. */
@@ -143,7 +195,7 @@ function ruleKey(v: Values): { host: string; prefix: string; name: string } {
   return { host, prefix, name: describeItem({ host, pathPrefix: prefix }) }
 }
 
-type Command = (v: Values, client: DynamoDBClient, table: string, positionals: string[]) => Promise<number>
+type Command = (v: Values, client: DynamoDBClient, table: string, positionals: string[], target: Target) => Promise<number>
 
 /** A set of rules to compare: a seed file, or `dynamodb://TABLE?region=&endpoint=&profile=`. */
 async function rulesOf(spec: string): Promise<Record<string, unknown>[]> {
@@ -185,9 +237,10 @@ const COMMANDS: Record<string, Command> = {
     console.log(JSON.stringify(await listRules(client, table, v.host), null, 2))
     return 0
   },
-  import: async (v, client, table) => {
-    const r = await importRules(client, table, await readSeedFile(need('file', v.file)), { replace: v.replace === true })
-    console.log(`imported ${r.written} rule(s) from ${v.file} into ${table}${v.replace ? `, deleted ${r.deleted} other rule(s)` : ''}`)
+  import: async (v, client, table, _p, target) => {
+    const file = v.file ?? (target.seed && relative(process.cwd(), target.seed))
+    const r = await importRules(client, table, await readSeedFile(need('file', file)), { replace: v.replace === true })
+    console.log(`imported ${r.written} rule(s) from ${file} into ${table}${v.replace ? `, deleted ${r.deleted} other rule(s)` : ''}`)
     return 0
   },
   export: async (v, client, table) => {
@@ -239,13 +292,14 @@ export async function run(args: string[]): Promise<number> {
     return 2
   }
   let client: DynamoDBClient | undefined
+  let target: Target | undefined
   try {
     if (positionals.length > 1 && cmd !== 'diff') throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`)
     const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd]! : undefined
     if (!command) throw new UsageError(`unknown origins command ${JSON.stringify(cmd)}`)
-    const table = values.table ?? process.env.ORIGINS_TABLE ?? 'edge-origins'
-    client = createTableClient({ region: values.region, endpoint: endpointOf(values), ...(values.profile ? { profile: values.profile } : {}) })
-    return await command(values, client, table, positionals.slice(1))
+    target = await targetOf(values)
+    client = createTableClient({ region: values.region, endpoint: target.endpoint, ...(values.profile ? { profile: values.profile } : {}) })
+    return await command(values, client, target.table, positionals.slice(1), target)
   } catch (e) {
     if (e instanceof UsageError) return usageError('origins', USAGE, e.message)
     const err = e as Error
@@ -254,5 +308,6 @@ export async function run(args: string[]): Promise<number> {
     return cmd === 'diff' ? 2 : 1
   } finally {
     client?.destroy()
+    await target?.close()
   }
 }

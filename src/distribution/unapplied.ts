@@ -25,7 +25,6 @@ const PENDING: readonly PendingKey[] = [
   { key: at(BEHAVIOR, 'compress'), dev: 'responses are not compressed' },
   { key: at(BEHAVIOR, 'viewer_request_function|viewer_response_function'), dev: 'CloudFront Functions do not run', build: 'no CloudFront Function is written' },
   { key: /^(edge\.(?:cloudfront_functions|key_value_stores))(?:$|[.[])/, dev: 'CloudFront Functions do not run', build: 'not written' },
-  { key: /^(edge\.dynamodb\.(?:persist|port|endpoint|region))$/, dev: 'the local table is in memory, on a free port, in the edge region' },
 ]
 
 const TOOL_NAME: Record<Tool, string> = { dev: 'edgeware dev', build: 'edgeware build' }

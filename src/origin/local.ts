@@ -1,30 +1,35 @@
 /**
- * A local DynamoDB for the origin table: dynalite (in-process, in-memory) on 127.0.0.1, used by the local edge,
- * the tests and the CLI. Contract 5.
+ * A local DynamoDB for the origin table: dynalite (in-process) on 127.0.0.1, in memory or kept in a directory
+ * (LevelDB), used by the local edge, `edgeware invoke --local`, `edgeware origins --local`, the tests. Contract 5.
  */
+import { mkdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer, type AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
-import { createOriginTable, createTableClient, putRules } from './table.js'
+import { checkRules, createOriginTable, createTableClient, putRules } from './table.js'
 
-type Dynalite = (opts?: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server
+type Dynalite = (opts?: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number; path?: string }) => Server
+/** The LevelDB class dynalite keeps a persisted store in (`level`, dynalite's own dependency). */
+type Level = new (path: string) => { open(): Promise<void>; close(): Promise<void> }
 
 /**
  * Options of `startLocalDynamo`.
  *
  * @example
  * ```ts
- * const opts: LocalDynamoOptions = { table: 'edge-origins', seed: 'edge-functions/origins.seed.json' }
+ * const opts: LocalDynamoOptions = { table: 'edge-origins', seed: 'edge-functions/origins.seed.json', persist: '.edgeware/dynamodb' }
  * ```
  */
 export interface LocalDynamoOptions {
   /** Port on 127.0.0.1 (default 0: any free port). */
   port?: number
-  /** Table to create (origin table schema). */
+  /** Table to create (origin table schema) unless it is there already. */
   table: string
-  /** A JSON file of rules (an array, or `{ "rules": [...] }`) loaded into the table; validated first. */
+  /** A JSON file of rules (an array, or `{ "rules": [...] }`) loaded into the table when it is created; validated first. */
   seed?: string
+  /** A directory the data is kept in between starts (LevelDB, created when missing); in memory without it. */
+  persist?: string
 }
 
 /**
@@ -39,8 +44,63 @@ export interface LocalDynamoOptions {
 export interface LocalDynamo {
   /** `http://127.0.0.1:<port>` */
   endpoint: string
-  /** Stops the server (open keep-alive connections included). */
+  /** Whether the table was created by this start (false: it was kept in `persist` from an earlier one). */
+  created: boolean
+  /** Rules loaded from the seed (only into a table this start created). */
+  seeded: number
+  /** Stops the server (open keep-alive connections included) and closes the persisted store. */
   close(): Promise<void>
+}
+
+/**
+ * Why a local DynamoDB can't start: its port is taken, its directory is open in another process, its seed is bad.
+ * The message names the port, the directory or the file, and the way out.
+ *
+ * @example
+ * ```ts
+ * try { await startLocalDynamo({ table: 't', port: 8000 }) } catch (e) { if (e instanceof LocalDynamoError) console.error(e.message) }
+ * ```
+ */
+export class LocalDynamoError extends Error {
+  override name = 'LocalDynamoError'
+  constructor(
+    message: string,
+    /** `port-in-use`, `locked` (the directory is open in another process), `unusable` (not a LevelDB store), `seed` (a bad seed). */
+    readonly code: 'port-in-use' | 'locked' | 'unusable' | 'seed',
+  ) {
+    super(message)
+  }
+}
+
+/** Whether something listens on 127.0.0.1:port (binds it exclusively and lets go at once). */
+function portTaken(port: number): Promise<boolean> {
+  if (port === 0) return Promise.resolve(false)
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', (e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' ? resolve(true) : reject(e)))
+    probe.listen({ port, host: '127.0.0.1', exclusive: true }, () => probe.close(() => resolve(false)))
+  })
+}
+
+/**
+ * Opens and closes the LevelDB store in `dir` before dynalite does: dynalite has no way to report a store it can't
+ * open (LevelDB allows one process at a time) other than a crash on the first request.
+ */
+async function checkStore(dir: string): Promise<void> {
+  const require = createRequire(createRequire(import.meta.url).resolve('dynalite'))
+  const { Level } = require('level') as { Level: Level }
+  mkdirSync(dir, { recursive: true })
+  const db = new Level(dir)
+  try {
+    await db.open()
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause
+    if (cause?.code === 'LEVEL_LOCKED') {
+      throw new LocalDynamoError(`the local DynamoDB kept in ${dir} is open in another process (a running edgeware dev?): stop it, or reach its table through it (edgeware origins … --local)`, 'locked')
+    }
+    throw new LocalDynamoError(`the local DynamoDB kept in ${dir} can't be opened: ${cause?.message ?? (e as Error).message}`, 'unusable')
+  }
+  await db.close()
 }
 
 /**
@@ -63,9 +123,22 @@ export async function readSeedFile(file: string): Promise<unknown[]> {
   return rules
 }
 
+/** A seed file's rules, each checked; a problem names the file. */
+async function seedRules(file: string): Promise<unknown[]> {
+  try {
+    const rules = await readSeedFile(file)
+    checkRules(rules)
+    return rules
+  } catch (e) {
+    const message = (e as Error).message
+    throw new LocalDynamoError(message.startsWith('origin seed') ? message : `origin seed ${file}: ${message}`, 'seed')
+  }
+}
+
 /**
- * Starts dynalite on 127.0.0.1, creates the origin table and loads the seed (validated: an invalid rule fails
- * the start with a message naming the file, the item and the rule broken).
+ * Starts dynalite on 127.0.0.1, creates the origin table unless `persist` keeps it from an earlier start, and loads
+ * the seed into a table it created (validated: an invalid rule fails the start with a message naming the file, the
+ * item and the rule broken). A taken port or a store another process holds is a {@link LocalDynamoError}.
  *
  * @example
  * ```ts
@@ -76,11 +149,16 @@ export async function readSeedFile(file: string): Promise<unknown[]> {
  * ```
  */
 export async function startLocalDynamo(opts: LocalDynamoOptions): Promise<LocalDynamo> {
+  const port = opts.port ?? 0
+  if (await portTaken(port)) {
+    throw new LocalDynamoError(`port ${port} on 127.0.0.1 is already in use (another edgeware dev, or a DynamoDB Local?): stop it, or choose another port`, 'port-in-use')
+  }
+  if (opts.persist) await checkStore(opts.persist)
   const dynalite = createRequire(import.meta.url)('dynalite') as Dynalite
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 })
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(opts.persist ? { path: opts.persist } : {}) })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', reject)
       resolve()
     })
@@ -93,21 +171,18 @@ export async function startLocalDynamo(opts: LocalDynamoOptions): Promise<LocalD
       server.closeAllConnections()
     }))
   const client = createTableClient({ endpoint })
+  let created: boolean
+  let seeded = 0
   try {
-    await createOriginTable(client, opts.table)
-    if (opts.seed) {
-      const rules = await readSeedFile(opts.seed)
-      try {
-        await putRules(client, opts.table, rules)
-      } catch (e) {
-        throw new Error(`origin seed ${opts.seed}: ${(e as Error).message}`)
-      }
-    }
+    // The seed is checked before the table exists: a kept table is never left created but unseeded.
+    const rules = opts.seed ? await seedRules(opts.seed) : undefined
+    created = await createOriginTable(client, opts.table)
+    if (rules && created) seeded = await putRules(client, opts.table, rules)
   } catch (e) {
     await close()
     throw e
   } finally {
     client.destroy()
   }
-  return { endpoint, close }
+  return { endpoint, created, seeded, close }
 }

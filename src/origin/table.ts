@@ -71,15 +71,15 @@ export async function createOriginTable(client: DynamoDBClient, table: string): 
 }
 
 /**
- * Validates every rule (all or nothing), then writes them. Throws `EdgeRuleError('InvalidOriginItem')` naming
- * each invalid item, its broken rules and values, before anything is written.
+ * Checks every rule (table shape + CloudFront's origin rules) without writing anything: throws
+ * `EdgeRuleError('InvalidOriginItem')` naming each invalid item, its broken rules and values.
  *
  * @example
  * ```ts
- * await putRules(client, 'edge-origins', [{ host: '*', pathPrefix: '/', type: 'custom', domainName: 'example.org' }])
+ * checkRules(await readSeedFile('edge-functions/origins.seed.json'))
  * ```
  */
-export async function putRules(client: DynamoDBClient, table: string, rules: readonly unknown[], limits?: LimitsProfile): Promise<number> {
+export function checkRules(rules: readonly unknown[], limits?: LimitsProfile): void {
   const problems: string[] = []
   rules.forEach((r, i) => {
     if (r === null || typeof r !== 'object' || Array.isArray(r)) {
@@ -90,6 +90,18 @@ export async function putRules(client: DynamoDBClient, table: string, rules: rea
     if (v.length > 0) problems.push(`rule #${i + 1} (${describeItem(r as Record<string, unknown>)}): ${describeViolations(v)}`)
   })
   if (problems.length > 0) throw new EdgeRuleError('InvalidOriginItem', `nothing written, ${problems.length} invalid rule(s):\n  ${problems.join('\n  ')}`, rules)
+}
+
+/**
+ * Validates every rule (all or nothing, {@link checkRules}), then writes them.
+ *
+ * @example
+ * ```ts
+ * await putRules(client, 'edge-origins', [{ host: '*', pathPrefix: '/', type: 'custom', domainName: 'example.org' }])
+ * ```
+ */
+export async function putRules(client: DynamoDBClient, table: string, rules: readonly unknown[], limits?: LimitsProfile): Promise<number> {
+  checkRules(rules, limits)
   for (const r of rules) await client.send(new PutItemCommand({ TableName: table, Item: ruleToItem(r as OriginRule) }))
   return rules.length
 }

@@ -16,8 +16,9 @@ import { functionSettings, type Problem } from '../build/checks.js'
 import { BuildError } from '../build/errors.js'
 import { checkHandlerStage } from '../build/stage-check.js'
 import { notYetApplied } from '../distribution/unapplied.js'
-import { loadLocalSecrets, type LocalSecrets } from '../build/environment.js'
-import { loadConfig, type EdgeConfig, type FunctionConfig } from './config.js'
+import { loadEnvConfig, loadLocalSecrets, type LocalSecrets } from '../build/environment.js'
+import type { DevTable } from '../origin/dev-table.js'
+import type { EdgeConfig, FunctionConfig } from './config.js'
 import { edgeWorkerConfig } from './edge-config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
 import { createHostHandler } from './host.js'
@@ -33,6 +34,10 @@ import { acceptWebSocket, tokenServer, type WsConnection } from './ws-server.js'
 export interface DevOptions {
   /** A `wrangler.toml` path or an already loaded config. */
   config: string | EdgeConfig
+  /** The environment (`[env.<name>]`) to load a config path for. */
+  env?: string
+  /** The local DynamoDB's port, instead of `[edge.dynamodb] port`. */
+  dynamodbPort?: number
   /** Port the edge listens on (default `[dev] port`, 8787; 0 = any free port). */
   port?: number
   /** Address the edge listens on (default `[dev] ip`, 127.0.0.1; `0.0.0.0` for every interface). */
@@ -71,8 +76,10 @@ export interface DevServer {
   config: EdgeConfig
   /** Example origins started for `example = true` origins. */
   examples: ExampleOrigin[]
-  /** The local DynamoDB endpoint, when `[edge.dynamodb] local = true`. */
+  /** The origin table's endpoint baked into the functions, when there is an `[edge.dynamodb]`. */
   dynamoEndpoint?: string
+  /** The origin table: where it is (`local`, `self-run` or `aws`), its name, and lines that say so. */
+  dynamo?: Pick<DevTable, 'kind' | 'table' | 'endpoint' | 'lines'>
   /** Rebuilds every function (or the named ones) and swaps them in. */
   reload(names?: string[]): Promise<void>
   /** Resolves after the next successful (re)build of a function (live reload). */
@@ -150,7 +157,7 @@ async function checkPortFree(ip: string, port: number): Promise<void> {
  * ```
  */
 export async function startDev(opts: DevOptions): Promise<DevServer> {
-  const config = typeof opts.config === 'string' ? await loadConfig(opts.config) : opts.config
+  const config = typeof opts.config === 'string' ? await loadEnvConfig(opts.config, opts.env) : opts.config
   const logger = opts.logger ?? consoleLogger
   // What the config holds that the local edge doesn't act on yet: said once, never silently dropped.
   const pending = notYetApplied(config, 'dev')
@@ -184,14 +191,15 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       examples.push(ex)
       cleanups.push(() => ex.close())
     }
-    let dynamoEndpoint: string | undefined
-    const db = config.edge.dynamodb
-    if (db?.local) {
-      const { startLocalDynamo } = await import('../origin/local.js')
-      const local = await startLocalDynamo({ table: db.table, ...(db.seed ? { seed: db.seed } : {}) })
-      dynamoEndpoint = local.endpoint
-      cleanups.push(() => local.close())
+    let dynamo: DevTable | undefined
+    if (config.edge.dynamodb) {
+      const { openDevTable } = await import('../origin/dev-table.js')
+      const onProblem = (m: string): void => logger.info(`${p.yellow('⚠')} ${m}`)
+      const table = await openDevTable(config, { use: 'dev', ...(opts.dynamodbPort !== undefined ? { port: opts.dynamodbPort } : {}), onProblem })
+      cleanups.push(() => table.close())
+      dynamo = table
     }
+    const dynamoEndpoint = dynamo?.endpoint
 
     // Functions: bundle (as `edgeware build` would, unminified with a source map) and make containers.
     const functions = new Map<string, LambdaFunction>()
@@ -235,7 +243,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       if (!verbose && isRethrownErrorLine(line)) return
       logger.info(formatFunctionLine(fn, line, p))
     }
-    const local: LocalSecrets = opts.secrets ? { values: opts.secrets } : loadLocalSecrets(config.path)
+    const local: LocalSecrets = opts.secrets ? { values: opts.secrets } : loadLocalSecrets(config.path, config.env)
     if (local.notice) logger.info(`${p.yellow('⚠')} ${local.notice}`)
     const localSecrets = { values: local.values, source: local.file ? basename(local.file) : opts.secrets ? 'the secrets given to startDev' : '.dev.vars' }
     // The edge calls containers directly on 127.0.0.1 (see container.ts), with the channel's token.
@@ -489,7 +497,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       ...(tlsListener ? { httpsUrl: `https://${url.hostname}:${tlsListener.port}`, certificate: tlsListener.certificate } : {}),
       config,
       examples,
-      ...(dynamoEndpoint ? { dynamoEndpoint } : {}),
+      ...(dynamo ? { dynamoEndpoint: dynamo.endpoint, dynamo: { kind: dynamo.kind, table: dynamo.table, endpoint: dynamo.endpoint, lines: dynamo.lines } } : {}),
       reload,
       nextReload: () => new Promise((r) => reloadWaiters.push(r)),
       close,

@@ -82,16 +82,26 @@ describe('edgeware origins', () => {
     expect((await cli('get', ...t, '--host', 'ok.example.com', '--prefix', '/')).code).toBe(1)
   })
 
-  it('--local uses $EDGEWARE_DYNAMODB_ENDPOINT, or says it needs it', async () => {
+  it('--local uses $EDGEWARE_DYNAMODB_ENDPOINT first, else the config\'s table, or says what it needs', async () => {
     const saved = process.env.EDGEWARE_DYNAMODB_ENDPOINT
+    const cwd = process.cwd()
     try {
       delete process.env.EDGEWARE_DYNAMODB_ENDPOINT
+      process.chdir(dir)
       const none = await cli('list', '--table', 'cli-origins', '--local')
       expect(none.code).toBe(2)
-      expect(none.err).toMatch(/EDGEWARE_DYNAMODB_ENDPOINT/)
+      expect(none.err).toMatch(/--local without a port reads the \[edge\.dynamodb\] of \.\/wrangler\.toml, and there is none here: name it with --config FILE, or pass --local <port> \(or set \$EDGEWARE_DYNAMODB_ENDPOINT\)/)
+      await writeFile(join(dir, 'memory.toml'), 'name = "m"\n[[edge.origins]]\nid = "app"\nurl = "http://localhost:8080"\n[edge.dynamodb]\nlocal = true\ntable = "mem-origins"\n[edge.default_behavior]\norigin = "app"\n')
+      const memory = await cli('list', '--local', '--config', 'memory.toml')
+      expect(memory.code).toBe(1)
+      expect(memory.err).toBe(
+        'edgeware origins: --local: no edgeware dev is running for memory.toml, and its local table lives only while one runs (no [edge.dynamodb] persist): start edgeware dev, keep the table with persist = ".edgeware/dynamodb", or name a port with --local <port>',
+      )
       process.env.EDGEWARE_DYNAMODB_ENDPOINT = db.endpoint
-      expect((await cli('list', '--table', 'cli-origins', '--local')).code).toBe(0)
+      expect((await cli('list', '--table', 'cli-origins', '--local', '--config', 'memory.toml')).code).toBe(0)
+      expect((await cli('list', '--table', 'cli-origins', '--local', '9', '--config', 'memory.toml')).err).toMatch(/--config and --env choose the table of --local \(without a port\)/)
     } finally {
+      process.chdir(cwd)
       if (saved === undefined) delete process.env.EDGEWARE_DYNAMODB_ENDPOINT
       else process.env.EDGEWARE_DYNAMODB_ENDPOINT = saved
     }
