@@ -33,7 +33,9 @@ export class ResponseView implements EdgeResponse {
   set status(value: number) {
     if (this.#stage === 'viewer-response') {
       if (value === Number(this.raw.status)) return
-      ruleError('StatusChanged', `a viewer-response function can't change the status (${this.raw.status} → ${String(value)})`, value, this.#stage)
+      // not a number at all: named as such (and never stringified: any object may come in)
+      assertStatus(value, this.#stage)
+      ruleError('StatusChanged', `a viewer-response function can't change the status (${this.raw.status} → ${value})`, value, this.#stage)
     }
     assertStatus(value, this.#stage)
     if (value === 204 && this.raw.body !== undefined) {

@@ -220,6 +220,14 @@ describe('response stages', () => {
     })(createEvent('viewer-response'))
   })
 
+  it('viewer-response: a status that is not a number is InvalidStatus, even one that cannot be turned into text', async () => {
+    await viewerResponse(async (c) => {
+      const odd = { toString: false } as unknown as number
+      expect(() => (c.response.status = odd)).toThrow(expect.objectContaining({ rule: 'InvalidStatus' }))
+      expect(c.response.raw.status).toBe('200')
+    })(createEvent('viewer-response'))
+  })
+
   it('viewer-response: setting a body throws BodyNotAllowed', async () => {
     await viewerResponse(async (c) => {
       expect(() => (c.response.body = 'x')).toThrow(expect.objectContaining({ rule: 'BodyNotAllowed' }))
