@@ -7,7 +7,8 @@ import { basename, join, relative, resolve, sep } from 'node:path'
 import { STAGES } from '../cloudfront/types.js'
 import { notYetApplied } from '../distribution/unapplied.js'
 import { unusedPolicies } from './distribution.js'
-import { ConfigError, loadConfig, type EdgeConfig, type FunctionConfig } from '../simulator/config.js'
+import { ConfigError, type EdgeConfig, type FunctionConfig } from '../simulator/config.js'
+import { loadEnvConfig } from './environment.js'
 import { bundleFunction } from './bundle.js'
 import { associationProblems, envProblem, formatBytes, lambdaName, packageProblems, runtimeWarnings, tightestLimits, type Problem } from './checks.js'
 import { BuildError } from './errors.js'
@@ -21,7 +22,12 @@ import { deterministicZip, digest } from './zip.js'
 export interface BuildOptions {
   /** Path of the `wrangler.toml`, or an already loaded config. */
   config: string | EdgeConfig
-  /** Output directory (default `.edgeware/build` next to the config). */
+  /**
+   * The environment (`[env.<name>]`) to build a `wrangler.toml` path for: its own name (stack, functions,
+   * secrets) and its overrides. Ignored when `config` is already loaded (it was loaded for its environment).
+   */
+  env?: string
+  /** Output directory (default `.edgeware/build` next to the config, `.edgeware/build-<env>` for an environment). */
   outDir?: string
   /** Add `index.js.map` to each zip (it counts towards the size limit). */
   sourcemap?: boolean
@@ -55,6 +61,19 @@ export interface BuildResult {
   manifest: Manifest
   /** Absolute paths of every file written. */
   files: string[]
+}
+
+/**
+ * Where a config's build goes by default: `.edgeware/build` next to it, or `.edgeware/build-<env>` for an
+ * environment (so that environments never overwrite each other's zips).
+ *
+ * @example
+ * ```ts
+ * defaultOutDir({ root: '/app', env: 'staging' }) // '/app/.edgeware/build-staging'
+ * ```
+ */
+export function defaultOutDir(config: Pick<EdgeConfig, 'root' | 'env'>): string {
+  return join(config.root, '.edgeware', config.env === undefined ? 'build' : `build-${config.env}`)
 }
 
 function percent(share: number): string {
@@ -96,7 +115,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   let config: EdgeConfig
   if (typeof opts.config === 'string') {
     try {
-      config = await loadConfig(opts.config)
+      config = await loadEnvConfig(opts.config, opts.env)
     } catch (e) {
       if (e instanceof ConfigError) throw new BuildError('InvalidConfig', e.message)
       throw e
@@ -104,7 +123,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   } else {
     config = opts.config
   }
-  const outDir = resolve(opts.outDir ?? join(config.root, '.edgeware', 'build'))
+  const outDir = resolve(opts.outDir ?? defaultOutDir(config))
   const sourcemap = opts.sourcemap ?? false
 
   // What the config holds that the build doesn't write yet: refused when it can't be left out, else a warning.

@@ -1,19 +1,29 @@
 /**
- * `edgeware dev [--config FILE] [--port N] [--ip ADDR] [--verbose]`: the local edge.
+ * `edgeware dev [--config FILE] [--env NAME] [--port N] [--ip ADDR] [--verbose]`: the local edge.
  */
+import { loadEnvConfig, loadLocalSecrets } from '../build/environment.js'
 import { ConfigError } from '../simulator/config.js'
 import { startDev } from '../simulator/dev.js'
 import { parseCommand, resolveConfig, usageError } from './args.js'
 import { whenToStop } from './stop.js'
 
-const USAGE = `usage: edgeware dev [--config wrangler.toml] [--port N] [--ip ADDR] [--verbose]
+const USAGE = `usage: edgeware dev [--config wrangler.toml] [--env NAME] [--port N] [--ip ADDR] [--verbose]
 
   --config FILE   the wrangler.toml (default ./wrangler.toml)
+  --env NAME      run [env.NAME]: its overrides, and .dev.vars.NAME when there is one
   --port N        the port the edge listens on (default [dev] port, 8787)
   --ip ADDR       the address it listens on (default 127.0.0.1; 0.0.0.0 for every interface)
   --verbose       each stage's event, what the function changed, and the full stack of a failure
 
 Stops on Ctrl+C (SIGINT), SIGTERM or SIGHUP, or when the process that started it (npm) goes away.`
+
+/** The config and local secrets of `--env <name>`. */
+async function envOptions(file: string, env: string) {
+  const config = await loadEnvConfig(file, env)
+  const local = loadLocalSecrets(file, env)
+  if (local.notice) console.log(`edgeware dev: ${local.notice}`)
+  return { config, ...(local.file ? { secrets: local.values } : {}) }
+}
 
 /**
  * Runs `edgeware dev` until SIGINT, SIGTERM or SIGHUP (or until the process that started it is gone); resolves to
@@ -27,6 +37,7 @@ Stops on Ctrl+C (SIGINT), SIGTERM or SIGHUP, or when the process that started it
 export async function run(args: string[]): Promise<number> {
   const parsed = parseCommand('dev', USAGE, args, {
     config: { type: 'string', short: 'c' },
+    env: { type: 'string', short: 'e' },
     port: { type: 'string', short: 'p' },
     ip: { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
@@ -45,8 +56,11 @@ export async function run(args: string[]): Promise<number> {
   const stop = whenToStop()
   let dev
   try {
+    // An environment: its config, and its own local secrets (.dev.vars.<env> before .dev.vars).
+    const env = values.env === undefined ? undefined : await envOptions(config, values.env)
     const starting = startDev({
-      config,
+      config: env?.config ?? config,
+      ...(env?.secrets ? { secrets: env.secrets } : {}),
       ...(port !== undefined ? { port } : {}),
       ...(values.ip !== undefined ? { ip: values.ip } : {}),
       verbose: values.verbose ?? false,

@@ -11,8 +11,8 @@ import { resolveLimits, triggerLimits } from '../cloudfront/limits.js'
 import { STAGES, type CfEvent, type Stage } from '../cloudfront/types.js'
 import { checkResult } from '../cloudfront/validate.js'
 import type { Violation } from '../core/errors.js'
-import { loadLocalSecrets } from '../build/environment.js'
-import { ConfigError, loadConfig, type EdgeConfig } from '../simulator/config.js'
+import { loadEnvConfig, loadLocalSecrets } from '../build/environment.js'
+import { ConfigError, type EdgeConfig } from '../simulator/config.js'
 import { formatFunctionLine, isRethrownErrorLine, paint } from '../simulator/log.js'
 import { thrownDetail } from '../simulator/verdict.js'
 import { createEvent } from '../testing/index.js'
@@ -27,6 +27,7 @@ const USAGE = `usage: edgeware invoke <file.ts|file.js|function.zip> --event <ev
   --s3               with a stage name: the sample S3 origin (origin events)
   --config FILE      the wrangler.toml whose [vars], runtime and limits the function is built and run with
                      (default ./wrangler.toml when there is one)
+  --env NAME         with the config's [env.NAME] applied (and .dev.vars.NAME when there is one)
   --local            start the config's [edge.dynamodb] table in a local DynamoDB (dynalite, with its seed)
   --limits P         classic | current (default: the config's, else classic)
   --timeout MS       invocation timeout (default: the function's, else the stage's limit)
@@ -60,12 +61,15 @@ function eventStage(event: CfEvent, spec: string): Stage {
   throw new InvokeError(`--event: ${spec} is not a Lambda@Edge event: Records[0].cf.config.eventType must be a stage name (${STAGES.join(', ')}), got ${JSON.stringify(t) ?? 'undefined'}`)
 }
 
-/** `--config`, else ./wrangler.toml when there is one: loaded, or undefined. */
-async function readConfig(given: string | undefined): Promise<EdgeConfig | undefined> {
+/** `--config`, else ./wrangler.toml when there is one: loaded (for `env`), or undefined. */
+async function readConfig(given: string | undefined, env: string | undefined): Promise<EdgeConfig | undefined> {
   const file = resolve(given ?? 'wrangler.toml')
-  if (given === undefined && !existsSync(file)) return undefined
+  if (given === undefined && !existsSync(file)) {
+    if (env !== undefined) throw new InvokeError(`--env ${env}: no wrangler.toml in ${process.cwd()} (name the config with --config FILE)`)
+    return undefined
+  }
   try {
-    return await loadConfig(file)
+    return await loadEnvConfig(file, env)
   } catch (e) {
     if (e instanceof ConfigError) throw new InvokeError(`invalid config: ${e.message}`)
     throw e
@@ -154,6 +158,7 @@ export async function run(args: string[]): Promise<number> {
       event: { type: 'string', short: 'e' },
       s3: { type: 'boolean' },
       config: { type: 'string', short: 'c' },
+      env: { type: 'string' },
       local: { type: 'boolean' },
       limits: { type: 'string' },
       timeout: { type: 'string' },
@@ -180,7 +185,7 @@ export async function run(args: string[]): Promise<number> {
   }
   let f: LoadedFunction | undefined
   try {
-    const config = await readConfig(values.config)
+    const config = await readConfig(values.config, values.env)
     const limitsName = values.limits ?? config?.edge.limitsName ?? 'classic'
     const limits = resolveLimits(limitsName)
     const event = readEvent(values.event, values.s3 === true)
@@ -188,7 +193,7 @@ export async function run(args: string[]): Promise<number> {
     // (Other kinds of event would be dispatched here, by their shape, to their own runners.)
     const p = paint(false)
     // secret() (edgeware/secrets) reads .dev.vars next to the config, as under `edgeware dev`.
-    const local = loadLocalSecrets(config?.path ?? resolve('wrangler.toml'))
+    const local = loadLocalSecrets(config?.path ?? resolve('wrangler.toml'), values.env)
     if (local.notice) console.error(`edgeware invoke: ${local.notice}`)
     f = await loadFunction(positionals[0]!, {
       localSecrets: { values: local.values, source: local.file ? basename(local.file) : '.dev.vars' },

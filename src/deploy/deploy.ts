@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { build } from '../build/build.js'
+import { build, defaultOutDir } from '../build/build.js'
 import { loadEnvConfig } from '../build/environment.js'
 import type { Manifest } from '../build/outputs.js'
 import { awsClients, endpointFor, type AwsOptions } from './aws.js'
@@ -89,7 +89,7 @@ async function readJson<T>(file: string): Promise<T> {
 async function buildDir(opts: DeployOptions, log: (line: string) => void): Promise<string> {
   if (opts.from !== undefined) return resolve(opts.from)
   const config = await loadEnvConfig(resolve(opts.config ?? 'wrangler.toml'), opts.env)
-  const outDir = join(config.root, '.edgeware', opts.env ? `build-${opts.env}` : 'build')
+  const outDir = defaultOutDir(config)
   await build({ config, outDir, log })
   return outDir
 }
