@@ -15,7 +15,8 @@ import { BuildError } from './errors.js'
 import { secretProblems, secretsPrefix, uniqueSecrets, type SecretRef } from './secrets.js'
 import { originTableTemplate, replicaWarning } from './origin-table.js'
 import { checkHandlerStage } from './stage-check.js'
-import { cloudformationTemplate, cloudfrontAssociations, manifest, stableJson, type BuiltPackage, type Manifest } from './outputs.js'
+import { cloudformationTemplate, cloudfrontAssociations, manifest, stableJson, type BuildArtifacts, type BuiltPackage, type Manifest } from './outputs.js'
+import { buildCloudFrontFunctions, keyValueStoreFile } from './cloudfront-functions.js'
 import { deterministicZip, digest } from './zip.js'
 
 /** Options of {@link build}. */
@@ -95,18 +96,103 @@ async function pool<T, R>(items: readonly T[], limit: number, task: (item: T, in
   return out
 }
 
+/** One Lambda@Edge function bundled, zipped and checked (or its problems). */
+interface EdgeBundle {
+  fn: FunctionConfig
+  zip?: Uint8Array
+  bundleBytes: number
+  secrets: SecretRef[]
+  replicas: string[]
+  errs: Problem[]
+}
+
+/** Bundles, zips and checks every Lambda@Edge function (four at a time), logging progress; warnings into `warnings`. */
+async function bundleEdgeFunctions(config: EdgeConfig, sourcemap: boolean, warnings: Problem[], log: (line: string) => void): Promise<EdgeBundle[]> {
+  const total = config.functions.length
+  const rel = (p: string) => relative(config.root, p).split(sep).join('/')
+  return pool(config.functions, 4, async (fn, i): Promise<EdgeBundle> => {
+    const t0 = Date.now()
+    log(`  [${i + 1}/${total}] bundling ${fn.name} (${rel(fn.entry)})…`)
+    try {
+      const b = await bundleFunction({
+        entry: fn.entry,
+        vars: config.vars,
+        runtime: config.edge.runtime,
+        sourcemap,
+        absWorkingDir: config.root,
+        secretsPrefix: secretsPrefix(config),
+      })
+      const zip = deterministicZip(b.map === undefined ? [{ name: 'index.js', data: b.code }] : [{ name: 'index.js', data: b.code }, { name: 'index.js.map', data: b.map }])
+      const checks = packageProblems(fn, zip.length, b.metafile, config.edge.limits)
+      const staged = await checkHandlerStage(fn, b.code, config)
+      const errs: Problem[] = [...b.envReads.map((r) => envProblem(fn, r)), ...secretProblems(config, fn.name, b.secrets, b.secretRefusals), ...checks.problems, ...(staged.problem ? [staged.problem] : [])]
+      warnings.push(...checks.warnings, ...(staged.warning ? [staged.warning] : []), ...b.warnings.map((w) => ({ code: 'BundleWarning', message: `${fn.name}: ${w}` })))
+      if (config.edge.dynamodb && b.originReplicas.unknown.length) warnings.push(replicaWarning(fn.name, b.originReplicas.unknown))
+      log(`  [${i + 1}/${total}] ${fn.name}: ${formatBytes(Buffer.byteLength(b.code))} bundle, ${formatBytes(zip.length)} zip (${Date.now() - t0} ms)`)
+      return { fn, zip, bundleBytes: Buffer.byteLength(b.code), secrets: uniqueSecrets(b.secrets), replicas: b.originReplicas.regions, errs }
+    } catch (e) {
+      if (e instanceof BuildError) return { fn, bundleBytes: 0, secrets: [], replicas: [], errs: e.problems.map((p) => ({ code: p.code, message: `${fn.name}: ${p.message}` })) }
+      throw e
+    }
+  })
+}
+
+/** The artifact files (zips, store data) a manifest lists, by name in the build directory. */
+function artifactFiles(m: Partial<Manifest>): string[] {
+  const names = [...(m.functions ?? []).map((f) => f?.zip), ...(m.keyValueStores ?? []).map((s) => s?.file)]
+  return names.filter((n): n is string => typeof n === 'string' && /^[\w.-]+\.(zip|kvs\.json)$/.test(n))
+}
+
+/** Writes the outputs, first dropping the artifacts of an earlier build that this one no longer has. */
+async function writeOutputs(config: EdgeConfig, outDir: string, files: [string, Uint8Array | string][], man: Manifest): Promise<void> {
+  await mkdir(outDir, { recursive: true })
+  try {
+    const previous = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as Partial<Manifest>
+    const keep = new Set(artifactFiles(man))
+    for (const f of artifactFiles(previous)) if (!keep.has(f)) await rm(join(outDir, f), { force: true })
+  } catch {
+    // no previous build (or not ours)
+  }
+  if (!config.edge.dynamodb) await rm(join(outDir, 'origin-table.json'), { force: true })
+  for (const [path, data] of files) await writeFile(path, data)
+}
+
+/** `3 functions`, `1 function and 1 key value store`: what a build makes. */
+function counted(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`
+}
+
+/** The summary: one row per function and store, with its size against its limit. */
+function summaryRows(functions: readonly BuiltFunction[], man: Manifest): [string, string, string][] {
+  return [
+    ...functions.map((f): [string, string, string] => [f.name, f.stages.join(', '), `${formatBytes(f.zipBytes)} zip, ${percent(f.share)} of the ${formatBytes(f.limitBytes)} limit`]),
+    ...man.cloudfrontFunctions.map((f): [string, string, string] => [
+      f.name,
+      `${f.eventTypes.join(', ')} (CloudFront Function)`,
+      `${formatBytes(f.bytes)} code, ${percent(f.bytes / f.limits.bytes)} of the ${formatBytes(f.limits.bytes)} limit`,
+    ]),
+    ...man.keyValueStores.map((s): [string, string, string] => [
+      s.id,
+      'key value store',
+      `${counted(s.keys, 'key')}, ${formatBytes(s.bytes)}, ${percent(s.bytes / s.limits.bytes)} of the ${formatBytes(s.limits.bytes)} limit`,
+    ]),
+  ]
+}
+
 /**
- * Builds every function of a `wrangler.toml`: bundles each with esbuild ({@link bundleFunction}), rejects reads of
- * non-reserved environment variables, zips deterministically, checks the association rules (one function per
- * event type per behavior, IncludeBody only on request events, runtime, memory, timeout), the stage a
+ * Builds every function of a `wrangler.toml`: bundles each Lambda@Edge function with esbuild ({@link bundleFunction}),
+ * rejects reads of non-reserved environment variables, zips deterministically, checks the association rules (one
+ * function per event type per behavior, IncludeBody only on request events, runtime, memory, timeout), the stage a
  * `viewerRequest()`-style handler is made for against the stages it is associated with (the bundle loaded in a
- * Lambda-like container of its own), and the zip size against every stage the function serves, then writes
- * `<name>.zip`, `manifest.json`, `cloudformation.json` and `cloudfront-associations.json`. Any failure throws a `BuildError` listing every problem, and nothing is written.
+ * Lambda-like container of its own), and the zip size against every stage the function serves; compiles each
+ * CloudFront Function for its runtime and validates the data of the key value stores they use. Then writes
+ * `<name>.zip`, `<store>.kvs.json`, `manifest.json`, `cloudformation.json` and `cloudfront-associations.json`. Any
+ * failure throws a `BuildError` listing every problem, and nothing is written.
  *
  * @example
  * ```ts
  * import { build } from 'edgeware/build'
- * const result = await build({ config: 'wrangler.toml', log: console.log })
+ * const result = await build({ config: 'wrangler.toml', env: 'staging', log: console.log })
  * for (const f of result.functions) console.log(f.name, f.zipBytes)
  * ```
  */
@@ -130,48 +216,26 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const pending = notYetApplied(config, 'build')
   const problems = [...associationProblems(config), ...pending.errors.map((message) => ({ code: 'NotYetSupported', message }))]
   if (problems.length) throw BuildError.from(problems)
-  if (config.functions.length === 0) throw new BuildError('NoFunctions', `${config.path}: no edge function is associated with any behavior: nothing to build`)
+  if (config.functions.length === 0 && config.cloudfrontFunctions.length === 0) {
+    throw new BuildError('NoFunctions', `${config.path}: no edge function or CloudFront Function is associated with any behavior: nothing to build`)
+  }
 
-  const total = config.functions.length
   const rel = (p: string) => relative(config.root, p).split(sep).join('/')
   const warnings: Problem[] = []
-  const runtimeNotes = runtimeWarnings(config.edge.runtime)
   const started = Date.now()
-  log(`edgeware build: ${total} function${total === 1 ? '' : 's'} from ${rel(config.path) || basename(config.path)} (${config.edge.runtime}, limits "${config.edge.limits.name}")`)
+  const kinds = [counted(config.functions.length, 'function'), ...(config.cloudfrontFunctions.length ? [counted(config.cloudfrontFunctions.length, 'CloudFront Function')] : [])]
+  log(`edgeware build: ${kinds.join(', ')} from ${rel(config.path) || basename(config.path)} (${config.edge.runtime}, limits "${config.edge.limits.name}")`)
 
-  const built = await pool(config.functions, 4, async (fn, i) => {
-    const t0 = Date.now()
-    log(`  [${i + 1}/${total}] bundling ${fn.name} (${rel(fn.entry)})…`)
-    try {
-      const b = await bundleFunction({
-        entry: fn.entry,
-        vars: config.vars,
-        runtime: config.edge.runtime,
-        sourcemap,
-        absWorkingDir: config.root,
-        secretsPrefix: secretsPrefix(config),
-      })
-      const zip = deterministicZip(b.map === undefined ? [{ name: 'index.js', data: b.code }] : [{ name: 'index.js', data: b.code }, { name: 'index.js.map', data: b.map }])
-      const checks = packageProblems(fn, zip.length, b.metafile, config.edge.limits)
-      const staged = await checkHandlerStage(fn, b.code, config)
-      const errs: Problem[] = [...b.envReads.map((r) => envProblem(fn, r)), ...secretProblems(config, fn.name, b.secrets, b.secretRefusals), ...checks.problems, ...(staged.problem ? [staged.problem] : [])]
-      warnings.push(...checks.warnings, ...(staged.warning ? [staged.warning] : []), ...b.warnings.map((w) => ({ code: 'BundleWarning', message: `${fn.name}: ${w}` })))
-      if (config.edge.dynamodb && b.originReplicas.unknown.length) warnings.push(replicaWarning(fn.name, b.originReplicas.unknown))
-      log(`  [${i + 1}/${total}] ${fn.name}: ${formatBytes(Buffer.byteLength(b.code))} bundle, ${formatBytes(zip.length)} zip (${Date.now() - t0} ms)`)
-      return { fn, zip, bundleBytes: Buffer.byteLength(b.code), secrets: uniqueSecrets(b.secrets), replicas: b.originReplicas.regions, errs }
-    } catch (e) {
-      if (e instanceof BuildError) return { fn, zip: undefined, bundleBytes: 0, secrets: [] as SecretRef[], replicas: [] as string[], errs: e.problems.map((p) => ({ code: p.code, message: `${fn.name}: ${p.message}` })) }
-      throw e
-    }
-  })
+  const [built, cff] = await Promise.all([bundleEdgeFunctions(config, sourcemap, warnings, log), buildCloudFrontFunctions(config)])
   warnings.sort((a, b) => (a.message < b.message ? -1 : 1))
   warnings.unshift(
-    ...runtimeNotes,
+    ...runtimeWarnings(config.edge.runtime),
     ...config.warnings.map((message) => ({ code: 'ConfigWarning', message })),
     ...pending.warnings.map((message) => ({ code: 'NotYetApplied', message })),
     ...unusedPolicies(config).map((message) => ({ code: 'UnusedPolicy', message })),
+    ...cff.warnings,
   )
-  const errors = built.flatMap((b) => b.errs)
+  const errors = [...built.flatMap((b) => b.errs), ...cff.problems]
   if (errors.length) throw BuildError.from(errors)
 
   const packages: BuiltPackage[] = built.map((b) => ({
@@ -183,28 +247,17 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     sourcemap,
     secrets: b.secrets,
   }))
-  const man = manifest(config, packages)
+  const artifacts: BuildArtifacts = { cloudfrontFunctions: cff.functions, keyValueStores: cff.stores }
+  const man = manifest(config, packages, artifacts)
   const files: [string, Uint8Array | string][] = [
     ...built.map((b) => [join(outDir, `${b.fn.name}.zip`), b.zip!] as [string, Uint8Array]),
+    ...cff.stores.map((s) => [join(outDir, keyValueStoreFile(s)), s.data] as [string, string]),
     [join(outDir, 'manifest.json'), stableJson(man)],
-    [join(outDir, 'cloudformation.json'), stableJson(cloudformationTemplate(config, packages))],
+    [join(outDir, 'cloudformation.json'), stableJson(cloudformationTemplate(config, packages, artifacts))],
     [join(outDir, 'cloudfront-associations.json'), stableJson(cloudfrontAssociations(config))],
   ]
   if (config.edge.dynamodb) files.push([join(outDir, 'origin-table.json'), stableJson(originTableTemplate(config, built.flatMap((b) => b.replicas)))])
-
-  // Write: drop the zips of functions an earlier build produced that this config no longer has.
-  await mkdir(outDir, { recursive: true })
-  try {
-    const previous = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as Partial<Manifest>
-    const keep = new Set(packages.map((p) => p.zipFile))
-    for (const f of previous.functions ?? []) {
-      if (typeof f?.zip === 'string' && /^[\w.-]+\.zip$/.test(f.zip) && !keep.has(f.zip)) await rm(join(outDir, f.zip), { force: true })
-    }
-  } catch {
-    // no previous build (or not ours)
-  }
-  if (!config.edge.dynamodb) await rm(join(outDir, 'origin-table.json'), { force: true })
-  for (const [path, data] of files) await writeFile(path, data)
+  await writeOutputs(config, outDir, files, man)
 
   const functions: BuiltFunction[] = packages
     .map((p) => {
@@ -224,15 +277,14 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     })
     .sort((a, b) => (a.name < b.name ? -1 : 1))
 
-  const width = Math.max(...functions.map((f) => f.name.length))
-  const stageWidth = Math.max(...functions.map((f) => f.stages.join(', ').length))
+  const rows = summaryRows(functions, man)
+  const width = rows.map((r) => [r[0].length, r[1].length])
   const shownOut = rel(outDir).startsWith('..') ? outDir : rel(outDir) || outDir
-  log(`built ${functions.length} function${functions.length === 1 ? '' : 's'} in ${Date.now() - started} ms → ${shownOut}`)
-  for (const f of functions) {
-    log(
-      `  ${f.name.padEnd(width)}  ${f.stages.join(', ').padEnd(stageWidth)}  ${formatBytes(f.zipBytes)} zip, ${percent(f.share)} of the ${formatBytes(f.limitBytes)} limit`,
-    )
-  }
+  const made = [counted(functions.length + man.cloudfrontFunctions.length, 'function'), ...(man.keyValueStores.length ? [counted(man.keyValueStores.length, 'key value store')] : [])]
+  log(`built ${made.join(' and ')} in ${Date.now() - started} ms → ${shownOut}`)
+  const w0 = Math.max(...width.map((w) => w[0]))
+  const w1 = Math.max(...width.map((w) => w[1]))
+  for (const [name, what, size] of rows) log(`  ${name.padEnd(w0)}  ${what.padEnd(w1)}  ${size}`)
   for (const b of man.distribution.buckets) log(`  s3://${b.bucket} (${b.origins.join(', ')}) serves ${b.dir}: upload it before deploying, e.g. aws s3 sync ${b.dir} s3://${b.bucket}`)
   for (const w of warnings) log(`warning: ${w.message}`)
   return { outDir, functions, warnings, manifest: man, files: files.map(([p]) => p) }

@@ -7,6 +7,7 @@
 import { relative, sep } from 'node:path'
 import type { BehaviorConfig, CachePolicy, CustomOriginConfig, EdgeConfig, OriginConfig, OriginRequestPolicy, ResponseHeadersPolicy, S3OriginConfig } from '../distribution/model.js'
 import { s3DomainName } from '../distribution/origins.js'
+import { apiFunctionAssociations, cfnFunctionAssociations, planFunctions, type FunctionsPlan } from './cloudfront-functions.js'
 import { cachePolicyConfig, originRequestPolicyConfig, responseHeadersPolicyConfig } from './policies.js'
 import { deployedName, logicalId, LogicalIds, type Json } from './template.js'
 
@@ -53,6 +54,8 @@ export interface DistributionPlan {
   /** S3 origin id → its origin access control. */
   accessControls: Map<string, { logicalId: string; name: string }>
   buckets: PlannedBucket[]
+  /** The CloudFront Functions and the stores they use. */
+  cloudfrontFunctions: FunctionsPlan
 }
 
 /** The origins the template writes: custom and S3 (Lambda origins are not written yet, and refused where used). */
@@ -129,7 +132,7 @@ export function planDistribution(config: EdgeConfig, taken: Iterable<string>): D
     buckets.set(o.bucket, { bucket: o.bucket, prefixes: [keyPrefix(o)], logicalId: ids.take(`${base}BucketPolicy`), parameter: ids.take(`Create${base}BucketPolicy`), condition: ids.take(`${base}BucketPolicyCreated`) })
   }
   for (const b of buckets.values()) if (b.prefixes.includes('')) b.prefixes = ['']
-  return { policies, domainParameters, accessControls, buckets: [...buckets.values()] }
+  return { policies, domainParameters, accessControls, buckets: [...buckets.values()], cloudfrontFunctions: planFunctions(config, ids) }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -181,7 +184,7 @@ function planned(plan: DistributionPlan, kind: PolicyKind, p: AnyPolicy): Planne
 
 /**
  * A behavior in CloudFormation's form (without `PathPattern` and `LambdaFunctionAssociations`): managed policies by
- * ID, custom ones by `Ref`.
+ * ID, custom ones by `Ref`, its CloudFront Functions' `FunctionAssociations` when it has any.
  *
  * @example
  * ```ts
@@ -190,12 +193,16 @@ function planned(plan: DistributionPlan, kind: PolicyKind, p: AnyPolicy): Planne
  */
 export function cfnBehavior(b: BehaviorConfig, plan: DistributionPlan): Record<string, Json> {
   const ref: PolicyRef = (kind, p) => p.awsId ?? { Ref: planned(plan, kind, p)!.logicalId }
-  return behaviorSettings(b, ref, cfnList, (allowed, cached) => ({ AllowedMethods: allowed, CachedMethods: cached }))
+  const out = behaviorSettings(b, ref, cfnList, (allowed, cached) => ({ AllowedMethods: allowed, CachedMethods: cached }))
+  const functions = cfnFunctionAssociations(b, plan.cloudfrontFunctions)
+  if (functions) out.FunctionAssociations = functions
+  return out
 }
 
 /**
  * A behavior in the CloudFront API's form (`{ Quantity, Items }` lists, `CachedMethods` inside `AllowedMethods`):
- * managed policies by ID, custom ones as `<id of cache policy NAME>` placeholders.
+ * managed policies by ID, custom ones as `<id of cache policy NAME>` placeholders, its CloudFront Functions'
+ * `FunctionAssociations` when it has any.
  *
  * @example
  * ```ts
@@ -204,7 +211,10 @@ export function cfnBehavior(b: BehaviorConfig, plan: DistributionPlan): Record<s
  */
 export function apiBehavior(b: BehaviorConfig, plan: DistributionPlan): Record<string, Json> {
   const ref: PolicyRef = (kind, p) => p.awsId ?? `<id of ${POLICY_TYPES[kind].what} ${planned(plan, kind, p)!.name}>`
-  return behaviorSettings(b, ref, apiList, (allowed, cached) => ({ AllowedMethods: { ...apiList(allowed), CachedMethods: apiList(cached) } }))
+  const out = behaviorSettings(b, ref, apiList, (allowed, cached) => ({ AllowedMethods: { ...apiList(allowed), CachedMethods: apiList(cached) } }))
+  const functions = apiFunctionAssociations(b, plan.cloudfrontFunctions)
+  if (functions) out.FunctionAssociations = functions
+  return out
 }
 
 // ---------------------------------------------------------------------------------------------------------------

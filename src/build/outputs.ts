@@ -9,9 +9,11 @@ import type { BehaviorConfig, EdgeConfig, FunctionConfig } from '../simulator/co
 import { EDGE_REGION, functionSettings, lambdaName, tightestLimits } from './checks.js'
 import { apiBehavior, DISTRIBUTION_ARN, distributionConfig, distributionManifest, distributionResources, planDistribution, type DistributionManifest, type DistributionPlan } from './distribution.js'
 import { logicalId, type Json } from './template.js'
+import { BuildError } from './errors.js'
+import { functionResources, functionsManifest, type BuiltCloudFrontFunction, type BuiltKeyValueStore, type CloudFrontFunctionManifest, type KeyValueStoreManifest } from './cloudfront-functions.js'
+import { secretId, secretsPrefix, secretStatements, type SecretRef } from './secrets.js'
 
 export { logicalId }
-import { secretId, secretsPrefix, secretStatements, type SecretRef } from './secrets.js'
 
 /** A built function, as the outputs need it. */
 export interface BuiltPackage {
@@ -27,6 +29,28 @@ export interface BuiltPackage {
   sourcemap: boolean
   /** The secrets its code reads with `secret()` (granted to its role). */
   secrets?: SecretRef[]
+}
+
+/**
+ * What the build made besides the Lambda@Edge zips: the compiled CloudFront Functions and the validated data of
+ * the stores they use.
+ *
+ * @example
+ * ```ts
+ * const artifacts: BuildArtifacts = { cloudfrontFunctions: [], keyValueStores: [] }
+ * ```
+ */
+export interface BuildArtifacts {
+  cloudfrontFunctions: BuiltCloudFrontFunction[]
+  keyValueStores: BuiltKeyValueStore[]
+}
+
+/** The artifacts a config needs: an error when the config has CloudFront Functions and none were given. */
+function artifactsFor(config: EdgeConfig, given: BuildArtifacts | undefined): BuildArtifacts {
+  const a = given ?? { cloudfrontFunctions: [], keyValueStores: [] }
+  const missing = config.cloudfrontFunctions.filter((f) => !a.cloudfrontFunctions.some((b) => b.fn.entry === f.entry))
+  if (missing.length) throw new BuildError('MissingArtifacts', `the compiled CloudFront Functions ${missing.map((f) => f.name).join(', ')} were not given: pass what buildCloudFrontFunctions() made`)
+  return a
 }
 
 /**
@@ -135,7 +159,7 @@ export function cloudfrontAssociations(config: EdgeConfig): CloudFrontAssociatio
   const others = config.behaviors.filter((b) => !b.isDefault)
   return {
     Comment:
-      'Cache behaviors for the CloudFront API (DistributionConfig). Replace <account> and <version> with the account id and the numbered version published for each function (never $LATEST or an alias); the functions live in us-east-1. Replace each <id of … policy NAME> with the ID of that custom policy (cloudformation.json creates it).',
+      'Cache behaviors for the CloudFront API (DistributionConfig). Replace <account> and <version> with the account id and the numbered version published for each function (never $LATEST or an alias); the functions live in us-east-1. CloudFront Functions (FunctionAssociations) must be published (LIVE) first. Replace each <id of … policy NAME> with the ID of that custom policy (cloudformation.json creates it).',
     DefaultCacheBehavior: def ? behavior(def) : { LambdaFunctionAssociations: { Quantity: 0 } },
     CacheBehaviors: { Quantity: others.length, Items: others.map((b) => ({ PathPattern: b.pathPattern, ...behavior(b) })) },
   }
@@ -175,7 +199,8 @@ function plan(config: EdgeConfig): DistributionPlan {
  * writeFileSync('cloudformation.json', stableJson(template))
  * ```
  */
-export function cloudformationTemplate(config: EdgeConfig, packages: readonly BuiltPackage[]): Record<string, Json> {
+export function cloudformationTemplate(config: EdgeConfig, packages: readonly BuiltPackage[], artifacts?: BuildArtifacts): Record<string, Json> {
+  const built = artifactsFor(config, artifacts)
   const ids = logicalIds(config.functions)
   const byEntry = new Map(config.functions.map((f) => [f.entry, f]))
   const profile = config.edge.limits
@@ -266,6 +291,10 @@ export function cloudformationTemplate(config: EdgeConfig, packages: readonly Bu
   const parts = distributionResources(config, dist)
   Object.assign(parameters, parts.parameters)
   Object.assign(resources, parts.resources)
+  const cff = functionResources(config, dist.cloudfrontFunctions, built.cloudfrontFunctions, built.keyValueStores)
+  Object.assign(parameters, cff.parameters)
+  Object.assign(resources, cff.resources)
+  Object.assign(outputs, cff.outputs)
   const distributionJson = distributionConfig(config, dist, (b) => cfnAssociations(b, byEntry, ids))
   resources.Distribution = { Type: 'AWS::CloudFront::Distribution', Properties: { DistributionConfig: distributionJson } }
   outputs.DistributionId = { Value: { Ref: 'Distribution' } }
@@ -309,6 +338,10 @@ export interface Manifest {
   region: string
   /** The distribution's S3 origins (bucket, directory to upload, OAC, bucket policy), origin parameters and policies. */
   distribution: DistributionManifest
+  /** The CloudFront Functions: deployed name, events, behaviors, size against the limit. */
+  cloudfrontFunctions: CloudFrontFunctionManifest[]
+  /** The stores they use: the data file `edgeware deploy` uploads (to `s3Key` in the code bucket) and the deployed name. */
+  keyValueStores: KeyValueStoreManifest[]
   functions: {
     name: string
     functionName: string
@@ -340,14 +373,17 @@ export interface Manifest {
  * manifest(config, packages).functions[0].sha256
  * ```
  */
-export function manifest(config: EdgeConfig, packages: readonly BuiltPackage[]): Manifest {
+export function manifest(config: EdgeConfig, packages: readonly BuiltPackage[], artifacts?: BuildArtifacts): Manifest {
   const profile = config.edge.limits
+  const built = artifactsFor(config, artifacts)
+  const dist = plan(config)
   return {
     name: config.name,
     runtime: config.edge.runtime,
     limits: String(profile.name),
     region: EDGE_REGION,
-    distribution: distributionManifest(config, plan(config)),
+    distribution: distributionManifest(config, dist),
+    ...functionsManifest(config, dist.cloudfrontFunctions, built.cloudfrontFunctions, built.keyValueStores),
     functions: [...packages]
       .sort((a, b) => (a.fn.name < b.fn.name ? -1 : 1))
       .map((p) => {

@@ -35,8 +35,8 @@ error_code = 404
       'edge.behaviors[0].viewer_request_function is parsed but not yet applied by edgeware dev: CloudFront Functions do not run',
       'edge.custom_error_responses is parsed but not yet applied by edgeware dev: error responses are passed through',
     ])
-    // [dev] keys mean nothing to the build, which writes the policies and error responses.
-    expect(notYetApplied(c, 'build').warnings).toEqual(['edge.behaviors[0].viewer_request_function is parsed but not yet applied by edgeware build: no CloudFront Function is written'])
+    // [dev] keys mean nothing to the build, which writes the policies, error responses and CloudFront Functions.
+    expect(notYetApplied(c, 'build')).toEqual({ warnings: [], errors: [] })
   })
 
   it('dev refuses a behavior that targets an S3 origin (the build writes it), and only warns for one nothing targets', () => {
@@ -78,7 +78,7 @@ describe('the tools say what they do not apply', () => {
   const out = mkdtempSync(join(tmpdir(), 'edgeware-unapplied-'))
   afterAll(() => rmSync(out, { recursive: true, force: true }))
 
-  it('edgeware build refuses a Lambda origin target before bundling, and lists the keys it does not write as warnings', async () => {
+  it('edgeware build refuses a Lambda origin target before bundling, and writes the CloudFront Functions without a warning', async () => {
     const api = `[[edge.origins]]\nid = "api"\nlambda = { handler = "api/handler.mjs", integration = "url" }\n`
     const refused = await build({ config: parse(`${api}${BASE}viewer_request = "functions/vreq.mjs"\n[[edge.behaviors]]\npath_pattern = "/api/*"\norigin = "api"`), outDir: out }).catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(BuildError)
@@ -86,8 +86,9 @@ describe('the tools say what they do not apply', () => {
 
     const lines: string[] = []
     const r = await build({ config: parse(`${BASE}viewer_request = "functions/vreq.mjs"\n[[edge.behaviors]]\npath_pattern = "/x/*"\norigin = "app"\nviewer_response_function = "cff/headers.js"`), outDir: out, log: (l) => lines.push(l) })
-    expect(r.warnings).toContainEqual({ code: 'NotYetApplied', message: 'edge.behaviors[0].viewer_response_function is parsed but not yet applied by edgeware build: no CloudFront Function is written' })
-    expect(lines).toContain('warning: edge.behaviors[0].viewer_response_function is parsed but not yet applied by edgeware build: no CloudFront Function is written')
+    expect(r.warnings.filter((w) => w.code === 'NotYetApplied')).toEqual([])
+    expect(r.manifest.cloudfrontFunctions.map((f) => f.name)).toEqual(['headers'])
+    expect(lines.some((l) => /^ {2}headers +viewer-response \(CloudFront Function\) +\d+ B code/.test(l))).toBe(true)
   })
 
   it('edgeware dev refuses an S3 target at start, and logs the keys it does not apply', async () => {
