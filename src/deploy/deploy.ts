@@ -13,7 +13,7 @@ import { awsClients, endpointFor, type AwsOptions } from './aws.js'
 import { DeployError } from './errors.js'
 import { deployStack, type StackInput, type StackOptions, type StackResult } from './stack.js'
 import { readState, retain, writeState } from './state.js'
-import { checkBucket, uploadAll, type UploadOptions } from './upload.js'
+import { checkBucket, uploadAll, type UploadItem, type UploadOptions } from './upload.js'
 
 /** Options of {@link deploy}. */
 export interface DeployOptions extends AwsOptions, StackOptions, UploadOptions {
@@ -51,8 +51,8 @@ const TEMPLATE_BODY_LIMIT = 51_200
 type Template = { Parameters?: Record<string, { Default?: string }> }
 
 /**
- * The edge template's parameters: the code bucket and every `<Function>CodeKey` (its content-addressed default)
- * always, the given ones (an unknown name is an error), and the parameters without a default as required, which a
+ * The edge template's parameters: the code bucket and every `<Function>CodeKey` and `<Store>DataKey` (its
+ * content-addressed default) always, the given ones (an unknown name is an error), and the parameters without a default as required, which a
  * later deploy may leave out to keep the stack's value.
  */
 function edgeParameters(template: Template, bucket: string, given: Record<string, string> = {}): Pick<StackInput, 'parameters' | 'required' | 'reuse'> {
@@ -60,7 +60,7 @@ function edgeParameters(template: Template, bucket: string, given: Record<string
   const unknown = Object.keys(given).filter((k) => !(k in params))
   if (unknown.length) throw new DeployError('UnknownParameter', `the template has no parameter ${unknown.join(', ')} (it has ${Object.keys(params).join(', ')})`)
   const parameters: Record<string, string> = { ...given, CodeBucket: bucket }
-  for (const [k, p] of Object.entries(params)) if (k.endsWith('CodeKey') && p.Default !== undefined) parameters[k] = p.Default
+  for (const [k, p] of Object.entries(params)) if (/(CodeKey|DataKey)$/.test(k) && p.Default !== undefined) parameters[k] = p.Default
   const required = Object.entries(params).filter(([, p]) => p.Default === undefined).map(([k]) => k)
   return { parameters, required, reuse: required }
 }
@@ -96,7 +96,7 @@ async function buildDir(opts: DeployOptions, log: (line: string) => void): Promi
 
 /**
  * Deploys the edge to AWS: builds for `env` (or takes `from`), checks the code bucket (us-east-1), uploads the
- * zips it lacks (content-addressed keys: an unchanged function uploads nothing), deploys `origin-table.json` as
+ * zips and key value store data it lacks (content-addressed keys: an unchanged function uploads nothing), deploys `origin-table.json` as
  * `<stack>-origin-table` and `cloudformation.json` as `<stack>` through change sets (no changes: nothing
  * executed, no new Lambda version), and records the stack's functions in `.edgeware/deploy/<stack>.json`
  * (functions a deploy drops are retained and listed there for `edgeware cleanup`).
@@ -136,11 +136,15 @@ export async function deploy(opts: DeployOptions = {}): Promise<DeployResult> {
     // remembered at once: a deploy cut short later is re-run without --bucket
     state.bucket = bucket
     await writeState(root, state)
-    const items = manifest.functions.map((f) => ({ key: f.s3Key, file: join(dir, f.zip) }))
+    const items: UploadItem[] = [
+      ...manifest.functions.map((f) => ({ key: f.s3Key, file: join(dir, f.zip) })),
+      // CloudFront imports a store's data from the bucket when the stack creates the store
+      ...(manifest.keyValueStores ?? []).map((s) => ({ key: s.s3Key, file: join(dir, s.file), contentType: 'application/json' })),
+    ]
     let templateRef: { body: string } | { url: string } = { body: templateText }
     if (Buffer.byteLength(templateText) > TEMPLATE_BODY_LIMIT) {
       const key = `edgeware/templates/${createHash('sha256').update(templateText).digest('hex').slice(0, 16)}.json`
-      items.push({ key, file: join(dir, 'cloudformation.json') })
+      items.push({ key, file: join(dir, 'cloudformation.json'), contentType: 'application/json' })
       const endpoint = endpointFor('s3', opts)
       templateRef = { url: endpoint ? `${endpoint.replace(/\/$/, '')}/${bucket}/${key}` : `https://${bucket}.s3.us-east-1.amazonaws.com/${key}` }
     }

@@ -1,5 +1,5 @@
 /**
- * Uploads the function zips to the code bucket under their content-addressed keys. A key already there is the
+ * Uploads the function zips and the key value stores' data to the code bucket under their content-addressed keys. A key already there is the
  * same bytes (its name holds their SHA-256), so it is skipped (one HeadObject); a large zip goes up in parts, and
  * an upload cut short resumes: the next run finds the unfinished multipart upload and sends only the missing parts.
  */
@@ -23,6 +23,8 @@ export interface UploadItem {
   key: string
   /** Absolute path of the file. */
   file: string
+  /** Its `Content-Type` (default `application/zip`). */
+  contentType?: string
 }
 
 /** Options of {@link uploadAll}. */
@@ -94,10 +96,10 @@ async function unfinished(s3: S3Client, bucket: string, key: string): Promise<{ 
 }
 
 /** A multipart upload that resumes an unfinished one of the same key, skipping parts already there intact. */
-async function multipart(s3: S3Client, bucket: string, key: string, data: Buffer, partSize: number, log: (line: string) => void): Promise<void> {
+async function multipart(s3: S3Client, bucket: string, key: string, data: Buffer, partSize: number, contentType: string, log: (line: string) => void): Promise<void> {
   const count = Math.ceil(data.length / partSize)
   const previous = await unfinished(s3, bucket, key)
-  const uploadId = previous?.uploadId ?? (await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: 'application/zip' }))).UploadId!
+  const uploadId = previous?.uploadId ?? (await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType }))).UploadId!
   const parts: { PartNumber: number; ETag: string }[] = []
   let resumed = 0
   for (let n = 1; n <= count; n++) {
@@ -138,8 +140,9 @@ export async function uploadAll(s3: S3Client, bucket: string, items: readonly Up
     }
     const data = await readFile(item.file)
     try {
-      if (data.length > threshold) await multipart(s3, bucket, item.key, data, partSize, log)
-      else await s3.send(new PutObjectCommand({ Bucket: bucket, Key: item.key, Body: data, ContentType: 'application/zip' }))
+      const contentType = item.contentType ?? 'application/zip'
+      if (data.length > threshold) await multipart(s3, bucket, item.key, data, partSize, contentType, log)
+      else await s3.send(new PutObjectCommand({ Bucket: bucket, Key: item.key, Body: data, ContentType: contentType }))
     } catch (e) {
       throw new DeployError('UploadFailed', `uploading ${item.file} to s3://${bucket}/${item.key} failed (${awsReason(e)}); run the deploy again to upload what is missing`)
     }

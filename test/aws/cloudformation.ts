@@ -4,8 +4,9 @@
  * DeleteChangeSet, DescribeStacks, DescribeStackEvents, ListStackResources, DeleteStack. It computes change sets by
  * comparing templates and parameters as CloudFormation does per resource (Add / Modify / Remove, with replacement
  * for Lambda versions), runs operations step by step with stack events, honours DeletionPolicy /
- * UpdateReplacePolicy (Retain, RetainExceptOnCreate), rolls back on an injected resource failure, and creates
- * Lambda functions and versions in the shared Lambda state (a distribution makes their functions replicated).
+ * UpdateReplacePolicy (Retain, RetainExceptOnCreate), rolls back on an injected resource failure, creates
+ * Lambda functions and versions in the shared Lambda state (a distribution makes their functions replicated), and
+ * creates CloudFront key value stores from their S3 import source (failing when the object isn't there).
  */
 import { randomUUID } from 'node:crypto'
 import { ACCOUNT, replicatedMessage, type LambdaState } from './lambda.js'
@@ -78,11 +79,13 @@ export interface CfnState {
   failNextChangeSet?: string
   /** Resource logical id → the reason its next create or update fails (then the stack rolls back). */
   failResource: Map<string, string>
+  /** CloudFront key value stores by name: the data each was created with (imported from S3 on creation only). */
+  keyValueStores: Map<string, string>
 }
 
 /** An empty CloudFormation over the shared Lambda and S3 state. */
 export function cfnState(lambda: LambdaState, s3: S3State): CfnState {
-  return { stacks: new Map(), lambda, s3, stepMs: 2, eventsPageSize: 6, failResource: new Map() }
+  return { stacks: new Map(), lambda, s3, stepMs: 2, eventsPageSize: 6, failResource: new Map(), keyValueStores: new Map() }
 }
 
 const NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/'
@@ -198,6 +201,8 @@ const REPLACE_ON: Record<string, string[] | 'any'> = {
   'AWS::Lambda::Function': ['FunctionName'],
   'AWS::DynamoDB::GlobalTable': ['TableName', 'KeySchema'],
   'AWS::IAM::Role': ['RoleName', 'Path'],
+  'AWS::CloudFront::KeyValueStore': ['Name'],
+  'AWS::CloudFront::Function': ['Name'],
 }
 
 /** CloudFormation's change set: per resource Add / Modify (replacement or not) / Remove, in template order. */
@@ -287,6 +292,26 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
       case 'AWS::IAM::Role':
         r.attrs.Arn = `arn:aws:iam::${ACCOUNT}:role/${r.physicalId}`
         break
+      case 'AWS::CloudFront::KeyValueStore': {
+        // CloudFront reads the import file with the caller's rights when it creates the store.
+        const name = String(props.Name)
+        const source = String((props.ImportSource as { SourceArn?: string } | undefined)?.SourceArn ?? '')
+        const m = /^arn:aws:s3:::([^/]+)\/(.+)$/.exec(source)
+        const object = m ? state.s3.objects.get(`${m[1]}/${m[2]}`) : undefined
+        if (source && !object) return `Resource handler returned message: "Invalid request provided: AWS::CloudFront::KeyValueStore: the import source ${source} can't be read (HTTP 404 NoSuchKey)" (HandlerErrorCode: InvalidRequest)`
+        if (state.keyValueStores.has(name)) return `Resource handler returned message: "Invalid request provided: A key value store with the name ${name} already exists." (HandlerErrorCode: AlreadyExists)`
+        state.keyValueStores.set(name, object?.body.toString('utf8') ?? '{"data":[]}')
+        const id = randomUUID()
+        r.physicalId = name
+        Object.assign(r.attrs, { Arn: `arn:aws:cloudfront::${ACCOUNT}:key-value-store/${id}`, Id: id, Status: 'READY' })
+        break
+      }
+      case 'AWS::CloudFront::Function': {
+        r.physicalId = String(props.Name)
+        const arn = `arn:aws:cloudfront::${ACCOUNT}:function/${r.physicalId}`
+        Object.assign(r.attrs, { FunctionARN: arn, 'FunctionMetadata.FunctionARN': arn, Stage: props.AutoPublish === true ? 'LIVE' : 'DEVELOPMENT' })
+        break
+      }
     }
     return r
   }
@@ -308,6 +333,7 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
       const name = r.physicalId.split(':')[6]!
       if (state.lambda.functions.get(name)?.replicated.has(Number(r.attrs.Version))) return replicatedMessage(name, Number(r.attrs.Version))
     }
+    if (r.type === 'AWS::CloudFront::KeyValueStore') state.keyValueStores.delete(r.physicalId)
     return undefined
   }
 
