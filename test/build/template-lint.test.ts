@@ -32,6 +32,28 @@ cache_policy = "CachingOptimized"
 response_headers_policy = "cors-only"
 `
 
+/** CloudFront Functions of both runtimes beside Lambda@Edge, one with a key value store. */
+const FUNCTIONS = `name = "cff-lint"
+[[edge.origins]]
+id = "app"
+domain = "app.example.com"
+[[edge.key_value_stores]]
+id = "routes"
+data = "routes.kvs.json"
+[edge.cloudfront_functions.router]
+key_value_store = "routes"
+[edge.cloudfront_functions.headers]
+runtime = "cloudfront-js-1.0"
+[edge.default_behavior]
+origin = "app"
+viewer_request_function = "router.ts"
+origin_request = "fn.js"
+[[edge.behaviors]]
+path_pattern = "/docs/*"
+origin = "app"
+viewer_response_function = "headers.js"
+`
+
 describe('cfn-lint on the templates the build writes', () => {
   // Each case is a whole distribution: the example, one with every feature, the legacy form, S3 and a group.
   const cases: [string, () => Promise<string>][] = [
@@ -43,6 +65,20 @@ describe('cfn-lint on the templates the build writes', () => {
       async () => {
         const dir = await tempDir('lint-')
         writeTree(dir, { 'wrangler.toml': S3_GROUP, 'fn.js': 'exports.handler = async (e) => e.Records[0].cf.response\n', 'public/index.html': 'hi\n' })
+        return join(dir, 'wrangler.toml')
+      },
+    ],
+    [
+      'CloudFront Functions and a key value store',
+      async () => {
+        const dir = await tempDir('lint-')
+        writeTree(dir, {
+          'wrangler.toml': FUNCTIONS,
+          'fn.js': 'exports.handler = async (e) => e.Records[0].cf.request\n',
+          'router.ts': "import cf from 'cloudfront'\nexport async function handler(event: { request: { uri: string } }) {\n  event.request.uri = await cf.kvs().get(event.request.uri)\n  return event.request\n}\n",
+          'headers.js': 'function handler(event) { return event.response }\n',
+          'routes.kvs.json': '{"data":[{"key":"/a","value":"/b"}]}',
+        })
         return join(dir, 'wrangler.toml')
       },
     ],
