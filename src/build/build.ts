@@ -15,8 +15,9 @@ import { BuildError } from './errors.js'
 import { secretProblems, secretsPrefix, uniqueSecrets, type SecretRef } from './secrets.js'
 import { originTableTemplate, replicaWarning } from './origin-table.js'
 import { checkHandlerStage } from './stage-check.js'
-import { cloudformationTemplate, cloudfrontAssociations, manifest, stableJson, type BuildArtifacts, type BuiltPackage, type Manifest } from './outputs.js'
+import { cloudformationTemplate, cloudfrontAssociations, distributionPlan, manifest, originTemplates, stableJson, type BuildArtifacts, type BuiltPackage, type Manifest } from './outputs.js'
 import { buildCloudFrontFunctions, keyValueStoreFile } from './cloudfront-functions.js'
+import { buildLambdaOrigins, lambdaOriginProblems } from './lambda-origins.js'
 import { deterministicZip, digest } from './zip.js'
 
 /** Options of {@link build}. */
@@ -137,10 +138,10 @@ async function bundleEdgeFunctions(config: EdgeConfig, sourcemap: boolean, warni
   })
 }
 
-/** The artifact files (zips, store data) a manifest lists, by name in the build directory. */
+/** The artifact files (zips, store data, origin stack templates) a manifest lists, by name in the build directory. */
 function artifactFiles(m: Partial<Manifest>): string[] {
-  const names = [...(m.functions ?? []).map((f) => f?.zip), ...(m.keyValueStores ?? []).map((s) => s?.file)]
-  return names.filter((n): n is string => typeof n === 'string' && /^[\w.-]+\.(zip|kvs\.json)$/.test(n))
+  const names = [...(m.functions ?? []).map((f) => f?.zip), ...(m.keyValueStores ?? []).map((s) => s?.file), ...(m.lambdaOrigins ?? []).map((o) => o?.zip), ...(m.originStacks ?? []).map((o) => o?.template)]
+  return names.filter((n): n is string => typeof n === 'string' && /^([\w.-]+\.(zip|kvs\.json)|origins-[a-z0-9-]+\.json)$/.test(n))
 }
 
 /** Writes the outputs, first dropping the artifacts of an earlier build that this one no longer has. */
@@ -176,6 +177,8 @@ function summaryRows(functions: readonly BuiltFunction[], man: Manifest): [strin
       'key value store',
       `${counted(s.keys, 'key')}, ${formatBytes(s.bytes)}, ${percent(s.bytes / s.limits.bytes)} of the ${formatBytes(s.limits.bytes)} limit`,
     ]),
+    // regional functions: none of Lambda@Edge's limits
+    ...man.lambdaOrigins.map((o): [string, string, string] => [o.id, `origin (${o.integration}, ${o.region})`, `${formatBytes(o.zipBytes)} zip`]),
   ]
 }
 
@@ -185,9 +188,11 @@ function summaryRows(functions: readonly BuiltFunction[], man: Manifest): [strin
  * function per event type per behavior, IncludeBody only on request events, runtime, memory, timeout), the stage a
  * `viewerRequest()`-style handler is made for against the stages it is associated with (the bundle loaded in a
  * Lambda-like container of its own), and the zip size against every stage the function serves; compiles each
- * CloudFront Function for its runtime and validates the data of the key value stores they use. Then writes
- * `<name>.zip`, `<store>.kvs.json`, `manifest.json`, `cloudformation.json` and `cloudfront-associations.json`. Any
- * failure throws a `BuildError` listing every problem, and nothing is written.
+ * CloudFront Function for its runtime and validates the data of the key value stores they use; bundles each Lambda
+ * origin as a regional function and checks what the behaviors send it. Then writes `<name>.zip`, `<store>.kvs.json`,
+ * `<origin>.origin.zip`, `manifest.json`, `cloudformation.json`, `origins-<region>.json` (Lambda origins outside
+ * us-east-1) and `cloudfront-associations.json`. Any failure throws a `BuildError` listing every problem, and
+ * nothing is written.
  *
  * @example
  * ```ts
@@ -214,19 +219,26 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 
   // What the config holds that the build doesn't write yet: refused when it can't be left out, else a warning.
   const pending = notYetApplied(config, 'build')
-  const problems = [...associationProblems(config), ...pending.errors.map((message) => ({ code: 'NotYetSupported', message }))]
+  const origins = lambdaOriginProblems(config, distributionPlan(config).lambdaOrigins)
+  const problems = [...associationProblems(config), ...origins.problems, ...pending.errors.map((message) => ({ code: 'NotYetSupported', message }))]
   if (problems.length) throw BuildError.from(problems)
-  if (config.functions.length === 0 && config.cloudfrontFunctions.length === 0) {
-    throw new BuildError('NoFunctions', `${config.path}: no edge function or CloudFront Function is associated with any behavior: nothing to build`)
+  const lambdaOrigins = config.edge.origins.filter((o) => o.kind === 'lambda').length
+  if (config.functions.length === 0 && config.cloudfrontFunctions.length === 0 && lambdaOrigins === 0) {
+    throw new BuildError('NoFunctions', `${config.path}: no edge function, CloudFront Function or Lambda origin: nothing to build`)
   }
 
   const rel = (p: string) => relative(config.root, p).split(sep).join('/')
   const warnings: Problem[] = []
   const started = Date.now()
-  const kinds = [counted(config.functions.length, 'function'), ...(config.cloudfrontFunctions.length ? [counted(config.cloudfrontFunctions.length, 'CloudFront Function')] : [])]
+  const kinds = [
+    ...(config.functions.length ? [counted(config.functions.length, 'function')] : []),
+    ...(config.cloudfrontFunctions.length ? [counted(config.cloudfrontFunctions.length, 'CloudFront Function')] : []),
+    ...(lambdaOrigins ? [counted(lambdaOrigins, 'Lambda origin')] : []),
+  ]
   log(`edgeware build: ${kinds.join(', ')} from ${rel(config.path) || basename(config.path)} (${config.edge.runtime}, limits "${config.edge.limits.name}")`)
 
-  const [built, cff] = await Promise.all([bundleEdgeFunctions(config, sourcemap, warnings, log), buildCloudFrontFunctions(config)])
+  const [built, cff, regional] = await Promise.all([bundleEdgeFunctions(config, sourcemap, warnings, log), buildCloudFrontFunctions(config), buildLambdaOrigins(config)])
+  warnings.push(...origins.warnings, ...regional.warnings)
   warnings.sort((a, b) => (a.message < b.message ? -1 : 1))
   warnings.unshift(
     ...runtimeWarnings(config.edge.runtime),
@@ -235,7 +247,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     ...unusedPolicies(config).map((message) => ({ code: 'UnusedPolicy', message })),
     ...cff.warnings,
   )
-  const errors = [...built.flatMap((b) => b.errs), ...cff.problems]
+  const errors = [...built.flatMap((b) => b.errs), ...cff.problems, ...regional.problems]
   if (errors.length) throw BuildError.from(errors)
 
   const packages: BuiltPackage[] = built.map((b) => ({
@@ -247,11 +259,13 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     sourcemap,
     secrets: b.secrets,
   }))
-  const artifacts: BuildArtifacts = { cloudfrontFunctions: cff.functions, keyValueStores: cff.stores }
+  const artifacts: BuildArtifacts = { cloudfrontFunctions: cff.functions, keyValueStores: cff.stores, lambdaOrigins: regional.built }
   const man = manifest(config, packages, artifacts)
   const files: [string, Uint8Array | string][] = [
     ...built.map((b) => [join(outDir, `${b.fn.name}.zip`), b.zip!] as [string, Uint8Array]),
     ...cff.stores.map((s) => [join(outDir, keyValueStoreFile(s)), s.data] as [string, string]),
+    ...regional.built.map((b) => [join(outDir, man.lambdaOrigins.find((o) => o.id === b.origin.id)!.zip), b.zip] as [string, Uint8Array]),
+    ...[...originTemplates(config, artifacts)].map(([file, t]) => [join(outDir, file), stableJson(t)] as [string, string]),
     [join(outDir, 'manifest.json'), stableJson(man)],
     [join(outDir, 'cloudformation.json'), stableJson(cloudformationTemplate(config, packages, artifacts))],
     [join(outDir, 'cloudfront-associations.json'), stableJson(cloudfrontAssociations(config))],
@@ -280,12 +294,16 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const rows = summaryRows(functions, man)
   const width = rows.map((r) => [r[0].length, r[1].length])
   const shownOut = rel(outDir).startsWith('..') ? outDir : rel(outDir) || outDir
-  const made = [counted(functions.length + man.cloudfrontFunctions.length, 'function'), ...(man.keyValueStores.length ? [counted(man.keyValueStores.length, 'key value store')] : [])]
+  const made = [
+    counted(functions.length + man.cloudfrontFunctions.length + man.lambdaOrigins.length, 'function'),
+    ...(man.keyValueStores.length ? [counted(man.keyValueStores.length, 'key value store')] : []),
+  ]
   log(`built ${made.join(' and ')} in ${Date.now() - started} ms → ${shownOut}`)
   const w0 = Math.max(...width.map((w) => w[0]))
   const w1 = Math.max(...width.map((w) => w[1]))
   for (const [name, what, size] of rows) log(`  ${name.padEnd(w0)}  ${what.padEnd(w1)}  ${size}`)
   for (const b of man.distribution.buckets) log(`  s3://${b.bucket} (${b.origins.join(', ')}) serves ${b.dir}: upload it before deploying, e.g. aws s3 sync ${b.dir} s3://${b.bucket}`)
+  for (const o of man.originStacks) log(`  ${o.template}: the Lambda origins in ${o.region}, a stack of their own that edgeware deploy deploys there first`)
   for (const w of warnings) log(`warning: ${w.message}`)
   return { outDir, functions, warnings, manifest: man, files: files.map(([p]) => p) }
 }

@@ -1,11 +1,12 @@
 /**
- * The distribution the build deploys, from the model: origins (custom, and S3 behind origin access control with a
- * bucket policy), origin groups, the custom policies behaviors use, behaviors with their policies or legacy
+ * The distribution the build deploys, from the model: origins (custom, S3 behind origin access control with a
+ * bucket policy, and Lambda origins through lambda-origins.ts), origin groups, the custom policies behaviors use, behaviors with their policies or legacy
  * `ForwardedValues`, error responses and the default root object. {@link planDistribution} fixes every logical ID
  * and deployed name once; the template, the CloudFront API JSON and the manifest all read that plan.
  */
 import { relative, sep } from 'node:path'
 import type { BehaviorConfig, CachePolicy, CustomOriginConfig, EdgeConfig, OriginConfig, OriginRequestPolicy, ResponseHeadersPolicy, S3OriginConfig } from '../distribution/model.js'
+import { lambdaOriginDomain, lambdaOriginJson, planLambdaOrigins, type PlannedLambdaOrigin } from './lambda-origins.js'
 import { s3DomainName } from '../distribution/origins.js'
 import { apiFunctionAssociations, cfnFunctionAssociations, planFunctions, type FunctionsPlan } from './cloudfront-functions.js'
 import { cachePolicyConfig, originRequestPolicyConfig, responseHeadersPolicyConfig } from './policies.js'
@@ -56,10 +57,12 @@ export interface DistributionPlan {
   buckets: PlannedBucket[]
   /** The CloudFront Functions and the stores they use. */
   cloudfrontFunctions: FunctionsPlan
+  /** Lambda origin id → where its function goes and the names of its resources. */
+  lambdaOrigins: Map<string, PlannedLambdaOrigin>
 }
 
-/** The origins the template writes: custom and S3 (Lambda origins are not written yet, and refused where used). */
-function deployedOrigins(config: EdgeConfig): (CustomOriginConfig | S3OriginConfig)[] {
+/** The custom and S3 origins (Lambda origins are planned by lambda-origins.ts). */
+function plainOrigins(config: EdgeConfig): (CustomOriginConfig | S3OriginConfig)[] {
   return config.edge.origins.filter((o): o is CustomOriginConfig | S3OriginConfig => o.kind !== 'lambda')
 }
 
@@ -117,7 +120,7 @@ export function planDistribution(config: EdgeConfig, taken: Iterable<string>): D
   const domainParameters = new Map<string, string>()
   const accessControls = new Map<string, { logicalId: string; name: string }>()
   const buckets = new Map<string, PlannedBucket>()
-  for (const o of deployedOrigins(config)) {
+  for (const o of plainOrigins(config)) {
     if (o.kind === 'custom') {
       if (o.domain === undefined) domainParameters.set(o.id, ids.take(`${logicalId(o.id)}OriginDomainName`))
       continue
@@ -132,7 +135,8 @@ export function planDistribution(config: EdgeConfig, taken: Iterable<string>): D
     buckets.set(o.bucket, { bucket: o.bucket, prefixes: [keyPrefix(o)], logicalId: ids.take(`${base}BucketPolicy`), parameter: ids.take(`Create${base}BucketPolicy`), condition: ids.take(`${base}BucketPolicyCreated`) })
   }
   for (const b of buckets.values()) if (b.prefixes.includes('')) b.prefixes = ['']
-  return { policies, domainParameters, accessControls, buckets: [...buckets.values()], cloudfrontFunctions: planFunctions(config, ids) }
+  const cloudfrontFunctions = planFunctions(config, ids)
+  return { policies, domainParameters, accessControls, buckets: [...buckets.values()], cloudfrontFunctions, lambdaOrigins: planLambdaOrigins(config, ids) }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -224,7 +228,11 @@ function customHeaders(o: OriginConfig): Record<string, Json> {
   return o.customHeaders.length ? { OriginCustomHeaders: o.customHeaders.map((h) => ({ HeaderName: h.name, HeaderValue: h.value })) } : {}
 }
 
-function originJson(o: CustomOriginConfig | S3OriginConfig, plan: DistributionPlan): Record<string, Json> {
+function originJson(o: OriginConfig, plan: DistributionPlan): Record<string, Json> {
+  if (o.kind === 'lambda') {
+    const p = plan.lambdaOrigins.get(o.id)!
+    return lambdaOriginJson(o, p, lambdaOriginDomain(p))
+  }
   const out: Record<string, Json> = { Id: o.id, ConnectionAttempts: o.connectionAttempts, ConnectionTimeout: o.connectionTimeout, ...customHeaders(o) }
   if (o.originPath) out.OriginPath = o.originPath
   if (o.kind === 's3') {
@@ -263,7 +271,7 @@ export function distributionConfig(config: EdgeConfig, plan: DistributionPlan, a
     Enabled: true,
     Comment: `${config.name} (edgeware)`,
     HttpVersion: 'http2',
-    Origins: deployedOrigins(config).map((o) => originJson(o, plan)),
+    Origins: config.edge.origins.map((o) => originJson(o, plan)),
   }
   const groups = config.edge.originGroups
   if (groups.length) {
@@ -320,8 +328,10 @@ function bucketStatement(b: PlannedBucket, resource: (key: string) => Json, sour
 
 /**
  * What the template needs beside the `AWS::CloudFront::Distribution`: the custom policies, an
- * `AWS::CloudFront::OriginAccessControl` per S3 origin, an `AWS::S3::BucketPolicy` per bucket (behind a
- * `Create<Bucket>BucketPolicy` parameter, default `true`), and a parameter per custom origin without `domain`.
+ * `AWS::CloudFront::OriginAccessControl` per S3 origin and per function URL behind `AWS_IAM`, an
+ * `AWS::S3::BucketPolicy` per bucket (behind a `Create<Bucket>BucketPolicy` parameter, default `true`), and a
+ * parameter per custom origin without `domain` and per Lambda origin reached through a parameter (in another
+ * region, or behind an ALB).
  *
  * @example
  * ```ts
@@ -348,6 +358,30 @@ export function distributionResources(config: EdgeConfig, plan: DistributionPlan
       parameters[param] = {
         Type: 'String',
         Description: `Domain name of origin "${o.id}" (${o.url} locally; CloudFront needs a public DNS name, not an IP address or localhost).`,
+      }
+    }
+    const lambda = o.kind === 'lambda' ? plan.lambdaOrigins.get(o.id) : undefined
+    if (lambda?.domainParameter) {
+      parameters[lambda.domainParameter] = {
+        Type: 'String',
+        Description:
+          lambda.origin.integration === 'alb'
+            ? `Domain name of Lambda origin "${o.id}": a name its load balancer's certificate covers, pointed (CNAME or alias) at the load balancer.`
+            : `Domain name of Lambda origin "${o.id}" in ${lambda.origin.region}: the ${lambda.domainParameter} output of its stack (edgeware deploy passes it on).`,
+      }
+    }
+    if (lambda?.accessControl) {
+      resources[lambda.accessControl.logicalId] = {
+        Type: 'AWS::CloudFront::OriginAccessControl',
+        Properties: {
+          OriginAccessControlConfig: {
+            Name: lambda.accessControl.name,
+            Description: `edgeware ${config.name}: origin "${o.id}" (function URL)`,
+            OriginAccessControlOriginType: 'lambda',
+            SigningBehavior: 'always',
+            SigningProtocol: 'sigv4',
+          },
+        },
       }
     }
     const oac = plan.accessControls.get(o.id)
@@ -405,7 +439,7 @@ export interface DistributionManifest {
     origins: string[]
     bucketPolicy: { logicalId: string; parameter: string; statement: Record<string, Json> }
   }[]
-  /** The origin access control of each S3 origin. */
+  /** The origin access control of each S3 origin and of each function URL behind `AWS_IAM`. */
   originAccessControls: { origin: string; logicalId: string; name: string }[]
   /** Every policy a behavior uses: managed ones by ID, custom ones by their template resource and deployed name. */
   policies: { kind: PolicyKind; id: string; name: string; managed: boolean; policyId?: string; logicalId?: string; behaviors: string[] }[]
@@ -420,7 +454,7 @@ export interface DistributionManifest {
  * ```
  */
 export function distributionManifest(config: EdgeConfig, plan: DistributionPlan): DistributionManifest {
-  const origins = deployedOrigins(config)
+  const origins = plainOrigins(config)
   const parameters = origins.flatMap((o) => {
     const name = plan.domainParameters.get(o.id)
     return name && o.kind === 'custom' ? [{ name, origin: o.id, url: o.url }] : []
@@ -437,7 +471,10 @@ export function distributionManifest(config: EdgeConfig, plan: DistributionPlan)
       bucketPolicy: { logicalId: b.logicalId, parameter: b.parameter, statement },
     }
   })
-  const originAccessControls = s3.map((o) => ({ origin: o.id, ...plan.accessControls.get(o.id)! }))
+  const originAccessControls = [
+    ...s3.map((o) => ({ origin: o.id, ...plan.accessControls.get(o.id)! })),
+    ...[...plan.lambdaOrigins.values()].flatMap((p) => (p.accessControl ? [{ origin: p.origin.id, ...p.accessControl }] : [])),
+  ]
   const policies: DistributionManifest['policies'] = []
   for (const b of config.behaviors) {
     for (const { kind, policy: p } of behaviorPolicies(b)) {

@@ -12,6 +12,7 @@ import { logicalId, type Json } from './template.js'
 import { BuildError } from './errors.js'
 import { functionResources, functionsManifest, type BuiltCloudFrontFunction, type BuiltKeyValueStore, type CloudFrontFunctionManifest, type KeyValueStoreManifest } from './cloudfront-functions.js'
 import { secretId, secretsPrefix, secretStatements, type SecretRef } from './secrets.js'
+import { lambdaOriginsManifest, lambdaOriginTemplates, originTemplateFile, type BuiltLambdaOrigin, type LambdaOriginManifest } from './lambda-origins.js'
 
 export { logicalId }
 
@@ -32,24 +33,28 @@ export interface BuiltPackage {
 }
 
 /**
- * What the build made besides the Lambda@Edge zips: the compiled CloudFront Functions and the validated data of
- * the stores they use.
+ * What the build made besides the Lambda@Edge zips: the compiled CloudFront Functions, the validated data of the
+ * stores they use, and the Lambda origins' zips.
  *
  * @example
  * ```ts
- * const artifacts: BuildArtifacts = { cloudfrontFunctions: [], keyValueStores: [] }
+ * const artifacts: BuildArtifacts = { cloudfrontFunctions: [], keyValueStores: [], lambdaOrigins: [] }
  * ```
  */
 export interface BuildArtifacts {
   cloudfrontFunctions: BuiltCloudFrontFunction[]
   keyValueStores: BuiltKeyValueStore[]
+  lambdaOrigins: BuiltLambdaOrigin[]
 }
 
-/** The artifacts a config needs: an error when the config has CloudFront Functions and none were given. */
+/** The artifacts a config needs: an error naming what is missing when the config has more than was given. */
 function artifactsFor(config: EdgeConfig, given: BuildArtifacts | undefined): BuildArtifacts {
-  const a = given ?? { cloudfrontFunctions: [], keyValueStores: [] }
-  const missing = config.cloudfrontFunctions.filter((f) => !a.cloudfrontFunctions.some((b) => b.fn.entry === f.entry))
-  if (missing.length) throw new BuildError('MissingArtifacts', `the compiled CloudFront Functions ${missing.map((f) => f.name).join(', ')} were not given: pass what buildCloudFrontFunctions() made`)
+  const a = given ?? { cloudfrontFunctions: [], keyValueStores: [], lambdaOrigins: [] }
+  const missing = [
+    ...config.cloudfrontFunctions.filter((f) => !a.cloudfrontFunctions.some((b) => b.fn.entry === f.entry)).map((f) => `CloudFront Function ${f.name}`),
+    ...config.edge.origins.filter((o) => o.kind === 'lambda' && !a.lambdaOrigins.some((b) => b.origin.id === o.id)).map((o) => `Lambda origin ${o.id}`),
+  ]
+  if (missing.length) throw new BuildError('MissingArtifacts', `what the build makes for ${missing.join(', ')} was not given: pass what buildCloudFrontFunctions() and buildLambdaOrigins() made`)
   return a
 }
 
@@ -145,7 +150,7 @@ export interface CloudFrontAssociationsJson {
  */
 export function cloudfrontAssociations(config: EdgeConfig): CloudFrontAssociationsJson {
   const byEntry = new Map(config.functions.map((f) => [f.entry, f]))
-  const dist = plan(config)
+  const dist = distributionPlan(config)
   const assoc = (b: BehaviorConfig): ApiAssociations => {
     const rows = behaviorAssociations(b, byEntry)
     if (rows.length === 0) return { Quantity: 0 }
@@ -181,8 +186,15 @@ function functionIdsTaken(ids: Map<string, string>): string[] {
   return [...fixed, ...[...ids.values()].flatMap((id) => ['Role', 'Function', 'Version', 'CodeKey', 'VersionArn'].map((s) => `${id}${s}`))]
 }
 
-/** The distribution's plan (logical IDs and deployed names) for a config. */
-function plan(config: EdgeConfig): DistributionPlan {
+/**
+ * The distribution's plan (logical IDs and deployed names) for a config, as every output reads it.
+ *
+ * @example
+ * ```ts
+ * distributionPlan(config).lambdaOrigins.get('api')!.functionName // 'my-site-origin-api'
+ * ```
+ */
+export function distributionPlan(config: EdgeConfig): DistributionPlan {
   return planDistribution(config, functionIdsTaken(logicalIds(config.functions)))
 }
 
@@ -287,14 +299,15 @@ export function cloudformationTemplate(config: EdgeConfig, packages: readonly Bu
 
 
   // The distribution and what it needs (build() refuses behaviors that target a Lambda origin: notYetApplied).
-  const dist = plan(config)
+  const dist = distributionPlan(config)
   const parts = distributionResources(config, dist)
   Object.assign(parameters, parts.parameters)
   Object.assign(resources, parts.resources)
-  const cff = functionResources(config, dist.cloudfrontFunctions, built.cloudfrontFunctions, built.keyValueStores)
-  Object.assign(parameters, cff.parameters)
-  Object.assign(resources, cff.resources)
-  Object.assign(outputs, cff.outputs)
+  for (const part of [functionResources(config, dist.cloudfrontFunctions, built.cloudfrontFunctions, built.keyValueStores), lambdaOriginTemplates(config, dist.lambdaOrigins, built.lambdaOrigins, DISTRIBUTION_ARN).edge]) {
+    Object.assign(parameters, part.parameters)
+    Object.assign(resources, part.resources)
+    Object.assign(outputs, part.outputs)
+  }
   const distributionJson = distributionConfig(config, dist, (b) => cfnAssociations(b, byEntry, ids))
   resources.Distribution = { Type: 'AWS::CloudFront::Distribution', Properties: { DistributionConfig: distributionJson } }
   outputs.DistributionId = { Value: { Ref: 'Distribution' } }
@@ -330,6 +343,21 @@ export function cloudformationTemplate(config: EdgeConfig, packages: readonly Bu
   }
 }
 
+/**
+ * The templates of the Lambda origins outside us-east-1, by file name (`origins-<region>.json`): each region's
+ * functions with the APIs, load balancers or URLs in front of them, and their domain names as outputs.
+ *
+ * @example
+ * ```ts
+ * for (const [file, template] of originTemplates(config, artifacts)) writeFileSync(file, stableJson(template))
+ * ```
+ */
+export function originTemplates(config: EdgeConfig, artifacts?: BuildArtifacts): Map<string, Record<string, Json>> {
+  const built = artifactsFor(config, artifacts)
+  const { regional } = lambdaOriginTemplates(config, distributionPlan(config).lambdaOrigins, built.lambdaOrigins, DISTRIBUTION_ARN)
+  return new Map([...regional].map(([region, t]) => [originTemplateFile(region), t]))
+}
+
 /** The manifest written next to the zips. */
 export interface Manifest {
   name: string
@@ -342,6 +370,10 @@ export interface Manifest {
   cloudfrontFunctions: CloudFrontFunctionManifest[]
   /** The stores they use: the data file `edgeware deploy` uploads (to `s3Key` in the code bucket) and the deployed name. */
   keyValueStores: KeyValueStoreManifest[]
+  /** The Lambda origins: function, integration, region, zip and the template holding them. */
+  lambdaOrigins: LambdaOriginManifest[]
+  /** The stacks of Lambda origins outside us-east-1, one per region, which `edgeware deploy` deploys first. */
+  originStacks: { region: string; template: string }[]
   functions: {
     name: string
     functionName: string
@@ -376,7 +408,7 @@ export interface Manifest {
 export function manifest(config: EdgeConfig, packages: readonly BuiltPackage[], artifacts?: BuildArtifacts): Manifest {
   const profile = config.edge.limits
   const built = artifactsFor(config, artifacts)
-  const dist = plan(config)
+  const dist = distributionPlan(config)
   return {
     name: config.name,
     runtime: config.edge.runtime,
@@ -384,6 +416,11 @@ export function manifest(config: EdgeConfig, packages: readonly BuiltPackage[], 
     region: EDGE_REGION,
     distribution: distributionManifest(config, dist),
     ...functionsManifest(config, dist.cloudfrontFunctions, built.cloudfrontFunctions, built.keyValueStores),
+    lambdaOrigins: lambdaOriginsManifest(config, dist.lambdaOrigins, built.lambdaOrigins),
+    originStacks: [...new Set(built.lambdaOrigins.map((b) => b.origin.region))]
+      .filter((r) => originTemplateFile(r) !== 'cloudformation.json')
+      .sort()
+      .map((region) => ({ region, template: originTemplateFile(region) })),
     functions: [...packages]
       .sort((a, b) => (a.fn.name < b.fn.name ? -1 : 1))
       .map((p) => {

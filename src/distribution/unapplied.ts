@@ -49,7 +49,7 @@ const TOOL_NAME: Record<Tool, string> = { dev: 'edgeware dev', build: 'edgeware 
 
 /**
  * What `tool` does not apply yet in a config: `warnings` (one line per key used: the key, and what the tool does
- * instead) and `errors` (what the tool cannot run at all, e.g. a behavior targeting an S3 or Lambda origin).
+ * instead) and `errors` (what the tool cannot run at all, e.g. a behavior targeting an S3 or Lambda origin in dev).
  *
  * @example
  * ```ts
@@ -72,13 +72,12 @@ export function notYetApplied(config: EdgeConfig, tool: Tool): { warnings: strin
   }
   const kindName = { s3: 'S3 origins', lambda: 'Lambda origins' } as const
   config.edge.origins.forEach((o, i) => {
-    // The build writes S3 origins and origin groups, so a Lambda origin a group names can't be left out.
-    if (o.kind === 'custom' || (o.kind === 's3' && tool === 'build')) return
+    // The build writes every kind of origin.
+    if (o.kind === 'custom' || tool === 'build') return
     const groups = config.edge.originGroups.filter((g) => g.members.includes(o.id))
     const users = config.behaviors.filter((b) => b.originId === o.id || (b.targetGroupId && groups.some((g) => g.id === b.targetGroupId)))
-    const line = `edge.origins[${i}] (${o.id}): ${kindName[o.kind]} are parsed but not yet ${tool === 'dev' ? 'served by' : 'written by'} ${TOOL_NAME[tool]}`
+    const line = `edge.origins[${i}] (${o.id}): ${kindName[o.kind]} are parsed but not yet served by ${TOOL_NAME[tool]}`
     if (users.some((b) => b.originId === o.id)) errors.push(`${line} (used by ${users.map((b) => (b.isDefault ? 'the default behavior' : b.pathPattern)).join(', ')})`)
-    else if (tool === 'build' && groups.length) errors.push(`${line} (a member of origin group ${groups.map((g) => g.id).join(', ')})`)
     else warnings.push(`${line}; no behavior sends requests to it${users.length ? ' first' : ''}, so it is left out`)
   })
   return { warnings, errors }
