@@ -40,31 +40,31 @@ const MIB = 1024 * 1024
 const isNotFound = (e: unknown) => (e as { name?: string }).name === 'NotFound' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
 
 /**
- * Checks that the code bucket exists, is reachable with these credentials and is in us-east-1 (Lambda reads
- * function code from a bucket in its own Region).
+ * Checks that a code bucket exists, is reachable with these credentials and is in `region` (us-east-1 for the edge
+ * stack; a Lambda origin's own region for its stack): Lambda reads function code from a bucket in its own region.
  *
  * @example
  * ```ts
  * await checkBucket(s3, 'my-code-bucket')
+ * await checkBucket(s3eu, 'my-code-eu', 'eu-west-1')
  * ```
  */
-export async function checkBucket(s3: S3Client, bucket: string): Promise<void> {
-  let region: string | undefined
+export async function checkBucket(s3: S3Client, bucket: string, region = 'us-east-1'): Promise<void> {
+  const why = region === 'us-east-1' ? 'Lambda@Edge functions are created in us-east-1 and read their code from a bucket there' : `the Lambda origins in ${region} read their code from a bucket there`
+  let found: string | undefined
   try {
-    region = (await s3.send(new HeadBucketCommand({ Bucket: bucket }))).BucketRegion
+    found = (await s3.send(new HeadBucketCommand({ Bucket: bucket }))).BucketRegion
   } catch (e) {
     if ((e as Error).name === 'CredentialsProviderError') {
       throw new DeployError('NoCredentials', `no AWS credentials (${(e as Error).message}): use --profile or AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`)
     }
     const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
-    if (status === 404) throw new DeployError('NoSuchBucket', `the code bucket ${bucket} does not exist: create it in us-east-1 (aws s3 mb s3://${bucket} --region us-east-1) or pass another with --bucket`)
+    if (status === 404) throw new DeployError('NoSuchBucket', `the code bucket ${bucket} does not exist: create it in ${region} (aws s3 mb s3://${bucket} --region ${region}) or pass another with --bucket`)
     if (status === 403) throw new DeployError('BucketAccessDenied', `the code bucket ${bucket} exists but these credentials may not use it (403): pass a bucket of this account with --bucket`)
-    if (status === 301) throw new DeployError('BucketRegion', `the code bucket ${bucket} is not in us-east-1: Lambda@Edge functions are created in us-east-1 and read their code from a bucket there`)
+    if (status === 301) throw new DeployError('BucketRegion', `the code bucket ${bucket} is not in ${region}: ${why}`)
     throw new DeployError('BucketUnavailable', `the code bucket ${bucket}: ${awsReason(e)}`)
   }
-  if (region !== undefined && region !== 'us-east-1') {
-    throw new DeployError('BucketRegion', `the code bucket ${bucket} is in ${region}: Lambda@Edge functions are created in us-east-1 and read their code from a bucket there`)
-  }
+  if (found !== undefined && found !== region) throw new DeployError('BucketRegion', `the code bucket ${bucket} is in ${found}: ${why}`)
 }
 
 /** Whether the key exists. */
