@@ -50,16 +50,11 @@ error_code = 404
     })
   })
 
-  it('refuses a Lambda origin for the build where a behavior or an origin group uses it', () => {
+  it('the build writes every kind of origin: Lambda origins, used or not, are no problem for it', () => {
     const api = `[[edge.origins]]\nid = "api"\nlambda = { handler = "api/handler.mjs", integration = "url" }\n`
-    const used = parse(`${api}${BASE}[[edge.behaviors]]\npath_pattern = "/api/*"\norigin = "api"`)
-    expect(notYetApplied(used, 'build').errors).toEqual(['edge.origins[0] (api): Lambda origins are parsed but not yet written by edgeware build (used by /api/*)'])
-    const grouped = parse(`${api}${BASE}[[edge.origin_groups]]\nid = "ha"\nmembers = ["app", "api"]\n`)
-    expect(notYetApplied(grouped, 'build').errors).toEqual(['edge.origins[0] (api): Lambda origins are parsed but not yet written by edgeware build (a member of origin group ha)'])
-    expect(notYetApplied(parse(`${api}${BASE}`), 'build')).toEqual({
-      errors: [],
-      warnings: ['edge.origins[0] (api): Lambda origins are parsed but not yet written by edgeware build; no behavior sends requests to it, so it is left out'],
-    })
+    expect(notYetApplied(parse(`${api}${BASE}[[edge.behaviors]]\npath_pattern = "/api/*"\norigin = "api"`), 'build')).toEqual({ warnings: [], errors: [] })
+    expect(notYetApplied(parse(`${api}${BASE}[[edge.origin_groups]]\nid = "ha"\nmembers = ["app", "api"]\n`), 'build')).toEqual({ warnings: [], errors: [] })
+    expect(notYetApplied(parse(`${api}${BASE}`), 'build')).toEqual({ warnings: [], errors: [] })
   })
 
   it('warns for an origin group: requests go to the primary', () => {
@@ -78,16 +73,13 @@ describe('the tools say what they do not apply', () => {
   const out = mkdtempSync(join(tmpdir(), 'edgeware-unapplied-'))
   afterAll(() => rmSync(out, { recursive: true, force: true }))
 
-  it('edgeware build refuses a Lambda origin target before bundling, and writes the CloudFront Functions without a warning', async () => {
+  it('edgeware build writes Lambda origins and CloudFront Functions without a warning', async () => {
     const api = `[[edge.origins]]\nid = "api"\nlambda = { handler = "api/handler.mjs", integration = "url" }\n`
-    const refused = await build({ config: parse(`${api}${BASE}viewer_request = "functions/vreq.mjs"\n[[edge.behaviors]]\npath_pattern = "/api/*"\norigin = "api"`), outDir: out }).catch((e: unknown) => e)
-    expect(refused).toBeInstanceOf(BuildError)
-    expect(refused).toMatchObject({ code: 'NotYetSupported', message: expect.stringContaining('Lambda origins are parsed but not yet written by edgeware build (used by /api/*)') })
-
     const lines: string[] = []
-    const r = await build({ config: parse(`${BASE}viewer_request = "functions/vreq.mjs"\n[[edge.behaviors]]\npath_pattern = "/x/*"\norigin = "app"\nviewer_response_function = "cff/headers.js"`), outDir: out, log: (l) => lines.push(l) })
-    expect(r.warnings.filter((w) => w.code === 'NotYetApplied')).toEqual([])
+    const r = await build({ config: parse(`${api}${BASE}viewer_request = "functions/vreq.mjs"\n[[edge.behaviors]]\npath_pattern = "/x/*"\norigin = "api"\nallowed_methods = ["GET", "HEAD"]\nviewer_response_function = "cff/headers.js"`), outDir: out, log: (l) => lines.push(l) })
+    expect(r.warnings.filter((w) => w.code === 'NotYetApplied' || w.code === 'NotYetSupported')).toEqual([])
     expect(r.manifest.cloudfrontFunctions.map((f) => f.name)).toEqual(['headers'])
+    expect(r.manifest.lambdaOrigins.map((o) => o.id)).toEqual(['api'])
     expect(lines.some((l) => /^ {2}headers +viewer-response \(CloudFront Function\) +\d+ B code/.test(l))).toBe(true)
   })
 
