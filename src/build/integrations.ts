@@ -8,7 +8,14 @@
 import type { LambdaOriginConfig } from '../distribution/model.js'
 import type { Json } from './template.js'
 
-/** The REST API stage CloudFront's origin path points at (the local Lambda-origin engine's default stage too). */
+/**
+ * The REST API stage CloudFront's origin path points at (the local Lambda-origin engine's default stage too).
+ *
+ * @example
+ * ```ts
+ * const originPath = `/${REST_STAGE}` // '/prod'
+ * ```
+ */
 export const REST_STAGE = 'prod'
 
 /** What an integration adds to a template. */
@@ -21,7 +28,14 @@ export interface IntegrationParts {
 /** The logical IDs of an origin's resources, by part (`Function`, `RestApi`, …). */
 export type PartIds = Readonly<Record<string, string>>
 
-/** The parts each integration's resources are named by (besides the function's own: `Role`, `Function`, `CodeKey`). */
+/**
+ * The parts each integration's resources are named by (besides the function's own: `Role`, `Function`, `CodeKey`).
+ *
+ * @example
+ * ```ts
+ * INTEGRATION_PARTS.url // ['Url', 'UrlPermission', 'InvokePermission']
+ * ```
+ */
 export const INTEGRATION_PARTS: Readonly<Record<LambdaOriginConfig['integration'], readonly string[]>> = {
   rest: ['RestApi', 'ProxyResource', 'ProxyMethod', 'RootMethod', 'Deployment', 'Stage', 'Permission'],
   http: ['HttpApi', 'Integration', 'Route', 'Stage', 'Permission'],
