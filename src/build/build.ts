@@ -217,7 +217,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const outDir = resolve(opts.outDir ?? defaultOutDir(config))
   const sourcemap = opts.sourcemap ?? false
 
-  // What the config holds that the build doesn't write yet: refused when it can't be left out, else a warning.
+  // Keys the build doesn't write yet (src/distribution/unapplied.ts; none today): refused when they can't be left
+  // out, else a warning each.
   const pending = notYetApplied(config, 'build')
   const origins = lambdaOriginProblems(config, distributionPlan(config).lambdaOrigins)
   const problems = [...associationProblems(config), ...origins.problems, ...pending.errors.map((message) => ({ code: 'NotYetSupported', message }))]

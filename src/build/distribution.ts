@@ -1,7 +1,8 @@
 /**
  * The distribution the build deploys, from the model: origins (custom, S3 behind origin access control with a
- * bucket policy, and Lambda origins through lambda-origins.ts), origin groups, the custom policies behaviors use, behaviors with their policies or legacy
- * `ForwardedValues`, error responses and the default root object. {@link planDistribution} fixes every logical ID
+ * bucket policy, Lambda origins through lambda-origins.ts), origin groups, the custom policies behaviors use,
+ * behaviors with their policies or legacy `ForwardedValues` and their CloudFront Functions, error responses and the
+ * default root object. {@link planDistribution} fixes every logical ID
  * and deployed name once; the template, the CloudFront API JSON and the manifest all read that plan.
  */
 import { relative, sep } from 'node:path'

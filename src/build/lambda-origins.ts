@@ -14,7 +14,7 @@ import { EDGE_REGION, formatBytes, lambdaName, type Problem } from './checks.js'
 import { describeEnvRead } from './env-scan.js'
 import { BuildError } from './errors.js'
 import { INTEGRATION_PARTS, integrationDomain, integrationParts, REST_STAGE } from './integrations.js'
-import { secretProblems, secretsPrefix, secretStatements, uniqueSecrets, type SecretRef } from './secrets.js'
+import { secretId, secretProblems, secretsPrefix, secretStatements, uniqueSecrets, type SecretRef } from './secrets.js'
 import { deployedName, logicalId, type Json, type LogicalIds } from './template.js'
 import { deterministicZip, digest } from './zip.js'
 
@@ -385,7 +385,8 @@ export interface LambdaOriginManifest {
   timeoutS: number
   /** The edge template's parameter with its domain (filled from the regional stack, or given for an ALB). */
   domainParameter?: string
-  secrets: SecretRef[]
+  /** The secrets its code reads: name, store and the AWS name (SSM parameter or Secrets Manager secret id). */
+  secrets: (SecretRef & { id: string })[]
 }
 
 /**
@@ -416,7 +417,7 @@ export function lambdaOriginsManifest(config: EdgeConfig, plan: ReadonlyMap<stri
       memoryMb: o.memoryMb,
       timeoutS: o.timeoutS,
       ...(p.domainParameter ? { domainParameter: p.domainParameter } : {}),
-      secrets: b.secrets,
+      secrets: b.secrets.map((x) => ({ ...x, id: secretId(secretsPrefix(config), x) })),
     }
   })
 }

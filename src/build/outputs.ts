@@ -203,11 +203,13 @@ export function distributionPlan(config: EdgeConfig): DistributionPlan {
  * `edgelambda.amazonaws.com` with basic logging, the `AWS::Lambda::Function` (x86_64, no environment, memory and
  * timeout within the stage limits, code from `CodeBucket` / `<Name>CodeKey`), an `AWS::Lambda::Version` (its
  * `CodeSha256` pins the package, so new code publishes a new version), and the `AWS::CloudFront::Distribution`
- * whose cache behaviors carry the `LambdaFunctionAssociations`. A rule stops the stack outside us-east-1.
+ * whose cache behaviors carry the `LambdaFunctionAssociations`; with the CloudFront Functions, their stores and the
+ * Lambda origins in us-east-1 of `artifacts` (what the build made: needed when the config has any). A rule stops
+ * the stack outside us-east-1.
  *
  * @example
  * ```ts
- * const template = cloudformationTemplate(config, packages)
+ * const template = cloudformationTemplate(config, packages, artifacts)
  * writeFileSync('cloudformation.json', stableJson(template))
  * ```
  */
@@ -298,7 +300,8 @@ export function cloudformationTemplate(config: EdgeConfig, packages: readonly Bu
   }
 
 
-  // The distribution and what it needs (build() refuses behaviors that target a Lambda origin: notYetApplied).
+  // The distribution and what it needs: policies, access controls, CloudFront Functions and stores, the Lambda
+  // origins in us-east-1 (the others are in their region's template).
   const dist = distributionPlan(config)
   const parts = distributionResources(config, dist)
   Object.assign(parameters, parts.parameters)
@@ -398,7 +401,8 @@ export interface Manifest {
 /**
  * The manifest: per function its stages, behaviors, zip, size, SHA-256 and the limits it was checked against; for
  * the distribution the template parameters to fill, each S3 origin's bucket and directory to upload with its
- * origin access control and bucket policy, and every policy the behaviors use.
+ * origin access control and bucket policy, and every policy the behaviors use; the CloudFront Functions, stores,
+ * Lambda origins and regional stacks of `artifacts`.
  *
  * @example
  * ```ts

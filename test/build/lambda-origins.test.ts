@@ -321,7 +321,7 @@ describe('edgeware build: what behaviors send a Lambda origin', () => {
     const secretApi = "import { secret } from 'edgeware/secrets'\nexport const handler = async () => ({ statusCode: 200, body: await secret('API_KEY') })\n"
     const dir = join(await tempDir('origins-secret-'), 'out')
     const r = await build({ config: await project(one('http', ''), { 'api.ts': secretApi }), outDir: dir })
-    expect(r.manifest.lambdaOrigins[0]!.secrets).toEqual([{ name: 'API_KEY', store: 'ssm' }])
+    expect(r.manifest.lambdaOrigins[0]!.secrets).toEqual([{ name: 'API_KEY', store: 'ssm', id: '/t/API_KEY' }])
     const role = (read(dir, 'cloudformation.json') as Template).Resources.ApiOriginRole!.Properties
     expect(role.Policies).toEqual([
       { PolicyName: 'edge-secrets', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ssm:GetParameter', Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:us-east-1:${AWS::AccountId}:parameter/t/API_KEY' }] }] } },
