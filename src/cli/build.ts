@@ -13,7 +13,8 @@ const USAGE = `usage: edgeware build [--config wrangler.toml] [--env NAME] [--ou
   --out DIR       output directory (default .edgeware/build next to the config, .edgeware/build-NAME with --env)
   --sourcemap     add index.js.map to each zip (it counts towards the size limit)
 
-Writes <function>.zip, manifest.json, cloudformation.json and cloudfront-associations.json.
+Writes <function>.zip, <store>.kvs.json, <origin>.origin.zip, manifest.json, cloudformation.json,
+origins-<region>.json (Lambda origins outside us-east-1) and cloudfront-associations.json.
 Exits 1 with the reason, writing nothing, when a function breaks a CloudFront rule or limit.`
 
 /**

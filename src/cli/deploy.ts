@@ -1,5 +1,6 @@
 /**
- * `edgeware deploy`: build, upload and deploy the edge stack (and the origin table stack) in us-east-1.
+ * `edgeware deploy`: build, upload and deploy the edge stack (and the origin table stack) in us-east-1, after the
+ * stacks of the Lambda origins in other regions.
  */
 import { deploy } from '../deploy/deploy.js'
 import { AWS_REGION } from '../distribution/names.js'
@@ -16,9 +17,9 @@ const USAGE = `usage: edgeware deploy [--env NAME] [--stack NAME] [--bucket BUCK
 ${AWS_FLAGS_USAGE}
 
 Uploads only the zips the buckets lack, deploys the Lambda origins outside us-east-1 first (a stack per region,
-<stack>-origins-REGION, whose domain names go to the edge stack), then each stack through a change set (shown
-before it runs; none when nothing changed), follows the stack's events, and prints the distribution's domain. Exit code 1 with CloudFormation's
-reason when a change set or the deploy fails (the stack rolls back).`
+<stack>-origins-REGION, whose domain names go to the edge stack), each stack through a change set (shown before
+it runs; none when nothing changed), follows the stacks' events, and prints the distribution's domain. Exit code 1
+with CloudFormation's reason when a change set or the deploy fails (the stack rolls back).`
 
 /**
  * Runs `edgeware deploy` and resolves to the exit code (0 deployed or up to date, 1 failed, 2 usage).

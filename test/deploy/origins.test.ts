@@ -74,6 +74,16 @@ const calls = (action: string) => aws.calls.filter((c) => c.action === action)
 const paramsOf = (input: Record<string, unknown>) => Object.fromEntries((input.Parameters as { ParameterKey: string; ParameterValue?: string }[]).map((p) => [p.ParameterKey, p.ParameterValue]))
 
 describe('edgeware deploy: Lambda origins', () => {
+  it('--bucket takes one bucket for us-east-1 and REGION=BUCKET for the others (exit 2 otherwise)', async () => {
+    const two = await runCli('deploy', '--config', config, '--bucket', 'a-bucket', '--bucket', 'b-bucket')
+    expect(two.code).toBe(2)
+    expect(two.err).toMatch(/^edgeware deploy: --bucket: one bucket for us-east-1 \(got a-bucket and b-bucket\); name a region's bucket as REGION=BUCKET/)
+    const bad = await runCli('deploy', '--config', config, '--bucket', 'Mars=b-bucket')
+    expect(bad.code).toBe(2)
+    expect(bad.err).toMatch(/^edgeware deploy: --bucket must be BUCKET or REGION=BUCKET, got "Mars=b-bucket"/)
+    expect(aws.calls).toEqual([])
+  })
+
   it('asks for a code bucket in each region with Lambda origins, and checks it is there', async () => {
     const none = await runCli('deploy', '--config', config, '--bucket', 'edge-code', ...ALB_PARAMS)
     expect(none.code).toBe(1)
