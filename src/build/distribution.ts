@@ -1,12 +1,15 @@
 /**
- * The distribution the build deploys, from the model: origins (custom, and S3 behind origin access control with a
- * bucket policy), origin groups, the custom policies behaviors use, behaviors with their policies or legacy
- * `ForwardedValues`, error responses and the default root object. {@link planDistribution} fixes every logical ID
+ * The distribution the build deploys, from the model: origins (custom, S3 behind origin access control with a
+ * bucket policy, Lambda origins through lambda-origins.ts), origin groups, the custom policies behaviors use,
+ * behaviors with their policies or legacy `ForwardedValues` and their CloudFront Functions, error responses and the
+ * default root object. {@link planDistribution} fixes every logical ID
  * and deployed name once; the template, the CloudFront API JSON and the manifest all read that plan.
  */
 import { relative, sep } from 'node:path'
 import type { BehaviorConfig, CachePolicy, CustomOriginConfig, EdgeConfig, OriginConfig, OriginRequestPolicy, ResponseHeadersPolicy, S3OriginConfig } from '../distribution/model.js'
+import { lambdaOriginDomain, lambdaOriginJson, planLambdaOrigins, type PlannedLambdaOrigin } from './lambda-origins.js'
 import { s3DomainName } from '../distribution/origins.js'
+import { apiFunctionAssociations, cfnFunctionAssociations, planFunctions, type FunctionsPlan } from './cloudfront-functions.js'
 import { cachePolicyConfig, originRequestPolicyConfig, responseHeadersPolicyConfig } from './policies.js'
 import { deployedName, logicalId, LogicalIds, type Json } from './template.js'
 
@@ -53,10 +56,14 @@ export interface DistributionPlan {
   /** S3 origin id → its origin access control. */
   accessControls: Map<string, { logicalId: string; name: string }>
   buckets: PlannedBucket[]
+  /** The CloudFront Functions and the stores they use. */
+  cloudfrontFunctions: FunctionsPlan
+  /** Lambda origin id → where its function goes and the names of its resources. */
+  lambdaOrigins: Map<string, PlannedLambdaOrigin>
 }
 
-/** The origins the template writes: custom and S3 (Lambda origins are not written yet, and refused where used). */
-function deployedOrigins(config: EdgeConfig): (CustomOriginConfig | S3OriginConfig)[] {
+/** The custom and S3 origins (Lambda origins are planned by lambda-origins.ts). */
+function plainOrigins(config: EdgeConfig): (CustomOriginConfig | S3OriginConfig)[] {
   return config.edge.origins.filter((o): o is CustomOriginConfig | S3OriginConfig => o.kind !== 'lambda')
 }
 
@@ -114,7 +121,7 @@ export function planDistribution(config: EdgeConfig, taken: Iterable<string>): D
   const domainParameters = new Map<string, string>()
   const accessControls = new Map<string, { logicalId: string; name: string }>()
   const buckets = new Map<string, PlannedBucket>()
-  for (const o of deployedOrigins(config)) {
+  for (const o of plainOrigins(config)) {
     if (o.kind === 'custom') {
       if (o.domain === undefined) domainParameters.set(o.id, ids.take(`${logicalId(o.id)}OriginDomainName`))
       continue
@@ -129,7 +136,8 @@ export function planDistribution(config: EdgeConfig, taken: Iterable<string>): D
     buckets.set(o.bucket, { bucket: o.bucket, prefixes: [keyPrefix(o)], logicalId: ids.take(`${base}BucketPolicy`), parameter: ids.take(`Create${base}BucketPolicy`), condition: ids.take(`${base}BucketPolicyCreated`) })
   }
   for (const b of buckets.values()) if (b.prefixes.includes('')) b.prefixes = ['']
-  return { policies, domainParameters, accessControls, buckets: [...buckets.values()] }
+  const cloudfrontFunctions = planFunctions(config, ids)
+  return { policies, domainParameters, accessControls, buckets: [...buckets.values()], cloudfrontFunctions, lambdaOrigins: planLambdaOrigins(config, ids) }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -181,7 +189,7 @@ function planned(plan: DistributionPlan, kind: PolicyKind, p: AnyPolicy): Planne
 
 /**
  * A behavior in CloudFormation's form (without `PathPattern` and `LambdaFunctionAssociations`): managed policies by
- * ID, custom ones by `Ref`.
+ * ID, custom ones by `Ref`, its CloudFront Functions' `FunctionAssociations` when it has any.
  *
  * @example
  * ```ts
@@ -190,12 +198,16 @@ function planned(plan: DistributionPlan, kind: PolicyKind, p: AnyPolicy): Planne
  */
 export function cfnBehavior(b: BehaviorConfig, plan: DistributionPlan): Record<string, Json> {
   const ref: PolicyRef = (kind, p) => p.awsId ?? { Ref: planned(plan, kind, p)!.logicalId }
-  return behaviorSettings(b, ref, cfnList, (allowed, cached) => ({ AllowedMethods: allowed, CachedMethods: cached }))
+  const out = behaviorSettings(b, ref, cfnList, (allowed, cached) => ({ AllowedMethods: allowed, CachedMethods: cached }))
+  const functions = cfnFunctionAssociations(b, plan.cloudfrontFunctions)
+  if (functions) out.FunctionAssociations = functions
+  return out
 }
 
 /**
  * A behavior in the CloudFront API's form (`{ Quantity, Items }` lists, `CachedMethods` inside `AllowedMethods`):
- * managed policies by ID, custom ones as `<id of cache policy NAME>` placeholders.
+ * managed policies by ID, custom ones as `<id of cache policy NAME>` placeholders, its CloudFront Functions'
+ * `FunctionAssociations` when it has any.
  *
  * @example
  * ```ts
@@ -204,7 +216,10 @@ export function cfnBehavior(b: BehaviorConfig, plan: DistributionPlan): Record<s
  */
 export function apiBehavior(b: BehaviorConfig, plan: DistributionPlan): Record<string, Json> {
   const ref: PolicyRef = (kind, p) => p.awsId ?? `<id of ${POLICY_TYPES[kind].what} ${planned(plan, kind, p)!.name}>`
-  return behaviorSettings(b, ref, apiList, (allowed, cached) => ({ AllowedMethods: { ...apiList(allowed), CachedMethods: apiList(cached) } }))
+  const out = behaviorSettings(b, ref, apiList, (allowed, cached) => ({ AllowedMethods: { ...apiList(allowed), CachedMethods: apiList(cached) } }))
+  const functions = apiFunctionAssociations(b, plan.cloudfrontFunctions)
+  if (functions) out.FunctionAssociations = functions
+  return out
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -214,7 +229,11 @@ function customHeaders(o: OriginConfig): Record<string, Json> {
   return o.customHeaders.length ? { OriginCustomHeaders: o.customHeaders.map((h) => ({ HeaderName: h.name, HeaderValue: h.value })) } : {}
 }
 
-function originJson(o: CustomOriginConfig | S3OriginConfig, plan: DistributionPlan): Record<string, Json> {
+function originJson(o: OriginConfig, plan: DistributionPlan): Record<string, Json> {
+  if (o.kind === 'lambda') {
+    const p = plan.lambdaOrigins.get(o.id)!
+    return lambdaOriginJson(o, p, lambdaOriginDomain(p))
+  }
   const out: Record<string, Json> = { Id: o.id, ConnectionAttempts: o.connectionAttempts, ConnectionTimeout: o.connectionTimeout, ...customHeaders(o) }
   if (o.originPath) out.OriginPath = o.originPath
   if (o.kind === 's3') {
@@ -253,7 +272,7 @@ export function distributionConfig(config: EdgeConfig, plan: DistributionPlan, a
     Enabled: true,
     Comment: `${config.name} (edgeware)`,
     HttpVersion: 'http2',
-    Origins: deployedOrigins(config).map((o) => originJson(o, plan)),
+    Origins: config.edge.origins.map((o) => originJson(o, plan)),
   }
   const groups = config.edge.originGroups
   if (groups.length) {
@@ -310,8 +329,10 @@ function bucketStatement(b: PlannedBucket, resource: (key: string) => Json, sour
 
 /**
  * What the template needs beside the `AWS::CloudFront::Distribution`: the custom policies, an
- * `AWS::CloudFront::OriginAccessControl` per S3 origin, an `AWS::S3::BucketPolicy` per bucket (behind a
- * `Create<Bucket>BucketPolicy` parameter, default `true`), and a parameter per custom origin without `domain`.
+ * `AWS::CloudFront::OriginAccessControl` per S3 origin and per function URL behind `AWS_IAM`, an
+ * `AWS::S3::BucketPolicy` per bucket (behind a `Create<Bucket>BucketPolicy` parameter, default `true`), and a
+ * parameter per custom origin without `domain` and per Lambda origin reached through a parameter (in another
+ * region, or behind an ALB).
  *
  * @example
  * ```ts
@@ -338,6 +359,30 @@ export function distributionResources(config: EdgeConfig, plan: DistributionPlan
       parameters[param] = {
         Type: 'String',
         Description: `Domain name of origin "${o.id}" (${o.url} locally; CloudFront needs a public DNS name, not an IP address or localhost).`,
+      }
+    }
+    const lambda = o.kind === 'lambda' ? plan.lambdaOrigins.get(o.id) : undefined
+    if (lambda?.domainParameter) {
+      parameters[lambda.domainParameter] = {
+        Type: 'String',
+        Description:
+          lambda.origin.integration === 'alb'
+            ? `Domain name of Lambda origin "${o.id}": a name its load balancer's certificate covers, pointed (CNAME or alias) at the load balancer.`
+            : `Domain name of Lambda origin "${o.id}" in ${lambda.origin.region}: the ${lambda.domainParameter} output of its stack (edgeware deploy passes it on).`,
+      }
+    }
+    if (lambda?.accessControl) {
+      resources[lambda.accessControl.logicalId] = {
+        Type: 'AWS::CloudFront::OriginAccessControl',
+        Properties: {
+          OriginAccessControlConfig: {
+            Name: lambda.accessControl.name,
+            Description: `edgeware ${config.name}: origin "${o.id}" (function URL)`,
+            OriginAccessControlOriginType: 'lambda',
+            SigningBehavior: 'always',
+            SigningProtocol: 'sigv4',
+          },
+        },
       }
     }
     const oac = plan.accessControls.get(o.id)
@@ -395,7 +440,7 @@ export interface DistributionManifest {
     origins: string[]
     bucketPolicy: { logicalId: string; parameter: string; statement: Record<string, Json> }
   }[]
-  /** The origin access control of each S3 origin. */
+  /** The origin access control of each S3 origin and of each function URL behind `AWS_IAM`. */
   originAccessControls: { origin: string; logicalId: string; name: string }[]
   /** Every policy a behavior uses: managed ones by ID, custom ones by their template resource and deployed name. */
   policies: { kind: PolicyKind; id: string; name: string; managed: boolean; policyId?: string; logicalId?: string; behaviors: string[] }[]
@@ -410,7 +455,7 @@ export interface DistributionManifest {
  * ```
  */
 export function distributionManifest(config: EdgeConfig, plan: DistributionPlan): DistributionManifest {
-  const origins = deployedOrigins(config)
+  const origins = plainOrigins(config)
   const parameters = origins.flatMap((o) => {
     const name = plan.domainParameters.get(o.id)
     return name && o.kind === 'custom' ? [{ name, origin: o.id, url: o.url }] : []
@@ -427,7 +472,10 @@ export function distributionManifest(config: EdgeConfig, plan: DistributionPlan)
       bucketPolicy: { logicalId: b.logicalId, parameter: b.parameter, statement },
     }
   })
-  const originAccessControls = s3.map((o) => ({ origin: o.id, ...plan.accessControls.get(o.id)! }))
+  const originAccessControls = [
+    ...s3.map((o) => ({ origin: o.id, ...plan.accessControls.get(o.id)! })),
+    ...[...plan.lambdaOrigins.values()].flatMap((p) => (p.accessControl ? [{ origin: p.origin.id, ...p.accessControl }] : [])),
+  ]
   const policies: DistributionManifest['policies'] = []
   for (const b of config.behaviors) {
     for (const { kind, policy: p } of behaviorPolicies(b)) {

@@ -2,7 +2,19 @@
  * `edgeware build` as a library: bundle, zip, check and write the association outputs; and the distribution model
  * it reads (`loadConfig(file, { env })`, `.dev.vars`, the managed policy tables).
  */
-export { build, type BuildOptions, type BuildResult, type BuiltFunction } from './build.js'
+export { build, defaultOutDir, type BuildOptions, type BuildResult, type BuiltFunction } from './build.js'
+export { loadEnvConfig } from './environment.js'
+export {
+  buildCloudFrontFunctions,
+  keyValueStoreName,
+  keyValueStoreKey,
+  keyValueStoreFile,
+  type BuiltCloudFrontFunction,
+  type BuiltKeyValueStore,
+  type CloudFrontFunctionManifest,
+  type KeyValueStoreManifest,
+} from './cloudfront-functions.js'
+export { buildLambdaOrigins, lambdaOriginProblems, originTemplateFile, originS3Key, type BuiltLambdaOrigin, type LambdaOriginManifest } from './lambda-origins.js'
 export { bundleFunction, runtimeTarget, RUNTIME_TARGETS, type BundleOptions, type BundleResult, type EnvReadReport } from './bundle.js'
 export { BuildError } from './errors.js'
 export { compileCloudFrontFunction, type CompileCloudFrontFunctionOptions, type CloudFrontFunctionBuild } from './cloudfront-function.js'
@@ -27,6 +39,8 @@ export {
 export {
   cloudformationTemplate,
   cloudfrontAssociations,
+  originTemplates,
+  distributionPlan,
   manifest,
   stableJson,
   versionArnPlaceholder,
@@ -34,6 +48,7 @@ export {
   logicalIds,
   s3Key,
   type BuiltPackage,
+  type BuildArtifacts,
   type Manifest,
   type CloudFrontAssociationsJson,
   type ApiAssociations,

@@ -9,9 +9,12 @@ import type { BehaviorConfig, EdgeConfig, FunctionConfig } from '../simulator/co
 import { EDGE_REGION, functionSettings, lambdaName, tightestLimits } from './checks.js'
 import { apiBehavior, DISTRIBUTION_ARN, distributionConfig, distributionManifest, distributionResources, planDistribution, type DistributionManifest, type DistributionPlan } from './distribution.js'
 import { logicalId, type Json } from './template.js'
+import { BuildError } from './errors.js'
+import { functionResources, functionsManifest, type BuiltCloudFrontFunction, type BuiltKeyValueStore, type CloudFrontFunctionManifest, type KeyValueStoreManifest } from './cloudfront-functions.js'
+import { secretId, secretsPrefix, secretStatements, type SecretRef } from './secrets.js'
+import { lambdaOriginsManifest, lambdaOriginTemplates, originTemplateFile, type BuiltLambdaOrigin, type LambdaOriginManifest } from './lambda-origins.js'
 
 export { logicalId }
-import { secretId, secretsPrefix, secretStatements, type SecretRef } from './secrets.js'
 
 /** A built function, as the outputs need it. */
 export interface BuiltPackage {
@@ -27,6 +30,32 @@ export interface BuiltPackage {
   sourcemap: boolean
   /** The secrets its code reads with `secret()` (granted to its role). */
   secrets?: SecretRef[]
+}
+
+/**
+ * What the build made besides the Lambda@Edge zips: the compiled CloudFront Functions, the validated data of the
+ * stores they use, and the Lambda origins' zips.
+ *
+ * @example
+ * ```ts
+ * const artifacts: BuildArtifacts = { cloudfrontFunctions: [], keyValueStores: [], lambdaOrigins: [] }
+ * ```
+ */
+export interface BuildArtifacts {
+  cloudfrontFunctions: BuiltCloudFrontFunction[]
+  keyValueStores: BuiltKeyValueStore[]
+  lambdaOrigins: BuiltLambdaOrigin[]
+}
+
+/** The artifacts a config needs: an error naming what is missing when the config has more than was given. */
+function artifactsFor(config: EdgeConfig, given: BuildArtifacts | undefined): BuildArtifacts {
+  const a = given ?? { cloudfrontFunctions: [], keyValueStores: [], lambdaOrigins: [] }
+  const missing = [
+    ...config.cloudfrontFunctions.filter((f) => !a.cloudfrontFunctions.some((b) => b.fn.entry === f.entry)).map((f) => `CloudFront Function ${f.name}`),
+    ...config.edge.origins.filter((o) => o.kind === 'lambda' && !a.lambdaOrigins.some((b) => b.origin.id === o.id)).map((o) => `Lambda origin ${o.id}`),
+  ]
+  if (missing.length) throw new BuildError('MissingArtifacts', `what the build makes for ${missing.join(', ')} was not given: pass what buildCloudFrontFunctions() and buildLambdaOrigins() made`)
+  return a
 }
 
 /**
@@ -121,7 +150,7 @@ export interface CloudFrontAssociationsJson {
  */
 export function cloudfrontAssociations(config: EdgeConfig): CloudFrontAssociationsJson {
   const byEntry = new Map(config.functions.map((f) => [f.entry, f]))
-  const dist = plan(config)
+  const dist = distributionPlan(config)
   const assoc = (b: BehaviorConfig): ApiAssociations => {
     const rows = behaviorAssociations(b, byEntry)
     if (rows.length === 0) return { Quantity: 0 }
@@ -135,7 +164,7 @@ export function cloudfrontAssociations(config: EdgeConfig): CloudFrontAssociatio
   const others = config.behaviors.filter((b) => !b.isDefault)
   return {
     Comment:
-      'Cache behaviors for the CloudFront API (DistributionConfig). Replace <account> and <version> with the account id and the numbered version published for each function (never $LATEST or an alias); the functions live in us-east-1. Replace each <id of … policy NAME> with the ID of that custom policy (cloudformation.json creates it).',
+      'Cache behaviors for the CloudFront API (DistributionConfig). Replace <account> and <version> with the account id and the numbered version published for each function (never $LATEST or an alias); the functions live in us-east-1. CloudFront Functions (FunctionAssociations) must be published (LIVE) first. Replace each <id of … policy NAME> with the ID of that custom policy (cloudformation.json creates it).',
     DefaultCacheBehavior: def ? behavior(def) : { LambdaFunctionAssociations: { Quantity: 0 } },
     CacheBehaviors: { Quantity: others.length, Items: others.map((b) => ({ PathPattern: b.pathPattern, ...behavior(b) })) },
   }
@@ -157,8 +186,15 @@ function functionIdsTaken(ids: Map<string, string>): string[] {
   return [...fixed, ...[...ids.values()].flatMap((id) => ['Role', 'Function', 'Version', 'CodeKey', 'VersionArn'].map((s) => `${id}${s}`))]
 }
 
-/** The distribution's plan (logical IDs and deployed names) for a config. */
-function plan(config: EdgeConfig): DistributionPlan {
+/**
+ * The distribution's plan (logical IDs and deployed names) for a config, as every output reads it.
+ *
+ * @example
+ * ```ts
+ * distributionPlan(config).lambdaOrigins.get('api')!.functionName // 'my-site-origin-api'
+ * ```
+ */
+export function distributionPlan(config: EdgeConfig): DistributionPlan {
   return planDistribution(config, functionIdsTaken(logicalIds(config.functions)))
 }
 
@@ -167,15 +203,18 @@ function plan(config: EdgeConfig): DistributionPlan {
  * `edgelambda.amazonaws.com` with basic logging, the `AWS::Lambda::Function` (x86_64, no environment, memory and
  * timeout within the stage limits, code from `CodeBucket` / `<Name>CodeKey`), an `AWS::Lambda::Version` (its
  * `CodeSha256` pins the package, so new code publishes a new version), and the `AWS::CloudFront::Distribution`
- * whose cache behaviors carry the `LambdaFunctionAssociations`. A rule stops the stack outside us-east-1.
+ * whose cache behaviors carry the `LambdaFunctionAssociations`; with the CloudFront Functions, their stores and the
+ * Lambda origins in us-east-1 of `artifacts` (what the build made: needed when the config has any). A rule stops
+ * the stack outside us-east-1.
  *
  * @example
  * ```ts
- * const template = cloudformationTemplate(config, packages)
+ * const template = cloudformationTemplate(config, packages, artifacts)
  * writeFileSync('cloudformation.json', stableJson(template))
  * ```
  */
-export function cloudformationTemplate(config: EdgeConfig, packages: readonly BuiltPackage[]): Record<string, Json> {
+export function cloudformationTemplate(config: EdgeConfig, packages: readonly BuiltPackage[], artifacts?: BuildArtifacts): Record<string, Json> {
+  const built = artifactsFor(config, artifacts)
   const ids = logicalIds(config.functions)
   const byEntry = new Map(config.functions.map((f) => [f.entry, f]))
   const profile = config.edge.limits
@@ -261,11 +300,17 @@ export function cloudformationTemplate(config: EdgeConfig, packages: readonly Bu
   }
 
 
-  // The distribution and what it needs (build() refuses behaviors that target a Lambda origin: notYetApplied).
-  const dist = plan(config)
+  // The distribution and what it needs: policies, access controls, CloudFront Functions and stores, the Lambda
+  // origins in us-east-1 (the others are in their region's template).
+  const dist = distributionPlan(config)
   const parts = distributionResources(config, dist)
   Object.assign(parameters, parts.parameters)
   Object.assign(resources, parts.resources)
+  for (const part of [functionResources(config, dist.cloudfrontFunctions, built.cloudfrontFunctions, built.keyValueStores), lambdaOriginTemplates(config, dist.lambdaOrigins, built.lambdaOrigins, DISTRIBUTION_ARN).edge]) {
+    Object.assign(parameters, part.parameters)
+    Object.assign(resources, part.resources)
+    Object.assign(outputs, part.outputs)
+  }
   const distributionJson = distributionConfig(config, dist, (b) => cfnAssociations(b, byEntry, ids))
   resources.Distribution = { Type: 'AWS::CloudFront::Distribution', Properties: { DistributionConfig: distributionJson } }
   outputs.DistributionId = { Value: { Ref: 'Distribution' } }
@@ -301,6 +346,21 @@ export function cloudformationTemplate(config: EdgeConfig, packages: readonly Bu
   }
 }
 
+/**
+ * The templates of the Lambda origins outside us-east-1, by file name (`origins-<region>.json`): each region's
+ * functions with the APIs, load balancers or URLs in front of them, and their domain names as outputs.
+ *
+ * @example
+ * ```ts
+ * for (const [file, template] of originTemplates(config, artifacts)) writeFileSync(file, stableJson(template))
+ * ```
+ */
+export function originTemplates(config: EdgeConfig, artifacts?: BuildArtifacts): Map<string, Record<string, Json>> {
+  const built = artifactsFor(config, artifacts)
+  const { regional } = lambdaOriginTemplates(config, distributionPlan(config).lambdaOrigins, built.lambdaOrigins, DISTRIBUTION_ARN)
+  return new Map([...regional].map(([region, t]) => [originTemplateFile(region), t]))
+}
+
 /** The manifest written next to the zips. */
 export interface Manifest {
   name: string
@@ -309,6 +369,14 @@ export interface Manifest {
   region: string
   /** The distribution's S3 origins (bucket, directory to upload, OAC, bucket policy), origin parameters and policies. */
   distribution: DistributionManifest
+  /** The CloudFront Functions: deployed name, events, behaviors, size against the limit. */
+  cloudfrontFunctions: CloudFrontFunctionManifest[]
+  /** The stores they use: the data file `edgeware deploy` uploads (to `s3Key` in the code bucket) and the deployed name. */
+  keyValueStores: KeyValueStoreManifest[]
+  /** The Lambda origins: function, integration, region, zip and the template holding them. */
+  lambdaOrigins: LambdaOriginManifest[]
+  /** The stacks of Lambda origins outside us-east-1, one per region, which `edgeware deploy` deploys first. */
+  originStacks: { region: string; template: string }[]
   functions: {
     name: string
     functionName: string
@@ -333,21 +401,30 @@ export interface Manifest {
 /**
  * The manifest: per function its stages, behaviors, zip, size, SHA-256 and the limits it was checked against; for
  * the distribution the template parameters to fill, each S3 origin's bucket and directory to upload with its
- * origin access control and bucket policy, and every policy the behaviors use.
+ * origin access control and bucket policy, and every policy the behaviors use; the CloudFront Functions, stores,
+ * Lambda origins and regional stacks of `artifacts`.
  *
  * @example
  * ```ts
  * manifest(config, packages).functions[0].sha256
  * ```
  */
-export function manifest(config: EdgeConfig, packages: readonly BuiltPackage[]): Manifest {
+export function manifest(config: EdgeConfig, packages: readonly BuiltPackage[], artifacts?: BuildArtifacts): Manifest {
   const profile = config.edge.limits
+  const built = artifactsFor(config, artifacts)
+  const dist = distributionPlan(config)
   return {
     name: config.name,
     runtime: config.edge.runtime,
     limits: String(profile.name),
     region: EDGE_REGION,
-    distribution: distributionManifest(config, plan(config)),
+    distribution: distributionManifest(config, dist),
+    ...functionsManifest(config, dist.cloudfrontFunctions, built.cloudfrontFunctions, built.keyValueStores),
+    lambdaOrigins: lambdaOriginsManifest(config, dist.lambdaOrigins, built.lambdaOrigins),
+    originStacks: [...new Set(built.lambdaOrigins.map((b) => b.origin.region))]
+      .filter((r) => originTemplateFile(r) !== 'cloudformation.json')
+      .sort()
+      .map((region) => ({ region, template: originTemplateFile(region) })),
     functions: [...packages]
       .sort((a, b) => (a.fn.name < b.fn.name ? -1 : 1))
       .map((p) => {

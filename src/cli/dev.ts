@@ -37,10 +37,10 @@ function portOf(flag: string, v: string | undefined): number | undefined | strin
 export async function run(args: string[]): Promise<number> {
   const parsed = parseCommand('dev', USAGE, args, {
     config: { type: 'string', short: 'c' },
+    env: { type: 'string', short: 'e' },
     port: { type: 'string', short: 'p' },
     ip: { type: 'string' },
     https: { type: 'boolean' },
-    env: { type: 'string', short: 'e' },
     'dynamodb-port': { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
   })
@@ -57,6 +57,7 @@ export async function run(args: string[]): Promise<number> {
   const stop = whenToStop()
   let dev
   try {
+    // An environment: startDev reads its config and its own local secrets (.dev.vars.<env> before .dev.vars).
     const starting = startDev({
       config,
       ...(port !== undefined ? { port } : {}),

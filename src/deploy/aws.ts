@@ -61,10 +61,10 @@ function base(service: keyof typeof ENV, region: string, opts: AwsOptions): { re
  * ```
  */
 export function awsClients(opts: AwsOptions = {}): {
-  /** CloudFormation in us-east-1 (Lambda@Edge stacks live there). */
-  cloudformation(): CloudFormationClient
-  /** S3 in us-east-1 (the code bucket must be there); path-style against a custom endpoint. */
-  s3(): S3Client
+  /** CloudFormation in a region: us-east-1 by default (Lambda@Edge stacks live there); a Lambda origin's own. */
+  cloudformation(region?: string): CloudFormationClient
+  /** S3 in a region (us-east-1 by default: the code bucket must be there); path-style against a custom endpoint. */
+  s3(region?: string): S3Client
   /** Lambda in us-east-1. */
   lambda(): LambdaClient
   /** CloudWatch Logs in one Region (edge functions log where they ran). */
@@ -78,10 +78,10 @@ export function awsClients(opts: AwsOptions = {}): {
     return c
   }
   return {
-    cloudformation: () => once('cfn', () => new CloudFormationClient(base('cloudformation', 'us-east-1', opts))),
-    s3: () =>
-      once('s3', () => {
-        const b = base('s3', 'us-east-1', opts)
+    cloudformation: (region = 'us-east-1') => once(`cfn:${region}`, () => new CloudFormationClient(base('cloudformation', region, opts))),
+    s3: (region = 'us-east-1') =>
+      once(`s3:${region}`, () => {
+        const b = base('s3', region, opts)
         return new S3Client({ ...b, forcePathStyle: b.endpoint !== undefined })
       }),
     lambda: () => once('lambda', () => new LambdaClient(base('lambda', 'us-east-1', opts))),

@@ -55,7 +55,8 @@ export interface DestroyOptions extends StackTarget {
 }
 
 /**
- * Deletes the edge stack (and, when asked, its origin table stack), recording the functions it retains in
+ * Deletes the edge stack, then the stacks of its Lambda origins outside us-east-1 (and, when asked, its origin table
+ * stack), recording the functions it retains in
  * `.edgeware/deploy/<stack>.json` for `edgeware cleanup`. Resolves to the retained function names; a stack that
  * does not exist is not an error (nothing to do).
  *
@@ -75,7 +76,8 @@ export async function destroy(opts: DestroyOptions = {}): Promise<{ stack: strin
     let retained: string[] = []
     if (!found) log(`no stack ${stack}: nothing to destroy`)
     else {
-      retained = await stackFunctions(cfn, found.StackId!)
+      // the Lambda origins' functions in the edge stack are regional: deleted with it
+      retained = (await stackFunctions(cfn, found.StackId!)).filter((n) => !state.originFunctions?.includes(n))
       log(`deleting stack ${stack} (the CloudFront distribution is disabled, then deleted: this takes a while)`)
       // Recorded first: a destroy cut short still leaves the names for cleanup.
       state.retained = retain(state.retained, retained, 'destroyed')
@@ -84,11 +86,21 @@ export async function destroy(opts: DestroyOptions = {}): Promise<{ stack: strin
       state.functions = []
       delete state.distributionId
       delete state.domainName
+      delete state.originFunctions
       await writeState(root, state)
       if (retained.length) {
         log(`retained ${retained.length} Lambda@Edge function${retained.length === 1 ? '' : 's'}: ${retained.join(', ')}`)
         log('CloudFront deletes their replicas within a few hours; then `edgeware cleanup` deletes the functions')
       }
+    }
+    // then the Lambda origins outside us-east-1, which nothing uses any more
+    for (const o of state.originStacks ?? []) {
+      log(`deleting stack ${o.stack} in ${o.region} (the Lambda origins there)`)
+      if (!(await deleteStack(clients.cloudformation(o.region), o.stack, { ...opts, log }))) log(`no stack ${o.stack}: nothing to delete`)
+      const left = state.originStacks!.filter((x) => x !== o)
+      if (left.length) state.originStacks = left
+      else delete state.originStacks
+      await writeState(root, state)
     }
     let originTableDeleted = false
     if (opts.originTable) {

@@ -32,6 +32,12 @@ export interface DeployState {
   distributionId?: string
   domainName?: string
   originTableStack?: string
+  /** Code buckets by region, for the Lambda origins outside us-east-1. */
+  regionBuckets?: Record<string, string>
+  /** The stacks of the Lambda origins outside us-east-1. */
+  originStacks?: { stack: string; region: string }[]
+  /** Regional functions (Lambda origins in us-east-1) the edge stack holds: deleted with it, not retained. */
+  originFunctions?: string[]
   updatedAt?: string
 }
 

@@ -1,5 +1,5 @@
 /**
- * Uploads the function zips to the code bucket under their content-addressed keys. A key already there is the
+ * Uploads the function zips and the key value stores' data to the code bucket under their content-addressed keys. A key already there is the
  * same bytes (its name holds their SHA-256), so it is skipped (one HeadObject); a large zip goes up in parts, and
  * an upload cut short resumes: the next run finds the unfinished multipart upload and sends only the missing parts.
  */
@@ -23,6 +23,8 @@ export interface UploadItem {
   key: string
   /** Absolute path of the file. */
   file: string
+  /** Its `Content-Type` (default `application/zip`). */
+  contentType?: string
 }
 
 /** Options of {@link uploadAll}. */
@@ -38,31 +40,31 @@ const MIB = 1024 * 1024
 const isNotFound = (e: unknown) => (e as { name?: string }).name === 'NotFound' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
 
 /**
- * Checks that the code bucket exists, is reachable with these credentials and is in us-east-1 (Lambda reads
- * function code from a bucket in its own Region).
+ * Checks that a code bucket exists, is reachable with these credentials and is in `region` (us-east-1 for the edge
+ * stack; a Lambda origin's own region for its stack): Lambda reads function code from a bucket in its own region.
  *
  * @example
  * ```ts
  * await checkBucket(s3, 'my-code-bucket')
+ * await checkBucket(s3eu, 'my-code-eu', 'eu-west-1')
  * ```
  */
-export async function checkBucket(s3: S3Client, bucket: string): Promise<void> {
-  let region: string | undefined
+export async function checkBucket(s3: S3Client, bucket: string, region = 'us-east-1'): Promise<void> {
+  const why = region === 'us-east-1' ? 'Lambda@Edge functions are created in us-east-1 and read their code from a bucket there' : `the Lambda origins in ${region} read their code from a bucket there`
+  let found: string | undefined
   try {
-    region = (await s3.send(new HeadBucketCommand({ Bucket: bucket }))).BucketRegion
+    found = (await s3.send(new HeadBucketCommand({ Bucket: bucket }))).BucketRegion
   } catch (e) {
     if ((e as Error).name === 'CredentialsProviderError') {
       throw new DeployError('NoCredentials', `no AWS credentials (${(e as Error).message}): use --profile or AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`)
     }
     const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
-    if (status === 404) throw new DeployError('NoSuchBucket', `the code bucket ${bucket} does not exist: create it in us-east-1 (aws s3 mb s3://${bucket} --region us-east-1) or pass another with --bucket`)
+    if (status === 404) throw new DeployError('NoSuchBucket', `the code bucket ${bucket} does not exist: create it in ${region} (aws s3 mb s3://${bucket} --region ${region}) or pass another with --bucket`)
     if (status === 403) throw new DeployError('BucketAccessDenied', `the code bucket ${bucket} exists but these credentials may not use it (403): pass a bucket of this account with --bucket`)
-    if (status === 301) throw new DeployError('BucketRegion', `the code bucket ${bucket} is not in us-east-1: Lambda@Edge functions are created in us-east-1 and read their code from a bucket there`)
+    if (status === 301) throw new DeployError('BucketRegion', `the code bucket ${bucket} is not in ${region}: ${why}`)
     throw new DeployError('BucketUnavailable', `the code bucket ${bucket}: ${awsReason(e)}`)
   }
-  if (region !== undefined && region !== 'us-east-1') {
-    throw new DeployError('BucketRegion', `the code bucket ${bucket} is in ${region}: Lambda@Edge functions are created in us-east-1 and read their code from a bucket there`)
-  }
+  if (found !== undefined && found !== region) throw new DeployError('BucketRegion', `the code bucket ${bucket} is in ${found}: ${why}`)
 }
 
 /** Whether the key exists. */
@@ -94,10 +96,10 @@ async function unfinished(s3: S3Client, bucket: string, key: string): Promise<{ 
 }
 
 /** A multipart upload that resumes an unfinished one of the same key, skipping parts already there intact. */
-async function multipart(s3: S3Client, bucket: string, key: string, data: Buffer, partSize: number, log: (line: string) => void): Promise<void> {
+async function multipart(s3: S3Client, bucket: string, key: string, data: Buffer, partSize: number, contentType: string, log: (line: string) => void): Promise<void> {
   const count = Math.ceil(data.length / partSize)
   const previous = await unfinished(s3, bucket, key)
-  const uploadId = previous?.uploadId ?? (await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: 'application/zip' }))).UploadId!
+  const uploadId = previous?.uploadId ?? (await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType }))).UploadId!
   const parts: { PartNumber: number; ETag: string }[] = []
   let resumed = 0
   for (let n = 1; n <= count; n++) {
@@ -138,8 +140,9 @@ export async function uploadAll(s3: S3Client, bucket: string, items: readonly Up
     }
     const data = await readFile(item.file)
     try {
-      if (data.length > threshold) await multipart(s3, bucket, item.key, data, partSize, log)
-      else await s3.send(new PutObjectCommand({ Bucket: bucket, Key: item.key, Body: data, ContentType: 'application/zip' }))
+      const contentType = item.contentType ?? 'application/zip'
+      if (data.length > threshold) await multipart(s3, bucket, item.key, data, partSize, contentType, log)
+      else await s3.send(new PutObjectCommand({ Bucket: bucket, Key: item.key, Body: data, ContentType: contentType }))
     } catch (e) {
       throw new DeployError('UploadFailed', `uploading ${item.file} to s3://${bucket}/${item.key} failed (${awsReason(e)}); run the deploy again to upload what is missing`)
     }

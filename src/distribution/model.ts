@@ -119,6 +119,13 @@ export interface LambdaOriginConfig extends OriginBase {
   memoryMb: number
   /** Function timeout in seconds (Lambda: 1–900; default 3). */
   timeoutS: number
+  /** The AWS region the function (and the API in front of it) is deployed in (default `[edge] region`). */
+  region: string
+  /**
+   * Function URLs only: `AWS_IAM` (default; CloudFront signs its requests with an origin access control, so only the
+   * distribution can call the URL) or `NONE` (a public URL).
+   */
+  authType: 'AWS_IAM' | 'NONE'
   /** `keepalive_timeout` towards the API in front of the function (range per limits profile). */
   keepaliveTimeout?: number
 }

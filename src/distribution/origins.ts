@@ -168,12 +168,12 @@ function readS3(r: Reader, t: Table, key: string, limits: LimitsProfile): S3Orig
   return { kind: 's3', ...common, originPath, dir, bucket, region }
 }
 
-function readLambda(r: Reader, t: Table, key: string, limits: LimitsProfile, warnings: string[]): LambdaOriginConfig {
+function readLambda(r: Reader, t: Table, key: string, limits: LimitsProfile, warnings: string[], edgeRegion: string): LambdaOriginConfig {
   r.unknownKeys(t, key, LAMBDA_KEYS)
   const common = readCommon(r, t, key, limits, true)
   const k = `${key}.lambda`
   const l = r.table(t.lambda, k) ?? {}
-  r.unknownKeys(l, k, ['handler', 'integration', 'multi_value_headers', 'memory', 'timeout'])
+  r.unknownKeys(l, k, ['handler', 'integration', 'multi_value_headers', 'memory', 'timeout', 'region', 'auth_type'])
   const handler = r.path(l.handler, `${k}.handler`) ?? ''
   if (l.handler === undefined) r.fail(`${k}.handler`, 'is required (the entry file of the function)')
   const integration = r.oneOf(l.integration, `${k}.integration`, INTEGRATIONS, ' (API Gateway REST API, HTTP API, Application Load Balancer, function URL)')
@@ -188,12 +188,18 @@ function readLambda(r: Reader, t: Table, key: string, limits: LimitsProfile, war
   if (cap !== undefined && timeoutS > cap) warnings.push(`${k}.timeout: ${timeoutS} s, but the "${integration}" integration answers 504 after ${cap} s`)
   const keepaliveTimeout = r.int(t.keepalive_timeout, `${key}.keepalive_timeout`, limits.keepaliveTimeout.min, limits.keepaliveTimeout.max)
   const originPath = readOriginPath(r, t.origin_path, `${key}.origin_path`) ?? ''
-  const o: LambdaOriginConfig = { kind: 'lambda', ...common, originPath, handler, integration: integration ?? 'url', multiValueHeaders, memoryMb, timeoutS }
+  const region = r.string(l.region, `${k}.region`) ?? edgeRegion
+  if (!AWS_REGION.test(region)) r.fail(`${k}.region`, `not an AWS region name: ${show(region)}`, region)
+  const authType = r.oneOf(l.auth_type, `${k}.auth_type`, ['AWS_IAM', 'NONE'] as const, ' (the function URL\'s AuthType)') ?? 'AWS_IAM'
+  if (l.auth_type !== undefined && integration !== undefined && integration !== 'url') {
+    r.fail(`${k}.auth_type`, `auth_type is a setting of the "url" integration (a function URL's AuthType) only, got integration = "${integration}"`, l.auth_type)
+  }
+  const o: LambdaOriginConfig = { kind: 'lambda', ...common, originPath, handler, integration: integration ?? 'url', multiValueHeaders, memoryMb, timeoutS, region, authType }
   if (keepaliveTimeout !== undefined) o.keepaliveTimeout = keepaliveTimeout
   return o
 }
 
-function readOrigin(r: Reader, v: unknown, key: string, limits: LimitsProfile, warnings: string[]): OriginConfig | undefined {
+function readOrigin(r: Reader, v: unknown, key: string, limits: LimitsProfile, warnings: string[], edgeRegion: string): OriginConfig | undefined {
   const t = r.table(v, key)
   if (!t) return undefined
   const kinds = [t.url !== undefined || t.domain !== undefined ? 'url/domain' : '', t.s3 !== undefined ? 's3' : '', t.lambda !== undefined ? 'lambda' : ''].filter(Boolean)
@@ -204,22 +210,23 @@ function readOrigin(r: Reader, v: unknown, key: string, limits: LimitsProfile, w
     return { kind: 'custom', id, url: '', originPath: '', protocolPolicy: 'https-only', httpPort: 80, httpsPort: 443, sslProtocols: [], connectionAttempts: 3, connectionTimeout: 10, customHeaders: [] }
   }
   if (t.s3 !== undefined) return readS3(r, t, key, limits)
-  if (t.lambda !== undefined) return readLambda(r, t, key, limits, warnings)
+  if (t.lambda !== undefined) return readLambda(r, t, key, limits, warnings, edgeRegion)
   return readCustom(r, t, key, limits)
 }
 
 /**
  * Reads `[[edge.origins]]`: at least one, unique ids. An origin with a valid `id` is returned even when other
- * fields are invalid, so references to it are not reported a second time.
+ * fields are invalid, so references to it are not reported a second time. `edgeRegion` (`[edge] region`) is a
+ * Lambda origin's region unless it names its own.
  */
-export function readOrigins(r: Reader, edge: Table, limits: LimitsProfile, warnings: string[]): OriginConfig[] {
+export function readOrigins(r: Reader, edge: Table, limits: LimitsProfile, warnings: string[], edgeRegion: string): OriginConfig[] {
   const list = r.tables(edge.origins, 'edge.origins')
   if (edge.origins !== undefined && !Array.isArray(edge.origins)) return []
   if (list.length === 0) r.fail('edge.origins', 'at least one [[edge.origins]] is required')
   const origins: OriginConfig[] = []
   const ids = new Set<string>()
   list.forEach((v, i) => {
-    const o = readOrigin(r, v, `edge.origins[${i}]`, limits, warnings)
+    const o = readOrigin(r, v, `edge.origins[${i}]`, limits, warnings, edgeRegion)
     if (!o || !o.id) return
     if (ids.has(o.id)) r.fail(`edge.origins[${i}].id`, `duplicate origin id ${show(o.id)}`, o.id)
     ids.add(o.id)

@@ -4,8 +4,9 @@
  * DeleteChangeSet, DescribeStacks, DescribeStackEvents, ListStackResources, DeleteStack. It computes change sets by
  * comparing templates and parameters as CloudFormation does per resource (Add / Modify / Remove, with replacement
  * for Lambda versions), runs operations step by step with stack events, honours DeletionPolicy /
- * UpdateReplacePolicy (Retain, RetainExceptOnCreate), rolls back on an injected resource failure, and creates
- * Lambda functions and versions in the shared Lambda state (a distribution makes their functions replicated).
+ * UpdateReplacePolicy (Retain, RetainExceptOnCreate), rolls back on an injected resource failure, creates
+ * Lambda functions and versions in the shared Lambda state (a distribution makes their functions replicated), and
+ * creates CloudFront key value stores from their S3 import source (failing when the object isn't there).
  */
 import { randomUUID } from 'node:crypto'
 import { ACCOUNT, replicatedMessage, type LambdaState } from './lambda.js'
@@ -53,6 +54,8 @@ interface ChangeSet {
 interface Stack {
   id: string
   name: string
+  /** The region it was created in (the request's credential scope). */
+  region: string
   status: string
   statusReason?: string
   template: Template
@@ -78,11 +81,13 @@ export interface CfnState {
   failNextChangeSet?: string
   /** Resource logical id → the reason its next create or update fails (then the stack rolls back). */
   failResource: Map<string, string>
+  /** CloudFront key value stores by name: the data each was created with (imported from S3 on creation only). */
+  keyValueStores: Map<string, string>
 }
 
 /** An empty CloudFormation over the shared Lambda and S3 state. */
 export function cfnState(lambda: LambdaState, s3: S3State): CfnState {
-  return { stacks: new Map(), lambda, s3, stepMs: 2, eventsPageSize: 6, failResource: new Map() }
+  return { stacks: new Map(), lambda, s3, stepMs: 2, eventsPageSize: 6, failResource: new Map(), keyValueStores: new Map() }
 }
 
 const NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/'
@@ -130,11 +135,11 @@ const fail = (code: string, message: string, status = 400): StandinResponse => (
   body: `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${esc(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
 })
 
-/** The stack of a name (live) or id (any). */
-function find(state: CfnState, nameOrId: string): Stack | undefined {
+/** The stack of a name (live, in the region asked) or id (any). */
+function find(state: CfnState, nameOrId: string, region: string): Stack | undefined {
   const byId = state.stacks.get(nameOrId)
   if (byId) return byId
-  return [...state.stacks.values()].find((s) => s.name === nameOrId && !s.deleted)
+  return [...state.stacks.values()].find((s) => s.name === nameOrId && s.region === region && !s.deleted)
 }
 
 /** Resource logical ids a value refers to (Ref, GetAtt, Sub). */
@@ -144,7 +149,7 @@ function refs(value: Json, into = new Set<string>()): Set<string> {
     const o = value as Record<string, Json>
     if (typeof o.Ref === 'string') into.add(o.Ref)
     if (Array.isArray(o['Fn::GetAtt'])) into.add(String(o['Fn::GetAtt'][0]))
-    if (typeof o['Fn::Sub'] === 'string') for (const m of o['Fn::Sub'].matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)) into.add(m[1]!)
+    if (typeof o['Fn::Sub'] === 'string') for (const m of o['Fn::Sub'].matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z.]+)?\}/g)) into.add(m[1]!)
     for (const v of Object.values(o)) refs(v, into)
   }
   return into
@@ -177,18 +182,21 @@ function withParams(value: Json, params: Record<string, string>): Json {
   return value
 }
 
-/** Resolves intrinsic functions against a stack's parameters and resources. */
-function resolve(value: Json, params: Record<string, string>, resources: Map<string, Resource>, stackName: string): Json {
-  const pseudo: Record<string, string> = { 'AWS::Region': 'us-east-1', 'AWS::AccountId': ACCOUNT, 'AWS::Partition': 'aws', 'AWS::StackName': stackName }
+/** Resolves intrinsic functions (Ref, Fn::GetAtt, Fn::Sub, Fn::Select, Fn::Split) against a stack's parameters and resources. */
+function resolve(value: Json, params: Record<string, string>, resources: Map<string, Resource>, stack: Pick<Stack, 'name' | 'region'>): Json {
+  const pseudo: Record<string, string> = { 'AWS::Region': stack.region, 'AWS::AccountId': ACCOUNT, 'AWS::Partition': 'aws', 'AWS::StackName': stack.name, 'AWS::URLSuffix': 'amazonaws.com' }
   const ref = (name: string): string => params[name] ?? pseudo[name] ?? resources.get(name)?.physicalId ?? `<unresolved ${name}>`
   const att = (id: string, a: string): string => resources.get(id)?.attrs[a] ?? `<unresolved ${id}.${a}>`
-  if (Array.isArray(value)) return value.map((v) => resolve(v, params, resources, stackName))
+  const again = (v: Json): Json => resolve(v, params, resources, stack)
+  if (Array.isArray(value)) return value.map(again)
   if (value && typeof value === 'object') {
     const o = value as Record<string, Json>
     if (typeof o.Ref === 'string') return ref(o.Ref)
     if (Array.isArray(o['Fn::GetAtt'])) return att(String(o['Fn::GetAtt'][0]), String(o['Fn::GetAtt'][1]))
-    if (typeof o['Fn::Sub'] === 'string') return o['Fn::Sub'].replace(/\$\{([A-Za-z0-9:]+)(?:\.([A-Za-z]+))?\}/g, (_, n: string, a?: string) => (a ? att(n, a) : ref(n)))
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, resolve(v, params, resources, stackName)]))
+    if (typeof o['Fn::Sub'] === 'string') return o['Fn::Sub'].replace(/\$\{([A-Za-z0-9:]+)(?:\.([A-Za-z.]+))?\}/g, (_, n: string, a?: string) => (a ? att(n, a) : ref(n)))
+    if (Array.isArray(o['Fn::Select'])) return (again(o['Fn::Select'][1] as Json) as Json[])[Number(o['Fn::Select'][0])] as Json
+    if (Array.isArray(o['Fn::Split'])) return String(again(o['Fn::Split'][1] as Json)).split(String(o['Fn::Split'][0]))
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, again(v)]))
   }
   return value
 }
@@ -198,6 +206,8 @@ const REPLACE_ON: Record<string, string[] | 'any'> = {
   'AWS::Lambda::Function': ['FunctionName'],
   'AWS::DynamoDB::GlobalTable': ['TableName', 'KeySchema'],
   'AWS::IAM::Role': ['RoleName', 'Path'],
+  'AWS::CloudFront::KeyValueStore': ['Name'],
+  'AWS::CloudFront::Function': ['Name'],
 }
 
 /** CloudFormation's change set: per resource Add / Modify (replacement or not) / Remove, in template order. */
@@ -252,7 +262,7 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
 
   /** Creates a resource's physical side; returns an error reason or undefined. */
   const createResource = (s: Stack, id: string, def: ResourceDef, params: Record<string, string>, opId: string): Resource | string => {
-    const props = resolve(def.Properties ?? {}, params, s.resources, s.name) as Record<string, Json>
+    const props = resolve(def.Properties ?? {}, params, s.resources, s) as Record<string, Json>
     const r: Resource = { logicalId: id, type: def.Type, physicalId: `${s.name}-${id}-${rand()}`, attrs: {}, def, status: 'CREATE_COMPLETE', createdBy: opId }
     switch (def.Type) {
       case 'AWS::Lambda::Function': {
@@ -260,7 +270,7 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
         if (state.lambda.functions.has(name)) return `Resource of type 'AWS::Lambda::Function' with identifier '${name}' already exists.`
         state.lambda.functions.set(name, { versions: 0, versionCode: [], replicated: new Set() })
         r.physicalId = name
-        r.attrs.Arn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`
+        r.attrs.Arn = `arn:aws:lambda:${s.region}:${ACCOUNT}:function:${name}`
         break
       }
       case 'AWS::Lambda::Version': {
@@ -287,6 +297,52 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
       case 'AWS::IAM::Role':
         r.attrs.Arn = `arn:aws:iam::${ACCOUNT}:role/${r.physicalId}`
         break
+      case 'AWS::CloudFront::KeyValueStore': {
+        // CloudFront reads the import file with the caller's rights when it creates the store.
+        const name = String(props.Name)
+        const source = String((props.ImportSource as { SourceArn?: string } | undefined)?.SourceArn ?? '')
+        const m = /^arn:aws:s3:::([^/]+)\/(.+)$/.exec(source)
+        const object = m ? state.s3.objects.get(`${m[1]}/${m[2]}`) : undefined
+        if (source && !object) return `Resource handler returned message: "Invalid request provided: AWS::CloudFront::KeyValueStore: the import source ${source} can't be read (HTTP 404 NoSuchKey)" (HandlerErrorCode: InvalidRequest)`
+        if (state.keyValueStores.has(name)) return `Resource handler returned message: "Invalid request provided: A key value store with the name ${name} already exists." (HandlerErrorCode: AlreadyExists)`
+        state.keyValueStores.set(name, object?.body.toString('utf8') ?? '{"data":[]}')
+        const id = randomUUID()
+        r.physicalId = name
+        Object.assign(r.attrs, { Arn: `arn:aws:cloudfront::${ACCOUNT}:key-value-store/${id}`, Id: id, Status: 'READY' })
+        break
+      }
+      case 'AWS::ApiGateway::RestApi':
+        r.physicalId = rand().toLowerCase().slice(0, 10)
+        r.attrs.RootResourceId = rand().toLowerCase().slice(0, 10)
+        break
+      case 'AWS::ApiGatewayV2::Api':
+        r.physicalId = rand().toLowerCase().slice(0, 10)
+        r.attrs.ApiEndpoint = `https://${r.physicalId}.execute-api.${s.region}.amazonaws.com`
+        break
+      case 'AWS::Lambda::Url':
+        r.attrs.FunctionUrl = `https://${(rand() + rand() + rand()).toLowerCase().slice(0, 32)}.lambda-url.${s.region}.on.aws/`
+        break
+      case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
+        r.attrs.DNSName = `${s.name.slice(0, 20)}-${rand().toLowerCase()}.${s.region}.elb.amazonaws.com`
+        break
+      case 'AWS::ElasticLoadBalancingV2::TargetGroup': {
+        // Elastic Load Balancing registers a function only when it may invoke it already.
+        const fn = String((props.Targets as { Id?: string }[] | undefined)?.[0]?.Id ?? '')
+        const allowed = [...s.resources.values()].some((x) => {
+          if (x.type !== 'AWS::Lambda::Permission') return false
+          const p = resolve(x.def.Properties ?? {}, params, s.resources, s) as Record<string, Json>
+          return p.Principal === 'elasticloadbalancing.amazonaws.com' && p.FunctionName === fn
+        })
+        if (props.TargetType === 'lambda' && !allowed) return `Resource handler returned message: "elasticloadbalancing principal does not have permission to invoke ${fn} from target group" (HandlerErrorCode: InvalidRequest)`
+        r.physicalId = `arn:aws:elasticloadbalancing:${s.region}:${ACCOUNT}:targetgroup/${String(props.Name ?? id)}/${rand().toLowerCase()}`
+        break
+      }
+      case 'AWS::CloudFront::Function': {
+        r.physicalId = String(props.Name)
+        const arn = `arn:aws:cloudfront::${ACCOUNT}:function/${r.physicalId}`
+        Object.assign(r.attrs, { FunctionARN: arn, 'FunctionMetadata.FunctionARN': arn, Stage: props.AutoPublish === true ? 'LIVE' : 'DEVELOPMENT' })
+        break
+      }
     }
     return r
   }
@@ -308,6 +364,7 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
       const name = r.physicalId.split(':')[6]!
       if (state.lambda.functions.get(name)?.replicated.has(Number(r.attrs.Version))) return replicatedMessage(name, Number(r.attrs.Version))
     }
+    if (r.type === 'AWS::CloudFront::KeyValueStore') state.keyValueStores.delete(r.physicalId)
     return undefined
   }
 
@@ -336,7 +393,7 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
         outcome = createResource(s, c.logicalId, def, cs.parameters, opId)
       } else {
         outcome = { ...previous!, def }
-        if (c.type === 'AWS::CloudFront::Distribution') markReplicas(resolve(def.Properties ?? {}, cs.parameters, s.resources, s.name) as Record<string, Json>)
+        if (c.type === 'AWS::CloudFront::Distribution') markReplicas(resolve(def.Properties ?? {}, cs.parameters, s.resources, s) as Record<string, Json>)
       }
       if (typeof outcome === 'string') {
         event(s, c.logicalId, c.type, `${verb}_FAILED`, outcome, previous?.physicalId)
@@ -386,7 +443,7 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
       }
       for (const c of cs.changes.filter((x) => x.action === 'Remove')) s.resources.delete(c.logicalId)
     }
-    s.outputs = Object.fromEntries(Object.entries(s.template.Outputs ?? {}).map(([k, o]) => [k, String(resolve(o.Value, s.parameters, s.resources, s.name))]))
+    s.outputs = Object.fromEntries(Object.entries(s.template.Outputs ?? {}).map(([k, o]) => [k, String(resolve(o.Value, s.parameters, s.resources, s))]))
     await step()
     stackEvent(s, create ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE')
   }
@@ -438,10 +495,11 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
       delete input.Version
       return { action, input }
     },
-    handle(_req, action, input) {
+    handle(req, action, input) {
+      const region = req.region
       switch (action) {
         case 'DescribeStacks': {
-          const s = find(state, String(input.StackName))
+          const s = find(state, String(input.StackName), region)
           if (!s) return fail('ValidationError', `Stack with id ${input.StackName} does not exist`)
           return ok(action, {
             Stacks: [
@@ -462,7 +520,7 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
           if ('status' in t) return t
           const name = String(input.StackName)
           const type = input.ChangeSetType === 'CREATE' ? 'CREATE' : 'UPDATE'
-          let s = find(state, name)
+          let s = find(state, name, region)
           if (type === 'CREATE' && s && s.status !== 'REVIEW_IN_PROGRESS') return fail('AlreadyExistsException', `Stack [${name}] already exists`)
           if (type === 'UPDATE' && !s) return fail('ValidationError', `Stack [${name}] does not exist`)
           const caps = (input.Capabilities as string[] | undefined) ?? []
@@ -482,15 +540,15 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
           if (missing.length) return fail('ValidationError', `Parameters: [${missing.join(', ')}] must have values`)
           for (const [k, p] of Object.entries(t.Parameters ?? {})) if (!(k in params) && p.Default !== undefined) params[k] = p.Default
           if (!s) {
-            const id = `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/${name}/${randomUUID()}`
-            s = { id, name, status: 'REVIEW_IN_PROGRESS', template: {}, parameters: {}, resources: new Map(), outputs: {}, events: [], changeSets: new Map(), created: new Date(), deleted: false }
+            const id = `arn:aws:cloudformation:${region}:${ACCOUNT}:stack/${name}/${randomUUID()}`
+            s = { id, name, region, status: 'REVIEW_IN_PROGRESS', template: {}, parameters: {}, resources: new Map(), outputs: {}, events: [], changeSets: new Map(), created: new Date(), deleted: false }
             state.stacks.set(id, s)
             stackEvent(s, 'REVIEW_IN_PROGRESS', 'User Initiated')
           }
           const csName = String(input.ChangeSetName)
           if ([...s.changeSets.values()].some((c) => c.name === csName)) return fail('AlreadyExistsException', `ChangeSet [${csName}] already exists`)
           const cs: ChangeSet = {
-            id: `arn:aws:cloudformation:us-east-1:${ACCOUNT}:changeSet/${csName}/${randomUUID()}`,
+            id: `arn:aws:cloudformation:${region}:${ACCOUNT}:changeSet/${csName}/${randomUUID()}`,
             name: csName,
             stackId: s.id,
             type,
@@ -564,14 +622,14 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
           return ok(action, {})
         }
         case 'DescribeStackEvents': {
-          const s = find(state, String(input.StackName))
+          const s = find(state, String(input.StackName), region)
           if (!s) return fail('ValidationError', `Stack [${input.StackName}] does not exist`)
           const start = Number(input.NextToken ?? 0)
           const end = start + state.eventsPageSize
           return ok(action, { StackEvents: s.events.slice(start, end), NextToken: end < s.events.length ? String(end) : undefined })
         }
         case 'ListStackResources': {
-          const s = find(state, String(input.StackName))
+          const s = find(state, String(input.StackName), region)
           if (!s) return fail('ValidationError', `Stack with id ${input.StackName} does not exist`)
           const all = [...s.resources.values()]
           const start = Number(input.NextToken ?? 0)
@@ -582,7 +640,7 @@ export function cloudFormationService(state: CfnState): ServiceHandler {
           })
         }
         case 'DeleteStack': {
-          const s = find(state, String(input.StackName))
+          const s = find(state, String(input.StackName), region)
           if (s && !s.deleted) void runDelete(s)
           return ok(action, {})
         }

@@ -484,9 +484,12 @@ describe('edgeware build: refusals name the rule and the value, and write nothin
     expect(legacy.message).toContain('edge.default_behavior.cache.headers: Host is in the cache key, which CloudFront doesn\'t allow with an S3 origin (S3 origin "assets")')
   })
 
-  it('refuses a Lambda origin a group names, since the build does not write Lambda origins yet', async () => {
-    const err = await buildError(`${APP}[[edge.origins]]\nid = "fnurl"\nlambda = { handler = "fn.js", integration = "url" }\n[[edge.origin_groups]]\nid = "ha"\nmembers = ["app", "fnurl"]\n[edge.default_behavior]\norigin = "ha"\nviewer_request = "fn.js"\n`)
-    expect(err.code).toBe('NotYetSupported')
-    expect(err.message).toBe('edge.origins[1] (fnurl): Lambda origins are parsed but not yet written by edgeware build (a member of origin group ha)')
+  it('writes a Lambda origin a group names, as the group\'s member', async () => {
+    const dir = join(await tempDir('dist-group-'), 'out')
+    const toml = `${APP}[[edge.origins]]\nid = "fnurl"\nlambda = { handler = "fn.js", integration = "url" }\n[[edge.origin_groups]]\nid = "ha"\nmembers = ["app", "fnurl"]\n[edge.default_behavior]\norigin = "ha"\nviewer_request = "fn.js"\n`
+    const r = await build({ config: await project(toml), outDir: dir })
+    const t = read(dir, 'cloudformation.json') as Template
+    expect((distributionConfig(t).Origins as { Id: string }[]).map((o) => o.Id)).toEqual(['app', 'fnurl'])
+    expect(r.manifest.lambdaOrigins.map((o) => o.id)).toEqual(['fnurl'])
   })
 })

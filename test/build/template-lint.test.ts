@@ -32,6 +32,70 @@ cache_policy = "CachingOptimized"
 response_headers_policy = "cors-only"
 `
 
+/** CloudFront Functions of both runtimes beside Lambda@Edge, one with a key value store. */
+const FUNCTIONS = `name = "cff-lint"
+[[edge.origins]]
+id = "app"
+domain = "app.example.com"
+[[edge.key_value_stores]]
+id = "routes"
+data = "routes.kvs.json"
+[edge.cloudfront_functions.router]
+key_value_store = "routes"
+[edge.cloudfront_functions.headers]
+runtime = "cloudfront-js-1.0"
+[edge.default_behavior]
+origin = "app"
+viewer_request_function = "router.ts"
+origin_request = "fn.js"
+[[edge.behaviors]]
+path_pattern = "/docs/*"
+origin = "app"
+viewer_response_function = "headers.js"
+`
+
+/** A Lambda origin of each integration in us-east-1 (the edge template), and two in eu-west-1 (their own template). */
+const ORIGINS = `name = "origins-lint"
+[[edge.origins]]
+id = "rest"
+lambda = { handler = "api.js", integration = "rest" }
+[[edge.origins]]
+id = "http"
+lambda = { handler = "api.js", integration = "http" }
+[[edge.origins]]
+id = "alb"
+lambda = { handler = "api.js", integration = "alb", multi_value_headers = true }
+[[edge.origins]]
+id = "url"
+lambda = { handler = "api.js", integration = "url" }
+[[edge.origins]]
+id = "eu-url"
+lambda = { handler = "api.js", integration = "url", auth_type = "NONE", region = "eu-west-1" }
+[[edge.origins]]
+id = "eu-alb"
+lambda = { handler = "api.js", integration = "alb", region = "eu-west-1" }
+[edge.default_behavior]
+origin = "rest"
+cache_policy = "CachingDisabled"
+origin_request_policy = "AllViewerExceptHostHeader"
+[[edge.behaviors]]
+path_pattern = "/http/*"
+origin = "http"
+[[edge.behaviors]]
+path_pattern = "/alb/*"
+origin = "alb"
+[[edge.behaviors]]
+path_pattern = "/url/*"
+origin = "url"
+allowed_methods = ["GET", "HEAD"]
+[[edge.behaviors]]
+path_pattern = "/eu/*"
+origin = "eu-url"
+[[edge.behaviors]]
+path_pattern = "/eu-alb/*"
+origin = "eu-alb"
+`
+
 describe('cfn-lint on the templates the build writes', () => {
   // Each case is a whole distribution: the example, one with every feature, the legacy form, S3 and a group.
   const cases: [string, () => Promise<string>][] = [
@@ -46,7 +110,33 @@ describe('cfn-lint on the templates the build writes', () => {
         return join(dir, 'wrangler.toml')
       },
     ],
+    [
+      'CloudFront Functions and a key value store',
+      async () => {
+        const dir = await tempDir('lint-')
+        writeTree(dir, {
+          'wrangler.toml': FUNCTIONS,
+          'fn.js': 'exports.handler = async (e) => e.Records[0].cf.request\n',
+          'router.ts': "import cf from 'cloudfront'\nexport async function handler(event: { request: { uri: string } }) {\n  event.request.uri = await cf.kvs().get(event.request.uri)\n  return event.request\n}\n",
+          'headers.js': 'function handler(event) { return event.response }\n',
+          'routes.kvs.json': '{"data":[{"key":"/a","value":"/b"}]}',
+        })
+        return join(dir, 'wrangler.toml')
+      },
+    ],
   ]
+
+  it.skipIf(!HAS_CFN_LINT)('Lambda origins of every integration: the edge template and the eu-west-1 one, no error and no warning', async () => {
+    const dir = await tempDir('lint-')
+    writeTree(dir, { 'wrangler.toml': ORIGINS, 'api.js': 'exports.handler = async () => ({ statusCode: 200, body: "ok" })\n' })
+    const out = join(await tempDir('lint-out-'), 'out')
+    await build({ config: join(dir, 'wrangler.toml'), outDir: out })
+    for (const file of ['cloudformation.json', 'origins-eu-west-1.json']) {
+      const r = cfnLint(join(out, file))
+      expect(r.output, file).toBe('')
+      expect(r.code, file).toBe(0)
+    }
+  })
 
   it.skipIf(!HAS_CFN_LINT).each(cases)('%s: no error and no warning', async (_, config) => {
     const out = join(await tempDir('lint-out-'), 'out')

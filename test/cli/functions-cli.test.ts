@@ -107,7 +107,37 @@ describe('edgeware kvs', () => {
     expect((await cli('kvs', 'get', 'a', '--file', join(dir, 'none.json'))).err).toMatch(/can't read/)
     expect(existsSync(join(dir, 'none.json'))).toBe(false)
   })
+  it('--store edits the data file of the configured store (of the environment with --env), with the same limits', async () => {
+    const project = join(dir, 'store-project')
+    mkdirSync(project, { recursive: true })
+    writeFileSync(
+      join(project, 'wrangler.toml'),
+      `[[edge.origins]]\nid = "app"\nurl = "https://app.example.com"\n[[edge.key_value_stores]]\nid = "routes"\ndata = "data/routes.kvs.json"\n[edge.default_behavior]\norigin = "app"\n[env.staging]\n[[env.staging.edge.key_value_stores]]\nid = "routes"\ndata = "data/staging.kvs.json"\n`,
+    )
+    mkdirSync(join(project, 'data'))
+    writeFileSync(join(project, 'data', 'routes.kvs.json'), '{"data":[{"key":"/a","value":"/b"}]}')
+    writeFileSync(join(project, 'data', 'staging.kvs.json'), '{"data":[]}')
+    const config = join(project, 'wrangler.toml')
+    expect((await cli('kvs', 'put', '/c', '/d', '--store', 'routes', '--config', config)).code).toBe(0)
+    expect(JSON.parse(readFileSync(join(project, 'data', 'routes.kvs.json'), 'utf8')).data).toEqual([{ key: '/a', value: '/b' }, { key: '/c', value: '/d' }])
+    expect((await cli('kvs', 'list', '--store', 'routes', '--config', config)).out).toBe('/a\t/b\n/c\t/d')
+    const staging = await cli('kvs', 'put', '/s', '/t', '--store', 'routes', '--config', config, '--env', 'staging')
+    expect(staging.code, staging.err).toBe(0)
+    expect(JSON.parse(readFileSync(join(project, 'data', 'staging.kvs.json'), 'utf8')).data).toEqual([{ key: '/s', value: '/t' }])
+    const tooLong = await cli('kvs', 'put', 'k'.repeat(513), 'v', '--store', 'routes', '--config', config)
+    expect(tooLong.code).toBe(1)
+    expect(tooLong.err).toMatch(/KeyTooLong: key "k+"… is 513 characters, over the limit of 512/)
+    const unknown = await cli('kvs', 'list', '--store', 'redirects', '--config', config)
+    expect(unknown.code).toBe(1)
+    expect(unknown.err).toMatch(/--store "redirects": no \[\[edge\.key_value_stores\]\] with that id in .*wrangler\.toml \(known: routes\)/)
+    const noConfig = await cli('kvs', 'list', '--store', 'routes', '--config', join(project, 'nope.toml'))
+    expect(noConfig.code).toBe(1)
+    expect(noConfig.err).toContain('no config at')
+  })
+
   it('usage errors exit 2', async () => {
+    expect((await cli('kvs', 'list', '--store', 'a', '--file', 'x.json')).code).toBe(2)
+    expect((await cli('kvs', 'list', '--file', 'x.json', '--config', 'wrangler.toml')).code).toBe(2)
     expect((await cli('kvs')).code).toBe(2)
     expect((await cli('kvs', 'get', '--file', 'x.json')).code).toBe(2)
     expect((await cli('kvs', 'list')).code).toBe(2)

@@ -175,8 +175,17 @@ describe('Lambda origins', () => {
     ['multi-value headers outside ALB', 'handler = "api/handler.mjs", integration = "http", multi_value_headers = true', 'edge.origins[0].lambda.multi_value_headers', /"alb" integration only, got integration = "http"/],
     ['memory under 128 MB', 'handler = "api/handler.mjs", integration = "url", memory = 64', 'edge.origins[0].lambda.memory', /from 128 to 10240 \(MB, Lambda\), got 64/],
     ['a timeout over 900 s', 'handler = "api/handler.mjs", integration = "url", timeout = 901', 'edge.origins[0].lambda.timeout', /from 1 to 900 .*got 901/],
+    ['a region that is no AWS region', 'handler = "api/handler.mjs", integration = "url", region = "Frankfurt"', 'edge.origins[0].lambda.region', /not an AWS region name: "Frankfurt"/],
+    ['an unknown function URL auth type', 'handler = "api/handler.mjs", integration = "url", auth_type = "IAM"', 'edge.origins[0].lambda.auth_type', /expected "AWS_IAM" or "NONE".*got "IAM"/],
+    ['an auth type outside function URLs', 'handler = "api/handler.mjs", integration = "rest", auth_type = "NONE"', 'edge.origins[0].lambda.auth_type', /"url" integration .* only, got integration = "rest"/],
   ])('rejects %s', (_, fields, key, re) => {
     expectProblem(lambda(fields), key, re)
+  })
+
+  it('deploys in [edge] region unless it names its own; a function URL is signed by CloudFront (AWS_IAM) unless NONE', () => {
+    const o = parse(`[edge]\nregion = "eu-west-1"\n${lambda('handler = "api/handler.mjs", integration = "url"')}`).edge.origins[0] as LambdaOriginConfig
+    expect(o).toMatchObject({ region: 'eu-west-1', authType: 'AWS_IAM' })
+    expect(parse(lambda('handler = "api/handler.mjs", integration = "url", region = "ap-southeast-2", auth_type = "NONE"')).edge.origins[0]).toMatchObject({ region: 'ap-southeast-2', authType: 'NONE' })
   })
 
   it('warns when the function may outlive the API Gateway integration timeout', () => {

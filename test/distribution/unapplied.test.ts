@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { build, BuildError } from '../../src/build/index.js'
+import { build } from '../../src/build/index.js'
 import { notYetApplied } from '../../src/distribution/index.js'
 import { startDev } from '../../src/simulator/dev.js'
 import { BASE, parse } from './helpers.js'
@@ -32,8 +32,8 @@ error_code = 404
       'edge.default_behavior.compress is parsed but not yet applied by edgeware dev: responses are not compressed',
       'edge.behaviors[0].viewer_request_function is parsed but not yet applied by edgeware dev: CloudFront Functions do not run',
     ])
-    // [dev] keys mean nothing to the build, which writes the policies and error responses.
-    expect(notYetApplied(c, 'build').warnings).toEqual(['edge.behaviors[0].viewer_request_function is parsed but not yet applied by edgeware build: no CloudFront Function is written'])
+    // [dev] keys mean nothing to the build, which writes the policies, error responses and CloudFront Functions.
+    expect(notYetApplied(c, 'build')).toEqual({ warnings: [], errors: [] })
   })
 
   it('S3 origins are served by dev and written by the build', () => {
@@ -43,16 +43,11 @@ error_code = 404
     expect(notYetApplied(parse(`${S3}${BASE}`), 'build')).toEqual({ warnings: [], errors: [] })
   })
 
-  it('refuses a Lambda origin for the build where a behavior or an origin group uses it', () => {
+  it('the build writes every kind of origin: Lambda origins, used or not, are no problem for it', () => {
     const api = `[[edge.origins]]\nid = "api"\nlambda = { handler = "api/handler.mjs", integration = "url" }\n`
-    const used = parse(`${api}${BASE}[[edge.behaviors]]\npath_pattern = "/api/*"\norigin = "api"`)
-    expect(notYetApplied(used, 'build').errors).toEqual(['edge.origins[0] (api): Lambda origins are parsed but not yet written by edgeware build (used by /api/*)'])
-    const grouped = parse(`${api}${BASE}[[edge.origin_groups]]\nid = "ha"\nmembers = ["app", "api"]\n`)
-    expect(notYetApplied(grouped, 'build').errors).toEqual(['edge.origins[0] (api): Lambda origins are parsed but not yet written by edgeware build (a member of origin group ha)'])
-    expect(notYetApplied(parse(`${api}${BASE}`), 'build')).toEqual({
-      errors: [],
-      warnings: ['edge.origins[0] (api): Lambda origins are parsed but not yet written by edgeware build; no behavior sends requests to it, so it is left out'],
-    })
+    expect(notYetApplied(parse(`${api}${BASE}[[edge.behaviors]]\npath_pattern = "/api/*"\norigin = "api"`), 'build')).toEqual({ warnings: [], errors: [] })
+    expect(notYetApplied(parse(`${api}${BASE}[[edge.origin_groups]]\nid = "ha"\nmembers = ["app", "api"]\n`), 'build')).toEqual({ warnings: [], errors: [] })
+    expect(notYetApplied(parse(`${api}${BASE}`), 'build')).toEqual({ warnings: [], errors: [] })
   })
 
   it('origin groups are applied by both tools', () => {
@@ -66,16 +61,14 @@ describe('the tools say what they do not apply', () => {
   const out = mkdtempSync(join(tmpdir(), 'edgeware-unapplied-'))
   afterAll(() => rmSync(out, { recursive: true, force: true }))
 
-  it('edgeware build refuses a Lambda origin target before bundling, and lists the keys it does not write as warnings', async () => {
+  it('edgeware build writes Lambda origins and CloudFront Functions without a warning', async () => {
     const api = `[[edge.origins]]\nid = "api"\nlambda = { handler = "api/handler.mjs", integration = "url" }\n`
-    const refused = await build({ config: parse(`${api}${BASE}viewer_request = "functions/vreq.mjs"\n[[edge.behaviors]]\npath_pattern = "/api/*"\norigin = "api"`), outDir: out }).catch((e: unknown) => e)
-    expect(refused).toBeInstanceOf(BuildError)
-    expect(refused).toMatchObject({ code: 'NotYetSupported', message: expect.stringContaining('Lambda origins are parsed but not yet written by edgeware build (used by /api/*)') })
-
     const lines: string[] = []
-    const r = await build({ config: parse(`${BASE}viewer_request = "functions/vreq.mjs"\n[[edge.behaviors]]\npath_pattern = "/x/*"\norigin = "app"\nviewer_response_function = "cff/headers.js"`), outDir: out, log: (l) => lines.push(l) })
-    expect(r.warnings).toContainEqual({ code: 'NotYetApplied', message: 'edge.behaviors[0].viewer_response_function is parsed but not yet applied by edgeware build: no CloudFront Function is written' })
-    expect(lines).toContain('warning: edge.behaviors[0].viewer_response_function is parsed but not yet applied by edgeware build: no CloudFront Function is written')
+    const r = await build({ config: parse(`${api}${BASE}viewer_request = "functions/vreq.mjs"\n[[edge.behaviors]]\npath_pattern = "/x/*"\norigin = "api"\nallowed_methods = ["GET", "HEAD"]\nviewer_response_function = "cff/headers.js"`), outDir: out, log: (l) => lines.push(l) })
+    expect(r.warnings.filter((w) => w.code === 'NotYetApplied' || w.code === 'NotYetSupported')).toEqual([])
+    expect(r.manifest.cloudfrontFunctions.map((f) => f.name)).toEqual(['headers'])
+    expect(r.manifest.lambdaOrigins.map((o) => o.id)).toEqual(['api'])
+    expect(lines.some((l) => /^ {2}headers +viewer-response \(CloudFront Function\) +\d+ B code/.test(l))).toBe(true)
   })
 
   it('edgeware dev refuses a Lambda origin target at start, and logs the keys it does not apply', async () => {
