@@ -70,14 +70,12 @@ export async function startTestOrigin(name: string): Promise<TestOrigin> {
   }
 }
 
-/** A port with nothing listening on it (bound then released). */
-export async function freePort(): Promise<number> {
-  const s = http.createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as AddressInfo).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
-}
+/**
+ * A port nothing listens on, for an origin the test starts later or leaves closed (a refused connection): below
+ * the kernel's ephemeral range, where no `listen(0)` elsewhere (workerd, dynalite, other suites) can be handed it in
+ * the meantime.
+ */
+export { freePort } from '../cli/child.js'
 
 export interface Harness {
   dev: DevServer
