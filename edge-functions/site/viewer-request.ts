@@ -3,8 +3,9 @@
  * 1. redirects old URLs (answered at the edge, never cached);
  * 2. normalizes the URL (tracking parameters stripped, query sorted, `//` collapsed) so equivalent URLs share
  *    one cache entry;
- * 3. maps directory URLs to their index document (`/docs/` → `/docs/index.html`);
- * 4. assigns the A/B variant (see ./ab.ts; viewer-response sends the cookie).
+ * 3. maps directory URLs to their index document (`/docs/` → `/docs/index.html`; the root is the
+ *    distribution's default root object);
+ * 4. assigns the A/B variant (see ./ab.ts; the cache policy keys on it, viewer-response sends the cookie).
  */
 import { viewerRequest } from 'edgeware'
 import { directoryIndex, normalize, redirects } from 'edgeware/middleware'
@@ -13,6 +14,8 @@ import { ab } from './ab.js'
 export const handler = viewerRequest(
   redirects([
     { from: '/home', to: '/' },
+    { from: '/old', to: '/docs/redirects', status: 301 },
+    { from: '/docs', to: '/docs/', status: 301 },
     { from: '/documentation/*', to: '/docs/*', status: 301 },
     { from: '/team', to: '/about', status: 302, query: 'drop' },
   ]),
