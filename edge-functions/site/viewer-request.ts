@@ -5,9 +5,10 @@
  *    one cache entry;
  * 3. maps directory URLs to their index document (`/docs/` → `/docs/index.html`; the root is the
  *    distribution's default root object);
- * 4. assigns the A/B variant (see ./ab.ts; the cache policy keys on it, viewer-response sends the cookie).
+ * 4. on the home page, the one page the A/B test changes, assigns the variant (see ./ab.ts): the cache policy keys on
+ *    its header, so other pages keep one cached copy for everyone; viewer-response sends the cookie.
  */
-import { viewerRequest } from 'edgeware'
+import { path, viewerRequest } from 'edgeware'
 import { directoryIndex, normalize, redirects } from 'edgeware/middleware'
 import { ab } from './ab.js'
 
@@ -21,5 +22,5 @@ export const handler = viewerRequest(
   ]),
   normalize(),
   directoryIndex({ exclude: ['/'] }),
-  ab,
+  path('/', ab),
 )

@@ -43,7 +43,7 @@ const home: ExamplePage = {
 <p class="eyebrow">A/B test · variant <b>${ctx.variant}</b></p>
 <h1>${HERO[ctx.variant].title}</h1>
 <p class="lead">${HERO[ctx.variant].lead}</p>
-<p class="muted small">viewer-request assigned your variant and the <code>ab</code> cookie keeps it; the cache policy keys on it, so each variant has its own cached copy of this page.</p>
+<p class="muted small">viewer-request assigned your variant and the <code>ab</code> cookie keeps it; the cache policy keys on it, so each variant has its own cached copy of this page (other pages don’t vary, and have one).</p>
 </section>
 <h2>What this site shows</h2>
 <div class="cards">${DOCS.map(([href, title, blurb]) => html`<a class="card" href="${href}"><h3>${title}</h3><p>${blurb}</p></a>`)}</div>
@@ -89,7 +89,7 @@ const intro = doc(
 const caching = doc(
   '/docs/caching',
   'public, max-age=300',
-  (ctx) => html`<p class="lead">Pages use the custom cache policy <code>site-pages</code>: the key is the path, the query string, the <code>Host</code> and the A/B variant; the TTL is what the origin’s <code>Cache-Control</code> says.</p>
+  (ctx) => html`<p class="lead">Pages use the custom cache policy <code>site-pages</code>: the key is the path, the query string, the <code>Host</code> and, on the home page, the A/B variant; the TTL is what the origin’s <code>Cache-Control</code> says.</p>
 <table class="grid">
 <thead><tr><th>Path</th><th>Cached at the edge</th><th>Because</th></tr></thead>
 <tbody>

@@ -20,7 +20,7 @@ const POSTS: { slug: string; title: string; date: string; summary: string; body:
     title: 'What goes into a cache key',
     date: '2026-11-09',
     summary: 'Every header, cookie and query parameter in the key splits the cache. Choose them on purpose.',
-    body: html`<p>CloudFront caches one copy per cache key. The pages of this site are keyed on the path, the query string, the <code>Host</code> and the A/B variant: four dimensions, each chosen because the page really differs along it.</p>
+    body: html`<p>CloudFront caches one copy per cache key. The pages of this site are keyed on the path, the query string, the <code>Host</code> and, for the home page only, the A/B variant: each dimension chosen because the page really differs along it.</p>
 <p>The query string is normalised by the viewer-request function first: tracking parameters go, the rest is sorted. So <code>?utm_source=x&amp;b=2&amp;a=1</code> and <code>?a=1&amp;b=2</code> are one entry, not two.</p>
 <p>Cookies are left out entirely. The A/B variant travels in a header that viewer-request sets from the cookie, so the rest of your cookies can’t split the cache.</p>`,
   },
