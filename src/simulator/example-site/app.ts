@@ -76,7 +76,7 @@ const intro = doc(
 <table class="grid">
 <thead><tr><th>Stage</th><th>Runs</th><th>In this example</th></tr></thead>
 <tbody>
-<tr><td>viewer-request</td><td>every request, before the cache</td><td><code>site/viewer-request.ts</code>: redirects, URL normalisation, directory indexes, the A/B variant</td></tr>
+<tr><td>viewer-request</td><td>every request, before the cache</td><td><code>site/viewer-request.ts</code>: redirects, URL normalisation, directory indexes, the home page’s A/B variant</td></tr>
 <tr><td>origin-request</td><td>cache misses</td><td><code>site/origin-request.ts</code>: picks the origin from the DynamoDB table</td></tr>
 <tr><td>origin-response</td><td>cache misses, before the answer is cached</td><td><code>site/origin-response.ts</code>: <code>X-Routed-To</code>, <code>Cache-Control</code> per path</td></tr>
 <tr><td>viewer-response</td><td>every response below 400</td><td><code>site/viewer-response.ts</code>: the A/B cookie for new viewers</td></tr>
