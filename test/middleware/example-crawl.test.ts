@@ -7,10 +7,9 @@
  */
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
-import { request, type IncomingHttpHeaders } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT, startExample } from './example-server.js'
+import { ROOT, send as sendTo, startExample, type Answer } from './example-server.js'
 
 let example: Awaited<ReturnType<typeof startExample>>
 let port: string
@@ -24,25 +23,9 @@ afterAll(async () => {
   await example?.close()
 })
 
-interface Answer {
-  status: number
-  headers: IncomingHttpHeaders
-  body: string
-}
-
 /** Sends a request to the local edge as `url` names it (the URL's host is the Host header unless one is given). */
-function send(url: URL, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: init.method ?? 'GET', path: url.pathname + url.search, headers: { host: url.host, ...init.headers } }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => (body += c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-    })
-    req.on('error', reject)
-    req.end(init.body)
-  })
-}
+const send = (url: URL, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> =>
+  sendTo(port, url.pathname + url.search, { ...init, headers: { host: url.host, ...init.headers } })
 
 // ---------------------------------------------------------------------------------------------- the docs' curls
 

@@ -5,13 +5,12 @@
  */
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
-import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SignJWT } from 'jose'
 import { loadLocalSecrets } from '../../src/build/environment.js'
 import type { DevServer } from '../../src/simulator/dev.js'
-import { ROOT as root, startExample } from './example-server.js'
+import { ROOT as root, send, startExample } from './example-server.js'
 
 let example: Awaited<ReturnType<typeof startExample>>
 let dev: DevServer
@@ -97,22 +96,13 @@ describe('example site on the local edge', () => {
   })
 
   it('routes by host through the DynamoDB origin table and sorts the query string', async () => {
-    // fetch() can't set Host: use node:http
-    const html = await new Promise<string>((resolve, reject) => {
-      const u = new URL(dev.url)
-      request({ host: '127.0.0.1', port: u.port, path: '/?b=2&a=1&fbclid=x', headers: { host: `blog.localhost:${u.port}` } }, (res) => {
-        let body = ''
-        res.setEncoding('utf8')
-        res.on('data', (d: string) => (body += d))
-        res.on('end', () => resolve(body))
-      })
-        .on('error', reject)
-        .end()
-    })
+    // fetch() can't set Host
+    const port = new URL(dev.url).port
+    const { body: html } = await send(port, '/?b=2&a=1&fbclid=x', { headers: { host: `blog.localhost:${port}` } })
     expect(html).toContain('example origin <b>blog</b>')
     expect(html).toContain('GET /index.html?a=1&amp;b=2')
     // the viewer's host reached the origin, which links back to the main site on the same port
-    expect(html).toContain(`<a href="//localhost:${new URL(dev.url).port}/">edgeware example</a>`)
+    expect(html).toContain(`<a href="//localhost:${port}/">edgeware example</a>`)
     expect(await (await get('/about')).text()).toContain('example origin <b>app</b>')
   })
 

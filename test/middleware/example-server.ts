@@ -5,23 +5,45 @@
  * Used by the example suites and by scripts/screenshot.mjs.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { request, type IncomingHttpHeaders } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadConfig } from '../../src/simulator/config.js'
 import { startDev, type DevServer } from '../../src/simulator/dev.js'
 import type { DevLogger } from '../../src/simulator/log.js'
+import { freePort } from '../simulator/helpers.js'
 
 /** The repository root (wrangler.toml, edge-functions/, public/). */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
-  const port = (s.address() as { port: number }).port
-  await new Promise<void>((resolve) => s.close(() => resolve()))
-  return port
+/** An answer read whole. */
+export interface Answer {
+  status: number
+  headers: IncomingHttpHeaders
+  body: string
+}
+
+/**
+ * Sends a request to 127.0.0.1:`port` with node:http (which, unlike fetch, lets a test set `Host`), reading the
+ * answer whole.
+ *
+ * @example
+ * ```ts
+ * const blog = await send(8787, '/', { headers: { host: 'blog.localhost' } })
+ * ```
+ */
+export function send(port: number | string, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: init.method ?? 'GET', path, headers: init.headers ?? {} }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => (body += c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+    })
+    req.on('error', reject)
+    req.end(init.body)
+  })
 }
 
 /**

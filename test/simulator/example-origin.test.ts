@@ -2,10 +2,11 @@
  * The example origin on its own (a real server on 127.0.0.1): the app and the blog sites, directory and root
  * documents, its build output, HEAD, 404s, and pages that echo request headers without being broken by them.
  */
-import { request } from 'node:http'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startExampleOrigin, type ExampleOrigin } from '../../src/simulator/example-origin.js'
 import { siteLinks } from '../../src/simulator/example-site/layout.js'
+import { send } from '../middleware/example-server.js'
 
 let app: ExampleOrigin
 let blog: ExampleOrigin
@@ -20,18 +21,7 @@ afterAll(async () => {
   await blog?.close()
 })
 
-function get(o: ExampleOrigin, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: o.port, path, method, headers }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => (body += c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-    })
-    req.on('error', reject)
-    req.end()
-  })
-}
+const get = (o: ExampleOrigin, path: string, headers: Record<string, string> = {}, method = 'GET') => send(o.port, path, { method, headers })
 
 describe('the example origin', () => {
   it('serves the app: home and docs index under both their names, the guide, its build output, a 404', async () => {
@@ -91,6 +81,15 @@ describe('the example origin', () => {
     expect(r.body).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;')
     // a host that isn't a host name gives the default links, not its text in an href
     expect(r.body).toContain('href="//blog.localhost:8787/"')
+  })
+})
+
+describe('the bucket\'s error page (public/static/404.html)', () => {
+  it('has the shell the origin\'s pages have: icon, stylesheet, panel script, header and panel', async () => {
+    const page = (await get(app, '/about')).body
+    const errorPage = readFileSync(new URL('../../public/static/404.html', import.meta.url), 'utf8')
+    const shell = (html: string) => [...html.matchAll(/<(?:link|script|img|aside|header|div class="wrap layout")[^>]*>/g)].map((m) => m[0])
+    expect(shell(errorPage)).toEqual(shell(page))
   })
 })
 
