@@ -112,6 +112,9 @@ describe('example site walkthrough', () => {
     expect(header(priv.headers, 'cache-control')).toBe('private, no-store')
     const about = (await invoke(siteOriginResponse, createEvent('origin-response', { uri: '/about', responseHeaders: { 'cache-control': 's-maxage=120' } }))) as CfResponse
     expect(header(about.headers, 'cache-control')).toBe('s-maxage=120')
+    // a table rule may send a request to a bucket too; X-Routed-To says so
+    const s3 = (await invoke(siteOriginResponse, createEvent('origin-response', { uri: '/a.css', origin: 's3' }))) as CfResponse
+    expect(header(s3.headers, 'x-routed-to')).toMatch(/^s3 [a-z0-9.-]+\.s3[.-][a-z0-9.-]*amazonaws\.com/)
   })
 
   it('answers the API routes at the edge', async () => {
