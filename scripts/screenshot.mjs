@@ -65,13 +65,23 @@ try {
       page.on('response', (r) => {
         if (r.status() >= 400 && !expected(r)) problem(`${r.status()} for ${r.url()}`)
       })
+      // Each load waits for the panel and for the network to go quiet (the favicon, the panel's HEAD), so that
+      // nothing in flight is cut off by the next navigation or by closing the page.
+      const settle = async () => {
+        await page.waitForSelector('#edge-panel .badge', { timeout: 10_000 }).catch(() => problem('the edge panel was never filled'))
+        await page.waitForLoadState('networkidle')
+      }
       const first = await page.goto(url, { waitUntil: 'load' })
       if ((first?.status() ?? 0) !== (shot.status ?? 200)) problem(`document status ${first?.status()}, expected ${shot.status ?? 200}`)
-      if (shot.reload) await page.reload({ waitUntil: 'load' })
-      await page.waitForSelector('#edge-panel .badge', { timeout: 10_000 }).catch(() => problem('the edge panel was never filled'))
+      await settle()
+      if (shot.reload) {
+        await page.reload({ waitUntil: 'load' })
+        await settle()
+      }
       if (shot.click) {
         await page.click(shot.click)
         await page.waitForFunction(shot.until, undefined, { timeout: 10_000 }).catch(() => problem(`nothing happened after clicking ${shot.click}`))
+        await page.waitForLoadState('networkidle')
       }
       const broken = await page.evaluate(() => [...document.images].filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src))
       for (const src of broken) problem(`broken image ${src}`)
