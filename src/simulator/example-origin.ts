@@ -1,9 +1,15 @@
 /**
- * A tiny example origin (`[[edge.origins]] example = true`): a Node HTTP server on 127.0.0.1 with a few pages
- * that say which origin answered, each with a `Cache-Control` so the edge cache has something to do.
+ * A tiny example origin (`[[edge.origins]] example = true`): a Node HTTP server on 127.0.0.1 serving the example
+ * site's pages (src/simulator/example-site/), each with a `Cache-Control` so the edge cache has something to do.
+ * An origin with id `blog` serves the example blog; any other id the example app (docs, API guide, about, …)
+ * and its build output under `/static/assets/`.
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { APP_ASSETS } from './example-site/assets.js'
+import { appSite } from './example-site/app.js'
+import { blogSite } from './example-site/blog.js'
+import { renderPage, siteLinks, type PageContext } from './example-site/layout.js'
 
 /** A running example origin. */
 export interface ExampleOrigin {
@@ -15,15 +21,29 @@ export interface ExampleOrigin {
   close(): Promise<void>
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v)
 
-const PAGES: Record<string, { title: string; cache: string; text: string }> = {
-  '/': { title: 'Home', cache: 'public, max-age=60', text: 'The home page. Cached for 60 s (max-age=60).' },
-  '/docs/': { title: 'Docs', cache: 'public, max-age=300', text: 'The docs index. Cached for 5 minutes.' },
-  '/docs/index.html': { title: 'Docs', cache: 'public, max-age=300', text: 'The docs index (index.html). Cached for 5 minutes.' },
-  '/about': { title: 'About', cache: 'public, s-maxage=120, max-age=0', text: 'About. Browsers revalidate (max-age=0), the edge keeps it 2 minutes (s-maxage=120).' },
-  '/hello': { title: 'Hello', cache: 'public, max-age=60', text: 'Hello from the example origin. Cached for 60 s.' },
-  '/private': { title: 'Private', cache: 'private, no-store', text: 'Never cached at the edge (private, no-store).' },
+/** Status, headers and body of one answer. */
+function answer(id: string, port: number, req: http.IncomingMessage): { status: number; type: string; cache: string; body: string; served: string } {
+  const url = new URL(req.url ?? '/', 'http://origin')
+  const served = new Date().toISOString()
+  const site = id === 'blog' ? blogSite : appSite
+  const asset = site === appSite ? APP_ASSETS[url.pathname] : undefined
+  if (asset) return { status: 200, type: asset.type, cache: 'public, max-age=86400', body: asset.body, served }
+  const page = site.pages[url.pathname]
+  const host = first(req.headers['x-forwarded-host'])
+  const ctx: PageContext = {
+    origin: { id, port },
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    headers: req.headers,
+    served,
+    variant: first(req.headers['x-ab-variant']) === 'b' ? 'b' : 'a',
+    host: host ?? 'localhost:8787',
+    links: siteLinks(host),
+  }
+  const shown = page ?? site.notFound
+  return { status: page ? 200 : 404, type: 'text/html; charset=utf-8', cache: shown.cache, body: renderPage(site, shown, ctx).text, served }
 }
 
 /**
@@ -38,30 +58,18 @@ const PAGES: Record<string, { title: string; cache: string; text: string }> = {
  */
 export async function startExampleOrigin(opts: { id: string; port: number }): Promise<ExampleOrigin> {
   let hits = 0
+  let port = opts.port
   const server = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
     hits++
-    const url = new URL(req.url ?? '/', 'http://origin')
-    const page = PAGES[url.pathname]
-    const served = new Date().toISOString()
-    const rows = Object.entries(req.headers)
-      .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(Array.isArray(v) ? v.join(', ') : (v ?? ''))}</td></tr>`)
-      .join('')
-    const nav = Object.keys(PAGES)
-      .map((p) => `<a href="${p}">${p}</a>`)
-      .join(' · ')
-    const body =
-      `<!doctype html><html><head><meta charset="utf-8"><title>${esc(page?.title ?? 'Not found')} · origin ${esc(opts.id)}</title><link rel="stylesheet" href="/static/style.css"></head><body>` +
-      `<h1>${esc(page?.title ?? '404 Not found')}</h1><p>Answered by example origin <b>${esc(opts.id)}</b> (port ${opts.port}) at ${served}.</p>` +
-      `<p>${esc(page?.text ?? `Nothing at ${url.pathname}. 404s are cached by the edge for 10 s (CloudFront's error caching minimum TTL).`)}</p>` +
-      `<p>${nav}</p><h2>${esc(req.method ?? 'GET')} ${esc(req.url ?? '/')}: headers the origin received</h2><table>${rows}</table></body></html>`
-    res.writeHead(page ? 200 : 404, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': page?.cache ?? 'max-age=10',
+    const a = answer(opts.id, port, req)
+    res.writeHead(a.status, {
+      'Content-Type': a.type,
+      'Cache-Control': a.cache,
       'X-Origin': opts.id,
-      'X-Served-At': served,
-      'Content-Length': Buffer.byteLength(body),
+      'X-Served-At': a.served,
+      'Content-Length': Buffer.byteLength(a.body),
     })
-    res.end(req.method === 'HEAD' ? undefined : body)
+    res.end(req.method === 'HEAD' ? undefined : a.body)
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
@@ -69,7 +77,7 @@ export async function startExampleOrigin(opts: { id: string; port: number }): Pr
     )
     server.listen(opts.port, '127.0.0.1', () => resolve())
   })
-  const port = (server.address() as AddressInfo).port
+  port = (server.address() as AddressInfo).port
   return {
     id: opts.id,
     url: `http://localhost:${port}`,

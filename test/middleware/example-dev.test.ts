@@ -1,59 +1,28 @@
 /**
  * The example site served by the local edge (`npm run dev`), end to end: the root wrangler.toml, real
- * bundles of edge-functions/, Miniflare, the embedded example origins and dynalite. Ports are made free
- * ones (origins, seed and dev server rewritten to match) so the suite never collides with a running `npm run dev`.
+ * bundles of edge-functions/, Miniflare, the embedded example origins and dynalite, on free ports
+ * (./example-server.ts) so the suite never collides with a running `npm run dev`.
  */
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { request } from 'node:http'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SignJWT } from 'jose'
 import { loadLocalSecrets } from '../../src/build/environment.js'
-import { loadConfig } from '../../src/simulator/config.js'
-import { startDev, type DevServer } from '../../src/simulator/dev.js'
+import type { DevServer } from '../../src/simulator/dev.js'
+import { ROOT as root, send, startExample } from './example-server.js'
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
+let example: Awaited<ReturnType<typeof startExample>>
 let dev: DevServer
-let tmp: string
 const logs: string[] = []
 
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
-  const port = (s.address() as { port: number }).port
-  await new Promise<void>((resolve) => s.close(() => resolve()))
-  return port
-}
-
 beforeAll(async () => {
-  const config = await loadConfig(join(root, 'wrangler.toml'))
-  tmp = mkdtempSync(join(tmpdir(), 'edgeware-example-'))
-  const remap = new Map<number, number>()
-  for (const o of config.edge.origins) {
-    if (o.kind !== 'custom') continue
-    const url = new URL(o.url)
-    const port = await freePort()
-    remap.set(Number(url.port), port)
-    url.port = String(port)
-    o.url = url.href.replace(/\/$/, '')
-  }
-  if (config.edge.dynamodb?.seed) {
-    const rules = JSON.parse(readFileSync(config.edge.dynamodb.seed, 'utf8')) as { port?: number }[]
-    for (const r of rules) if (r.port !== undefined && remap.has(r.port)) r.port = remap.get(r.port)!
-    const seed = join(tmp, 'seed.json')
-    writeFileSync(seed, JSON.stringify(rules))
-    config.edge.dynamodb.seed = seed
-  }
-  dev = await startDev({ config, port: 0, watch: false, logger: { info: (l) => logs.push(l), error: (l) => logs.push(l) } })
+  example = await startExample({ logger: { info: (l) => logs.push(l), error: (l) => logs.push(l) } })
+  dev = example.dev
 }, 120_000)
 
 afterAll(async () => {
-  await dev?.close()
-  if (tmp) rmSync(tmp, { recursive: true, force: true })
+  await example?.close()
 })
 
 const get = (path: string, init?: RequestInit) => fetch(new URL(path, dev.url), { redirect: 'manual', ...init })
@@ -63,13 +32,32 @@ describe('example site on the local edge', () => {
     const res = await get('/?utm_source=newsletter')
     expect(res.status).toBe(200)
     const html = await res.text()
-    expect(html).toContain('Answered by example origin')
-    // origin-response: security headers; viewer-response: the A/B cookie for a new viewer
-    expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=/)
-    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'")
+    // the default root object: the origin was asked for /index.html
+    expect(html).toContain('Served by example origin <b>app</b>')
+    expect(html).toContain('GET /index.html')
+    // origin-response: where the page came from; viewer-response: the A/B cookie for a new viewer
+    expect(res.headers.get('x-routed-to')).toMatch(/^localhost:\d+$/)
     expect(res.headers.getSetCookie().some((c) => /^ab=(a|b); Path=\//.test(c))).toBe(true)
+    // the response headers policy: security headers and CloudFront's Server-Timing, which the page's panel reads
+    expect(res.headers.get('strict-transport-security')).toBe('max-age=63072000; includeSubDomains')
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'")
+    expect(res.headers.get('server-timing')).toMatch(/cdn-cache-miss.*cdn-rid;desc="/)
     // viewer-request stripped the tracking parameter before the origin saw the URL
     expect(html).not.toContain('utm_source')
+    // the page and its panel: stylesheet, logo and script from the bucket
+    expect(html).toContain('id="edge-panel"')
+    expect(html).toContain('<script src="/static/edge-panel.js" defer></script>')
+    const again = await get('/', { headers: { cookie: res.headers.getSetCookie()[0]!.split(';')[0]! } })
+    expect(again.headers.get('server-timing')).toMatch(/^cdn-cache-hit,/)
+  })
+
+  it('shows each A/B variant its own home page, and other pages to everyone alike', async () => {
+    const a = await (await get('/', { headers: { cookie: 'ab=a' } })).text()
+    const b = await (await get('/', { headers: { cookie: 'ab=b' } })).text()
+    expect(a).toContain('variant <b>a</b>')
+    expect(b).toContain('variant <b>b</b>')
+    await get('/legal', { headers: { cookie: 'ab=a' } })
+    expect((await get('/legal', { headers: { cookie: 'ab=b' } })).headers.get('x-cache')).toBe('Hit from cloudfront')
   })
 
   it('redirects old URLs at the edge and maps /docs/ to its index document', async () => {
@@ -100,26 +88,21 @@ describe('example site on the local edge', () => {
     expect(await hello.json()).toMatchObject({ hello: 'Ada' })
     const echo = await get('/api/echo', { method: 'POST', body: JSON.stringify({ a: 1 }), headers: { 'content-type': 'application/json' } })
     expect(await echo.json()).toEqual({ method: 'POST', contentType: 'application/json', body: '{"a":1}' })
+    // the origin's 404, answered with the custom error page from the bucket
     const unknown = await get('/api/unknown')
     expect(unknown.status).toBe(404)
-    expect(await unknown.text()).toContain('Answered by example origin')
+    expect(unknown.headers.get('x-cache')).toBe('Error from cloudfront')
+    expect(await unknown.text()).toBe(readFileSync(join(root, 'public', 'static', '404.html'), 'utf8'))
   })
 
   it('routes by host through the DynamoDB origin table and sorts the query string', async () => {
-    // fetch() can't set Host: use node:http
-    const html = await new Promise<string>((resolve, reject) => {
-      const u = new URL(dev.url)
-      request({ host: '127.0.0.1', port: u.port, path: '/?b=2&a=1&fbclid=x', headers: { host: 'blog.localhost' } }, (res) => {
-        let body = ''
-        res.setEncoding('utf8')
-        res.on('data', (d: string) => (body += d))
-        res.on('end', () => resolve(body))
-      })
-        .on('error', reject)
-        .end()
-    })
+    // fetch() can't set Host
+    const port = new URL(dev.url).port
+    const { body: html } = await send(port, '/?b=2&a=1&fbclid=x', { headers: { host: `blog.localhost:${port}` } })
     expect(html).toContain('example origin <b>blog</b>')
-    expect(html).toContain('GET /?a=1&amp;b=2')
+    expect(html).toContain('GET /index.html?a=1&amp;b=2')
+    // the viewer's host reached the origin, which links back to the main site on the same port
+    expect(html).toContain(`<a href="//localhost:${port}/">edgeware example</a>`)
     expect(await (await get('/about')).text()).toContain('example origin <b>app</b>')
   })
 

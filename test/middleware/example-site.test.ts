@@ -33,12 +33,13 @@ describe('example site with the AWS sample events', () => {
     expect(header(req.headers, 'host')).toBe('d111111abcdef8.cloudfront.net')
   })
 
-  it('site/origin-response adds security headers and keeps the origin caching header', async () => {
+  it('site/origin-response says which origin answered and keeps the origin caching header', async () => {
     const res = (await invoke(siteOriginResponse, copy(samples.originResponseSample))) as CfResponse
     expect(res.status).toBe('200')
-    expect(header(res.headers, 'strict-transport-security')).toMatch(/^max-age=/)
-    expect(header(res.headers, 'content-security-policy')).toContain("default-src 'self'")
+    expect(header(res.headers, 'x-routed-to')).toBe('example.org:443') // the sample's custom origin
     expect(header(res.headers, 'cache-control')).toBe('public, max-age=300') // the sample sends none
+    // the security headers are the response headers policy's (wrangler.toml), not this function's
+    expect(header(res.headers, 'strict-transport-security')).toBeUndefined()
   })
 
   it('site/viewer-response sets the A/B cookie for a new viewer, consistent with viewer-request', async () => {
@@ -56,7 +57,7 @@ describe('example site with the AWS sample events', () => {
   })
 
   const originRequestFile = fileURLToPath(new URL('../../edge-functions/site/origin-request.ts', import.meta.url))
-  it('site/origin-request (helper C) routes the sample origin-request event via the seeded table', async () => {
+  it('site/origin-request routes the sample origin-request event via the seeded table, the viewer\'s host forwarded', async () => {
     const { startLocalDynamo } = await import('../../src/origin/local.js')
     const seed = fileURLToPath(new URL('../../edge-functions/origins.seed.json', import.meta.url))
     const dynamo = await startLocalDynamo({ table: 'edge-origins', seed })
@@ -69,6 +70,12 @@ describe('example site with the AWS sample events', () => {
       // host example.org has no rule of its own: the `*` fallback sends it to the example app origin
       expect(req.origin?.custom?.domainName).toBe('localhost')
       expect(req.origin?.custom?.port).toBe(8788)
+      // the table's rule sets Host to the origin's name; the viewer's host goes on for the origin's links
+      expect(header(req.headers, 'host')).toBe('localhost')
+      expect(header(req.headers, 'x-forwarded-host')).toBe('example.org')
+      const blog = asRequest(await invoke(mod.handler, createEvent('origin-request', { uri: '/hello', headers: { host: 'blog.localhost:8787' } })))
+      expect(blog.origin?.custom?.port).toBe(8789)
+      expect(header(blog.headers, 'x-forwarded-host')).toBe('blog.localhost:8787')
     } finally {
       if (saved.endpoint === undefined) delete process.env.EDGEWARE_DYNAMODB_ENDPOINT
       else process.env.EDGEWARE_DYNAMODB_ENDPOINT = saved.endpoint
@@ -80,14 +87,22 @@ describe('example site with the AWS sample events', () => {
 })
 
 describe('example site walkthrough', () => {
-  it('redirects old URLs and strips tracking parameters', async () => {
+  it('redirects old URLs, strips tracking parameters, and assigns the A/B variant on the home page only', async () => {
     const r = asResponse(await invoke(siteViewerRequest, createEvent('viewer-request', { uri: '/documentation/intro', querystring: 'utm_source=x&v=2' })))
     expect(r.status).toBe('301')
     expect(header(r.headers, 'location')).toBe('/docs/intro?utm_source=x&v=2')
+    for (const [from, to] of [['/old', '/docs/redirects'], ['/docs', '/docs/']]) {
+      const moved = asResponse(await invoke(siteViewerRequest, createEvent('viewer-request', { uri: from })))
+      expect([moved.status, header(moved.headers, 'location')]).toEqual(['301', to])
+    }
     const req = asRequest(await invoke(siteViewerRequest, createEvent('viewer-request', { uri: '/docs/', querystring: 'utm_source=x&b=2&a=1', cookies: { ab: 'b' } })))
     expect(req.uri).toBe('/docs/index.html')
     expect(req.querystring).toBe('a=1&b=2')
-    expect(header(req.headers, 'x-ab-variant')).toBe('b')
+    // other pages don't vary by variant: no header, so the cache keeps one copy of them
+    expect(header(req.headers, 'x-ab-variant')).toBeUndefined()
+    const home = asRequest(await invoke(siteViewerRequest, createEvent('viewer-request', { uri: '/', cookies: { ab: 'b' } })))
+    expect(home.uri).toBe('/') // the default root object is CloudFront's, after viewer-request
+    expect(header(home.headers, 'x-ab-variant')).toBe('b')
   })
 
   it('caches assets for a year and never caches /private', async () => {
@@ -97,6 +112,9 @@ describe('example site walkthrough', () => {
     expect(header(priv.headers, 'cache-control')).toBe('private, no-store')
     const about = (await invoke(siteOriginResponse, createEvent('origin-response', { uri: '/about', responseHeaders: { 'cache-control': 's-maxage=120' } }))) as CfResponse
     expect(header(about.headers, 'cache-control')).toBe('s-maxage=120')
+    // a table rule may send a request to a bucket too; X-Routed-To says so
+    const s3 = (await invoke(siteOriginResponse, createEvent('origin-response', { uri: '/a.css', origin: 's3' }))) as CfResponse
+    expect(header(s3.headers, 'x-routed-to')).toMatch(/^s3 [a-z0-9.-]+\.s3[.-][a-z0-9.-]*amazonaws\.com/)
   })
 
   it('answers the API routes at the edge', async () => {
