@@ -1,12 +1,14 @@
 /**
- * `edgeware kvs <get|put|delete|list> --file <store.json>`: reads and edits a local KeyValueStore file in
- * CloudFront's import format (`{"data":[{"key","value"}]}`), with CloudFront's key, value and file limits.
+ * `edgeware kvs <get|put|delete|list> --file <store.json> | --store <id>`: reads and edits a local KeyValueStore file
+ * in CloudFront's import format (`{"data":[{"key","value"}]}`), with CloudFront's key, value and file limits; a
+ * running `edgeware dev` picks up each edit.
  */
 import { existsSync } from 'node:fs'
 import { KeyValueStore, KvsError, loadKeyValueStore, saveKeyValueStore } from '../cloudfront-functions/kvs.js'
-import { parseCommand, usageError } from './args.js'
+import { ConfigError, loadConfig } from '../distribution/index.js'
+import { parseCommand, resolveConfig, usageError } from './args.js'
 
-const USAGE = `usage: edgeware kvs <command> --file <store.json> [options]
+const USAGE = `usage: edgeware kvs <command> (--file <store.json> | --store <id>) [options]
 
   get <key>             print the value of a key (exit 1 if it isn't there)
   put <key> <value>     set a key (the file is created if it doesn't exist)
@@ -14,9 +16,31 @@ const USAGE = `usage: edgeware kvs <command> --file <store.json> [options]
   list                  print every key and value, one per line (key, a tab, the value)
 
   --file F              the store: a JSON file in CloudFront's import format {"data":[{"key":"…","value":"…"}]}
-  --json                list: print the import format itself`
+  --store ID            the store: the data file of [[edge.key_value_stores]] id = ID in the config
+  --config FILE         with --store: the wrangler.toml (default ./wrangler.toml)
+  --env NAME            with --store: the config's [env.NAME]
+  --json                list: print the import format itself
+
+A running edgeware dev reloads the store after each put or delete.`
 
 const ARITY: Record<string, number> = { get: 1, put: 2, delete: 1, list: 0 }
+
+/** The data file of `[[edge.key_value_stores]] id = <id>` in the config; or the exit code, with the reason printed. */
+async function storeFile(id: string, given: string | undefined, env: string | undefined): Promise<string | number> {
+  const path = resolveConfig('kvs', given)
+  if (typeof path === 'number') return path
+  let config
+  try {
+    config = await loadConfig(path, env !== undefined ? { env } : {})
+  } catch (e) {
+    console.error(`edgeware kvs: ${e instanceof ConfigError ? `invalid config: ${e.message}` : (e as Error).message}`)
+    return 1
+  }
+  const store = config.edge.keyValueStores.find((s) => s.id === id)
+  if (store) return store.data
+  console.error(`edgeware kvs: no [[edge.key_value_stores]] with id ${JSON.stringify(id)} in ${path} (known: ${config.edge.keyValueStores.map((s) => s.id).join(', ') || 'none'})`)
+  return 1
+}
 
 async function open(file: string, create: boolean): Promise<KeyValueStore> {
   if (create && !existsSync(file)) return new KeyValueStore()
@@ -29,18 +53,27 @@ async function open(file: string, create: boolean): Promise<KeyValueStore> {
  * @example
  * ```ts
  * await run(['put', '/old', '/new', '--file', 'edge-functions/routes.kvs.json'])
+ * await run(['put', '/promo', '/sale', '--store', 'routes', '--config', 'wrangler.toml'])
  * ```
  */
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommand('kvs', USAGE, args, { file: { type: 'string', short: 'f' }, json: { type: 'boolean' } }, true)
+  const parsed = parseCommand(
+    'kvs',
+    USAGE,
+    args,
+    { file: { type: 'string', short: 'f' }, store: { type: 'string', short: 's' }, config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' }, json: { type: 'boolean' } },
+    true,
+  )
   if (typeof parsed === 'number') return parsed
   const { values, positionals } = parsed
   const [command, ...rest] = positionals
   const arity = command === undefined ? undefined : ARITY[command]
   if (arity === undefined) return usageError('kvs', USAGE, `expected get, put, delete or list, got ${command === undefined ? 'nothing' : JSON.stringify(command)}`)
   if (rest.length !== arity) return usageError('kvs', USAGE, `${command} takes ${arity === 0 ? 'no arguments' : arity === 1 ? 'a key' : 'a key and a value'}, got ${rest.length}`)
-  if (values.file === undefined) return usageError('kvs', USAGE, '--file is required')
-  const file = values.file
+  if ((values.file === undefined) === (values.store === undefined)) return usageError('kvs', USAGE, values.file === undefined ? '--file or --store is required' : 'give --file or --store, not both')
+  if (values.store === undefined && (values.config !== undefined || values.env !== undefined)) return usageError('kvs', USAGE, '--config and --env go with --store')
+  const file = values.file ?? (await storeFile(values.store!, values.config, values.env))
+  if (typeof file === 'number') return file
   try {
     const store = await open(file, command === 'put')
     const key = rest[0]!

@@ -23,8 +23,8 @@ const at = (prefix: string, keys: string): RegExp => new RegExp(`^(${prefix}\\.(
 /** The keys not applied yet, per tool. */
 const PENDING: readonly PendingKey[] = [
   { key: at(BEHAVIOR, 'compress'), dev: 'responses are not compressed' },
-  { key: at(BEHAVIOR, 'viewer_request_function|viewer_response_function'), dev: 'CloudFront Functions do not run', build: 'no CloudFront Function is written' },
-  { key: /^(edge\.(?:cloudfront_functions|key_value_stores))(?:$|[.[])/, dev: 'CloudFront Functions do not run', build: 'not written' },
+  { key: at(BEHAVIOR, 'viewer_request_function|viewer_response_function'), build: 'no CloudFront Function is written' },
+  { key: /^(edge\.(?:cloudfront_functions|key_value_stores))(?:$|[.[])/, build: 'not written' },
   { key: /^(edge\.dynamodb\.(?:persist|port|endpoint|region))$/, dev: 'the local table is in memory, on a free port, in the edge region' },
 ]
 
@@ -32,7 +32,7 @@ const TOOL_NAME: Record<Tool, string> = { dev: 'edgeware dev', build: 'edgeware 
 
 /**
  * What `tool` does not apply yet in a config: `warnings` (one line per key used: the key, and what the tool does
- * instead) and `errors` (what the tool cannot run at all, e.g. a behavior targeting a Lambda origin).
+ * instead) and `errors` (what the tool cannot run at all, e.g. a behavior targeting a Lambda origin in the build).
  *
  * @example
  * ```ts
@@ -53,15 +53,15 @@ export function notYetApplied(config: EdgeConfig, tool: Tool): { warnings: strin
       warnings.push(`${m[1]} is parsed but not yet applied by ${TOOL_NAME[tool]}: ${note}`)
     }
   }
-  const kindName = { s3: 'S3 origins', lambda: 'Lambda origins' } as const
   config.edge.origins.forEach((o, i) => {
-    // Both tools serve / write S3 origins; the build writes origin groups, so a Lambda origin a group names can't be left out.
-    if (o.kind === 'custom' || o.kind === 's3') return
+    // Both tools serve / write S3 origins, dev serves Lambda origins; the build writes origin groups, so a Lambda
+    // origin a group names can't be left out.
+    if (o.kind !== 'lambda' || tool === 'dev') return
     const groups = config.edge.originGroups.filter((g) => g.members.includes(o.id))
     const users = config.behaviors.filter((b) => b.originId === o.id || (b.targetGroupId && groups.some((g) => g.id === b.targetGroupId)))
-    const line = `edge.origins[${i}] (${o.id}): ${kindName[o.kind]} are parsed but not yet ${tool === 'dev' ? 'served by' : 'written by'} ${TOOL_NAME[tool]}`
+    const line = `edge.origins[${i}] (${o.id}): Lambda origins are parsed but not yet written by ${TOOL_NAME[tool]}`
     if (users.some((b) => b.originId === o.id)) errors.push(`${line} (used by ${users.map((b) => (b.isDefault ? 'the default behavior' : b.pathPattern)).join(', ')})`)
-    else if (tool === 'build' && groups.length) errors.push(`${line} (a member of origin group ${groups.map((g) => g.id).join(', ')})`)
+    else if (groups.length) errors.push(`${line} (a member of origin group ${groups.map((g) => g.id).join(', ')})`)
     else warnings.push(`${line}; no behavior sends requests to it${users.length ? ' first' : ''}, so it is left out`)
   })
   return { warnings, errors }
