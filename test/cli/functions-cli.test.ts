@@ -112,5 +112,23 @@ describe('edgeware kvs', () => {
     expect((await cli('kvs', 'get', '--file', 'x.json')).code).toBe(2)
     expect((await cli('kvs', 'list')).code).toBe(2)
     expect((await cli('kvs', 'rename', 'a', '--file', 'x.json')).code).toBe(2)
+    expect((await cli('kvs', 'list', '--file', 'x.json', '--store', 'routes')).err).toMatch(/give --file or --store, not both/)
+    expect((await cli('kvs', 'list', '--file', 'x.json', '--config', 'wrangler.toml')).err).toMatch(/--config and --env go with --store/)
+  })
+  it('--store edits the data file of the config’s [[edge.key_value_stores]] with that id; an unknown id is named', async () => {
+    const site = mkdtempSync(join(dir, 'store-'))
+    writeFileSync(join(site, 'routes.json'), JSON.stringify({ data: [{ key: 'a', value: '1' }] }))
+    writeFileSync(join(site, 'edge.js'), 'import cf from "cloudfront"\nasync function handler(event) { return event.request }\n')
+    writeFileSync(
+      join(site, 'wrangler.toml'),
+      `name = "kvs"\n[[edge.origins]]\nid = "app"\nurl = "http://localhost:3000"\n[edge.default_behavior]\norigin = "app"\nviewer_request_function = "edge.js"\n[[edge.key_value_stores]]\nid = "routes"\ndata = "routes.json"\n[edge.cloudfront_functions.edge]\nkey_value_store = "routes"\n`,
+    )
+    const config = join(site, 'wrangler.toml')
+    expect((await cli('kvs', 'put', 'b', '2', '--store', 'routes', '--config', config)).code).toBe(0)
+    expect(JSON.parse(readFileSync(join(site, 'routes.json'), 'utf8')).data).toEqual([{ key: 'a', value: '1' }, { key: 'b', value: '2' }])
+    expect((await cli('kvs', 'get', 'b', '--store', 'routes', '--config', config)).out).toBe('2')
+    const unknown = await cli('kvs', 'list', '--store', 'nope', '--config', config)
+    expect(unknown.code).toBe(1)
+    expect(unknown.err).toBe(`edgeware kvs: no [[edge.key_value_stores]] with id "nope" in ${config} (known: routes)`)
   })
 })
