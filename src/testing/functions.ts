@@ -97,6 +97,11 @@ export async function loadFunction(fileOrCode: string, options: Pick<InvokeFunct
 /**
  * @internal A function file compiled as {@link loadFunction} compiles it, and the source files (absolute paths) it
  * was built from: what `edgeware dev` watches.
+ *
+ * @example
+ * ```ts
+ * const { fn, files } = await compileFunctionFile('edge-functions/cff/router.ts', { runtime: 'cloudfront-js-2.0', name: 'router' })
+ * ```
  */
 export async function compileFunctionFile(file: string, options: Pick<InvokeFunctionOptions, 'runtime' | 'limits' | 'name'> = {}): Promise<{ fn: CompiledFunction; files: string[] }> {
   const runtime = options.runtime ?? 'cloudfront-js-2.0'
