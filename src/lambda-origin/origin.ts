@@ -89,7 +89,7 @@ export interface LambdaOrigin {
   fetch(request: Request, init?: { remoteIp?: string }): Promise<Response>
   /** The project's source files the handler's bundle was built from (absolute paths): what a live reload watches. */
   readonly sources: readonly string[]
-  /** Bundles the handler again; the next calls start cold on the new code. */
+  /** Bundles the handler again; the next calls start cold on the new code (of the newest reload, when they overlap). */
   reload(): Promise<void>
   /** Stops every container. */
   close(): Promise<void>
@@ -191,6 +191,7 @@ export async function startLambdaOrigin(opts: LambdaOriginOptions): Promise<Lamb
   const root = resolve(opts.root ?? '.')
   const entry = isAbsolute(handler) ? handler : join(root, handler)
   let bundle = await bundleHandler(entry, root, runtime)
+  let reloads = 0
   const fn = new RegionalFunction({
     name,
     code: bundle.code,
@@ -235,8 +236,12 @@ export async function startLambdaOrigin(opts: LambdaOriginOptions): Promise<Lamb
       return [...bundle.files]
     },
     async reload() {
-      bundle = await bundleHandler(entry, root, runtime)
-      fn.swap(bundle.code)
+      // Saves can overlap: only the newest reload started swaps in (a slower older bundle never replaces it).
+      const mine = ++reloads
+      const next = await bundleHandler(entry, root, runtime)
+      if (mine !== reloads) return
+      bundle = next
+      fn.swap(next.code)
     },
     close: () => fn.close(),
   }

@@ -46,8 +46,11 @@ export interface LocalCloudFrontFunctions {
    * `originIds` (JSON): the reply for the edge, as JSON.
    */
   run(fn: string, originIds: string, eventJson: string): string
-  /** The functions' names, the source files each was compiled from, and its rebuild (resolves to the new files). */
-  units: { name: string; files: Set<string>; rebuild: () => Promise<Set<string>> }[]
+  /**
+   * The functions' names, the source files each was compiled from, and its rebuild (resolves to the swap that puts
+   * the new code in service and returns its files).
+   */
+  units: { name: string; files: Set<string>; rebuild: () => Promise<() => Set<string>> }[]
   /** Stops watching the stores. */
   close(): void
 }
@@ -136,10 +139,12 @@ export async function startCloudFrontFunctions(o: CloudFrontFunctionsOptions): P
   const units = config.cloudfrontFunctions.map((f) => ({
     name: f.name,
     files: loaded.get(f.name)!.files,
-    rebuild: async (): Promise<Set<string>> => {
+    rebuild: async (): Promise<() => Set<string>> => {
       const next = await compile(f.name)
-      loaded.set(f.name, next)
-      return next.files
+      return () => {
+        loaded.set(f.name, next)
+        return next.files
+      }
     },
   }))
   return { run, units, close }

@@ -88,8 +88,11 @@ interface Unit {
   name: string
   /** Its source files (absolute): what is watched. */
   files: Set<string>
-  /** Builds it again and swaps it in; resolves to its source files now (rejects, keeping the previous build). */
-  rebuild: () => Promise<Set<string>>
+  /**
+   * Builds it again (rejects, keeping the previous build); resolves to the swap that puts the build in service and
+   * returns its source files (not called when a newer rebuild started meanwhile).
+   */
+  rebuild: () => Promise<() => Set<string>>
 }
 
 function sourcePath(name: string): string {
@@ -302,9 +305,11 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
           files,
           rebuild: async () => {
             const built = await build(f)
-            functions.get(f.name)?.swap(built.code)
-            host?.swapped(f.name)
-            return built.files
+            return () => {
+              functions.get(f.name)?.swap(built.code)
+              host?.swapped(f.name)
+              return built.files
+            }
           },
         })
         // The memory and timeout `edgeware build` deploys the function with.
@@ -448,9 +453,9 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         const seq = (buildSeq.get(key) ?? 0) + 1
         buildSeq.set(key, seq)
         try {
-          const files = await u.rebuild()
+          const swap = await u.rebuild()
           if (buildSeq.get(key) !== seq) continue // superseded by a newer rebuild of this unit
-          u.files = files
+          u.files = swap()
           done.push(u.name)
           logger.info(`${p.green('↻')} ${u.name} rebuilt`)
         } catch (e) {

@@ -57,8 +57,11 @@ export interface LocalLambdaOrigins {
    * CloudFront's 504 when none comes within the read timeout (tried again, GET and HEAD, as the attempts allow).
    */
   fetch(call: OriginCall, body: Buffer): Promise<OriginResult>
-  /** The functions' names, the source files each was bundled from, and its rebuild (resolves to the new files). */
-  units: { name: string; files: Set<string>; rebuild: () => Promise<Set<string>> }[]
+  /**
+   * The functions' names, the source files each was bundled from, and its rebuild (the new code serves once it
+   * resolves, unless a newer rebuild started meanwhile; then to a function returning its files).
+   */
+  units: { name: string; files: Set<string>; rebuild: () => Promise<() => Set<string>> }[]
   close(): Promise<void>
 }
 
@@ -165,9 +168,9 @@ export async function startLambdaOrigins(o: LambdaOriginsOptions): Promise<Local
     units: [...byDomain.values()].map((x) => ({
       name: x.name,
       files: new Set(x.origin.sources),
-      rebuild: async (): Promise<Set<string>> => {
+      rebuild: async (): Promise<() => Set<string>> => {
         await x.origin.reload()
-        return new Set(x.origin.sources)
+        return () => new Set(x.origin.sources)
       },
     })),
     close: closeAll,
