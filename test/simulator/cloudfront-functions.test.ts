@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { run as kvs } from '../../src/cli/kvs.js'
-import { parseConfig } from '../../src/simulator/index.js'
+import { parseConfig, startDev } from '../../src/simulator/index.js'
 import { startHarness, startTestOrigin, type Harness, type TestOrigin } from './helpers.js'
 
 const EXAMPLES = fileURLToPath(new URL('../../edge-functions/cff-examples/', import.meta.url))
@@ -338,5 +338,23 @@ describe('live reload', () => {
     for (let i = 0; i < 200 && !h.logs.some((l) => l.includes('versioned: rebuild failed')); i++) await new Promise((r) => setTimeout(r, 20))
     expect(h.logs.find((l) => l.includes('versioned: rebuild failed'))).toBeDefined()
     expect(await (await h.get('/versioned')).text()).toBe('v2')
+  })
+})
+
+describe('at start', () => {
+  it('a function the runtime refuses and a store file that breaks a rule stop the start, each named', async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'edgeware-cff-bad-'))
+    try {
+      writeFileSync(join(bad, 'old.js'), 'const a = 1\nfunction handler(event) { return event.request }\n')
+      writeFileSync(join(bad, 'store.json'), '{"data":[{"key":"a"}]}')
+      writeFileSync(join(bad, 'reader.js'), 'import cf from "cloudfront"\nasync function handler(event) { return event.request }\n')
+      const toml = `name = "bad"\n[[edge.origins]]\nid = "app"\nurl = "${origin.url}"\n[edge.default_behavior]\norigin = "app"\nviewer_request_function = "old.js"\n[[edge.behaviors]]\npath_pattern = "/r/*"\norigin = "app"\nviewer_request_function = "reader.js"\n[edge.cloudfront_functions.old]\nruntime = "cloudfront-js-1.0"\n[edge.cloudfront_functions.reader]\nkey_value_store = "s"\n[[edge.key_value_stores]]\nid = "s"\ndata = "store.json"\n`
+      const err = await startDev({ config: parseConfig(toml, join(bad, 'wrangler.toml')), port: 0, watch: false, logger: { info: () => {}, error: () => {} } }).catch((e: unknown) => e as Error)
+      expect(err).toBeInstanceOf(Error)
+      expect((err as Error).message).toMatch(/^key value store s: .*InvalidValue: .*data\[0\]: the value of "a" must be a string/m)
+      expect((err as Error).message).toMatch(/^CloudFront Function old: .*old\.js:1:0 UnsupportedSyntax: .*const/m)
+    } finally {
+      rmSync(bad, { recursive: true, force: true })
+    }
   })
 })
