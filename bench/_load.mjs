@@ -107,13 +107,25 @@ export function workerdPids() {
   }
   return out
 }
+/** Each phase's settings: BENCH_MS (measured, default 3000), BENCH_WARM_MS (warm-up, 1000), BENCH_CONCURRENCY (8); 400 serial requests. */
+export const LOAD = {
+  durationMs: Number(process.env.BENCH_MS ?? 3000),
+  warmMs: Number(process.env.BENCH_WARM_MS ?? 1000),
+  concurrency: Number(process.env.BENCH_CONCURRENCY ?? 8),
+  serial: 400,
+}
+
+/** The settings in words, for a bench's heading. */
+export const describeLoad = ({ durationMs, warmMs, concurrency, serial } = LOAD) =>
+  `concurrency ${concurrency}, ${durationMs} ms each after ${warmMs} ms of warm-up, serial latency over ${serial} requests`
+
 /**
  * A load generator writing its script into `dir`; `measured(base, mode)` runs one phase against `base` and resolves
  * to { rps, p50, p99 (serial latency, ms), cp50, cp99 (under concurrency), n, lgCpu (its own CPU ms per request),
  * cpuNode, cpuWorkerd (CPU seconds over the measured part) }. `mode`: '/p/%16' cycles /p/0 … /p/15 (hits after the
  * first round), '/p/%' asks a new path each time (misses), any other path is asked again and again.
  */
-export function loadGenerator(dir, { durationMs, warmMs, concurrency, serial }) {
+export function loadGenerator(dir, { durationMs, warmMs, concurrency, serial } = LOAD) {
   const loadScript = join(dir, 'load.mjs')
   writeFileSync(loadScript, SCRIPT)
   return { measured: (base, mode) => measured(loadScript, base, mode, [durationMs, concurrency, serial, warmMs].map(String)) }

@@ -16,15 +16,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import { join } from 'node:path'
 import { importSource, machine, tempDir } from './_lib.mjs'
-import { loadGenerator, workerdPids } from './_load.mjs'
+import { describeLoad, loadGenerator, workerdPids } from './_load.mjs'
 
 const work = tempDir('dev')
 mkdirSync(join(work, 'fns'))
-
-const DURATION_MS = Number(process.env.BENCH_MS ?? 3000)
-const WARM_MS = Number(process.env.BENCH_WARM_MS ?? 1000)
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
-const SERIAL = 400
 
 // --- the simulator, bundled from src (TypeScript) ---
 const { startDev, parseConfig } = await importSource(`export { startDev, parseConfig } from './src/simulator/index.ts'`)
@@ -115,7 +110,7 @@ query_strings = "all"
 let requests = 0
 const dev = await startDev({ config, port: 0, watch: false, logger: { info() {}, error() {} }, onRequest: () => requests++ })
 
-const { measured } = loadGenerator(work, { durationMs: DURATION_MS, warmMs: WARM_MS, concurrency: CONCURRENCY, serial: SERIAL })
+const { measured } = loadGenerator(work)
 
 function memory() {
   const m = process.memoryUsage()
@@ -144,7 +139,7 @@ const lambdaMiss = await measured(dev.url, '/lmiss/%')
 const total = (r) => r.n
 const cpuPer = (r) => ((r.cpuNode + r.cpuWorkerd) / total(r)) * 1000
 
-console.log(`dev edge vs direct origin (concurrency ${CONCURRENCY}, ${DURATION_MS} ms each after ${WARM_MS} ms of warm-up, serial latency over ${SERIAL} requests)`)
+console.log(`dev edge vs direct origin (${describeLoad()})`)
 console.log(`  direct origin          ${direct.rps.toFixed(0).padStart(6)} req/s   median ${f(direct.p50)} ms  p99 ${f(direct.p99)} ms`)
 console.log(`  edge hits (VReq+VResp) ${hit.rps.toFixed(0).padStart(6)} req/s   median ${f(hit.p50)} ms  p99 ${f(hit.p99)} ms   added: median ${f(hit.p50 - direct.p50)} ms, p99 ${f(hit.p99 - direct.p99)} ms   ratio ${(hit.rps / direct.rps).toFixed(2)}x of direct req/s`)
 console.log(`  edge misses (4 stages) ${miss.rps.toFixed(0).padStart(6)} req/s   median ${f(miss.p50)} ms  p99 ${f(miss.p99)} ms   added: median ${f(miss.p50 - directMiss.p50)} ms, p99 ${f(miss.p99 - directMiss.p99)} ms   ratio ${(miss.rps / directMiss.rps).toFixed(2)}x of direct req/s`)

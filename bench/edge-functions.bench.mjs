@@ -8,15 +8,10 @@ import http from 'node:http'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { importSource, machine, tempDir } from './_lib.mjs'
-import { loadGenerator } from './_load.mjs'
+import { describeLoad, loadGenerator } from './_load.mjs'
 
 const work = tempDir('edge-functions')
 mkdirSync(join(work, 'fns'))
-const DURATION_MS = Number(process.env.BENCH_MS ?? 3000)
-const WARM_MS = Number(process.env.BENCH_WARM_MS ?? 1000)
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
-const SERIAL = 400
-
 const { startDev, parseConfig } = await importSource(`export { startDev, parseConfig } from './src/simulator/index.ts'`)
 
 // The same hook twice: one request header set, the request goes on.
@@ -52,7 +47,7 @@ viewer_request = "fns/vreq.ts"
   join(work, 'wrangler.toml'),
 )
 const dev = await startDev({ config, port: 0, watch: false, logger: { info() {}, error() {} } })
-const { measured } = loadGenerator(work, { durationMs: DURATION_MS, warmMs: WARM_MS, concurrency: CONCURRENCY, serial: SERIAL })
+const { measured } = loadGenerator(work)
 
 const plain = await measured(dev.url, '/hit/%16')
 const cff = await measured(dev.url, '/cff/%16')
@@ -65,7 +60,7 @@ const row = (name, r, base) =>
   `  ${name.padEnd(28)} ${r.rps.toFixed(0).padStart(6)} req/s   median ${f(r.p50)} ms  p99 ${f(r.p99)} ms   CPU ${f(((r.cpuNode + r.cpuWorkerd) / r.n) * 1000)} ms/request (host ${ms(r, 'cpuNode')} + workerd ${ms(r, 'cpuWorkerd')})` +
   (base ? `   ${(r.rps / base.rps).toFixed(2)}x of plain req/s, +${f(r.p50 - base.p50)} ms median` : '')
 const floor = { rps: (plain.rps + plainAgain.rps) / 2, p50: (plain.p50 + plainAgain.p50) / 2 }
-console.log(`dev cache hits, viewer-request hook (concurrency ${CONCURRENCY}, ${DURATION_MS} ms each after ${WARM_MS} ms of warm-up, serial latency over ${SERIAL} requests)`)
+console.log(`dev cache hits, viewer-request hook (${describeLoad()})`)
 console.log(row('plain hit (no function)', plain))
 console.log(row('CloudFront Function', cff, floor))
 console.log(row('Lambda@Edge (same hook)', lae, floor))

@@ -14,7 +14,7 @@ import { loadKeyValueStore, type KeyValueStore, type KeyValueStoreFile } from '.
 import { compileFunctionFile } from '../testing/functions.js'
 import { chooseOrigin, type OriginDirectory } from './function-origins.js'
 import type { DevLogger, Paint } from './log.js'
-import type { FunctionReply } from './protocol.js'
+import { functionFailed, type FunctionReply } from './protocol.js'
 
 // CloudFront's viewer-facing texts for a function that failed (the reference gives none: local wording).
 const TEXT_502 = 'The CloudFront function returned an invalid value to CloudFront.'
@@ -118,7 +118,7 @@ export async function startCloudFrontFunctions(o: CloudFrontFunctionsOptions): P
 
   const run = (name: string, assigned: string, eventJson: string): string => {
     const f = loaded.get(name)
-    if (!f) return JSON.stringify({ ok: false, status: 503, code: 'FunctionExecutionError', message: TEXT_503, detail: `no CloudFront Function ${name}`, ms: 0, utilization: 0 } satisfies FunctionReply)
+    if (!f) return JSON.stringify(functionFailed(`no CloudFront Function ${name}`, TEXT_503))
     const event = toFunctionEvent(JSON.parse(eventJson) as CfEvent)
     const t0 = performance.now()
     const out = runFunction(f.fn, event, { ...(f.kvs ? { kvs: f.kvs } : {}), originIds })
@@ -130,7 +130,7 @@ export async function startCloudFrontFunctions(o: CloudFrontFunctionsOptions): P
       reply = { ...base, ok: false, status: out.status, code: out.errorType, message: out.status === 502 ? TEXT_502 : TEXT_503, detail: `${out.code}: ${out.message}` }
     } else if (out.kind === 'response') reply = { ...base, ok: true, response: toLambdaResponse(out.result, event) }
     else {
-      const origins = chooseOrigin(out.originChanges, JSON.parse(assigned) as string[], o.origins)
+      const origins = out.originChanges.length ? chooseOrigin(out.originChanges, JSON.parse(assigned) as string[], o.origins) : undefined
       reply = { ...base, ok: true, request: toLambdaRequest(out.result, event), ...(origins ? { origins } : {}) }
     }
     return JSON.stringify(reply)

@@ -10,7 +10,7 @@ import type { Env, Fetcher, HostLink } from './edge/context.js'
 import { newRequestId } from './edge/context.js'
 import { handle } from './edge/handle.js'
 import { errorPage } from './edge/respond.js'
-import type { FunctionReply, InvokeReply } from './protocol.js'
+import { functionFailed, type FunctionReply, type InvokeReply } from './protocol.js'
 
 interface WebSocketLike {
   accept(): void
@@ -65,7 +65,6 @@ interface Pool {
 }
 
 const lostHost = (why: string): InvokeReply => ({ ok: false, status: 503, code: 'LambdaExecutionError', message: why, ms: 0, cold: false })
-const functionLost = (why: string): FunctionReply => ({ ok: false, status: 503, code: 'FunctionExecutionError', message: why, detail: why, ms: 0, utilization: 0 })
 
 /**
  * The edge itself, as a Durable Object: one instance serves every request (one cache, like one edge location)
@@ -119,7 +118,7 @@ export class EdgeObject {
           const e = this.toHost(`${id}\nv\n${fn}\n${originIds}\n${eventJson}`)
           if (e === undefined) return
           this.functionCalls.delete(id)
-          resolve(functionLost(`the local edge lost its host: ${String(e)}`))
+          resolve(functionFailed(`the local edge lost its host: ${String(e)}`))
         })
       },
       log: (rec) => {
@@ -380,7 +379,7 @@ export class EdgeObject {
         for (const done of pending.values()) done(lostHost('the local edge lost its host'))
         const calls = this.functionCalls
         this.functionCalls = new Map()
-        for (const done of calls.values()) done(functionLost('the local edge lost its host'))
+        for (const done of calls.values()) done(functionFailed('the local edge lost its host'))
       }
       ws.addEventListener('close', lost)
       ws.addEventListener('error', lost)

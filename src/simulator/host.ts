@@ -11,8 +11,8 @@ import type { LimitsProfile } from '../cloudfront/limits.js'
 import { STAGES, type Stage } from '../cloudfront/types.js'
 import type { Container, DirectEnd, InvokeOutcome, LambdaFunction } from './lambda.js'
 import { formatRequestLine, type DevLogger, type Paint } from './log.js'
-import { fetchOrigin } from './origin-fetch.js'
-import type { LogRecord, OriginCall, OriginReply } from './protocol.js'
+import { fetchOrigin, type OriginResult } from './origin-fetch.js'
+import { functionFailed, type LogRecord, type OriginCall, type OriginReply } from './protocol.js'
 import type { LocalCloudFrontFunctions } from './cloudfront-functions.js'
 import type { LocalLambdaOrigins } from './lambda-origins.js'
 import { localS3, type LocalBucket } from './s3-origin.js'
@@ -130,24 +130,26 @@ export function createHostHandler(opts: HostOptions): {
     if (edge && !edge.closed) edge.send(`x${end.container}\n${reply}`)
   }
 
+  /** The origin's answer: an S3 origin's folder, a Lambda origin through its integration, a custom origin over HTTP. */
+  function fetchFrom(call: OriginCall, body: Buffer): Promise<OriginResult> {
+    if (call.s3) return s3.fetch(call.method, call.url, call.headers)
+    const lambdas = opts.lambdaOrigins
+    if (lambdas && URL.canParse(call.url) && lambdas.serves(new URL(call.url).hostname)) return lambdas.fetch(call, body)
+    return fetchOrigin({
+      method: call.method,
+      url: call.url,
+      headers: call.headers,
+      ...(body.byteLength ? { body } : {}),
+      readTimeout: call.readTimeout,
+      keepaliveTimeout: call.keepaliveTimeout,
+      connectTimeoutMs: call.connectionTimeout * 1000,
+      connectionAttempts: call.connectionAttempts,
+    })
+  }
+
   async function origin(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const call = JSON.parse(decodeURIComponent(String(req.headers['x-edgeware-call'] ?? ''))) as OriginCall
-    const body = await readBody(req)
-    const lambdas = opts.lambdaOrigins
-    const r = call.s3
-      ? await s3.fetch(call.method, call.url, call.headers)
-      : lambdas?.serves(new URL(call.url).hostname)
-        ? await lambdas.fetch(call, body)
-        : await fetchOrigin({
-          method: call.method,
-          url: call.url,
-          headers: call.headers,
-          ...(body.byteLength ? { body } : {}),
-          readTimeout: call.readTimeout,
-          keepaliveTimeout: call.keepaliveTimeout,
-          connectTimeoutMs: call.connectionTimeout * 1000,
-          connectionAttempts: call.connectionAttempts,
-        })
+    const r = await fetchFrom(call, await readBody(req))
     const meta: OriginReply = r.ok
       ? { ok: true, status: r.status, statusDescription: r.statusDescription, headers: r.headers, ms: r.ms }
       : { ok: false, status: r.status, code: r.code, message: r.message, ms: r.ms }
@@ -263,7 +265,7 @@ export function createHostHandler(opts: HostOptions): {
       return opts.cloudfrontFunctions.run(fn, originIds, eventJson)
     } catch (e) {
       logger.error(`${p.red('[edge] internal error')} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
-      return JSON.stringify({ ok: false, status: 503, code: 'FunctionExecutionError', message: String(e), detail: String(e), ms: 0, utilization: 0 })
+      return JSON.stringify(functionFailed(String(e)))
     }
   }
 

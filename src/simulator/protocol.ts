@@ -145,6 +145,17 @@ export type FunctionReply = (
   utilization: number
 }
 
+/**
+ * CloudFront's 503 for a CloudFront Function that couldn't run at all (no such function, the host gone), `detail`
+ * in the log, `message` on the error page.
+ *
+ * @example
+ * ```ts
+ * functionFailed('the local edge lost its host').status // 503
+ * ```
+ */
+export const functionFailed = (detail: string, message = detail): FunctionReply => ({ ok: false, status: 503, code: 'FunctionExecutionError', message, detail, ms: 0, utilization: 0 })
+
 /** Metadata of an origin response (the body travels as the binding response body). */
 export type OriginReply =
   | { ok: true; status: number; statusDescription: string; headers: CfHeaders; ms: number }

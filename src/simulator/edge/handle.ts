@@ -51,13 +51,12 @@ export async function handle(request: Request, env: Env, link: HostLink, proto: 
   if (method !== 'GET' && method !== 'HEAD' && request.body) ctx.rawBody = new Uint8Array(await request.arrayBuffer())
 
   // viewer-request (a CloudFront Function or Lambda@Edge, before the cache); a generated response goes straight
-  // back: no cache, no other stage [GEN], [TRIG]. A CloudFront Function sees the CloudFront-* headers the policies
-  // name (cloudfront-functions.md §6: AWS's country examples) and may choose the origin (§5.2).
-  const vrIn: CfRequest = { clientIp, headers: intake.headers, method, querystring, uri }
-  const cff = plan.b.cloudfrontFunctions['viewer-request']
+  // back: no cache, no other stage [GEN], [TRIG]. CloudFront Functions see the CloudFront-* headers the policies
+  // name (cloudfront-functions.md §6: AWS's country examples); a viewer-request one may choose the origin (§5.2).
+  const { 'viewer-request': cff, 'viewer-response': cffResponse } = plan.b.cloudfrontFunctions
+  const vrIn: CfRequest = { clientIp, headers: cff || cffResponse ? withCloudFrontHeaders(ctx, plan, intake, intake.headers) : intake.headers, method, querystring, uri }
   const vrBody = cff ? undefined : requestBody(ctx, plan, 'viewer-request')
   if (vrBody) vrIn.body = vrBody
-  if (cff) vrIn.headers = withCloudFrontHeaders(ctx, plan, intake, vrIn.headers)
   const vr = cff ? await functionRequest(ctx, plan, cff, vrIn) : await requestStage(ctx, plan, 'viewer-request', vrIn)
   if (vr.failed) return fail(ctx, vr.failed)
   const generatedBy = cff ? 'FunctionGeneratedResponse' : 'LambdaGeneratedResponse'
