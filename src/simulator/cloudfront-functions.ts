@@ -32,8 +32,6 @@ export interface CloudFrontFunctionsOptions {
 
 /** One function, as it runs now. */
 interface Loaded {
-  name: string
-  entry: string
   fn: CompiledFunction
   files: Set<string>
   kvs: KeyValueStore | undefined
@@ -101,7 +99,7 @@ export async function startCloudFrontFunctions(o: CloudFrontFunctionsOptions): P
   const compile = async (name: string): Promise<Loaded> => {
     const f = config.cloudfrontFunctions.find((x) => x.name === name)!
     const { fn, files } = await compileFunctionFile(f.entry, { runtime: f.runtime, name: f.name })
-    return { name, entry: f.entry, fn, files: new Set(files), kvs: f.keyValueStore ? stores.get(f.keyValueStore)?.store : undefined }
+    return { fn, files: new Set(files), kvs: f.keyValueStore ? stores.get(f.keyValueStore)?.store : undefined }
   }
   for (const f of config.cloudfrontFunctions) {
     try {

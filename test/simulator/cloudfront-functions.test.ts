@@ -59,6 +59,14 @@ const broken = `function handler(event) {
   return event.request
 }
 `
+// A cookie and a header with two values, as the function's result maps back onto the request.
+const multi = `function handler(event) {
+  var r = event.request
+  r.cookies.session = { value: 'abc' }
+  r.headers['x-multi'] = { value: 'a', multiValue: [{ value: 'a' }, { value: 'b' }] }
+  return r
+}
+`
 // A file rewritten during the run (live reload).
 const versioned = (v: string): string => `function handler(event) {
   return { statusCode: 200, statusDescription: 'OK', headers: { 'x-version': { value: '${v}' } }, body: '${v}' }
@@ -78,7 +86,7 @@ const originSaw = (path: string) => origin.requests.filter((r) => r.url.startsWi
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'edgeware-cff-'))
-  for (const f of ['redirect-by-country.js', 'true-client-ip.js', 'security-headers.js', 'spa-rewrite.js', 'kvs-path-rewrite.js', 'origin-by-country.js', 'cache-control.js']) copyFileSync(join(EXAMPLES, f), join(dir, f))
+  for (const f of ['redirect-by-country.js', 'true-client-ip.js', 'security-headers.js', 'spa-rewrite.js', 'kvs-path-rewrite.js', 'origin-by-country.js', 'cache-control.js', 'normalize-query.js']) copyFileSync(join(EXAMPLES, f), join(dir, f))
   writeFileSync(join(dir, 'oreq.js'), oreq)
   writeFileSync(join(dir, 'oresp.js'), oresp)
   writeFileSync(join(dir, 'order-vreq.js'), cffOrderRequest)
@@ -86,6 +94,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'select.js'), selectOrigin)
   writeFileSync(join(dir, 'broken.js'), broken)
   writeFileSync(join(dir, 'versioned.js'), versioned('v1'))
+  writeFileSync(join(dir, 'multi.js'), multi)
   writeFileSync(kvsFile(), JSON.stringify({ data: [{ key: 'kvs', value: 'v2-kvs' }] }))
   for (const region of ['us-east-1', 'eu-central-1']) {
     mkdirSync(join(dir, region, 'assets'), { recursive: true })
@@ -137,6 +146,8 @@ query_strings = "all"
 ${behavior('/redirect/*', 'viewer_request_function = "redirect-by-country.js"', 'cache_policy = "CachingDisabled"\norigin_request_policy = "country"')}
 ${behavior('/headers/*', 'viewer_request_function = "true-client-ip.js"\nviewer_response_function = "security-headers.js"')}
 ${behavior('/app/*', 'viewer_request_function = "spa-rewrite.js"')}
+${behavior('/norm/*', 'viewer_request_function = "normalize-query.js"')}
+${behavior('/multi/*', 'viewer_request_function = "multi.js"')}
 ${behavior('/kvs/*', 'viewer_request_function = "kvs-path-rewrite.js"')}
 ${behavior('/order/*', 'viewer_request_function = "order-vreq.js"\norigin_request = "oreq.js"\norigin_response = "oresp.js"\nviewer_response_function = "order-vresp.js"', 'cache_policy = "CachingOptimized"\norigin_request_policy = "AllViewerExceptHostHeader"')}
 ${behavior('/select/*', 'viewer_request_function = "select.js"')}
@@ -201,6 +212,17 @@ describe('AWS-form CloudFront Functions on behaviors', () => {
     expect((await h.get(`/app/${id}/`)).status).toBe(200)
     expect((await h.get(`/app/${id}/main.js`)).status).toBe(200)
     expect(originSaw(`/app/${id}`).map((r) => r.url)).toEqual([`/app/${id}/settings/index.html`, `/app/${id}/index.html`, `/app/${id}/main.js`])
+  })
+
+  it('a returned request maps back: a query string returned as a string (normalize-query), cookies and multiValue headers', async () => {
+    const id = u()
+    await h.get(`/norm/${id}?b=2&a=1&a=0`)
+    expect(originSaw(`/norm/${id}`).map((r) => r.url)).toEqual([`/norm/${id}?a=0&a=1&b=2`])
+    const path = `/multi/${u()}`
+    await h.get(path, { headers: { cookie: 'theme=dark' } })
+    const seen = originSaw(path)[0]!
+    expect(seen.headers.cookie).toBe('theme=dark; session=abc')
+    expect(seen.rawHeaders.filter((_, i, a) => i % 2 === 1 && a[i - 1]!.toLowerCase() === 'x-multi')).toEqual(['a', 'b'])
   })
 
   it('the log line shows the compute utilization; console.log lines appear under the function name', async () => {
