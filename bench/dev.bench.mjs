@@ -1,28 +1,25 @@
 // The local edge (`edgeware dev`): requests/s and added latency through the four stages, on cache hits and on
 // misses, against direct requests to the same origin measured side by side in this run; cache hits on a behavior
 // with a cache policy + an origin request policy + a response headers policy against the legacy-settings behavior;
-// a 100 KB miss from an S3 origin (a local folder) against the same file from a custom origin; memory after 10,000
-// requests vs after 100. Loopback only. Run: `node bench/dev.bench.mjs` (or `npm run bench -- dev`).
+// a 100 KB miss from an S3 origin (a local folder) against the same file from a custom origin; a miss to a warm
+// Lambda origin (function URL) against a miss to a plain HTTP origin serving the same 1 KiB page (no functions
+// either way); memory after 10,000 requests vs after 100. Loopback only. Run: `node bench/dev.bench.mjs` (or
+// `npm run bench -- dev`).
 //
 // The load generator runs in its own process (keep-alive connections, fixed concurrency, fixed duration) so it
 // does not share an event loop with the edge's Node host; the origin runs in this process. Each phase first warms
 // up at the measured concurrency (BENCH_WARM_MS, default 1000 ms: every container isolate and workerd get their
 // JIT-compiled code, which otherwise takes much of a 3 s window), then measures; CPU is counted over the measured
 // part only.
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import { join } from 'node:path'
 import { importSource, machine, tempDir } from './_lib.mjs'
+import { describeLoad, loadGenerator, workerdPids } from './_load.mjs'
 
 const work = tempDir('dev')
 mkdirSync(join(work, 'fns'))
-
-const DURATION_MS = Number(process.env.BENCH_MS ?? 3000)
-const WARM_MS = Number(process.env.BENCH_WARM_MS ?? 1000)
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
-const SERIAL = 400
 
 // --- the simulator, bundled from src (TypeScript) ---
 const { startDev, parseConfig } = await importSource(`export { startDev, parseConfig } from './src/simulator/index.ts'`)
@@ -35,6 +32,11 @@ const fns = {
   'viewer-response': `import { viewerResponse } from 'edgeware'\nexport const handler = viewerResponse(async (c, next) => { await next(); c.response.headers.set('x-vresp', '1') })\n`,
 }
 for (const [stage, src] of Object.entries(fns)) writeFileSync(join(work, 'fns', `${stage}.ts`), src)
+// --- a Lambda origin answering the origin's 1 KiB page, uncacheable ---
+writeFileSync(
+  join(work, 'fns', 'page.mjs'),
+  `const body = '<!doctype html><title>bench</title>' + 'x'.repeat(1024 - 36)\nexport const handler = async () => ({ statusCode: 200, headers: { 'content-type': 'text/html', 'cache-control': 'no-store' }, body })\n`,
+)
 
 // --- the origin: 1 KiB page; /hit/* and /phit/* cacheable, /miss/* no-store; /big/* a 100 KB file (no-store) ---
 const page = Buffer.from('<!doctype html><title>bench</title>' + 'x'.repeat(1024 - 36))
@@ -61,6 +63,9 @@ url = "http://localhost:${originPort}"
 [[edge.origins]]
 id = "bucket"
 s3 = { dir = "bucket", bucket = "bench-bucket", region = "us-east-1" }
+[[edge.origins]]
+id = "lambda"
+lambda = { handler = "fns/page.mjs", integration = "url" }
 [edge.default_behavior]
 origin = "o"
 viewer_request = "fns/viewer-request.ts"
@@ -86,6 +91,14 @@ cache_policy = "CachingDisabled"
 path_pattern = "/s3/*"
 origin = "bucket"
 cache_policy = "CachingDisabled"
+[[edge.behaviors]]
+path_pattern = "/omiss/*"
+origin = "o"
+cache_policy = "CachingDisabled"
+[[edge.behaviors]]
+path_pattern = "/lmiss/*"
+origin = "lambda"
+cache_policy = "CachingDisabled"
 [[edge.cache_policies]]
 id = "by-lang"
 default_ttl = 3600
@@ -97,130 +110,7 @@ query_strings = "all"
 let requests = 0
 const dev = await startDev({ config, port: 0, watch: false, logger: { info() {}, error() {} }, onRequest: () => requests++ })
 
-// --- the load generator (child process) ---
-// A minimal HTTP/1.1 keep-alive client on raw sockets (like wrk or autocannon): Node's http client costs ~0.25 ms
-// of CPU per request, a quarter of what the edge itself needs, taken from the same 2 cores. It checks each status
-// line and reads each whole body (Content-Length or chunked).
-const loadScript = join(work, 'load.mjs')
-writeFileSync(
-  loadScript,
-  `import net from 'node:net'
-const [base, mode, duration, concurrency, serial, warm] = process.argv.slice(2)
-const url = new URL(base)
-const idle = []
-let seq = 0
-const path = () => mode === 'miss' ? '/miss/' + (seq++) : mode === 'phit' ? '/phit/' + (seq++ % 16) : mode.startsWith('/') ? mode : '/hit/' + (seq++ % 16)
-function connection() {
-  const s = net.connect(Number(url.port), url.hostname)
-  s.setNoDelay(true)
-  const c = { s, buf: null, done: null, fail: null, dead: false }
-  const parse = () => {
-    const buf = c.buf
-    const he = buf.indexOf('\\r\\n\\r\\n')
-    if (he < 0) return
-    const head = buf.toString('latin1', 0, he).toLowerCase()
-    const status = Number(head.slice(9, 12))
-    let end
-    const cl = /\\r\\ncontent-length: *(\\d+)/.exec(head)
-    if (cl) end = he + 4 + Number(cl[1])
-    else if (/\\r\\ntransfer-encoding: *chunked/.test(head)) {
-      let at = he + 4
-      for (;;) {
-        const nl = buf.indexOf('\\r\\n', at)
-        if (nl < 0) return
-        const size = parseInt(buf.toString('latin1', at, nl), 16)
-        at = nl + 2 + size + 2
-        if (at > buf.length) return
-        if (size === 0) break
-      }
-      end = at
-    } else end = he + 4
-    if (buf.length < end) return
-    c.buf = buf.length > end ? buf.subarray(end) : null
-    const done = c.done
-    c.done = c.fail = null
-    done(status)
-  }
-  s.on('data', (chunk) => { c.buf = c.buf ? Buffer.concat([c.buf, chunk]) : chunk; if (c.done) parse() })
-  s.on('error', (e) => c.fail && c.fail(e))
-  s.on('close', () => { c.dead = true; if (c.fail) c.fail(new Error('connection closed')) })
-  return c
-}
-const get = () => new Promise((resolve, reject) => {
-  let c = idle.pop()
-  while (c && c.dead) c = idle.pop()
-  c ??= connection()
-  const t = performance.now()
-  c.done = (status) => { idle.push(c); status === 200 ? resolve(performance.now() - t) : reject(new Error('status ' + status)) }
-  c.fail = reject
-  c.s.write('GET ' + path() + ' HTTP/1.1\\r\\nHost: ' + url.host + '\\r\\nConnection: keep-alive\\r\\n\\r\\n')
-})
-for (let i = 0; i < 64; i++) await get()  // fill the cache
-// warm up at the measured concurrency (JIT in every isolate on the way)
-const w0 = performance.now()
-await Promise.all(Array.from({ length: Number(concurrency) }, async () => { while (performance.now() - w0 < Number(warm)) await get() }))
-const lat = []
-for (let i = 0; i < Number(serial); i++) lat.push(await get())
-lat.sort((a, b) => a - b)
-let n = 0
-process.stdout.write('go\\n') // the parent starts counting CPU
-const cpu0 = process.cpuUsage()
-const t0 = performance.now()
-const conc = []
-await Promise.all(Array.from({ length: Number(concurrency) }, async () => { while (performance.now() - t0 < Number(duration)) { conc.push(await get()); n++ } }))
-conc.sort((a, b) => a - b)
-const secs = (performance.now() - t0) / 1000
-const q = (a, p) => a[Math.min(a.length - 1, Math.floor(a.length * p))]
-const cpu = process.cpuUsage(cpu0)
-for (const c of idle) c.s.destroy()
-console.log(JSON.stringify({ lgCpu: (cpu.user + cpu.system) / 1000 / n, rps: n / secs, p50: q(lat, 0.5), p99: q(lat, 0.99), cp50: q(conc, 0.5), cp99: q(conc, 0.99), n }))
-`,
-)
-/** CPU seconds used so far by this process (origin + the edge's Node host) and by workerd. */
-function cpu() {
-  const u = process.cpuUsage()
-  let workerd = 0
-  for (const pid of workerdPids()) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      workerd += (Number(f[11]) + Number(f[12])) / 100 // utime + stime, clock ticks (USER_HZ = 100)
-    } catch {}
-  }
-  return { node: (u.user + u.system) / 1e6, workerd }
-}
-function workerdPids() {
-  const out = []
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      if (ppid === process.pid && /workerd/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) out.push(pid)
-    } catch {}
-  }
-  return out
-}
-/** One phase; CPU of this process and of workerd over its measured (concurrent) part. */
-function measured(base, mode) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [loadScript, base, mode, String(DURATION_MS), String(CONCURRENCY), String(SERIAL), String(WARM_MS)], { stdio: ['ignore', 'pipe', 'inherit'] })
-    let out = ''
-    let c0
-    let c1
-    child.stdout.on('data', (c) => {
-      out += c
-      if (!c0 && out.startsWith('go\n')) c0 = cpu()
-      if (c0 && !c1 && out.endsWith('}\n')) c1 = cpu()
-    })
-    child.on('exit', (code) => {
-      if (code !== 0 || !c0 || !c1) return reject(new Error(`load generator exited ${code}`))
-      const r = JSON.parse(out.slice(3))
-      r.cpuNode = c1.node - c0.node
-      r.cpuWorkerd = c1.workerd - c0.workerd
-      resolve(r)
-    })
-  })
-}
+const { measured } = loadGenerator(work)
 
 function memory() {
   const m = process.memoryUsage()
@@ -236,18 +126,20 @@ function memory() {
 const mb = (b) => (b / 1048576).toFixed(1) + ' MB'
 const f = (x) => x.toFixed(2)
 
-const direct = await measured(`http://127.0.0.1:${originPort}`, 'direct')
-const hit = await measured(dev.url, 'hit')
-const policyHit = await measured(dev.url, 'phit')
-const directMiss = await measured(`http://127.0.0.1:${originPort}`, 'direct')
-const miss = await measured(dev.url, 'miss')
+const direct = await measured(`http://127.0.0.1:${originPort}`, '/hit/%16')
+const hit = await measured(dev.url, '/hit/%16')
+const policyHit = await measured(dev.url, '/phit/%16')
+const directMiss = await measured(`http://127.0.0.1:${originPort}`, '/hit/%16')
+const miss = await measured(dev.url, '/miss/%')
 const customBig = await measured(dev.url, '/big/file.bin')
 const s3Big = await measured(dev.url, '/s3/big/file.bin')
+const plainMiss = await measured(dev.url, '/omiss/%')
+const lambdaMiss = await measured(dev.url, '/lmiss/%')
 // Requests of the measured part, for CPU per request.
 const total = (r) => r.n
 const cpuPer = (r) => ((r.cpuNode + r.cpuWorkerd) / total(r)) * 1000
 
-console.log(`dev edge vs direct origin (concurrency ${CONCURRENCY}, ${DURATION_MS} ms each after ${WARM_MS} ms of warm-up, serial latency over ${SERIAL} requests)`)
+console.log(`dev edge vs direct origin (${describeLoad()})`)
 console.log(`  direct origin          ${direct.rps.toFixed(0).padStart(6)} req/s   median ${f(direct.p50)} ms  p99 ${f(direct.p99)} ms`)
 console.log(`  edge hits (VReq+VResp) ${hit.rps.toFixed(0).padStart(6)} req/s   median ${f(hit.p50)} ms  p99 ${f(hit.p99)} ms   added: median ${f(hit.p50 - direct.p50)} ms, p99 ${f(hit.p99 - direct.p99)} ms   ratio ${(hit.rps / direct.rps).toFixed(2)}x of direct req/s`)
 console.log(`  edge misses (4 stages) ${miss.rps.toFixed(0).padStart(6)} req/s   median ${f(miss.p50)} ms  p99 ${f(miss.p99)} ms   added: median ${f(miss.p50 - directMiss.p50)} ms, p99 ${f(miss.p99 - directMiss.p99)} ms   ratio ${(miss.rps / directMiss.rps).toFixed(2)}x of direct req/s`)
@@ -264,6 +156,10 @@ console.log(`a 100 KB miss, no functions, CachingDisabled: S3 origin (a local fo
 console.log(`  custom origin          ${customBig.rps.toFixed(0).padStart(6)} req/s   median ${f(customBig.p50)} ms  p99 ${f(customBig.p99)} ms`)
 console.log(`  S3 origin              ${s3Big.rps.toFixed(0).padStart(6)} req/s   median ${f(s3Big.p50)} ms  p99 ${f(s3Big.p99)} ms   added: median ${f(s3Big.p50 - customBig.p50)} ms   ratio ${(s3Big.rps / customBig.rps).toFixed(2)}x of custom req/s`)
 console.log(`  goal: < 3 ms added at the median: ${s3Big.p50 - customBig.p50 < 3 ? 'met' : 'NOT met'}`)
+console.log(`a miss, no functions, CachingDisabled, the same 1 KiB page: a warm Lambda origin (function URL) vs a plain HTTP origin`)
+console.log(`  HTTP origin            ${plainMiss.rps.toFixed(0).padStart(6)} req/s   median ${f(plainMiss.p50)} ms  p99 ${f(plainMiss.p99)} ms   CPU ${f(cpuPer(plainMiss))} ms/request`)
+console.log(`  Lambda origin          ${lambdaMiss.rps.toFixed(0).padStart(6)} req/s   median ${f(lambdaMiss.p50)} ms  p99 ${f(lambdaMiss.p99)} ms   CPU ${f(cpuPer(lambdaMiss))} ms/request   added: median ${f(lambdaMiss.p50 - plainMiss.p50)} ms   ratio ${(lambdaMiss.rps / plainMiss.rps).toFixed(2)}x of HTTP-origin req/s`)
+console.log(`  goal: < 2 ms added at the median: ${lambdaMiss.p50 - plainMiss.p50 < 2 ? 'met' : 'NOT met'}`)
 
 // --- memory after 100 vs after 10,000 requests (hits and misses mixed) ---
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 })

@@ -272,6 +272,24 @@ function symlinkedInputs(metafile: Metafile, root: string): string[] {
 }
 
 /**
+ * The project's own source files a bundle was built from (absolute; not node_modules, not esbuild's virtual
+ * modules): what a live reload watches.
+ *
+ * @example
+ * ```ts
+ * const files = ownSources(result.metafile, config.root) // Set { '/app/edge-functions/site/viewer-request.ts', … }
+ * ```
+ */
+export function ownSources(metafile: Metafile, root: string): Set<string> {
+  const files = new Set<string>()
+  for (const k of Object.keys(metafile.inputs)) {
+    if (k.includes(':') || k.includes('node_modules')) continue
+    files.add(resolve(root, k))
+  }
+  return files
+}
+
+/**
  * Bundles an edge function with esbuild: platform node, CommonJS (`exports.handler`), target from the runtime,
  * minified and tree-shaken, the `edgeware-source` export condition (so `edgeware` resolves to its TypeScript
  * source), `[vars]` baked in as `process.env.K` constants, `process.env.EDGEWARE_DYNAMODB_ENDPOINT` always defined,

@@ -75,9 +75,13 @@ export async function run(args: string[]): Promise<number> {
     console.error(e instanceof ConfigError ? `edgeware dev: invalid config: ${e.message}` : `edgeware dev: ${(e as Error).message}`)
     return 1
   }
-  const names = dev.config.functions.map((f) => f.name).join(', ') || 'none'
-  const env = dev.config.env ? `; env: ${dev.config.env}` : ''
-  console.log(`edgeware dev: ${dev.config.name} on ${dev.url}${dev.httpsUrl ? ` and ${dev.httpsUrl} (self-signed certificate)` : ''}  (functions: ${names}; limits: ${dev.config.edge.limitsName}${env})`)
+  const c = dev.config
+  const env = c.env ? `; env: ${c.env}` : ''
+  const names = c.functions.map((f) => f.name).join(', ') || 'none'
+  const cff = c.cloudfrontFunctions.length ? `; CloudFront Functions: ${c.cloudfrontFunctions.map((f) => f.name).join(', ')}` : ''
+  const lambdas = c.edge.origins.filter((o) => o.kind === 'lambda')
+  const origins = lambdas.length ? `; Lambda origins: ${lambdas.map((o) => `${o.id} (${o.integration})`).join(', ')}` : ''
+  console.log(`edgeware dev: ${c.name} on ${dev.url}${dev.httpsUrl ? ` and ${dev.httpsUrl} (self-signed certificate)` : ''}  (functions: ${names}${cff}${origins}; limits: ${c.edge.limitsName}${env})`)
   for (const ex of dev.examples) console.log(`  example origin "${ex.id}" on ${ex.url}`)
   for (const l of dev.dynamo?.lines ?? []) console.log(`  ${l}`)
   console.log(`  open ${dev.url}/  · Ctrl+C to stop`)

@@ -179,7 +179,7 @@ export async function run(args: string[]): Promise<number> {
     const entry = resolve(file)
     fn = new RegionalFunction({
       ...settings,
-      code: await bundleHandler(entry, dirname(entry), undefined),
+      code: (await bundleHandler(entry, dirname(entry), undefined)).code,
       filename: entry.replace(/\.[^./\\]+$/, '.js'),
       region: 'us-east-1',
       maxContainers: 1,

@@ -1,7 +1,7 @@
 /**
- * `edgeware kvs <get|put|delete|list> (--store <id> [--config wrangler.toml] | --file <store.json>)`: reads and
- * edits the data file of a configured KeyValueStore (or any file) in CloudFront's import format
- * (`{"data":[{"key","value"}]}`), with CloudFront's key, value and file limits.
+ * `edgeware kvs <get|put|delete|list> --file <store.json> | --store <id>`: reads and edits a local KeyValueStore file
+ * in CloudFront's import format (`{"data":[{"key","value"}]}`), with CloudFront's key, value and file limits; a
+ * running `edgeware dev` picks up each edit.
  */
 import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
@@ -17,11 +17,13 @@ const USAGE = `usage: edgeware kvs <command> (--store <id> [--config wrangler.to
   delete <key>          remove a key (exit 1 if it isn't there)
   list                  print every key and value, one per line (key, a tab, the value)
 
-  --store ID            the [[edge.key_value_stores]] with this id: its data file (what edgeware build uploads)
+  --file F              the store: a JSON file in CloudFront's import format {"data":[{"key":"…","value":"…"}]}
+  --store ID            the store: the data file of [[edge.key_value_stores]] id = ID in the config
   --config FILE         with --store: the wrangler.toml (default ./wrangler.toml)
   --env NAME            with --store: the config's [env.NAME]
-  --file F              any store file: a JSON file in CloudFront's import format {"data":[{"key":"…","value":"…"}]}
-  --json                list: print the import format itself`
+  --json                list: print the import format itself
+
+A running edgeware dev reloads the store after each put or delete.`
 
 const ARITY: Record<string, number> = { get: 1, put: 2, delete: 1, list: 0 }
 
@@ -54,22 +56,27 @@ async function storeFile(id: string, given: string | undefined, env: string | un
  *
  * @example
  * ```ts
- * await run(['put', '/old', '/new', '--store', 'routes'])
- * await run(['list', '--file', 'edge-functions/routes.kvs.json'])
+ * await run(['put', '/old', '/new', '--file', 'edge-functions/routes.kvs.json'])
+ * await run(['put', '/promo', '/sale', '--store', 'routes', '--config', 'wrangler.toml'])
  * ```
  */
 export async function run(args: string[]): Promise<number> {
-  const options = { file: { type: 'string', short: 'f' }, store: { type: 'string', short: 's' }, config: { type: 'string', short: 'c' }, env: { type: 'string' }, json: { type: 'boolean' } } as const
-  const parsed = parseCommand('kvs', USAGE, args, options, true)
+  const parsed = parseCommand(
+    'kvs',
+    USAGE,
+    args,
+    { file: { type: 'string', short: 'f' }, store: { type: 'string', short: 's' }, config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' }, json: { type: 'boolean' } },
+    true,
+  )
   if (typeof parsed === 'number') return parsed
   const { values, positionals } = parsed
   const [command, ...rest] = positionals
   const arity = command === undefined ? undefined : ARITY[command]
   if (arity === undefined) return usageError('kvs', USAGE, `expected get, put, delete or list, got ${command === undefined ? 'nothing' : JSON.stringify(command)}`)
   if (rest.length !== arity) return usageError('kvs', USAGE, `${command} takes ${arity === 0 ? 'no arguments' : arity === 1 ? 'a key' : 'a key and a value'}, got ${rest.length}`)
-  if ((values.file === undefined) === (values.store === undefined)) return usageError('kvs', USAGE, values.file === undefined ? '--store or --file is required' : 'give --store or --file, not both')
+  if ((values.file === undefined) === (values.store === undefined)) return usageError('kvs', USAGE, values.file === undefined ? '--file or --store is required' : 'give --file or --store, not both')
   if (values.store === undefined && (values.config !== undefined || values.env !== undefined)) return usageError('kvs', USAGE, '--config and --env go with --store')
-  const file = values.store === undefined ? values.file! : await storeFile(values.store, values.config, values.env)
+  const file = values.file ?? (await storeFile(values.store!, values.config, values.env))
   if (typeof file === 'number') return file
   try {
     const store = await open(file, command === 'put')

@@ -14,7 +14,7 @@ import { readCloudFrontFunctions, readFunctions, readKeyValueStores } from './fu
 import { readDev, readDynamoDb } from './local.js'
 import type { EdgeConfig } from './model.js'
 import { AWS_REGION } from './names.js'
-import { readOriginGroups, readOrigins } from './origins.js'
+import { lambdaHostWarnings, readOriginGroups, readOrigins } from './origins.js'
 import { readPolicies } from './policies.js'
 import { ConfigError, isTable, Reader, show, type Table } from './problems.js'
 
@@ -122,6 +122,7 @@ export function parseConfig(source: string, file: string, opts: LoadOptions = {}
     groups: new Map(originGroups.map((g) => [g.id, g])),
     policies,
   })
+  warnings.push(...lambdaHostWarnings(behaviors, origins, originGroups))
   const functions = readFunctions(r, edge, root, behaviors, basics.limits)
   const keyValueStores = readKeyValueStores(r, edge)
   const cloudfrontFunctions = readCloudFrontFunctions(r, edge, behaviors, keyValueStores)

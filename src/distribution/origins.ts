@@ -4,7 +4,7 @@
 import type { LimitsProfile } from '../cloudfront/limits.js'
 import { customDomainNameProblem, customHeaderNameProblem, originPathProblems, ORIGIN_SSL_PROTOCOLS } from '../cloudfront/origin-rules.js'
 import { hasInvalidHeaderValueChar, isValidHeaderName } from '../cloudfront/rules.js'
-import type { CustomOriginConfig, LambdaIntegration, LambdaOriginConfig, OriginConfig, OriginCustomHeader, OriginGroupConfig, S3OriginConfig } from './model.js'
+import type { BehaviorConfig, CustomOriginConfig, LambdaIntegration, LambdaOriginConfig, OriginConfig, OriginCustomHeader, OriginGroupConfig, S3OriginConfig } from './model.js'
 import { AWS_REGION, bucketNameProblem } from './names.js'
 import { show, type Reader, type Table } from './problems.js'
 
@@ -296,4 +296,30 @@ export function readOriginGroups(r: Reader, edge: Table, origins: readonly Origi
  */
 export function s3DomainName(o: Pick<S3OriginConfig, 'bucket' | 'region'>): string {
   return `${o.bucket}.s3.${o.region}.amazonaws.com`
+}
+
+/** Whether a selection of header names (lowercase) holds `name`. */
+function selects(sel: BehaviorConfig['effective']['forward']['headers'], name: string): boolean {
+  return sel.kind === 'all' || (sel.kind === 'list' && sel.names.includes(name)) || (sel.kind === 'allExcept' && !sel.names.includes(name))
+}
+
+/**
+ * A warning per behavior that forwards the viewer's Host header to a Lambda origin behind API Gateway or a function
+ * URL: "These origins expect the Host header to contain the origin domain name, not the domain name of the
+ * CloudFront distribution" [MORP, AllViewerExceptHostHeader]. (An ALB answers whatever the Host.)
+ */
+export function lambdaHostWarnings(behaviors: readonly BehaviorConfig[], origins: readonly OriginConfig[], groups: readonly OriginGroupConfig[]): string[] {
+  const out: string[] = []
+  let index = 0
+  for (const b of behaviors) {
+    const key = b.isDefault ? 'edge.default_behavior' : `edge.behaviors[${index++}]`
+    if (!selects(b.effective.forward.headers, 'host')) continue
+    const ids = b.targetGroupId ? (groups.find((g) => g.id === b.targetGroupId)?.members ?? []) : [b.originId]
+    for (const id of ids) {
+      const o = origins.find((x) => x.id === id)
+      if (o?.kind !== 'lambda' || o.integration === 'alb') continue
+      out.push(`${key}: forwards the viewer's Host header to Lambda origin ${o.id} (integration "${o.integration}"), which expects its own domain name in Host and refuses another in AWS; use an origin request policy without Host (e.g. AllViewerExceptHostHeader). edgeware dev forwards it as CloudFront would`)
+    }
+  }
+  return out
 }

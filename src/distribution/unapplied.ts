@@ -23,15 +23,13 @@ const at = (prefix: string, keys: string): RegExp => new RegExp(`^(${prefix}\\.(
 /** The keys not applied yet, per tool. */
 const PENDING: readonly PendingKey[] = [
   { key: at(BEHAVIOR, 'compress'), dev: 'responses are not compressed' },
-  { key: at(BEHAVIOR, 'viewer_request_function|viewer_response_function'), dev: 'CloudFront Functions do not run' },
-  { key: /^(edge\.(?:cloudfront_functions|key_value_stores))(?:$|[.[])/, dev: 'CloudFront Functions do not run' },
 ]
 
 const TOOL_NAME: Record<Tool, string> = { dev: 'edgeware dev', build: 'edgeware build' }
 
 /**
  * What `tool` does not apply yet in a config: `warnings` (one line per key used: the key, and what the tool does
- * instead) and `errors` (what the tool cannot run at all, e.g. a behavior targeting a Lambda origin).
+ * instead) and `errors` (what the tool cannot run at all: nothing today, every kind of origin is served and written).
  *
  * @example
  * ```ts
@@ -52,15 +50,5 @@ export function notYetApplied(config: EdgeConfig, tool: Tool): { warnings: strin
       warnings.push(`${m[1]} is parsed but not yet applied by ${TOOL_NAME[tool]}: ${note}`)
     }
   }
-  const kindName = { s3: 'S3 origins', lambda: 'Lambda origins' } as const
-  config.edge.origins.forEach((o, i) => {
-    // Both tools serve S3 origins; the build writes every kind of origin.
-    if (o.kind === 'custom' || o.kind === 's3' || tool === 'build') return
-    const groups = config.edge.originGroups.filter((g) => g.members.includes(o.id))
-    const users = config.behaviors.filter((b) => b.originId === o.id || (b.targetGroupId && groups.some((g) => g.id === b.targetGroupId)))
-    const line = `edge.origins[${i}] (${o.id}): ${kindName[o.kind]} are parsed but not yet served by ${TOOL_NAME[tool]}`
-    if (users.some((b) => b.originId === o.id)) errors.push(`${line} (used by ${users.map((b) => (b.isDefault ? 'the default behavior' : b.pathPattern)).join(', ')})`)
-    else warnings.push(`${line}; no behavior sends requests to it${users.length ? ' first' : ''}, so it is left out`)
-  })
   return { warnings, errors }
 }

@@ -87,7 +87,9 @@ export interface LambdaOrigin {
   handle(request: OriginRequest): Promise<OriginCall>
   /** One Fetch request: the integration's answer as a Fetch Response (repeated headers kept). */
   fetch(request: Request, init?: { remoteIp?: string }): Promise<Response>
-  /** Bundles the handler again; the next calls start cold on the new code. */
+  /** The project's source files the handler's bundle was built from (absolute paths): what a live reload watches. */
+  readonly sources: readonly string[]
+  /** Bundles the handler again; the next calls start cold on the new code (of the newest reload, when they overlap). */
   reload(): Promise<void>
   /** Stops every container. */
   close(): Promise<void>
@@ -132,13 +134,16 @@ export function functionSettings(o: Pick<LambdaOriginOptions, 'name' | 'handler'
   return { name, memoryMb, timeoutMs: Math.round(timeout * 1000) }
 }
 
-/** @internal The handler bundled as `edgeware build` bundles a function, unminified, its source map inlined. */
-export async function bundleHandler(entry: string, root: string, runtime: string | undefined): Promise<string> {
-  const { bundleFunction } = await import('../build/bundle.js')
+/**
+ * @internal The handler bundled as `edgeware build` bundles a function, unminified, its source map inlined; and
+ * the project's source files it was built from.
+ */
+export async function bundleHandler(entry: string, root: string, runtime: string | undefined): Promise<{ code: string; files: Set<string> }> {
+  const { bundleFunction, ownSources } = await import('../build/bundle.js')
   const r = await bundleFunction({ entry, minify: false, sourcemap: true, absWorkingDir: root, ...(runtime !== undefined ? { runtime } : {}) })
   let code = r.code.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '\n')
   if (r.map) code += `//# sourceMappingURL=data:application/json;base64,${Buffer.from(r.map).toString('base64')}\n`
-  return code
+  return { code, files: ownSources(r.metafile, root) }
 }
 
 /** The integration's settings among the options. */
@@ -185,9 +190,11 @@ export async function startLambdaOrigin(opts: LambdaOriginOptions): Promise<Lamb
   const api = createIntegration(settings)
   const root = resolve(opts.root ?? '.')
   const entry = isAbsolute(handler) ? handler : join(root, handler)
+  let bundle = await bundleHandler(entry, root, runtime)
+  let reloads = 0
   const fn = new RegionalFunction({
     name,
-    code: await bundleHandler(entry, root, runtime),
+    code: bundle.code,
     filename: join(root, `${name}.js`),
     memoryMb,
     timeoutMs,
@@ -225,8 +232,16 @@ export async function startLambdaOrigin(opts: LambdaOriginOptions): Promise<Lamb
     integration: api.integration,
     handle,
     fetch: (request, init = {}) => fetchThrough(handle, request, init.remoteIp),
+    get sources() {
+      return [...bundle.files]
+    },
     async reload() {
-      fn.swap(await bundleHandler(entry, root, runtime))
+      // Saves can overlap: only the newest reload started swaps in (a slower older bundle never replaces it).
+      const mine = ++reloads
+      const next = await bundleHandler(entry, root, runtime)
+      if (mine !== reloads) return
+      bundle = next
+      fn.swap(next.code)
     },
     close: () => fn.close(),
   }

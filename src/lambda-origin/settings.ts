@@ -40,7 +40,7 @@ export interface Resolved {
   binaryMediaTypes: readonly string[]
   /** REST and HTTP APIs only. */
   integrationTimeoutMs: number | undefined
-  /** The API's or function URL's domain name. */
+  /** The API's, function URL's or load balancer's domain name. */
   domainName: string
   /** REST: the proxy resource's id. */
   resourceId: string
@@ -112,7 +112,15 @@ export function resolveSettings(s: IntegrationSettings): Resolved {
   if (!/^\d{12}$/.test(accountId)) fail('AccountId', `accountId must be 12 digits, got ${JSON.stringify(accountId)}`)
   const name = s.name ?? 'api'
   const apiId = s.apiId ?? stableId(`${integration}:${name}`, integration === 'url' ? 32 : 10)
-  const domainName = integration === 'url' ? `${apiId}.lambda-url.${region}.on.aws` : `${apiId}.execute-api.${region}.amazonaws.com`
+  // A load balancer's DNS name: `<name>-<digits>.<region>.elb.amazonaws.com` (its name: at most 32 alphanumerics
+  // and hyphens, not starting or ending with one).
+  const albName = name.replace(/[^A-Za-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 32) || 'alb'
+  const domainName =
+    integration === 'url'
+      ? `${apiId}.lambda-url.${region}.on.aws`
+      : integration === 'alb'
+        ? `${albName}-1234567890.${region}.elb.amazonaws.com`
+        : `${apiId}.execute-api.${region}.amazonaws.com`
   return {
     integration,
     multiValueHeaders: s.multiValueHeaders === true,

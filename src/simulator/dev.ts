@@ -1,16 +1,17 @@
 /**
  * `startDev`: the local edge. Miniflare (workerd) serves the distribution on 127.0.0.1; each edge function runs in
- * Lambda-like worker-thread containers in this process; example origins and a local DynamoDB start when the config
- * asks for them; saving a function rebuilds and swaps it in without dropping requests.
+ * Lambda-like worker-thread containers in this process, each CloudFront Function in its sandbox here, each Lambda
+ * origin behind its integration; example origins and a local DynamoDB start when the config asks for them; saving
+ * a function rebuilds and swaps it in without dropping requests.
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync, watch, type FSWatcher } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { basename, dirname, join, resolve } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { bundleFunction, EDGEWARE_OWN } from '../build/bundle.js'
+import { bundleFunction, EDGEWARE_OWN, ownSources } from '../build/bundle.js'
 import { describeEnvRead } from '../build/env-scan.js'
 import { functionSettings, type Problem } from '../build/checks.js'
 import { BuildError } from '../build/errors.js'
@@ -19,11 +20,13 @@ import { notYetApplied } from '../distribution/unapplied.js'
 import { loadEnvConfig, loadLocalSecrets, type LocalSecrets } from '../build/environment.js'
 import type { DevTable } from '../origin/dev-table.js'
 import type { EdgeConfig, FunctionConfig } from './config.js'
-import { edgeWorkerConfig } from './edge-config.js'
+import { edgeWorkerConfig, originDirectory } from './edge-config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
+import { startCloudFrontFunctions } from './cloudfront-functions.js'
 import { createHostHandler } from './host.js'
 import { startHttpsListener, type HttpsListener } from './https.js'
 import { DEFAULT_MAX_CONTAINERS, LambdaFunction } from './lambda.js'
+import { startLambdaOrigins } from './lambda-origins.js'
 import { consoleLogger, formatFunctionLine, isRethrownErrorLine, paint, type DevLogger } from './log.js'
 import { guardOrphans } from './orphan-guard.js'
 import { closeOriginAgents } from './origin-fetch.js'
@@ -80,11 +83,23 @@ export interface DevServer {
   dynamoEndpoint?: string
   /** The origin table: where it is (`local`, `self-run` or `aws`), its name, and lines that say so. */
   dynamo?: Pick<DevTable, 'kind' | 'table' | 'endpoint' | 'lines'>
-  /** Rebuilds every function (or the named ones) and swaps them in. */
+  /** Rebuilds every function and Lambda origin (or the named ones: function and origin function names) and swaps them in. */
   reload(names?: string[]): Promise<void>
-  /** Resolves after the next successful (re)build of a function (live reload). */
+  /** Resolves after the next successful (re)build of a function or Lambda origin (live reload): the names rebuilt. */
   nextReload(): Promise<string[]>
   close(): Promise<void>
+}
+
+/** What `edgeware dev` rebuilds when one of its source files changes: a function or a Lambda origin. */
+interface Unit {
+  name: string
+  /** Its source files (absolute): what is watched. */
+  files: Set<string>
+  /**
+   * Builds it again (rejects, keeping the previous build); resolves to the swap that puts the build in service and
+   * returns its source files (not called when a newer rebuild started meanwhile).
+   */
+  rebuild: () => Promise<() => Set<string>>
 }
 
 function sourcePath(name: string): string {
@@ -203,7 +218,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
 
     // Functions: bundle (as `edgeware build` would, unminified with a source map) and make containers.
     const functions = new Map<string, LambdaFunction>()
-    const inputs = new Map<string, Set<string>>() // function name → absolute source files
+    /** What a save rebuilds, by `<kind>:<name>` (edge functions, CloudFront Functions, Lambda origins): its sources and its rebuild. */
+    const units = new Map<string, Unit>()
     /** Bundles a function as `edgeware build` would (unminified, source map inline); `files`: its own sources. */
     const bundle = async (f: FunctionConfig): Promise<{ code: string; files: Set<string> }> => {
       const r = await bundleFunction({
@@ -215,11 +231,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         ...(dynamoEndpoint ? { dynamoEndpoint } : {}),
         absWorkingDir: config.root,
       })
-      const files = new Set<string>()
-      for (const k of Object.keys(r.metafile.inputs)) {
-        if (k.includes(':') || k.includes('node_modules')) continue
-        files.add(resolve(config.root, k))
-      }
+      const files = ownSources(r.metafile, config.root)
       for (const why of r.secretRefusals) logger.info(`${p.yellow('⚠')} ${f.name}: ${why}; \`edgeware build\` rejects it`)
       for (const e of r.envReads) logger.info(`${p.yellow('⚠')} ${f.name}: ${e.file} ${describeEnvRead(e)}: Lambda@Edge has no environment variables (use [vars]); \`edgeware build\` rejects it`)
       return { code: r.code, files }
@@ -296,7 +308,18 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         }
         const { code, files } = built
         stageChecks.push(stageCheck(f, code))
-        inputs.set(f.name, files)
+        units.set(`edge:${f.name}`, {
+          name: f.name,
+          files,
+          rebuild: async () => {
+            const built = await build(f)
+            return () => {
+              functions.get(f.name)?.swap(built.code)
+              host?.swapped(f.name)
+              return built.files
+            }
+          },
+        })
         // The memory and timeout `edgeware build` deploys the function with.
         const { memoryMb, timeoutS } = functionSettings(f, config.edge.limits)
         functions.set(
@@ -331,6 +354,14 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     }
     cleanups.push(() => closeOriginAgents())
 
+    // CloudFront Functions (run in this process) and Lambda origins (their own containers).
+    const cff = await startCloudFrontFunctions({ config, origins: originDirectory(config), logger, paint: p, verbose })
+    cleanups.push(() => cff.close())
+    const lambdaOrigins = await startLambdaOrigins({ config, logger, paint: p, verbose, ...(opts.maxContainers !== undefined ? { maxContainers: opts.maxContainers } : {}) })
+    cleanups.push(() => lambdaOrigins.close())
+    for (const u of cff.units) units.set(`cff:${u.name}`, u)
+    for (const u of lambdaOrigins.units) units.set(`origin:${u.name}`, u)
+
     // The HTTPS listener first (the edge redirects to its port); it reaches the edge once the edge serves.
     let httpsTarget = 0
     let tlsListener: HttpsListener | undefined
@@ -361,6 +392,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       paint: p,
       verbose,
       buckets: config.edge.origins.flatMap((o) => (o.kind === 's3' ? [{ bucket: o.bucket, region: o.region, dir: o.dir }] : [])),
+      cloudfrontFunctions: cff,
+      lambdaOrigins,
       ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
     })
     // The function channel: the edge's Durable Object keeps one WebSocket to this loopback server.
@@ -419,25 +452,23 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     // Live reload.
     let reloadWaiters: ((names: string[]) => void)[] = []
     // Rebuilds can overlap (a save while the previous save still builds): only the newest one started for a
-    // function may swap in, so a slower older build can't replace a newer one.
+    // unit may swap in, so a slower older build can't replace a newer one.
     const buildSeq = new Map<string, number>()
-    const reload = async (names?: string[]): Promise<void> => {
-      const todo = config.functions.filter((f) => !names || names.includes(f.name))
+    const rebuild = async (keys: string[]): Promise<void> => {
       const done: string[] = []
-      for (const f of todo) {
-        const seq = (buildSeq.get(f.name) ?? 0) + 1
-        buildSeq.set(f.name, seq)
+      for (const key of keys) {
+        const u = units.get(key)!
+        const seq = (buildSeq.get(key) ?? 0) + 1
+        buildSeq.set(key, seq)
         try {
-          const built = await build(f)
-          if (buildSeq.get(f.name) !== seq) continue // superseded by a newer rebuild of this function
-          inputs.set(f.name, built.files)
-          functions.get(f.name)?.swap(built.code)
-          host?.swapped(f.name)
-          done.push(f.name)
-          logger.info(`${p.green('↻')} ${f.name} rebuilt`)
+          const swap = await u.rebuild()
+          if (buildSeq.get(key) !== seq) continue // superseded by a newer rebuild of this unit
+          u.files = swap()
+          done.push(u.name)
+          logger.info(`${p.green('↻')} ${u.name} rebuilt`)
         } catch (e) {
-          if (buildSeq.get(f.name) !== seq) continue // a newer rebuild decides what is served
-          logger.error(`${p.red('✗')} ${f.name}: rebuild failed, still serving the previous build:\n  ${(e as Error).message}`)
+          if (buildSeq.get(key) !== seq) continue // a newer rebuild decides what is served
+          logger.error(`${p.red('✗')} ${u.name}: rebuild failed, still serving the previous build:\n  ${(e as Error).message}`)
         }
       }
       if (opts.watch !== false) rewatch()
@@ -447,12 +478,13 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         for (const r of w) r(done)
       }
     }
+    const reload = (names?: string[]): Promise<void> => rebuild([...units].filter(([, u]) => !names || names.includes(u.name)).map(([k]) => k))
     const watchers = new Map<string, FSWatcher>()
     let timer: NodeJS.Timeout | undefined
     const changed = new Set<string>()
     const rewatch = (): void => {
       const want = new Set<string>()
-      for (const files of inputs.values()) for (const f of files) want.add(f)
+      for (const u of units.values()) for (const f of u.files) want.add(f)
       for (const [f, w] of watchers) {
         if (!want.has(f)) {
           w.close()
@@ -471,8 +503,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
             timer = setTimeout(() => {
               const files = [...changed]
               changed.clear()
-              const names = [...inputs].filter(([, s]) => files.some((x) => s.has(x))).map(([n]) => n)
-              void reload(names)
+              void rebuild([...units].filter(([, u]) => files.some((x) => u.files.has(x))).map(([k]) => k))
             }, 60)
           })
           watchers.set(f, w)

@@ -5,6 +5,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { s3DomainName, viewerHeaders, type BehaviorConfig, type EdgeConfig, type OriginConfig } from '../distribution/index.js'
 import type { CfHeaders } from '../cloudfront/types.js'
+import type { OriginDirectory } from './function-origins.js'
+import { lambdaOriginDomain } from './lambda-origins.js'
 import type { EdgeBehavior, EdgeOrigin, EdgeWorkerConfig, PolicyOrder } from './protocol.js'
 
 /** What the edge's configuration needs besides the model. */
@@ -26,17 +28,20 @@ function customHeaders(o: OriginConfig): CfHeaders {
 /**
  * An origin with the fields its origin-request event shows. A custom origin's `url` is what dev fetches: its host,
  * and its port for its own scheme; the protocol policy may pick the other scheme, whose port is the configured one.
+ * A Lambda origin is the custom origin at its API's domain in `region` (the edge region).
  *
  * @example
  * ```ts
  * edgeOrigin(config.edge.origins[0]!).domainName // 'localhost'
  * ```
  */
-export function edgeOrigin(o: OriginConfig): EdgeOrigin {
+export function edgeOrigin(o: OriginConfig, region = 'us-east-1'): EdgeOrigin {
   const base = { id: o.id, path: o.originPath, customHeaders: customHeaders(o), connectionAttempts: o.connectionAttempts, connectionTimeout: o.connectionTimeout }
   if (o.kind === 's3') return { kind: 's3', ...base, domainName: s3DomainName(o), region: o.region, ...(o.readTimeout !== undefined ? { readTimeout: o.readTimeout } : {}) }
-  // notYetApplied() refuses behaviors that target a Lambda origin before this runs.
-  if (o.kind !== 'custom') throw new Error(`edgeware dev: origin ${o.id} is a Lambda origin, which the local edge doesn't serve yet`)
+  if (o.kind === 'lambda') {
+    // CloudFront sees the API in front of the function as a custom origin on HTTPS (the host runs the function).
+    return { kind: 'custom', ...base, domainName: lambdaOriginDomain(o, region), protocolPolicy: 'https-only', httpPort: 80, httpsPort: 443, readTimeout: o.readTimeout ?? 30, keepaliveTimeout: o.keepaliveTimeout ?? 5, sslProtocols: ['TLSv1.2'] }
+  }
   const u = new URL(o.url)
   const urlPort = u.port ? Number(u.port) : undefined
   return {
@@ -65,11 +70,13 @@ function localProtocolPolicy(config: EdgeConfig, b: BehaviorConfig, index: numbe
 function edgeBehavior(config: EdgeConfig, b: BehaviorConfig, index: number, names: ReadonlyMap<string, string>): EdgeBehavior {
   const byId = (id: string): OriginConfig => config.edge.origins.find((o) => o.id === id)!
   const group = b.targetGroupId ? config.edge.originGroups.find((g) => g.id === b.targetGroupId) : undefined
+  const cffName = (entry: string): string => config.cloudfrontFunctions.find((f) => f.entry === entry)!.name
   return {
     pathPattern: b.pathPattern,
-    origins: (group ? group.members : [b.originId]).map((id) => edgeOrigin(byId(id))),
+    origins: (group ? group.members : [b.originId]).map((id) => edgeOrigin(byId(id), config.edge.region)),
     failoverStatusCodes: group?.failoverStatusCodes ?? [],
     functions: Object.fromEntries(Object.entries(b.functions).map(([s, e]) => [s, names.get(e)!])),
+    cloudfrontFunctions: Object.fromEntries(Object.entries(b.cloudfrontFunctions).map(([t, e]) => [t, cffName(e)])),
     includeBody: b.includeBody,
     legacy: b.cachePolicy === undefined,
     effective: b.effective,
@@ -108,4 +115,26 @@ export function edgeWorkerConfig(config: EdgeConfig, run: EdgeRunOptions, order:
     containers: run.containers,
     timeouts: run.timeouts,
   }
+}
+
+/**
+ * The distribution's origins as the edge reaches them, by id and by every domain that names them (a custom
+ * origin's local host and deployed `domain`, a bucket's REST domain, a Lambda origin's API domain): what a
+ * CloudFront Function's origin helpers resolve against.
+ *
+ * @example
+ * ```ts
+ * originDirectory(config).byId.get('assets')!.domainName // 'my-site-assets.s3.us-east-1.amazonaws.com'
+ * ```
+ */
+export function originDirectory(config: EdgeConfig): OriginDirectory {
+  const byId = new Map<string, EdgeOrigin>()
+  const byDomain = new Map<string, EdgeOrigin>()
+  for (const o of config.edge.origins) {
+    const e = edgeOrigin(o, config.edge.region)
+    byId.set(o.id, e)
+    byDomain.set(e.domainName.toLowerCase(), e)
+    if (o.kind === 'custom' && o.domain !== undefined) byDomain.set(o.domain.toLowerCase(), e)
+  }
+  return { byId, byDomain }
 }

@@ -10,7 +10,7 @@ import type { Env, Fetcher, HostLink } from './edge/context.js'
 import { newRequestId } from './edge/context.js'
 import { handle } from './edge/handle.js'
 import { errorPage } from './edge/respond.js'
-import type { InvokeReply } from './protocol.js'
+import { functionFailed, type FunctionReply, type InvokeReply } from './protocol.js'
 
 interface WebSocketLike {
   accept(): void
@@ -77,6 +77,8 @@ export class EdgeObject {
   private connecting: Promise<WebSocketLike> | undefined
   /** Calls not answered yet, by id: on a container or in a queue. */
   private pending: Map<number, (reply: InvokeReply) => void> = new Map()
+  /** CloudFront Function calls the host hasn't answered yet, by id. */
+  private functionCalls: Map<number, (reply: FunctionReply) => void> = new Map()
   private seq = 0
   private readonly link: HostLink
   /** Log records not sent yet, each `l<json>\n`. */
@@ -106,6 +108,17 @@ export class EdgeObject {
         return new Promise<InvokeReply>((resolve) => {
           this.pending.set(call.id, resolve)
           this.dispatch(pool, call)
+        })
+      },
+      runFunction: async (fn, originIds, eventJson) => {
+        if (!this.ws) await this.connect()
+        const id = ++this.seq
+        return new Promise<FunctionReply>((resolve) => {
+          this.functionCalls.set(id, resolve)
+          const e = this.toHost(`${id}\nv\n${fn}\n${originIds}\n${eventJson}`)
+          if (e === undefined) return
+          this.functionCalls.delete(id)
+          resolve(functionFailed(`the local edge lost its host: ${String(e)}`))
         })
       },
       log: (rec) => {
@@ -285,9 +298,20 @@ export class EdgeObject {
     this.release(slot)
   }
 
-  /** Messages from the host: container notices (`c` started, `f` failed to start, `x` gone, `g` reloaded). */
+  /**
+   * Messages from the host: a CloudFront Function's answer (`v`), container notices (`c` started, `f` failed to
+   * start, `x` gone, `g` reloaded).
+   */
   private fromHost(text: string): void {
     const kind = text.charCodeAt(0)
+    if (kind === 118 /* v<id>\n<reply> */) {
+      const nl = text.indexOf('\n')
+      const id = Number(text.slice(1, nl))
+      const done = this.functionCalls.get(id)
+      this.functionCalls.delete(id)
+      done?.(JSON.parse(text.slice(nl + 1)) as FunctionReply)
+      return
+    }
     if (kind === 103 /* g: a function was reloaded; its containers now run older code */) {
       const pool = this.pools.get(text.slice(1))
       if (!pool) return
@@ -353,6 +377,9 @@ export class EdgeObject {
         const pending = this.pending
         this.pending = new Map()
         for (const done of pending.values()) done(lostHost('the local edge lost its host'))
+        const calls = this.functionCalls
+        this.functionCalls = new Map()
+        for (const done of calls.values()) done(functionFailed('the local edge lost its host'))
       }
       ws.addEventListener('close', lost)
       ws.addEventListener('error', lost)

@@ -2,16 +2,19 @@
  * The Node side of the local edge. On the function channel (a WebSocket from the edge's Durable Object) it starts
  * direct containers when the edge asks (the edge then calls them itself, see container.ts), tells the edge when one
  * crashes or times out (with the reply for the call it was running), retires them, and prints the lines containers
- * post and the request lines; through the `HOST` service binding, `POST /origin` fetches a custom origin or serves
- * an S3 origin's local directory (s3-origin.ts, no further network hop).
+ * post and the request lines, and runs CloudFront Functions when the edge asks (cloudfront-functions.ts); through
+ * the `HOST` service binding, `POST /origin` fetches a custom origin, serves an S3 origin's local directory
+ * (s3-origin.ts, no further network hop) or calls a Lambda origin (lambda-origins.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { LimitsProfile } from '../cloudfront/limits.js'
 import { STAGES, type Stage } from '../cloudfront/types.js'
 import type { Container, DirectEnd, InvokeOutcome, LambdaFunction } from './lambda.js'
 import { formatRequestLine, type DevLogger, type Paint } from './log.js'
-import { fetchOrigin } from './origin-fetch.js'
-import type { LogRecord, OriginCall, OriginReply } from './protocol.js'
+import { fetchOrigin, type OriginResult } from './origin-fetch.js'
+import { functionFailed, type LogRecord, type OriginCall, type OriginReply } from './protocol.js'
+import type { LocalCloudFrontFunctions } from './cloudfront-functions.js'
+import type { LocalLambdaOrigins } from './lambda-origins.js'
 import { localS3, type LocalBucket } from './s3-origin.js'
 import { noFunctionReply, stageReply, type VerdictLine } from './verdict.js'
 import type { WsConnection } from './ws-server.js'
@@ -25,6 +28,10 @@ export interface HostOptions {
   verbose: boolean
   /** The S3 origins' buckets and the directories served as them. */
   buckets?: readonly LocalBucket[]
+  /** The CloudFront Functions the edge asks to run. */
+  cloudfrontFunctions?: Pick<LocalCloudFrontFunctions, 'run'>
+  /** The Lambda origins, reached at their API's domain. */
+  lambdaOrigins?: Pick<LocalLambdaOrigins, 'serves' | 'fetch'>
   /** Called with every finished request (tests, benches). */
   onRequest?: (r: LogRecord) => void
 }
@@ -123,21 +130,26 @@ export function createHostHandler(opts: HostOptions): {
     if (edge && !edge.closed) edge.send(`x${end.container}\n${reply}`)
   }
 
+  /** The origin's answer: an S3 origin's folder, a Lambda origin through its integration, a custom origin over HTTP. */
+  function fetchFrom(call: OriginCall, body: Buffer): Promise<OriginResult> {
+    if (call.s3) return s3.fetch(call.method, call.url, call.headers)
+    const lambdas = opts.lambdaOrigins
+    if (lambdas && URL.canParse(call.url) && lambdas.serves(new URL(call.url).hostname)) return lambdas.fetch(call, body)
+    return fetchOrigin({
+      method: call.method,
+      url: call.url,
+      headers: call.headers,
+      ...(body.byteLength ? { body } : {}),
+      readTimeout: call.readTimeout,
+      keepaliveTimeout: call.keepaliveTimeout,
+      connectTimeoutMs: call.connectionTimeout * 1000,
+      connectionAttempts: call.connectionAttempts,
+    })
+  }
+
   async function origin(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const call = JSON.parse(decodeURIComponent(String(req.headers['x-edgeware-call'] ?? ''))) as OriginCall
-    const body = await readBody(req)
-    const r = call.s3
-      ? await s3.fetch(call.method, call.url, call.headers)
-      : await fetchOrigin({
-          method: call.method,
-          url: call.url,
-          headers: call.headers,
-          ...(body.byteLength ? { body } : {}),
-          readTimeout: call.readTimeout,
-          keepaliveTimeout: call.keepaliveTimeout,
-          connectTimeoutMs: call.connectionTimeout * 1000,
-          connectionAttempts: call.connectionAttempts,
-        })
+    const r = await fetchFrom(call, await readBody(req))
     const meta: OriginReply = r.ok
       ? { ok: true, status: r.status, statusDescription: r.statusDescription, headers: r.headers, ms: r.ms }
       : { ok: false, status: r.status, code: r.code, message: r.message, ms: r.ms }
@@ -173,6 +185,7 @@ export function createHostHandler(opts: HostOptions): {
 
   /**
    * A message on the function channel: log records first, one `l<record json>\n` line each, then optionally a
+   * CloudFront Function call `id\nv\nfn\noriginIds\neventJson` (answered `v<id>\n<reply json>`), a
    * spawn request `id\ns\nfn\nstage\nrequestId` (a direct container for that call), an overdue call
    * `0\nk\ncontainer\ncall\nstage\nrequestId`, a retirement `0\nr\ncontainer`, or the call a failed start answered
    * `0\nF\nspawn\nstage\nrequestId` (both empty: none).
@@ -203,6 +216,12 @@ export function createHostHandler(opts: HostOptions): {
     }
     const id = next()
     const kind = next()
+    if (kind === 'v') {
+      const fn = next()
+      const originIds = next()
+      conn.send(`v${id}\n${runCloudFrontFunction(fn, originIds, text.slice(at))}`)
+      return
+    }
     if (kind === 'F') {
       const sid = next()
       const f = failedStarts.get(sid)
@@ -236,6 +255,17 @@ export function createHostHandler(opts: HostOptions): {
       const fn = next()
       const stage = next() as Stage
       spawn(conn, id, fn, stage, text.slice(at))
+    }
+  }
+
+  /** A CloudFront Function's reply (JSON); an unexpected failure of the engine is the function's 503. */
+  function runCloudFrontFunction(fn: string, originIds: string, eventJson: string): string {
+    try {
+      if (!opts.cloudfrontFunctions) throw new Error('this distribution has no CloudFront Functions')
+      return opts.cloudfrontFunctions.run(fn, originIds, eventJson)
+    } catch (e) {
+      logger.error(`${p.red('[edge] internal error')} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
+      return JSON.stringify(functionFailed(String(e)))
     }
   }
 

@@ -51,7 +51,8 @@ export const paint = (on: boolean): Paint =>
 const ms = (n: number): string => (n >= 100 ? `${Math.round(n)}ms` : `${n.toFixed(1)}ms`)
 
 /**
- * The log line of a request: method, path, status, cache result, time per stage and cold/warm, the origins tried
+ * The log line of a request: method, path, status, cache result, time per stage and cold/warm (a CloudFront
+ * Function: its compute utilization), the origins tried
  * when it failed over; for a failed request a second line with the function and stage that failed, CloudFront's
  * status and code, and what went wrong (the error and the line of the user's source it came from, or the rule the
  * result broke).
@@ -60,6 +61,7 @@ const ms = (n: number): string => (n >= 100 ? `${Math.round(n)}ms` : `${n.toFixe
  * ```ts
  * formatRequestLine(record, paint(false))
  * // [edge] GET /docs/ 200 Miss 9.1ms · VReq 1.2ms warm · OReq 2.0ms cold · origin 3.1ms · OResp 0.6ms warm · VResp 0.4ms warm
+ * // [edge] GET /old 302 FunctionGeneratedResponse 0.4ms · VReq 0.1ms compute 9% →response
  * // or, failed:
  * // [edge] GET /boom 503 Error 12.0ms · VReq 9.8ms warm ✗
  * //   ✗ site-viewer-request viewer-request → 503 LambdaExecutionError: Error: kaput at edge-functions/site/viewer-request.ts:6:11 (x-amz-cf-id …)
@@ -75,7 +77,9 @@ export function formatRequestLine(r: LogRecord, p: Paint): string {
       parts.push(`origin ${ms(origin!)}`)
       originShown = true
     }
-    parts.push(`${STAGE_SHORT[s.stage]} ${ms(s.ms)} ${s.cold ? p.yellow('cold') : 'warm'}${s.outcome === 'generated' ? ' →response' : ''}${s.outcome === 'error' ? p.red(' ✗') : ''}`)
+    // A CloudFront Function shows its compute utilization (TestFunction's), a Lambda@Edge function cold or warm.
+    const how = s.utilization !== undefined ? `compute ${s.utilization}%` : s.cold ? p.yellow('cold') : 'warm'
+    parts.push(`${STAGE_SHORT[s.stage]} ${ms(s.ms)} ${how}${s.outcome === 'generated' ? ' →response' : ''}${s.outcome === 'error' ? p.red(' ✗') : ''}`)
   }
   if (!originShown) parts.push(`origin ${ms(origin!)}`)
   if (r.failover) parts.push(p.yellow(`failover ${r.failover.join(' → ')}`))

@@ -48,6 +48,21 @@ function agentFor(protocol: string, keepaliveS: number): http.Agent {
 }
 
 /**
+ * Adds one header of an origin's response as CloudFront keeps it: hop-by-hop headers dropped, and the ones
+ * functions may not see left out [RALL].
+ *
+ * @example
+ * ```ts
+ * addResponseHeader(headers, 'Cache-Control', 'max-age=60') // headers['cache-control'] = [{ key: 'Cache-Control', value: 'max-age=60' }]
+ * ```
+ */
+export function addResponseHeader(headers: CfHeaders, key: string, value: string): void {
+  const name = key.toLowerCase()
+  if (HOP.has(name) || isDisallowedHeader(name)) return
+  ;(headers[name] ??= []).push({ key, value })
+}
+
+/**
  * Closes the kept-alive origin connections.
  *
  * @example
@@ -185,13 +200,7 @@ function fetchOnce(req: OriginRequest): Promise<OriginResult> {
         clearTimeout(timer)
         const headers: CfHeaders = {}
         const rh = res.rawHeaders
-        for (let i = 0; i < rh.length; i += 2) {
-          const key = rh[i]!
-          const name = key.toLowerCase()
-          // Disallowed headers are not exposed to functions [RALL].
-          if (HOP.has(name) || isDisallowedHeader(name)) continue
-          ;(headers[name] ??= []).push({ key, value: rh[i + 1]! })
-        }
+        for (let i = 0; i < rh.length; i += 2) addResponseHeader(headers, rh[i]!, rh[i + 1]!)
         finish({ ok: true, status: res.statusCode ?? 502, statusDescription: res.statusMessage ?? '', headers, body: Buffer.concat(chunks), ms: ms() })
       })
     })

@@ -3,7 +3,7 @@
  * configuration: the distribution model resolved for one local run (edge-config.ts builds it). Internal.
  */
 import type { CfHeaders, CfRequest, CfResponse, CfResultResponse, Stage } from '../cloudfront/types.js'
-import type { CustomErrorResponseConfig, EffectiveSettings, ResponseHeadersPolicy, ViewerProtocolPolicy } from '../distribution/model.js'
+import type { CustomErrorResponseConfig, EffectiveSettings, FunctionEventType, ResponseHeadersPolicy, ViewerProtocolPolicy } from '../distribution/model.js'
 
 /** What every origin kind carries to the edge. */
 interface EdgeOriginBase {
@@ -19,10 +19,15 @@ interface EdgeOriginBase {
   connectionTimeout: number
 }
 
-/** A custom origin, as the origin-request event shows it (`domainName` and ports are what dev fetches). */
+/**
+ * A custom origin, as the origin-request event shows it (`domainName` and ports are what dev fetches). A Lambda
+ * origin is one too: its API's domain (the host runs the function for requests to it), HTTPS on 443.
+ */
 export interface EdgeCustomOrigin extends EdgeOriginBase {
   kind: 'custom'
   domainName: string
+  /** The Host header sent instead of the domain (a CloudFront Function's `updateRequestOrigin({ hostHeader })`). */
+  hostHeader?: string
   protocolPolicy: 'http-only' | 'match-viewer' | 'https-only'
   httpPort: number
   httpsPort: number
@@ -52,6 +57,8 @@ export interface EdgeBehavior {
   /** Statuses from the primary that fail over (origin groups). */
   failoverStatusCodes: number[]
   functions: Partial<Record<Stage, string>>
+  /** CloudFront Functions by viewer event (names). */
+  cloudfrontFunctions: Partial<Record<FunctionEventType, string>>
   includeBody: Stage[]
   /** The legacy `cache = { … }` form (else a cache policy, with an origin request policy or not). */
   legacy: boolean
@@ -109,6 +116,46 @@ export type InvokeReply =
       cold: boolean
     }
 
+/**
+ * The origin a CloudFront Function chose for its request (`selectRequestOriginById`, `createRequestOriginGroup`,
+ * `updateRequestOrigin`): the members tried in order and the statuses that fail over (absent: the behavior's).
+ */
+export interface OriginChoice {
+  members: EdgeOrigin[]
+  failoverStatusCodes?: number[]
+}
+
+/** What the host answers to a CloudFront Function call (the result already in Lambda@Edge's form). */
+export type FunctionReply = (
+  | { ok: true; request: CfRequest; origins?: OriginChoice; response?: undefined }
+  | { ok: true; response: CfResponse; request?: undefined }
+  | {
+      ok: false
+      status: 502 | 503
+      /** `FunctionValidationError` or `FunctionExecutionError`. */
+      code: string
+      /** CloudFront's text for the viewer (the error page). */
+      message: string
+      /** The rule broken or what was thrown, for the developer. */
+      detail: string
+    }
+) & {
+  ms: number
+  /** Compute utilization, as TestFunction reports it (% of the compute budget). */
+  utilization: number
+}
+
+/**
+ * CloudFront's 503 for a CloudFront Function that couldn't run at all (no such function, the host gone), `detail`
+ * in the log, `message` on the error page.
+ *
+ * @example
+ * ```ts
+ * functionFailed('the local edge lost its host').status // 503
+ * ```
+ */
+export const functionFailed = (detail: string, message = detail): FunctionReply => ({ ok: false, status: 503, code: 'FunctionExecutionError', message, detail, ms: 0, utilization: 0 })
+
 /** Metadata of an origin response (the body travels as the binding response body). */
 export type OriginReply =
   | { ok: true; status: number; statusDescription: string; headers: CfHeaders; ms: number }
@@ -139,6 +186,8 @@ export interface StageLog {
   ms: number
   cold: boolean
   outcome: 'request' | 'response' | 'generated' | 'error'
+  /** A CloudFront Function's compute utilization (% of its budget); absent for Lambda@Edge. */
+  utilization?: number
 }
 
 /** One request, as logged. */
@@ -147,7 +196,7 @@ export interface LogRecord {
   method: string
   path: string
   status: number
-  cache: 'Hit' | 'Miss' | 'LambdaGeneratedResponse' | 'Error' | 'Redirect'
+  cache: 'Hit' | 'Miss' | 'LambdaGeneratedResponse' | 'FunctionGeneratedResponse' | 'Error' | 'Redirect'
   stages: StageLog[]
   originMs?: number
   /** The origins tried, in order, when a request failed over (`app → app-backup`). */

@@ -3,8 +3,9 @@
  * the same sample request as `createEvent`), and `invokeFunction`, which runs a function file or its code in the
  * local sandbox and answers as CloudFront would.
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { extname } from 'node:path'
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { extname, resolve } from 'node:path'
 import type { FunctionLimits } from '../cloudfront/functions-limits.js'
 import type { CffEvent, FunctionEventType, FunctionRuntime } from '../cloudfront/functions-types.js'
 import { checkFunctionEvent } from '../cloudfront/functions-validate.js'
@@ -90,14 +91,31 @@ export async function loadFunction(fileOrCode: string, options: Pick<InvokeFunct
   const runtime = options.runtime ?? 'cloudfront-js-2.0'
   if (typeof fileOrCode !== 'string') throw new TypeError(`invokeFunction: give a file path or the function's code, got ${typeof fileOrCode}`)
   if (!isFile(fileOrCode)) return compileFunction(fileOrCode, { runtime, name: options.name ?? 'function', ...(options.limits ? { limits: options.limits } : {}) })
-  const name = options.name ?? (fileOrCode.split(/[\\/]/).pop()!.replace(SOURCE_EXT, '').replace(/[^a-zA-Z0-9_-]/g, '-').slice(0, 64) || 'function')
-  const source = readFileSync(fileOrCode, 'utf8')
+  return (await compileFunctionFile(fileOrCode, options)).fn
+}
+
+/**
+ * @internal A function file compiled as {@link loadFunction} compiles it, and the source files (absolute paths) it
+ * was built from: what `edgeware dev` watches.
+ *
+ * @example
+ * ```ts
+ * const { fn, files } = await compileFunctionFile('edge-functions/cff/router.ts', { runtime: 'cloudfront-js-2.0', name: 'router' })
+ * ```
+ */
+export async function compileFunctionFile(file: string, options: Pick<InvokeFunctionOptions, 'runtime' | 'limits' | 'name'> = {}): Promise<{ fn: CompiledFunction; files: string[] }> {
+  const runtime = options.runtime ?? 'cloudfront-js-2.0'
+  const name = options.name ?? (file.split(/[\\/]/).pop()!.replace(SOURCE_EXT, '').replace(/[^a-zA-Z0-9_-]/g, '-').slice(0, 64) || 'function')
+  const source = await readFile(file, 'utf8')
   let code = source
-  if (/^\.(ts|mts|cts|tsx)$/i.test(extname(fileOrCode)) || /^\s*export\s/m.test(source)) {
+  let files = [resolve(file)]
+  if (/^\.(ts|mts|cts|tsx)$/i.test(extname(file)) || /^\s*export\s/m.test(source)) {
     const { compileCloudFrontFunction } = await import('../build/cloudfront-function.js')
-    code = (await compileCloudFrontFunction(fileOrCode, { runtime, ...(options.limits ? { limits: options.limits } : {}) })).code
+    const out = await compileCloudFrontFunction(file, { runtime, ...(options.limits ? { limits: options.limits } : {}) })
+    code = out.code
+    files = out.inputs.map((i) => resolve(i.path))
   }
-  return compileFunction(code, { runtime, name, ...(options.limits ? { limits: options.limits } : {}) })
+  return { fn: compileFunction(code, { runtime, name, ...(options.limits ? { limits: options.limits } : {}) }), files }
 }
 
 async function toStore(kvs: InvokeFunctionOptions['kvs'], limits: Partial<FunctionLimits> | undefined): Promise<KeyValueStore | undefined> {

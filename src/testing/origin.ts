@@ -142,13 +142,12 @@ export function createOriginEvent<K extends OriginEventKind>(kind: K, overrides:
   // A REST request through the API's execute-api endpoint names the stage first.
   if (integration === 'rest') path = `/${s.stage}${path === '/' ? '' : path}`
   const query = o.querystring === undefined ? '' : o.querystring.replace(/^\?/, '')
-  const host = integration === 'alb' ? `${s.name}-1234567890.${s.region}.elb.amazonaws.com` : s.domainName
   const now = o.time === undefined ? Date.now() : typeof o.time === 'number' ? o.time : o.time.getTime()
   const built = api.event(
     {
       method: o.method ?? (o.body !== undefined ? 'POST' : 'GET'),
       path: query ? `${path}?${query}` : path,
-      headers: requestHeaders(host, o),
+      headers: requestHeaders(s.domainName, o),
       ...(o.body !== undefined ? { body: o.body } : {}),
       remoteIp: CLOUDFRONT_ADDRESS,
     },

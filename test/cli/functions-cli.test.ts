@@ -142,5 +142,7 @@ describe('edgeware kvs', () => {
     expect((await cli('kvs', 'get', '--file', 'x.json')).code).toBe(2)
     expect((await cli('kvs', 'list')).code).toBe(2)
     expect((await cli('kvs', 'rename', 'a', '--file', 'x.json')).code).toBe(2)
+    expect((await cli('kvs', 'list', '--file', 'x.json', '--store', 'routes')).err).toMatch(/give --file or --store, not both/)
+    expect((await cli('kvs', 'list', '--file', 'x.json', '--config', 'wrangler.toml')).err).toMatch(/--config and --env go with --store/)
   })
 })

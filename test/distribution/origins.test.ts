@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { s3DomainName, type CustomOriginConfig, type LambdaOriginConfig, type S3OriginConfig } from '../../src/distribution/index.js'
-import { expectProblem, FIXTURES, parse } from './helpers.js'
+import { BASE, expectProblem, FIXTURES, parse } from './helpers.js'
 
 const origin = (fields: string, extra = '') => `
 [[edge.origins]]
@@ -193,6 +193,16 @@ describe('Lambda origins', () => {
       'edge.origins[0].lambda.timeout: 60 s, but the "rest" integration answers 504 after 29 s',
     ])
     expect(parse(lambda('handler = "api/handler.mjs", integration = "url", timeout = 60')).warnings).toEqual([])
+  })
+
+  it('warns when a behavior forwards the viewer’s Host to an API Gateway or function URL origin (not to an ALB)', () => {
+    const api = (integration: string, behavior: string) => `[[edge.origins]]\nid = "api"\nlambda = { handler = "api/handler.mjs", integration = "${integration}" }\n${BASE}[[edge.behaviors]]\npath_pattern = "/api/*"\norigin = "api"\n${behavior}`
+    expect(parse(api('http', 'cache_policy = "CachingDisabled"\norigin_request_policy = "AllViewer"')).warnings).toEqual([
+      'edge.behaviors[0]: forwards the viewer\'s Host header to Lambda origin api (integration "http"), which expects its own domain name in Host and refuses another in AWS; use an origin request policy without Host (e.g. AllViewerExceptHostHeader). edgeware dev forwards it as CloudFront would',
+    ])
+    expect(parse(api('url', 'cache = { headers = ["host"] }')).warnings).toHaveLength(1)
+    expect(parse(api('alb', 'cache_policy = "CachingDisabled"\norigin_request_policy = "AllViewer"')).warnings).toEqual([])
+    expect(parse(api('rest', 'cache_policy = "CachingDisabled"\norigin_request_policy = "AllViewerExceptHostHeader"')).warnings).toEqual([])
   })
 })
 

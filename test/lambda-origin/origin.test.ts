@@ -202,8 +202,32 @@ describe('reload', () => {
       await o.reload()
       const after = await o.handle({ method: 'GET', path: '/info' })
       expect([after.response.status, after.cold]).toEqual([200, true])
+      expect(o.sources).toEqual([join(dir, 'v.mjs')])
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it('overlapping reloads: the newest one serves, even when an older, slower bundle finishes last', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeware-origin-'))
+    try {
+      let big = ''
+      for (let i = 0; i < 100_000; i++) big += `export function f${i}(a) { return a + ${i} }\n`
+      writeFileSync(join(dir, 'big.mjs'), big)
+      const version = (v: string, withBig: boolean): string =>
+        `${withBig ? "import * as big from './big.mjs'\n" : ''}export const handler = async () => ({ statusCode: 200, body: '${v}' + ${withBig ? "(big.f0(0) === 0 ? '' : 'x')" : "''"} })\n`
+      writeFileSync(join(dir, 'v.mjs'), version('v1', false))
+      const o = await start({ root: dir, handler: 'v.mjs', integration: 'http' } as LambdaOriginOptions)
+      writeFileSync(join(dir, 'v.mjs'), version('v2', true))
+      const slow = o.reload() // bundles the 4 MB module: hundreds of ms
+      await new Promise((r) => setTimeout(r, 100)) // it has read v.mjs (v2) by now
+      writeFileSync(join(dir, 'v.mjs'), version('v3', false))
+      await o.reload()
+      await slow
+      expect(text((await o.handle({ method: 'GET', path: '/' })).response.body)).toBe('v3')
+      expect(o.sources).toEqual([join(dir, 'v.mjs')])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 30_000)
 })

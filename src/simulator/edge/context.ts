@@ -4,7 +4,7 @@
  */
 import { canonicalHeaderKey } from '../../cloudfront/rules.js'
 import type { CfEvent, CfHeaders, CfRequest, CfResponse, Stage } from '../../cloudfront/types.js'
-import type { EdgeWorkerConfig, InvokeReply, LogRecord } from '../protocol.js'
+import type { EdgeWorkerConfig, FunctionReply, InvokeReply, LogRecord } from '../protocol.js'
 
 /** A service binding or Durable Object stub. */
 export interface Fetcher {
@@ -26,10 +26,12 @@ export interface Env {
 
 /**
  * The edge's link to the functions (calls on each container's WebSocket, kept open by the Durable Object across
- * requests) and to the Node host (log records on its WebSocket).
+ * requests) and to the Node host (CloudFront Functions and log records on its WebSocket).
  */
 export interface HostLink {
   invoke(fn: string, stage: Stage, requestId: string, eventJson: string): Promise<InvokeReply>
+  /** Runs a CloudFront Function in the host on a viewer event; `originIds`: the behavior's origins' ids (JSON). */
+  runFunction(fn: string, originIds: string, eventJson: string): Promise<FunctionReply>
   log(rec: LogRecord): void
 }
 

@@ -27,7 +27,8 @@ function cacheableRequest(plan: BehaviorPlan, method: string): boolean {
 
 /**
  * The headers of the origin request.
- * - Host: the origin's domain, unless the behavior forwards Host (custom origins only) [CUST], [MORP].
+ * - Host: the origin's domain, unless the behavior forwards Host (custom origins only) [CUST], [MORP], or a
+ *   CloudFront Function set the origin's `hostHeader` (cloudfront-functions.md §5.2).
  * - User-Agent: `Amazon CloudFront` unless forwarded [CUST].
  * - Authorization: for GET and HEAD (and OPTIONS when OPTIONS is cached) only when it is in the cache key (an origin
  *   request policy can't name it: [CDK-ORP], [SF-AUTH]; "all viewer headers" don't bring it either); other methods
@@ -59,7 +60,7 @@ function originHeaders(ctx: Ctx, plan: BehaviorPlan, viewer: CfHeaders, origin: 
   const via = viewer['via']?.map((e) => e.value).join(', ')
   const hop = `1.1 ${ctx.cfg.viaHost} (CloudFront)`
   out['via'] = [{ key: 'Via', value: via ? `${via}, ${hop}` : hop }]
-  const host = origin.kind === 'custom' && plan.forwards('host') ? first(viewer, 'host') : undefined
+  const host = origin.kind !== 'custom' ? undefined : (origin.hostHeader ?? (plan.forwards('host') ? first(viewer, 'host') : undefined))
   out['host'] = [{ key: 'Host', value: host ?? origin.domainName }]
   return out
 }

@@ -6,7 +6,7 @@
 import type { NameSelection } from '../../distribution/model.js'
 import type { KeySettings, TtlSettings } from '../cache-rules.js'
 import { behaviorMatcher } from '../path-pattern.js'
-import type { EdgeBehavior, EdgeWorkerConfig } from '../protocol.js'
+import type { EdgeBehavior, EdgeWorkerConfig, OriginChoice } from '../protocol.js'
 import { compilePolicy, type CompiledPolicy } from './response-headers.js'
 
 /** A behavior, ready for requests. */
@@ -14,6 +14,8 @@ export interface BehaviorPlan {
   /** Position in precedence order (the cache key's prefix). */
   index: number
   b: EdgeBehavior
+  /** The ids of the behavior's origins, as JSON (what a CloudFront Function's origin helpers start from). */
+  originIds: string
   key: KeySettings
   /** Whether a viewer header (lowercase) reaches the origin by the policies (or the legacy headers list). */
   forwards: (name: string) => boolean
@@ -44,6 +46,7 @@ function compile(b: EdgeBehavior, index: number): BehaviorPlan {
   return {
     index,
     b,
+    originIds: JSON.stringify(b.origins.map((o) => o.id)),
     key: { headers: e.cacheKey.headers, cookies: e.cacheKey.cookies, queryStrings: e.cacheKey.queryStrings, acceptEncoding: e.acceptEncoding },
     forwards,
     forwardCookies: e.forward.cookies,
@@ -73,4 +76,17 @@ export function planFor(cfg: EdgeWorkerConfig, path: string): BehaviorPlan {
     compiled = { cfg, plans: cfg.behaviors.map(compile), match: behaviorMatcher(cfg.behaviors.map((b) => b.pathPattern)) }
   }
   return compiled.plans[compiled.match(path)]!
+}
+
+/**
+ * The plan for one request whose CloudFront Function chose its origin: the behavior's plan (its cache key, TTLs,
+ * policies) with the chosen origins and failover statuses.
+ *
+ * @example
+ * ```ts
+ * const p = withOrigins(plan, { members: [euOrigin], failoverStatusCodes: [] })
+ * ```
+ */
+export function withOrigins(plan: BehaviorPlan, choice: OriginChoice): BehaviorPlan {
+  return { ...plan, b: { ...plan.b, origins: choice.members }, failover: choice.failoverStatusCodes ? new Set(choice.failoverStatusCodes) : plan.failover }
 }

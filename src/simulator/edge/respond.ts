@@ -12,7 +12,7 @@ import type { BehaviorPlan } from './plan.js'
 const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive'])
 
 /** `X-Cache` values: `<result> from cloudfront`. */
-export type XCache = 'Hit' | 'Miss' | 'LambdaGeneratedResponse' | 'Error' | 'Redirect'
+export type XCache = 'Hit' | 'Miss' | 'LambdaGeneratedResponse' | 'FunctionGeneratedResponse' | 'Error' | 'Redirect'
 
 const ERROR_TITLES: Record<number, string> = {
   400: 'Bad request.',

@@ -6,6 +6,7 @@ import { statusText } from '../../cloudfront/rules.js'
 import type { CfEvent, CfRequest, CfResponse, CfResultResponse, Stage } from '../../cloudfront/types.js'
 import type { InvokeReply, StageLog } from '../protocol.js'
 import { bodyBytes, event, toBase64, type Ctx, type EdgeResponse, type Failure } from './context.js'
+import { functionResponse } from './functions.js'
 import type { BehaviorPlan } from './plan.js'
 
 async function invoke(ctx: Ctx, fn: string, stage: Stage, ev: CfEvent): Promise<InvokeReply> {
@@ -21,11 +22,14 @@ function isGenerated(result: unknown): result is CfResultResponse {
   return r.status !== undefined && r.uri === undefined
 }
 
-/** How a request stage ended: exactly one of the three. */
+/**
+ * How a request stage ended: exactly one of the three. With the request, the plan it goes on under when a
+ * CloudFront Function chose its origin.
+ */
 export type StageOutcome =
-  | { failed: Failure; generated?: undefined; request?: undefined }
-  | { generated: EdgeResponse; failed?: undefined; request?: undefined }
-  | { request: CfRequest; failed?: undefined; generated?: undefined }
+  | { failed: Failure; generated?: undefined; request?: undefined; plan?: undefined }
+  | { generated: EdgeResponse; failed?: undefined; request?: undefined; plan?: undefined }
+  | { request: CfRequest; plan?: BehaviorPlan; failed?: undefined; generated?: undefined }
 
 const failure = (r: Extract<InvokeReply, { ok: false }>, stage: Stage, fn: string): Failure => ({ status: r.status, code: r.code, message: r.message, stage, fn, ...(r.detail ? { detail: r.detail } : {}) })
 
@@ -73,7 +77,8 @@ export async function requestStage(ctx: Ctx, plan: BehaviorPlan, stage: 'viewer-
 /**
  * Runs a response stage's function, if the behavior has one: the response as the function left it. In
  * origin-response a body the function sets replaces the origin's [UPD]; in viewer-response only the headers and
- * statusDescription apply (the status can't change: the validator enforces it).
+ * statusDescription apply (the status can't change: the validator enforces it). A viewer-response CloudFront
+ * Function runs here too (edge/functions.ts).
  *
  * @example
  * ```ts
@@ -87,6 +92,8 @@ export async function responseStage(
   req: CfRequest,
   res: EdgeResponse,
 ): Promise<{ res: EdgeResponse; failed?: undefined } | { failed: Failure; res?: undefined }> {
+  const cff = stage === 'viewer-response' ? plan.b.cloudfrontFunctions['viewer-response'] : undefined
+  if (cff) return functionResponse(ctx, plan, cff, req, res)
   const fn = plan.b.functions[stage]
   if (!fn) return { res }
   const r = await invoke(ctx, fn, stage, event(ctx.cfg, stage, ctx.requestId, req, { headers: res.headers, status: String(res.status), statusDescription: res.statusDescription }))
