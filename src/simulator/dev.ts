@@ -17,10 +17,12 @@ import { BuildError } from '../build/errors.js'
 import { checkHandlerStage } from '../build/stage-check.js'
 import { notYetApplied } from '../distribution/unapplied.js'
 import { loadLocalSecrets, type LocalSecrets } from '../build/environment.js'
+import { openAccessLog, type AccessLog } from './access-log.js'
 import { loadConfig, type EdgeConfig, type FunctionConfig } from './config.js'
 import { edgeWorkerConfig } from './edge-config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
 import { createHostHandler } from './host.js'
+import { frontConnection, startFront, type FrontListener, type FrontOptions } from './front.js'
 import { startHttpsListener, type HttpsListener } from './https.js'
 import { DEFAULT_MAX_CONTAINERS, LambdaFunction } from './lambda.js'
 import { consoleLogger, formatFunctionLine, isRethrownErrorLine, paint, type DevLogger } from './log.js'
@@ -53,6 +55,10 @@ export interface DevOptions {
   maxContainers?: number
   /** Called with every finished request. */
   onRequest?: (r: LogRecord) => void
+  /** Append CloudFront's standard access log to this file (one line per request; `edgeware dev --log-file`). */
+  logFile?: string
+  /** Ms a viewer may take to send a request's head once started, before its connection is closed (default 10 s). */
+  headersTimeoutMs?: number
   /**
    * What `secret()` (edgeware/secrets) reads in the functions. Default: `.dev.vars` next to the config, else
    * `.dev.vars.example` (with a notice).
@@ -325,11 +331,17 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
 
     // The HTTPS listener first (the edge redirects to its port); it reaches the edge once the edge serves.
     let httpsTarget = 0
+    // Viewers reach the edge through the front (front.ts): CloudFront's limits, methods, Expect, Connection: close.
+    const frontOptions: FrontOptions = {
+      upstreamPort: () => 0,
+      ...(opts.headersTimeoutMs !== undefined ? { headersTimeoutMs: opts.headersTimeoutMs } : {}),
+      onDropped: (why) => logger.info(`${p.dim('[edge]')} ${why}`),
+    }
     let tlsListener: HttpsListener | undefined
     if (opts.https ?? config.dev.https) {
       const httpsPort = opts.httpsPort ?? (opts.port === 0 ? 0 : config.dev.httpsPort)
       try {
-        tlsListener = await startHttpsListener({ ip, port: httpsPort, targetPort: () => httpsTarget })
+        tlsListener = await startHttpsListener({ ip, port: httpsPort, connection: (socket) => frontConnection(socket, { ...frontOptions, upstreamPort: () => httpsTarget }) })
       } catch (e) {
         throw new Error(`edgeware dev: could not start HTTPS on ${ip}:${httpsPort}: ${(e as Error).message}`)
       }
@@ -343,9 +355,16 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       containers: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.maxContainers])),
       timeouts: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.opts.timeoutMs])),
       ...(tlsListener ? { httpsPort: tlsListener.port } : {}),
+      accessLog: opts.logFile !== undefined,
     })
     const httpsOnly = edge.behaviors.filter((b) => b.viewerProtocolPolicy !== 'allow-all').map((b) => (b.pathPattern === '*' ? 'the default behavior' : b.pathPattern))
     if (httpsOnly.length && !tlsListener) logger.info(`warning: ${httpsOnly.join(', ')} ${httpsOnly.length > 1 ? 'answer' : 'answers'} plain HTTP with a redirect or a 403 (viewer_protocol_policy); start with --https or [dev] https = true to follow it`)
+    let accessLog: AccessLog | undefined
+    if (opts.logFile !== undefined) {
+      const log = openAccessLog(resolve(opts.logFile), { pop: edge.pop, distributionDomainName: edge.distributionDomainName })
+      accessLog = log
+      cleanups.push(() => log.close())
+    }
     host = createHostHandler({
       functions,
       limits: config.edge.limits,
@@ -354,6 +373,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       verbose,
       buckets: config.edge.origins.flatMap((o) => (o.kind === 's3' ? [{ bucket: o.bucket, region: o.region, dir: o.dir }] : [])),
       ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
+      ...(accessLog ? { accessLog } : {}),
     })
     // The function channel: the edge's Durable Object keeps one WebSocket to this loopback server.
     const conns = new Set<WsConnection>()
@@ -384,7 +404,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       // HTTPS listener to a second one, on the worker's `https` entrypoint.
       host: '127.0.0.1',
       port: 0,
-      unsafeDirectSockets: [{ host: ip, port }, ...(tlsListener ? [{ host: '127.0.0.1', port: 0, entrypoint: 'https' }] : [])],
+      unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }, ...(tlsListener ? [{ host: '127.0.0.1', port: 0, entrypoint: 'https' }] : [])],
       cf: false,
       bindings: { EDGE: edge as unknown as Record<string, never>, CHANNEL: channelUrl },
       serviceBindings: {
@@ -394,15 +414,17 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       durableObjects: { EDGE_DO: 'EdgeObject' },
     })
     cleanups.push(() => mf.dispose())
-    let url: URL
+    let front: FrontListener
     try {
       await mf.ready
-      url = await mf.unsafeGetDirectURL()
+      const edgePort = Number((await mf.unsafeGetDirectURL()).port)
       if (tlsListener) httpsTarget = Number((await mf.unsafeGetDirectURL(undefined, 'https')).port)
+      front = await startFront({ ...frontOptions, ip, port, upstreamPort: () => edgePort })
     } catch (e) {
       await staged
       throw new Error(`could not start the edge on ${ip}:${port}: ${(e as Error).message}`)
     }
+    cleanups.push(() => front.close())
     // Killed outright, this process can't end workerd: a watchdog does (stopped first when the server closes).
     cleanups.push(guardOrphans())
     const mismatched = (await staged).filter((x): x is Problem => x !== undefined)
@@ -483,10 +505,10 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     }
 
     cleanups.push(removeSocketDir)
-    const base = url.href.replace(/\/$/, '')
+    const hostname = ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip.includes(':') ? `[${ip}]` : ip
     return {
-      url: base,
-      ...(tlsListener ? { httpsUrl: `https://${url.hostname}:${tlsListener.port}`, certificate: tlsListener.certificate } : {}),
+      url: `http://${hostname}:${front.port}`,
+      ...(tlsListener ? { httpsUrl: `https://${hostname}:${tlsListener.port}`, certificate: tlsListener.certificate } : {}),
       config,
       examples,
       ...(dynamoEndpoint ? { dynamoEndpoint } : {}),

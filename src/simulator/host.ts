@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { LimitsProfile } from '../cloudfront/limits.js'
+import type { AccessLog } from './access-log.js'
 import { STAGES, type Stage } from '../cloudfront/types.js'
 import type { Container, DirectEnd, InvokeOutcome, LambdaFunction } from './lambda.js'
 import { formatRequestLine, type DevLogger, type Paint } from './log.js'
@@ -27,6 +28,8 @@ export interface HostOptions {
   buckets?: readonly LocalBucket[]
   /** Called with every finished request (tests, benches). */
   onRequest?: (r: LogRecord) => void
+  /** Where each request's access log line goes (`edgeware dev --log-file`). */
+  accessLog?: AccessLog
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -151,6 +154,7 @@ export function createHostHandler(opts: HostOptions): {
       const line = formatRequestLine(r, p)
       if (r.status >= 500) logger.error(line)
       else logger.info(line)
+      opts.accessLog?.write(r)
       opts.onRequest?.(r)
     }
   }

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -93,6 +93,8 @@ export interface HarnessOptions {
   verbose?: boolean
   maxContainers?: number
   watch?: boolean
+  headersTimeoutMs?: number
+  logFile?: string
 }
 
 export async function startHarness(config: EdgeConfig, opts: HarnessOptions = {}): Promise<Harness> {
@@ -106,6 +108,8 @@ export async function startHarness(config: EdgeConfig, opts: HarnessOptions = {}
     watch: opts.watch ?? false,
     ...(opts.verbose ? { verbose: true } : {}),
     ...(opts.maxContainers ? { maxContainers: opts.maxContainers } : {}),
+    ...(opts.headersTimeoutMs ? { headersTimeoutMs: opts.headersTimeoutMs } : {}),
+    ...(opts.logFile ? { logFile: opts.logFile } : {}),
   })
   return {
     dev,
@@ -170,4 +174,52 @@ export async function startSite(name: string, files: Record<string, string>, tom
     await close()
     throw e
   }
+}
+
+/** What came back on one raw connection: the bytes, and whether the edge closed it. */
+export interface RawExchange {
+  text: string
+  closed: boolean
+}
+
+/**
+ * Writes `parts` to a new connection to `url` (a RegExp part waits until what came back matches it, e.g. a
+ * `100 Continue`), then reads until the edge closes the connection or `waitMs` passes without it.
+ */
+export function rawExchange(url: string, parts: (string | Buffer | RegExp)[], waitMs = 1500): Promise<RawExchange> {
+  const u = new URL(url)
+  return new Promise((resolve, reject) => {
+    const s = net.connect(Number(u.port), u.hostname)
+    let text = ''
+    let waiter: (() => void) | undefined
+    const timer = setTimeout(() => {
+      s.destroy()
+      resolve({ text, closed: false })
+    }, waitMs)
+    s.on('data', (c: Buffer) => {
+      text += c.toString('latin1')
+      waiter?.()
+    })
+    s.on('error', () => {})
+    s.on('close', () => {
+      clearTimeout(timer)
+      resolve({ text, closed: true })
+    })
+    void (async () => {
+      for (const p of parts) {
+        if (!(p instanceof RegExp)) {
+          s.write(p)
+          continue
+        }
+        await new Promise<void>((ok) => {
+          waiter = () => {
+            if (!p.test(text)) return
+            waiter = undefined
+            ok()
+          }
+          waiter()
+        })
+      }
+    })().catch(reject)
+  })
 }

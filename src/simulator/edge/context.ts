@@ -4,6 +4,7 @@
  */
 import { canonicalHeaderKey } from '../../cloudfront/rules.js'
 import type { CfEvent, CfHeaders, CfRequest, CfResponse, Stage } from '../../cloudfront/types.js'
+import type { FrontInfo } from '../front-wire.js'
 import type { EdgeWorkerConfig, InvokeReply, LogRecord } from '../protocol.js'
 
 /** A service binding or Durable Object stub. */
@@ -46,6 +47,10 @@ export interface Ctx {
   /** The listener the viewer came in on. */
   proto: 'http' | 'https'
   clientIp: string
+  /** What the front saw of the request on the wire (absent for a request that didn't come through it). */
+  wire: FrontInfo | undefined
+  /** The viewer's headers as they arrived (for the log), once read. */
+  viewer?: CfHeaders
   /** The viewer's body (non-GET/HEAD), as a request function may have replaced it. */
   rawBody: Uint8Array | undefined
 }

@@ -5,6 +5,7 @@
  */
 import type { CfRequest } from '../../cloudfront/types.js'
 import type { LogRecord } from '../protocol.js'
+import { accessFields } from './access.js'
 import type { Ctx, EdgeResponse, Failure } from './context.js'
 import { getObject } from './fetch-object.js'
 import { planFor, type BehaviorPlan } from './plan.js'
@@ -26,6 +27,10 @@ export function finish(ctx: Ctx, res: Response, cache: LogRecord['cache'], error
   log.cache = cache
   if (error) log.error = error
   log.totalMs = Date.now() - ctx.t0
+  const host = ctx.viewer?.['host']?.[0]?.value
+  if (host !== undefined) log.host = host
+  // CloudFront can't log a request over its size limits (it can't parse it) [LOG].
+  if (ctx.cfg.accessLog && ctx.wire?.refused?.why !== 'url-too-long' && ctx.wire?.refused?.why !== 'request-too-large') log.access = accessFields(ctx, res)
   ctx.link.log(log)
   return res
 }

@@ -1,17 +1,19 @@
 /**
  * One viewer request through the local edge, top to bottom (reference lambda-edge.md §5.2, cloudfront-distribution.md):
- * the viewer's headers, the URL limit, the behavior, CloudFront's protocol and method checks, viewer-request, the
+ * what the front refused, the viewer's headers, the behavior, CloudFront's protocol and method checks, viewer-request, the
  * default root object and the `CloudFront-*` headers, then the object (cache, origin group, origin-request /
  * origin-response) and the way back (custom error response, response headers policy, viewer-response).
  */
 import type { CfRequest } from '../../cloudfront/types.js'
+import { FRONT_HEADER, parseFrontInfo } from '../front-wire.js'
+import type { LogRecord } from '../protocol.js'
 import { newRequestId, type Ctx, type Env, type HostLink } from './context.js'
 import { deliver, fail, failed, finish } from './deliver.js'
 import { getObject } from './fetch-object.js'
 import { planFor } from './plan.js'
 import { redirectPage, respond } from './respond.js'
 import { requestStage, requestBody } from './stages.js'
-import { readViewer, viewerGate, withCloudFrontHeaders } from './viewer.js'
+import { readViewer, refusal, viewerGate, withCloudFrontHeaders } from './viewer.js'
 
 /** The object a request for `/` gets with a default root object (only the root URL [DRO]). */
 function rootObject(uri: string, defaultRootObject: string | undefined): string {
@@ -31,19 +33,20 @@ export async function handle(request: Request, env: Env, link: HostLink, proto: 
   const url = new URL(request.url)
   const requestId = newRequestId()
   const method = request.method
-  const clientIp = request.headers.get('cf-connecting-ip') ?? '127.0.0.1'
-  const log = { requestId, method, path: url.pathname + url.search, status: 0, cache: 'Miss' as const, stages: [], totalMs: 0 }
-  const ctx: Ctx = { cfg, env, link, requestId, log, t0: Date.now(), method, proto, clientIp, rawBody: undefined }
+  const wire = parseFrontInfo(request.headers.get(FRONT_HEADER))
+  const clientIp = wire?.ip ?? request.headers.get('cf-connecting-ip') ?? '127.0.0.1'
+  const log: LogRecord = { requestId, method: wire?.refused?.method ?? method, path: url.pathname + url.search, status: 0, cache: 'Miss', stages: [], totalMs: 0, start: Date.now() }
+  const ctx: Ctx = { cfg, env, link, requestId, log, t0: log.start!, method, proto, clientIp, wire, rawBody: undefined }
+  // What the front refused (CloudFront's size limits, unknown methods): its page, then the connection closes.
+  if (wire?.refused) return fail(ctx, refusal(wire.refused))
 
   const intake = readViewer(ctx, request)
   if ('status' in intake) return fail(ctx, intake)
   const uri = url.pathname
   const querystring = url.search.length > 1 ? url.search.slice(1) : ''
-  // URI + query string must stay below 8,192 characters [RALL], [QUO].
-  if (uri.length + querystring.length >= cfg.maxUrlChars) {
-    return fail(ctx, { status: 414, code: 'UrlTooLong', message: `The request URL is ${uri.length + querystring.length} characters, CloudFront's limit is ${cfg.maxUrlChars}.` })
-  }
   const plan = planFor(cfg, uri)
+  log.behavior = plan.b.pathPattern
+  log.origin = plan.b.origins[0]!.id
   const gate = viewerGate(ctx, plan, url, request)
   if (gate) return 'redirect' in gate ? finish(ctx, redirectPage(cfg, gate.status, gate.redirect, requestId, method), 'Redirect') : fail(ctx, gate.failed)
   if (method !== 'GET' && method !== 'HEAD' && request.body) ctx.rawBody = new Uint8Array(await request.arrayBuffer())

@@ -80,6 +80,7 @@ export async function fetchFromOrigin(ctx: Ctx, plan: BehaviorPlan, viewerReq: C
     const last = i === members.length - 1
     ctx.rawBody = viewerBody
     if (i > 0) (ctx.log.failover ??= [members[0]!.id]).push(member.id)
+    ctx.log.origin = member.id
     const or = await requestStage(ctx, plan, 'origin-request', originRequest(ctx, plan, viewerReq, member))
     if (or.failed) return or
     // An origin-request generated response is cached; origin and origin-response are skipped [GEN], [TRIG].
