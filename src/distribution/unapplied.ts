@@ -22,7 +22,6 @@ const at = (prefix: string, keys: string): RegExp => new RegExp(`^(${prefix}\\.(
 
 /** The keys not applied yet, per tool. */
 const PENDING: readonly PendingKey[] = [
-  { key: at(BEHAVIOR, 'compress'), dev: 'responses are not compressed' },
   { key: at(BEHAVIOR, 'viewer_request_function|viewer_response_function'), dev: 'CloudFront Functions do not run', build: 'no CloudFront Function is written' },
   { key: /^(edge\.(?:cloudfront_functions|key_value_stores))(?:$|[.[])/, dev: 'CloudFront Functions do not run', build: 'not written' },
   { key: /^(edge\.dynamodb\.(?:persist|port|endpoint|region))$/, dev: 'the local table is in memory, on a free port, in the edge region' },

@@ -3,9 +3,12 @@
  * direct containers when the edge asks (the edge then calls them itself, see container.ts), tells the edge when one
  * crashes or times out (with the reply for the call it was running), retires them, and prints the lines containers
  * post and the request lines; through the `HOST` service binding, `POST /origin` fetches a custom origin or serves
- * an S3 origin's local directory (s3-origin.ts, no further network hop).
+ * an S3 origin's local directory (s3-origin.ts, no further network hop), and `POST /compress` compresses an object
+ * the edge is about to cache.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { promisify } from 'node:util'
+import { brotliCompress, constants as zlibConstants, gzip as gzipCompress } from 'node:zlib'
 import type { LimitsProfile } from '../cloudfront/limits.js'
 import type { AccessLog } from './access-log.js'
 import { STAGES, type Stage } from '../cloudfront/types.js'
@@ -31,6 +34,15 @@ export interface HostOptions {
   /** Where each request's access log line goes (`edgeware dev --log-file`). */
   accessLog?: AccessLog
 }
+
+const brotli = promisify(brotliCompress)
+const gzip = promisify(gzipCompress)
+/**
+ * CloudFront doesn't publish its compression levels: Brotli quality 5 and Gzip level 6 (zlib's default) are
+ * what CDNs commonly use for compression on the fly, and quick enough for objects of up to 10 MB.
+ */
+const BROTLI_OPTIONS = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5 } }
+const GZIP_OPTIONS = { level: 6 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -149,6 +161,19 @@ export function createHostHandler(opts: HostOptions): {
     res.end(payload)
   }
 
+  /** `POST /compress?coding=br|gzip`: the body compressed as CloudFront would (see edge/compress.ts). */
+  async function compress(coding: string | null, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req)
+    const out = coding === 'br' ? await brotli(body, BROTLI_OPTIONS) : coding === 'gzip' ? await gzip(body, GZIP_OPTIONS) : undefined
+    if (!out) {
+      res.writeHead(400)
+      res.end()
+      return
+    }
+    res.writeHead(200, { 'content-length': out.byteLength })
+    res.end(out)
+  }
+
   function logRecords(records: LogRecord[]): void {
     for (const r of records) {
       const line = formatRequestLine(r, p)
@@ -160,7 +185,16 @@ export function createHostHandler(opts: HostOptions): {
   }
 
   const http = function edgewareHost(req: IncomingMessage, res: ServerResponse): void {
-    if (new URL(req.url ?? '/', 'http://host').pathname !== '/origin') {
+    const url = new URL(req.url ?? '/', 'http://host')
+    if (url.pathname === '/compress') {
+      compress(url.searchParams.get('coding'), req, res).catch((e: unknown) => {
+        logger.error(`${p.red('[edge] compression failed')} ${e instanceof Error ? e.message : String(e)}`)
+        if (!res.headersSent) res.writeHead(500)
+        res.end()
+      })
+      return
+    }
+    if (url.pathname !== '/origin') {
       res.writeHead(404)
       res.end()
       return

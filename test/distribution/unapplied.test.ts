@@ -29,7 +29,6 @@ viewer_request_function = "cff/router.js"
 error_code = 404
 `)
     expect(notYetApplied(c, 'dev').warnings).toEqual([
-      'edge.default_behavior.compress is parsed but not yet applied by edgeware dev: responses are not compressed',
       'edge.behaviors[0].viewer_request_function is parsed but not yet applied by edgeware dev: CloudFront Functions do not run',
     ])
     // [dev] keys mean nothing to the build, which writes the policies and error responses.

@@ -17,6 +17,16 @@ export interface CacheEntry extends EdgeResponse {
   bytes: number
   /** Served stale (after an origin error) until this time [HSC]. */
   staleUntil?: number
+  /** The path as cached (the URI, and the query string the key holds): what an invalidation path matches [INV]. */
+  path: string
+  /** The origin's own `ETag` / `Last-Modified`, for revalidation (the stored ETag may be a compressed copy's). */
+  validators: Validators
+}
+
+/** What an expired object is revalidated with. */
+export interface Validators {
+  etag?: string
+  lastModified?: string
 }
 
 const cache = new Map<string, CacheEntry>()
@@ -62,16 +72,16 @@ export function isFresh(e: CacheEntry, now: number): boolean {
  *
  * @example
  * ```ts
- * cachePut(cfg, key, res, 60, Date.now())
+ * cachePut(cfg, key, res, 60, Date.now(), { path: '/a', validators: {} })
  * ```
  */
-export function cachePut(cfg: EdgeWorkerConfig, key: string, res: EdgeResponse, ttl: number, now: number): void {
+export function cachePut(cfg: EdgeWorkerConfig, key: string, res: EdgeResponse, ttl: number, now: number, about: Pick<CacheEntry, 'path' | 'validators'>): void {
   const old = cache.get(key)
   if (old) {
     cache.delete(key)
     cacheBytes -= old.bytes
   }
-  const e: CacheEntry = { ...res, storedAt: now, ttlMs: ttl * 1000, bytes: entryBytes(res.headers, res.body) }
+  const e: CacheEntry = { status: res.status, statusDescription: res.statusDescription, headers: res.headers, body: res.body, storedAt: now, ttlMs: ttl * 1000, bytes: entryBytes(res.headers, res.body), ...about }
   if (e.bytes > cfg.maxCacheBytes) return
   cache.set(key, e)
   cacheBytes += e.bytes
@@ -126,4 +136,27 @@ export function serveStale(cfg: EdgeWorkerConfig, e: CacheEntry | undefined, sta
   if (cc.get('stale-if-error') === '0') return undefined
   e.staleUntil = now + errorCachingMinTtl(cfg, status) * 1000
   return e
+}
+
+/**
+ * Removes every entry whose cached path an invalidation path matches [INV]: the same path exactly, or, for a path
+ * ending in `*`, every path starting with what comes before it; case-sensitive; every variant of a path (headers,
+ * cookies, encodings); a query string counts only when the path names it or a `*` covers it. Returns how many.
+ *
+ * @example
+ * ```ts
+ * invalidate(['/docs/*']) // 12
+ * ```
+ */
+export function invalidate(paths: readonly string[]): number {
+  const exact = new Set(paths.filter((p) => !p.endsWith('*')))
+  const prefixes = paths.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1))
+  let n = 0
+  for (const [key, e] of cache) {
+    if (!exact.has(e.path) && !prefixes.some((p) => e.path.startsWith(p))) continue
+    cache.delete(key)
+    cacheBytes -= e.bytes
+    n++
+  }
+  return n
 }

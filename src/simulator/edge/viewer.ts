@@ -48,6 +48,8 @@ export function readViewer(ctx: Ctx, request: Request): ViewerIntake | Failure {
   const arrived: Iterable<[string, string]> = sent ? [...keys.keys()].flatMap((n): [string, string][] => (request.headers.has(n) ? [[n, request.headers.get(n)!]] : [])) : request.headers
   for (const [name, value] of arrived) {
     if (RUNTIME_HEADERS.has(name) || isDisallowedHeader(name) || name === FRONT_HEADER) continue
+    // CloudFront removes an HTTP/1.0 viewer's Accept-Encoding (it compresses nothing for it) [COMP].
+    if (name === 'accept-encoding' && ctx.wire?.httpVersion === '1.0') continue
     if (name.startsWith(OVERRIDE_PREFIX)) {
       const target = `cloudfront-viewer-${name.slice(OVERRIDE_PREFIX.length)}`
       if (!OVERRIDABLE.has(target)) {
