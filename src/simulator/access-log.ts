@@ -52,10 +52,18 @@ export function logValue(v: string | number | undefined): string {
   return s.replace(/[^\x21-\x7e]+/g, encodeURIComponent)
 }
 
+/**
+ * `x-edge-result-type`: `Error` for an error status (from the origin or the cache too), and for a custom error page
+ * whatever its status [ERR]; a function's generated response keeps its own [LOG].
+ */
+function resultType(r: LogRecord): string {
+  return r.status >= 400 && r.cache !== 'LambdaGeneratedResponse' ? 'Error' : r.cache
+}
+
 /** `x-edge-detailed-result-type`: the result type, or for an error the specific error [LOG]. */
-function detailed(r: LogRecord): string {
+function detailed(r: LogRecord, result: string): string {
   const e = r.error
-  if (r.cache !== 'Error' || !e) return r.cache
+  if (result !== 'Error' || !e) return result
   // A function's result that broke a rule (502) is LambdaValidationError, whatever rule it broke [LEH].
   if (e.fn !== undefined && r.status === 502) return 'LambdaValidationError'
   return DETAILED.has(e.code) ? e.code : (DETAILED_AS[e.code] ?? 'Error')
@@ -78,6 +86,7 @@ export function accessLogLine(r: LogRecord, site: AccessLogSite): string | undef
   const at = new Date((r.start ?? Date.now() - r.totalMs) + r.totalMs).toISOString()
   const q = r.path.indexOf('?')
   const [sslProtocol, sslCipher] = a.tls ? a.tls.split(' ') : []
+  const result = resultType(r)
   const values: (string | number | undefined)[] = [
     at.slice(0, 10),
     at.slice(11, 19),
@@ -92,7 +101,7 @@ export function accessLogLine(r: LogRecord, site: AccessLogSite): string | undef
     a.userAgent,
     q < 0 ? undefined : r.path.slice(q + 1),
     a.cookie,
-    r.cache,
+    result,
     r.requestId,
     r.host,
     a.protocol,
@@ -101,13 +110,13 @@ export function accessLogLine(r: LogRecord, site: AccessLogSite): string | undef
     a.forwardedFor,
     sslProtocol,
     sslCipher,
-    r.cache,
+    result,
     `HTTP/${a.httpVersion}`,
     undefined,
     undefined,
     a.clientPort,
     seconds(r.totalMs),
-    detailed(r),
+    detailed(r, result),
     a.contentType,
     a.contentLength,
     a.range?.[0],

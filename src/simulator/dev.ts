@@ -23,6 +23,7 @@ import { edgeWorkerConfig } from './edge-config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
 import { createHostHandler } from './host.js'
 import { frontConnection, startFront, type FrontListener, type FrontOptions } from './front.js'
+import { INVALIDATION_PATH } from './front-wire.js'
 import { startHttpsListener, type HttpsListener } from './https.js'
 import { DEFAULT_MAX_CONTAINERS, LambdaFunction } from './lambda.js'
 import { consoleLogger, formatFunctionLine, isRethrownErrorLine, paint, type DevLogger } from './log.js'
@@ -83,6 +84,11 @@ export interface DevServer {
   reload(names?: string[]): Promise<void>
   /** Resolves after the next successful (re)build of a function (live reload). */
   nextReload(): Promise<string[]>
+  /**
+   * Empties the cached objects the invalidation paths match, as CloudFront does (`*` only at the end; every variant
+   * of a path); resolves to how many went. Rejects naming the paths that break a rule.
+   */
+  invalidate(paths: string[]): Promise<number>
   close(): Promise<void>
 }
 
@@ -506,14 +512,21 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
 
     cleanups.push(removeSocketDir)
     const hostname = ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip.includes(':') ? `[${ip}]` : ip
+    const viewerUrl = `http://${hostname}:${front.port}`
     return {
-      url: `http://${hostname}:${front.port}`,
+      url: viewerUrl,
       ...(tlsListener ? { httpsUrl: `https://${hostname}:${tlsListener.port}`, certificate: tlsListener.certificate } : {}),
       config,
       examples,
       ...(dynamoEndpoint ? { dynamoEndpoint } : {}),
       reload,
       nextReload: () => new Promise((r) => reloadWaiters.push(r)),
+      invalidate: async (paths) => {
+        const res = await fetch(`${viewerUrl}${INVALIDATION_PATH}`, { method: 'POST', body: JSON.stringify({ paths }), headers: { 'content-type': 'application/json' } })
+        const body = (await res.json()) as { invalidated?: number; error?: string }
+        if (!res.ok) throw new Error(body.error ?? `the local edge answered ${res.status}`)
+        return body.invalidated ?? 0
+      },
       close,
     }
   } catch (e) {

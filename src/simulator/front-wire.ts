@@ -8,6 +8,9 @@
 /** The header the front adds to every request it passes on (a viewer's own is dropped). */
 export const FRONT_HEADER = 'x-edgeware-front'
 
+/** The local edge's own request for an invalidation: `POST` with `{"paths": ["/docs/*", …]}` (edgeware invalidate). */
+export const INVALIDATION_PATH = '/__edgeware/invalidate'
+
 /** Why the front refused a request (the edge answers it; the connection is closed after). */
 export type FrontRefusal = 'url-too-long' | 'request-too-large' | 'unknown-method'
 
@@ -26,6 +29,8 @@ export interface FrontInfo {
   tls?: string
   /** A refused request: why, and the method and URL length as received. */
   refused?: { why: FrontRefusal; method: string; urlBytes: number }
+  /** Not a viewer's request: an invalidation (`edgeware invalidate`) for the edge's cache. */
+  invalidation?: true
 }
 
 const esc = (s: string): string => s.replace(/[%;=]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)
@@ -43,6 +48,7 @@ export function formatFrontInfo(f: FrontInfo): string {
   let s = `ip=${f.ip};port=${f.port};bytes=${f.headBytes};v=${f.httpVersion};names=${esc(f.names.join(':'))}`
   if (f.tls) s += `;tls=${esc(f.tls)}`
   if (f.refused) s += `;refused=${f.refused.why};method=${esc(f.refused.method)};url=${f.refused.urlBytes}`
+  if (f.invalidation) s += ';invalidation=1'
   return s
 }
 
@@ -65,5 +71,6 @@ export function parseFrontInfo(value: string | null): FrontInfo | undefined {
   const info: FrontInfo = { ip: f.ip, port: Number(f.port), headBytes: Number(f.bytes ?? 0), httpVersion: f.v ?? '1.1', names: f.names ? f.names.split(':') : [] }
   if (f.tls) info.tls = f.tls
   if (f.refused) info.refused = { why: f.refused as FrontRefusal, method: f.method ?? '', urlBytes: Number(f.url ?? 0) }
+  if (f.invalidation) info.invalidation = true
   return info
 }

@@ -15,11 +15,12 @@
  *   the header names as the viewer cased and ordered them, the request's size, the TLS protocol and cipher.
  *
  * Refused requests are passed to the edge as a bodiless GET carrying why, so CloudFront's error page and the log
- * line come from the one place that makes them.
+ * line come from the one place that makes them. `POST /__edgeware/invalidate` (`edgeware invalidate`) is passed on
+ * marked as the edge's own: only the front can mark a request so.
  */
 import net from 'node:net'
 import type tls from 'node:tls'
-import { FRONT_HEADER, formatFrontInfo, type FrontInfo, type FrontRefusal } from './front-wire.js'
+import { FRONT_HEADER, formatFrontInfo, INVALIDATION_PATH, type FrontInfo, type FrontRefusal } from './front-wire.js'
 
 /** The methods CloudFront serves [DVS]; any other is refused at the front. */
 const METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'])
@@ -97,6 +98,7 @@ interface Head {
   continue: boolean
   close: boolean
   refused?: FrontRefusal
+  invalidation?: true
 }
 
 /** Reads a complete head (`text`: request line and header lines); undefined when it isn't HTTP/1.x. */
@@ -137,6 +139,7 @@ function parseHead(text: string, headBytes: number): Head | undefined {
   if (Buffer.byteLength(h.target, 'latin1') > FRONT_LIMITS.maxUrlBytes) h.refused = 'url-too-long'
   else if (headBytes > FRONT_LIMITS.maxHeadBytes) h.refused = 'request-too-large'
   else if (!METHODS.has(h.method)) h.refused = 'unknown-method'
+  else if (h.method === 'POST' && h.target === INVALIDATION_PATH) h.invalidation = true
   return h
 }
 
@@ -191,7 +194,15 @@ export function frontConnection(client: net.Socket | tls.TLSSocket, opts: FrontO
     upstream.end()
   }
 
-  const info = (h: Head, headBytes: number): FrontInfo => ({ ip, port, headBytes, httpVersion: h.version, names: h.names, ...(tlsInfo ? { tls: tlsInfo } : {}) })
+  const info = (h: Head, headBytes: number): FrontInfo => ({
+    ip,
+    port,
+    headBytes,
+    httpVersion: h.version,
+    names: h.names,
+    ...(tlsInfo ? { tls: tlsInfo } : {}),
+    ...(h.invalidation ? { invalidation: true as const } : {}),
+  })
 
   /** Passes a head on (or its refusal); returns nothing: the state says what comes next. */
   const request = (h: Head, headBytes: number): void => {

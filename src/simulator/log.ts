@@ -66,6 +66,8 @@ const ms = (n: number): string => (n >= 100 ? `${Math.round(n)}ms` : `${n.toFixe
  * ```
  */
 export function formatRequestLine(r: LogRecord, p: Paint): string {
+  const inv = r.invalidation
+  if (inv) return `${p.dim('[edge]')} ${p.green('↻')} invalidated ${inv.count} cached object${inv.count === 1 ? '' : 's'}: ${inv.paths.join(' ')}`
   const statusColour = r.status >= 500 ? p.red : r.status >= 400 ? p.yellow : r.status >= 300 ? p.cyan : p.green
   const parts = [`${p.dim('[edge]')} ${p.bold(r.method)} ${r.path.length > 200 ? `${r.path.slice(0, 200)}…` : r.path} ${statusColour(String(r.status))} ${r.cache} ${p.dim(ms(r.totalMs))}`]
   // Where it went: the viewer's Host, the behavior (`*`: the default one) and the origin.

@@ -190,4 +190,6 @@ export interface LogRecord {
   origin?: string
   /** Present when the edge keeps an access log (`edgeware dev --log-file`) and the request is one CloudFront logs. */
   access?: AccessFields
+  /** An invalidation (`edgeware invalidate`), not a viewer's request: its paths and how many objects went. */
+  invalidation?: { paths: string[]; count: number }
 }

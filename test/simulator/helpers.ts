@@ -49,6 +49,8 @@ export async function startTestOrigin(name: string): Promise<TestOrigin> {
       for (const m of path.matchAll(/\/hdr\/([^/]+)\/([^/]*)/g)) headers[decodeURIComponent(m[1]!).toLowerCase()] = decodeURIComponent(m[2]!)
       if (path.includes('/etag/')) headers['etag'] = '"v1"'
       const out = JSON.stringify({ origin: name, method: req.method, url, headers: req.headers, body, count: counts.get(url) })
+      // `/sized/`: with Content-Length (otherwise the body goes chunked).
+      if (path.includes('/sized/')) headers['content-length'] = String(Buffer.byteLength(out))
       res.writeHead(status, headers)
       res.end(req.method === 'HEAD' ? undefined : out)
     })

@@ -3,6 +3,7 @@
  * entries evicted first. Expired entries are kept until evicted, so an origin error can fall back on them
  * (reference §4.3). What is cached and for how long: `storeTtl`.
  */
+import { invalidates } from '../../cloudfront/invalidation.js'
 import type { CfHeaders } from '../../cloudfront/types.js'
 import { cacheTtl, ERROR_CACHING_MIN_TTL, parseCacheControl } from '../cache-rules.js'
 import type { EdgeWorkerConfig } from '../protocol.js'
@@ -139,9 +140,8 @@ export function serveStale(cfg: EdgeWorkerConfig, e: CacheEntry | undefined, sta
 }
 
 /**
- * Removes every entry whose cached path an invalidation path matches [INV]: the same path exactly, or, for a path
- * ending in `*`, every path starting with what comes before it; case-sensitive; every variant of a path (headers,
- * cookies, encodings); a query string counts only when the path names it or a `*` covers it. Returns how many.
+ * Removes every entry an invalidation path matches (`invalidates`, [INV]: every variant of a path) and returns how
+ * many. The paths are valid ones (`invalidationPathProblem`).
  *
  * @example
  * ```ts
@@ -149,11 +149,9 @@ export function serveStale(cfg: EdgeWorkerConfig, e: CacheEntry | undefined, sta
  * ```
  */
 export function invalidate(paths: readonly string[]): number {
-  const exact = new Set(paths.filter((p) => !p.endsWith('*')))
-  const prefixes = paths.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1))
   let n = 0
   for (const [key, e] of cache) {
-    if (!exact.has(e.path) && !prefixes.some((p) => e.path.startsWith(p))) continue
+    if (!paths.some((p) => invalidates(p, e.path))) continue
     cache.delete(key)
     cacheBytes -= e.bytes
     n++

@@ -30,8 +30,9 @@ export function finish(ctx: Ctx, res: Response, cache: LogRecord['cache'], error
   log.totalMs = Date.now() - ctx.t0
   const host = ctx.viewer?.['host']?.[0]?.value
   if (host !== undefined) log.host = host
-  // CloudFront can't log a request over its size limits (it can't parse it) [LOG].
-  if (ctx.cfg.accessLog && ctx.wire?.refused?.why !== 'url-too-long' && ctx.wire?.refused?.why !== 'request-too-large') log.access = accessFields(ctx, res)
+  // CloudFront can't log a request over its size limits (it can't parse it) [LOG]; an invalidation isn't a request.
+  const why = ctx.wire?.refused?.why
+  if (ctx.cfg.accessLog && why !== 'url-too-long' && why !== 'request-too-large' && !ctx.wire?.invalidation) log.access = accessFields(ctx, res)
   ctx.link.log(log)
   return res
 }

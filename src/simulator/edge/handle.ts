@@ -10,6 +10,7 @@ import type { LogRecord } from '../protocol.js'
 import { newRequestId, type Ctx, type Env, type HostLink } from './context.js'
 import { deliver, fail, failed, finish } from './deliver.js'
 import { getObject } from './fetch-object.js'
+import { answerInvalidation } from './invalidation.js'
 import { planFor } from './plan.js'
 import { redirectPage, respond } from './respond.js'
 import { requestStage, requestBody } from './stages.js'
@@ -39,6 +40,7 @@ export async function handle(request: Request, env: Env, link: HostLink, proto: 
   const ctx: Ctx = { cfg, env, link, requestId, log, t0: log.start!, method, proto, clientIp, wire, rawBody: undefined }
   // What the front refused (CloudFront's size limits, unknown methods): its page, then the connection closes.
   if (wire?.refused) return fail(ctx, refusal(wire.refused))
+  if (wire?.invalidation) return answerInvalidation(ctx, request)
 
   const intake = readViewer(ctx, request)
   if ('status' in intake) return fail(ctx, intake)
