@@ -4,7 +4,7 @@
  * asks for them; saving a function rebuilds and swaps it in without dropping requests.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync, watch, type FSWatcher } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, unwatchFile, watch, watchFile, type FSWatcher, type Stats } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -19,6 +19,7 @@ import { notYetApplied } from '../distribution/unapplied.js'
 import { loadLocalSecrets, type LocalSecrets } from '../build/environment.js'
 import { openAccessLog, type AccessLog } from './access-log.js'
 import { loadConfig, type EdgeConfig, type FunctionConfig } from './config.js'
+import { planReload } from './config-reload.js'
 import { edgeWorkerConfig } from './edge-config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
 import { createHostHandler } from './host.js'
@@ -28,8 +29,9 @@ import { startHttpsListener, type HttpsListener } from './https.js'
 import { DEFAULT_MAX_CONTAINERS, LambdaFunction } from './lambda.js'
 import { consoleLogger, formatFunctionLine, isRethrownErrorLine, paint, type DevLogger } from './log.js'
 import { guardOrphans } from './orphan-guard.js'
+import type { LocalBucket } from './s3-origin.js'
 import { closeOriginAgents } from './origin-fetch.js'
-import type { LogRecord } from './protocol.js'
+import type { EdgeWorkerConfig, LogRecord } from './protocol.js'
 import { acceptWebSocket, tokenServer, type WsConnection } from './ws-server.js'
 
 /** Options of {@link startDev}. */
@@ -85,6 +87,11 @@ export interface DevServer {
   /** Resolves after the next successful (re)build of a function (live reload). */
   nextReload(): Promise<string[]>
   /**
+   * Reads wrangler.toml again and puts it in force for the requests that start after it (what saving the file does
+   * when `startDev` got its path). Resolves to false, the running configuration kept, when it has problems.
+   */
+  reloadConfig(): Promise<boolean>
+  /**
    * Empties the cached objects the invalidation paths match, as CloudFront does (`*` only at the end; every variant
    * of a path); resolves to how many went. Rejects naming the paths that break a rule.
    */
@@ -131,6 +138,9 @@ const edgeWorkerCode = (): Promise<string> => bundled('edge-worker', 'esm', 'neu
 /** @internal The containers' direct channel (container.ts with the validator) bundled into one CommonJS module. */
 export const containerRuntimeCode = (): Promise<string> => bundled('container', 'cjs', 'node', 'node20')
 
+/** The S3 origins' buckets, served from their directories. */
+const localBuckets = (c: EdgeConfig): LocalBucket[] => c.edge.origins.flatMap((o) => (o.kind === 's3' ? [{ bucket: o.bucket, region: o.region, dir: o.dir }] : []))
+
 /**
  * Fails with one line naming the port and the way out when something already listens on `ip:port`, before workerd
  * tries to bind it (workerd dies of a busy port with a crash dump of its own).
@@ -162,7 +172,8 @@ async function checkPortFree(ip: string, port: number): Promise<void> {
  * ```
  */
 export async function startDev(opts: DevOptions): Promise<DevServer> {
-  const config = typeof opts.config === 'string' ? await loadConfig(opts.config) : opts.config
+  // (Replaced by a reload of wrangler.toml: everything below reads the one in force.)
+  let config = typeof opts.config === 'string' ? await loadConfig(opts.config) : opts.config
   const logger = opts.logger ?? consoleLogger
   // What the config holds that the local edge doesn't act on yet: said once, never silently dropped.
   const pending = notYetApplied(config, 'dev')
@@ -209,11 +220,11 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     const functions = new Map<string, LambdaFunction>()
     const inputs = new Map<string, Set<string>>() // function name → absolute source files
     /** Bundles a function as `edgeware build` would (unminified, source map inline); `files`: its own sources. */
-    const bundle = async (f: FunctionConfig): Promise<{ code: string; files: Set<string> }> => {
+    const bundle = async (f: FunctionConfig, cfg = config): Promise<{ code: string; files: Set<string> }> => {
       const r = await bundleFunction({
         entry: f.entry,
-        vars: config.vars,
-        runtime: config.edge.runtime,
+        vars: cfg.vars,
+        runtime: cfg.edge.runtime,
         minify: false,
         sourcemap: 'inline',
         ...(dynamoEndpoint ? { dynamoEndpoint } : {}),
@@ -229,15 +240,15 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       return { code: r.code, files }
     }
     /** `edgeware build`'s check of the stage the handler is made for (the bundle loaded in a throwaway container). */
-    const stageCheck = async (f: FunctionConfig, code: string): Promise<Problem | undefined> => {
-      const staged = await checkHandlerStage(f, code, config)
+    const stageCheck = async (f: FunctionConfig, code: string, cfg = config): Promise<Problem | undefined> => {
+      const staged = await checkHandlerStage(f, code, cfg)
       if (staged.warning) logger.info(`${p.yellow('⚠')} ${staged.warning.message}`)
       return staged.problem
     }
     /** A rebuild: bundled and checked as at the start. */
-    const build = async (f: FunctionConfig): Promise<{ code: string; files: Set<string> }> => {
-      const b = await bundle(f)
-      const problem = await stageCheck(f, b.code)
+    const build = async (f: FunctionConfig, cfg = config): Promise<{ code: string; files: Set<string> }> => {
+      const b = await bundle(f, cfg)
+      const problem = await stageCheck(f, b.code, cfg)
       if (problem) throw BuildError.from([problem])
       return b
     }
@@ -284,6 +295,26 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       if (closing) return
       if (verbose || (ev === 'exit' && !reported)) logger.info(`${p.dim(`[${fn}]`)} container ${ev === 'start' ? 'cold start' : `gone (${detail})`}`)
     }
+    /** A function's containers, with the memory and timeout `edgeware build` deploys it with. */
+    const makeFunction = (f: FunctionConfig, code: string): LambdaFunction => {
+      const { memoryMb, timeoutS } = functionSettings(f, config.edge.limits)
+      return new LambdaFunction({
+        name: f.name,
+        code,
+        filename: join(config.root, `${f.name}.js`),
+        memoryMb,
+        timeoutMs: timeoutS * 1000,
+        region: config.edge.region,
+        runtime: config.edge.runtime,
+        ...(opts.maxContainers !== undefined ? { maxContainers: opts.maxContainers } : {}),
+        onOutput,
+        onContainer,
+        direct,
+        onLines: (lines) => host?.lines(lines),
+        onDirectEnd: (end) => host?.directEnded(end),
+        localSecrets,
+      })
+    }
     // Every function's problems at once (two functions that don't bundle are one failed start, not two).
     const problems: Problem[] = []
     // The stage checks run while the edge starts (they load each bundle once more); the start waits for them.
@@ -301,31 +332,20 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         const { code, files } = built
         stageChecks.push(stageCheck(f, code))
         inputs.set(f.name, files)
-        // The memory and timeout `edgeware build` deploys the function with.
-        const { memoryMb, timeoutS } = functionSettings(f, config.edge.limits)
-        functions.set(
-          f.name,
-          new LambdaFunction({
-            name: f.name,
-            code,
-            filename: join(config.root, `${f.name}.js`),
-            memoryMb,
-            timeoutMs: timeoutS * 1000,
-            region: config.edge.region,
-            runtime: config.edge.runtime,
-            ...(opts.maxContainers !== undefined ? { maxContainers: opts.maxContainers } : {}),
-            onOutput,
-            onContainer,
-            direct,
-            onLines: (lines) => host?.lines(lines),
-            onDirectEnd: (end) => host?.directEnded(end),
-            localSecrets,
-          }),
-        )
+        functions.set(f.name, makeFunction(f, code))
       }),
     )
+    /** Functions a reload of wrangler.toml replaced or dropped: closed once the calls they may still run are over. */
+    const retiring = new Set<LambdaFunction>()
+    const retireLater = (fn: LambdaFunction): void => {
+      retiring.add(fn)
+      setTimeout(() => {
+        retiring.delete(fn)
+        void fn.close()
+      }, fn.opts.timeoutMs + 1000).unref()
+    }
     cleanups.push(async () => {
-      await Promise.all([...functions.values()].map((f) => f.close()))
+      await Promise.all([...functions.values(), ...retiring].map((f) => f.close()))
     })
     const staged = Promise.all(stageChecks)
     staged.catch(() => {}) // (awaited below; a start that fails before then doesn't wait for it)
@@ -338,8 +358,11 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     // The HTTPS listener first (the edge redirects to its port); it reaches the edge once the edge serves.
     let httpsTarget = 0
     // Viewers reach the edge through the front (front.ts): CloudFront's limits, methods, Expect, Connection: close.
+    // The configuration's generation: one more for each reload of wrangler.toml (the edge fetches it when it sees a new one).
+    let generation = 0
     const frontOptions: FrontOptions = {
       upstreamPort: () => 0,
+      generation: () => generation,
       ...(opts.headersTimeoutMs !== undefined ? { headersTimeoutMs: opts.headersTimeoutMs } : {}),
       onDropped: (why) => logger.info(`${p.dim('[edge]')} ${why}`),
     }
@@ -356,13 +379,15 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     }
 
     // The edge.
-    const edge = edgeWorkerConfig(config, {
-      functionNames: new Map(config.functions.map((f) => [f.entry, f.name])),
-      containers: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.maxContainers])),
-      timeouts: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.opts.timeoutMs])),
-      ...(tlsListener ? { httpsPort: tlsListener.port } : {}),
-      accessLog: opts.logFile !== undefined,
-    })
+    const edgeConfig = (): EdgeWorkerConfig =>
+      edgeWorkerConfig(config, {
+        functionNames: new Map(config.functions.map((f) => [f.entry, f.name])),
+        containers: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.maxContainers])),
+        timeouts: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.opts.timeoutMs])),
+        ...(tlsListener ? { httpsPort: tlsListener.port } : {}),
+        accessLog: opts.logFile !== undefined,
+      })
+    let edge = edgeConfig()
     const httpsOnly = edge.behaviors.filter((b) => b.viewerProtocolPolicy !== 'allow-all').map((b) => (b.pathPattern === '*' ? 'the default behavior' : b.pathPattern))
     if (httpsOnly.length && !tlsListener) logger.info(`warning: ${httpsOnly.join(', ')} ${httpsOnly.length > 1 ? 'answer' : 'answers'} plain HTTP with a redirect or a 403 (viewer_protocol_policy); start with --https or [dev] https = true to follow it`)
     let accessLog: AccessLog | undefined
@@ -377,7 +402,8 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       logger,
       paint: p,
       verbose,
-      buckets: config.edge.origins.flatMap((o) => (o.kind === 's3' ? [{ bucket: o.bucket, region: o.region, dir: o.dir }] : [])),
+      buckets: localBuckets(config),
+      edgeConfig: () => edge,
       ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
       ...(accessLog ? { accessLog } : {}),
     })
@@ -510,13 +536,90 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       })
     }
 
+    // A saved wrangler.toml: the new distribution serves the requests that start after it, those in flight finish on
+    // the one they started with; a config with problems (each printed) leaves the running one serving.
+    let configReloads = Promise.resolve(true)
+    const applyConfig = async (): Promise<boolean> => {
+      const file = basename(config.path)
+      const refuse = (why: string): false => {
+        logger.error(`${p.red('✗')} ${why}\n  ${file} not reloaded: still serving the previous configuration`)
+        return false
+      }
+      let next: EdgeConfig
+      try {
+        next = await loadConfig(config.path)
+      } catch (e) {
+        return refuse((e as Error).message)
+      }
+      const pending = notYetApplied(next, 'dev')
+      if (pending.errors.length) return refuse(`${file}: ${pending.errors.join('\n  ')}`)
+      const plan = planReload(config, next)
+      const fresh = plan.rebuild ? next.functions : [...plan.added, ...plan.changed]
+      const built = new Map<string, { code: string; files: Set<string> }>()
+      const problems: Problem[] = []
+      await Promise.all(
+        fresh.map(async (f) => {
+          try {
+            built.set(f.name, await build(f, next))
+          } catch (e) {
+            if (!(e instanceof BuildError)) throw e
+            problems.push(...e.problems)
+          }
+        }),
+      )
+      if (problems.length) return refuse(BuildError.from(problems).message)
+      config = next
+      for (const name of plan.removed) {
+        const fn = functions.get(name)
+        if (fn) retireLater(fn)
+        functions.delete(name)
+        inputs.delete(name)
+      }
+      for (const f of fresh) {
+        const b = built.get(f.name)!
+        inputs.set(f.name, b.files)
+        const old = functions.get(f.name)
+        // New [vars] only: the same containers' settings, new code (as a saved source file does).
+        if (old && !plan.changed.includes(f)) old.swap(b.code)
+        else functions.set(f.name, makeFunction(f, b.code))
+        if (old) host?.swapped(f.name)
+        if (old && plan.changed.includes(f)) retireLater(old)
+      }
+      host?.setBuckets(localBuckets(next))
+      edge = { ...edgeConfig(), viaHost: edge.viaHost }
+      generation++
+      if (opts.watch !== false) rewatch()
+      for (const w of [...next.warnings, ...pending.warnings]) logger.info(`warning: ${w}`)
+      logger.info(`${p.green('↻')} ${file} reloaded`)
+      if (plan.restart.length) logger.info(`${p.yellow('⚠')} ${file}: ${plan.restart.join(', ')} changed: restart edgeware dev to apply ${plan.restart.length > 1 ? 'them' : 'it'}`)
+      return true
+    }
+    const reloadConfig = (): Promise<boolean> => (configReloads = configReloads.then(applyConfig, applyConfig))
+    if (typeof opts.config === 'string' && opts.watch !== false) {
+      const path = config.path
+      let debounce: NodeJS.Timeout | undefined
+      const onChange = (now: Stats, before: Stats): void => {
+        if (now.mtimeMs === before.mtimeMs && now.size === before.size) return
+        clearTimeout(debounce)
+        debounce = setTimeout(() => void reloadConfig(), 50)
+      }
+      watchFile(path, { interval: 200, persistent: false }, onChange)
+      cleanups.push(() => {
+        clearTimeout(debounce)
+        unwatchFile(path, onChange)
+      })
+    }
+
     cleanups.push(removeSocketDir)
     const hostname = ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip.includes(':') ? `[${ip}]` : ip
     const viewerUrl = `http://${hostname}:${front.port}`
     return {
       url: viewerUrl,
+      reloadConfig,
       ...(tlsListener ? { httpsUrl: `https://${hostname}:${tlsListener.port}`, certificate: tlsListener.certificate } : {}),
-      config,
+      get config() {
+        return config
+      },
       examples,
       ...(dynamoEndpoint ? { dynamoEndpoint } : {}),
       reload,

@@ -31,6 +31,8 @@ export interface FrontInfo {
   refused?: { why: FrontRefusal; method: string; urlBytes: number }
   /** Not a viewer's request: an invalidation (`edgeware invalidate`) for the edge's cache. */
   invalidation?: true
+  /** The distribution's configuration generation (0 at start, one more for each reload of wrangler.toml). */
+  generation?: number
 }
 
 const esc = (s: string): string => s.replace(/[%;=]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)
@@ -49,6 +51,7 @@ export function formatFrontInfo(f: FrontInfo): string {
   if (f.tls) s += `;tls=${esc(f.tls)}`
   if (f.refused) s += `;refused=${f.refused.why};method=${esc(f.refused.method)};url=${f.refused.urlBytes}`
   if (f.invalidation) s += ';invalidation=1'
+  if (f.generation) s += `;gen=${f.generation}`
   return s
 }
 
@@ -72,5 +75,6 @@ export function parseFrontInfo(value: string | null): FrontInfo | undefined {
   if (f.tls) info.tls = f.tls
   if (f.refused) info.refused = { why: f.refused as FrontRefusal, method: f.method ?? '', urlBytes: Number(f.url ?? 0) }
   if (f.invalidation) info.invalidation = true
+  if (f.gen) info.generation = Number(f.gen)
   return info
 }

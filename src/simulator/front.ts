@@ -39,6 +39,8 @@ export interface FrontOptions {
   headersTimeoutMs?: number
   /** Told when the front closes a connection itself (a head that never ended). */
   onDropped?: (why: string) => void
+  /** The configuration generation each request is served with (see front-wire.ts). */
+  generation?: () => number
 }
 
 /** A chunked request body, read only to find where it ends. */
@@ -202,6 +204,7 @@ export function frontConnection(client: net.Socket | tls.TLSSocket, opts: FrontO
     names: h.names,
     ...(tlsInfo ? { tls: tlsInfo } : {}),
     ...(h.invalidation ? { invalidation: true as const } : {}),
+    ...(opts.generation ? { generation: opts.generation() } : {}),
   })
 
   /** Passes a head on (or its refusal); returns nothing: the state says what comes next. */

@@ -3,8 +3,8 @@
  * direct containers when the edge asks (the edge then calls them itself, see container.ts), tells the edge when one
  * crashes or times out (with the reply for the call it was running), retires them, and prints the lines containers
  * post and the request lines; through the `HOST` service binding, `POST /origin` fetches a custom origin or serves
- * an S3 origin's local directory (s3-origin.ts, no further network hop), and `POST /compress` compresses an object
- * the edge is about to cache.
+ * an S3 origin's local directory (s3-origin.ts, no further network hop), `POST /compress` compresses an object
+ * the edge is about to cache, and `GET /config` is the edge's configuration after a reload of wrangler.toml.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { promisify } from 'node:util'
@@ -15,7 +15,7 @@ import { STAGES, type Stage } from '../cloudfront/types.js'
 import type { Container, DirectEnd, InvokeOutcome, LambdaFunction } from './lambda.js'
 import { formatRequestLine, type DevLogger, type Paint } from './log.js'
 import { fetchOrigin } from './origin-fetch.js'
-import type { LogRecord, OriginCall, OriginReply } from './protocol.js'
+import type { EdgeWorkerConfig, LogRecord, OriginCall, OriginReply } from './protocol.js'
 import { localS3, type LocalBucket } from './s3-origin.js'
 import { noFunctionReply, stageReply, type VerdictLine } from './verdict.js'
 import type { WsConnection } from './ws-server.js'
@@ -29,6 +29,8 @@ export interface HostOptions {
   verbose: boolean
   /** The S3 origins' buckets and the directories served as them. */
   buckets?: readonly LocalBucket[]
+  /** The edge's configuration now (the edge asks after a reload of wrangler.toml). */
+  edgeConfig?: () => EdgeWorkerConfig
   /** Called with every finished request (tests, benches). */
   onRequest?: (r: LogRecord) => void
   /** Where each request's access log line goes (`edgeware dev --log-file`). */
@@ -72,9 +74,11 @@ export function createHostHandler(opts: HostOptions): {
   directEnded: (end: DirectEnd) => void
   /** A function was reloaded: the edge counts its containers as old (it may start one beyond the maximum). */
   swapped: (fnName: string) => void
+  /** The S3 origins changed (a reload of wrangler.toml). */
+  setBuckets: (buckets: readonly LocalBucket[]) => void
 } {
   const { functions, limits, logger, paint: p, verbose } = opts
-  const s3 = localS3(opts.buckets ?? [])
+  let s3 = localS3(opts.buckets ?? [])
   const verdict = { limits, verbose, paint: p }
   /** A container that failed to start, when no request's log line will tell it (no call took the answer). */
   const startFailed = (fnName: string, out: InvokeOutcome): void =>
@@ -194,6 +198,12 @@ export function createHostHandler(opts: HostOptions): {
       })
       return
     }
+    if (url.pathname === '/config' && opts.edgeConfig) {
+      const body = JSON.stringify(opts.edgeConfig())
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+      res.end(body)
+      return
+    }
     if (url.pathname !== '/origin') {
       res.writeHead(404)
       res.end()
@@ -281,5 +291,9 @@ export function createHostHandler(opts: HostOptions): {
     if (edge && !edge.closed) edge.send(`g${fnName}`)
   }
 
-  return { http, message, lines, directEnded, swapped }
+  const setBuckets = (buckets: readonly LocalBucket[]): void => {
+    s3 = localS3(buckets)
+  }
+
+  return { http, message, lines, directEnded, swapped, setBuckets }
 }

@@ -51,8 +51,14 @@ export async function startTestOrigin(name: string): Promise<TestOrigin> {
       const out = JSON.stringify({ origin: name, method: req.method, url, headers: req.headers, body, count: counts.get(url) })
       // `/sized/`: with Content-Length (otherwise the body goes chunked).
       if (path.includes('/sized/')) headers['content-length'] = String(Buffer.byteLength(out))
-      res.writeHead(status, headers)
-      res.end(req.method === 'HEAD' ? undefined : out)
+      const answer = (): void => {
+        res.writeHead(status, headers)
+        res.end(req.method === 'HEAD' ? undefined : out)
+      }
+      // `/delay/<ms>/`: answers after a while.
+      const delay = /\/delay\/(\d+)/.exec(path)
+      if (delay) setTimeout(answer, Number(delay[1]))
+      else answer()
     })
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))

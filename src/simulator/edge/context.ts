@@ -27,11 +27,13 @@ export interface Env {
 
 /**
  * The edge's link to the functions (calls on each container's WebSocket, kept open by the Durable Object across
- * requests) and to the Node host (log records on its WebSocket).
+ * requests) and to the Node host (log records on its WebSocket, the configuration after a reload).
  */
 export interface HostLink {
   invoke(fn: string, stage: Stage, requestId: string, eventJson: string): Promise<InvokeReply>
   log(rec: LogRecord): void
+  /** The configuration of a generation (a reload of wrangler.toml makes a new one; the host has it). */
+  config(generation: number): EdgeWorkerConfig | Promise<EdgeWorkerConfig>
 }
 
 /** One request at the edge. */

@@ -30,11 +30,13 @@ function rootObject(uri: string, defaultRootObject: string | undefined): string 
  * ```
  */
 export async function handle(request: Request, env: Env, link: HostLink, proto: 'http' | 'https'): Promise<Response> {
-  const cfg = env.EDGE
   const url = new URL(request.url)
   const requestId = newRequestId()
   const method = request.method
   const wire = parseFrontInfo(request.headers.get(FRONT_HEADER))
+  // The configuration of the front's generation: a request in flight keeps the one it started with.
+  const current = link.config(wire?.generation ?? 0)
+  const cfg = current instanceof Promise ? await current : current
   const clientIp = wire?.ip ?? request.headers.get('cf-connecting-ip') ?? '127.0.0.1'
   const log: LogRecord = { requestId, method: wire?.refused?.method ?? method, path: url.pathname + url.search, status: 0, cache: 'Miss', stages: [], totalMs: 0, start: Date.now() }
   const ctx: Ctx = { cfg, env, link, requestId, log, t0: log.start!, method, proto, clientIp, wire, rawBody: undefined }
