@@ -1,8 +1,10 @@
 // The local edge (`edgeware dev`): requests/s and added latency through the four stages, on cache hits and on
 // misses, against direct requests to the same origin measured side by side in this run; cache hits on a behavior
 // with a cache policy + an origin request policy + a response headers policy against the legacy-settings behavior;
-// a 100 KB miss from an S3 origin (a local folder) against the same file from a custom origin; memory after 10,000
-// requests vs after 100. Loopback only. Run: `node bench/dev.bench.mjs` (or `npm run bench -- dev`).
+// a 100 KB miss from an S3 origin (a local folder) against the same file from a custom origin; hits and misses of a
+// 20 KB text page compressed (Brotli) against the same page uncompressed; 100 simultaneous misses of one key (origin
+// requests: 1); memory after 10,000 requests vs after 100, and after 10,000 compressed hits. Loopback only.
+// Run: `node bench/dev.bench.mjs` (or `npm run bench -- dev`).
 //
 // The load generator runs in its own process (keep-alive connections, fixed concurrency, fixed duration) so it
 // does not share an event loop with the edge's Node host; the origin runs in this process. Each phase first warms
@@ -36,12 +38,27 @@ const fns = {
 }
 for (const [stage, src] of Object.entries(fns)) writeFileSync(join(work, 'fns', `${stage}.ts`), src)
 
-// --- the origin: 1 KiB page; /hit/* and /phit/* cacheable, /miss/* no-store; /big/* a 100 KB file (no-store) ---
+// --- the origin: 1 KiB page; /hit/* and /phit/* cacheable, /miss/* no-store; /big/* a 100 KB file (no-store);
+// /z/* a 20 KB text page (cacheable), /zmiss/* the same no-store; /collapse/* the page after 200 ms, counted ---
 const page = Buffer.from('<!doctype html><title>bench</title>' + 'x'.repeat(1024 - 36))
+const words = 'the local edge compresses text as CloudFront does, once, when it stores an object; '
+const text20k = Buffer.from(('<!doctype html><title>bench</title><p>' + words.repeat(400)).slice(0, 20_000))
+let collapsed = 0
 const big = randomBytes(100 * 1024)
 mkdirSync(join(work, 'bucket', 's3', 'big'), { recursive: true })
 writeFileSync(join(work, 'bucket', 's3', 'big', 'file.bin'), big)
 const origin = http.createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
+  if (req.url.startsWith('/z/') || req.url.startsWith('/zmiss/')) {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': req.url.startsWith('/z/') ? 'max-age=3600' : 'no-store', 'content-length': text20k.length })
+    return res.end(text20k)
+  }
+  if (req.url.startsWith('/collapse/')) {
+    collapsed++
+    return setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'max-age=3600', 'content-length': page.length })
+      res.end(page)
+    }, 200)
+  }
   if (req.url.startsWith('/big/')) {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'content-length': big.length })
     return res.end(big)
@@ -79,6 +96,16 @@ cache_policy = "by-lang"
 origin_request_policy = "AllViewerExceptHostHeader"
 response_headers_policy = "CORS-with-preflight-and-SecurityHeadersPolicy"
 [[edge.behaviors]]
+path_pattern = "/z/*"
+origin = "o"
+viewer_request = "fns/viewer-request.ts"
+viewer_response = "fns/viewer-response.ts"
+cache_policy = "CachingOptimized"
+[[edge.behaviors]]
+path_pattern = "/zmiss/*"
+origin = "o"
+cache_policy = "CachingOptimized"
+[[edge.behaviors]]
 path_pattern = "/big/*"
 origin = "o"
 cache_policy = "CachingDisabled"
@@ -109,7 +136,9 @@ const [base, mode, duration, concurrency, serial, warm] = process.argv.slice(2)
 const url = new URL(base)
 const idle = []
 let seq = 0
-const path = () => mode === 'miss' ? '/miss/' + (seq++) : mode === 'phit' ? '/phit/' + (seq++ % 16) : mode.startsWith('/') ? mode : '/hit/' + (seq++ % 16)
+const path = () => mode === 'miss' ? '/miss/' + (seq++) : mode === 'phit' ? '/phit/' + (seq++ % 16) : mode.endsWith('zhit') ? '/z/' + (seq++ % 16) : mode.endsWith('zmiss') ? '/zmiss/' + (seq++) : mode.startsWith('/') ? mode : '/hit/' + (seq++ % 16)
+// br-zhit, br-zmiss: a viewer accepting Brotli (the stored object is compressed); zhit, zmiss: one accepting nothing
+const accept = mode.startsWith('br-') ? 'Accept-Encoding: br, gzip\\r\\n' : ''
 function connection() {
   const s = net.connect(Number(url.port), url.hostname)
   s.setNoDelay(true)
@@ -153,7 +182,7 @@ const get = () => new Promise((resolve, reject) => {
   const t = performance.now()
   c.done = (status) => { idle.push(c); status === 200 ? resolve(performance.now() - t) : reject(new Error('status ' + status)) }
   c.fail = reject
-  c.s.write('GET ' + path() + ' HTTP/1.1\\r\\nHost: ' + url.host + '\\r\\nConnection: keep-alive\\r\\n\\r\\n')
+  c.s.write('GET ' + path() + ' HTTP/1.1\\r\\nHost: ' + url.host + '\\r\\n' + accept + 'Connection: keep-alive\\r\\n\\r\\n')
 })
 for (let i = 0; i < 64; i++) await get()  // fill the cache
 // warm up at the measured concurrency (JIT in every isolate on the way)
@@ -243,6 +272,10 @@ const directMiss = await measured(`http://127.0.0.1:${originPort}`, 'direct')
 const miss = await measured(dev.url, 'miss')
 const customBig = await measured(dev.url, '/big/file.bin')
 const s3Big = await measured(dev.url, '/s3/big/file.bin')
+const plainHit = await measured(dev.url, 'zhit')
+const brHit = await measured(dev.url, 'br-zhit')
+const plainMiss = await measured(dev.url, 'zmiss')
+const brMiss = await measured(dev.url, 'br-zmiss')
 // Requests of the measured part, for CPU per request.
 const total = (r) => r.n
 const cpuPer = (r) => ((r.cpuNode + r.cpuWorkerd) / total(r)) * 1000
@@ -264,6 +297,22 @@ console.log(`a 100 KB miss, no functions, CachingDisabled: S3 origin (a local fo
 console.log(`  custom origin          ${customBig.rps.toFixed(0).padStart(6)} req/s   median ${f(customBig.p50)} ms  p99 ${f(customBig.p99)} ms`)
 console.log(`  S3 origin              ${s3Big.rps.toFixed(0).padStart(6)} req/s   median ${f(s3Big.p50)} ms  p99 ${f(s3Big.p99)} ms   added: median ${f(s3Big.p50 - customBig.p50)} ms   ratio ${(s3Big.rps / customBig.rps).toFixed(2)}x of custom req/s`)
 console.log(`  goal: < 3 ms added at the median: ${s3Big.p50 - customBig.p50 < 3 ? 'met' : 'NOT met'}`)
+console.log(`a 20 KB text page (CachingOptimized, VReq+VResp on hits, no functions on misses): Brotli-compressed vs uncompressed`)
+console.log(`  uncompressed hits      ${plainHit.rps.toFixed(0).padStart(6)} req/s   median ${f(plainHit.p50)} ms  p99 ${f(plainHit.p99)} ms   CPU ${f(cpuPer(plainHit))} ms/req`)
+console.log(`  compressed hits        ${brHit.rps.toFixed(0).padStart(6)} req/s   median ${f(brHit.p50)} ms  p99 ${f(brHit.p99)} ms   CPU ${f(cpuPer(brHit))} ms/req   cost ratio ${(cpuPer(brHit) / cpuPer(plainHit)).toFixed(2)}x (CPU), ${(plainHit.rps / brHit.rps).toFixed(2)}x (req/s)`)
+console.log(`  uncompressed misses    ${plainMiss.rps.toFixed(0).padStart(6)} req/s   median ${f(plainMiss.p50)} ms  p99 ${f(plainMiss.p99)} ms   CPU ${f(cpuPer(plainMiss))} ms/req`)
+console.log(`  compressed misses      ${brMiss.rps.toFixed(0).padStart(6)} req/s   median ${f(brMiss.p50)} ms  p99 ${f(brMiss.p99)} ms   CPU ${f(cpuPer(brMiss))} ms/req   (compression by the host: +${f(brMiss.p50 - plainMiss.p50)} ms median, +${f(cpuPer(brMiss) - cpuPer(plainMiss))} ms CPU)`)
+console.log(`  goals: a compressed hit within 1.2x an uncompressed one (CPU): ${cpuPer(brHit) / cpuPer(plainHit) <= 1.2 ? 'met' : 'NOT met'}; >= 2000 req/s on compressed hits: ${brHit.rps >= 2000 ? 'met' : 'NOT met'}`)
+
+// --- 100 simultaneous misses of one key: collapsed into one origin request ---
+{
+  const agent = new http.Agent({ keepAlive: false, maxSockets: 100 })
+  const statuses = await Promise.all(
+    Array.from({ length: 100 }, () => new Promise((resolve, reject) => http.get(dev.url + '/collapse/one', { agent }, (r) => { r.resume(); r.on('end', () => resolve(r.statusCode)) }).on('error', reject))),
+  )
+  agent.destroy()
+  console.log(`100 simultaneous misses of one key (origin answers after 200 ms): origin requests ${collapsed}, viewers answered 200: ${statuses.filter((s) => s === 200).length}   goal (1 origin request): ${collapsed === 1 ? 'met' : 'NOT met'}`)
+}
 
 // --- memory after 100 vs after 10,000 requests (hits and misses mixed) ---
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 })
@@ -287,6 +336,26 @@ globalThis.gc?.()
 const m10k = memory()
 console.log(`memory after 100 requests: host RSS ${mb(m100.rss)}, heap ${mb(m100.heap)}, workerd RSS ${mb(m100.workerd)}`)
 console.log(`memory after 10,000:       host RSS ${mb(m10k.rss)}, heap ${mb(m10k.heap)}, workerd RSS ${mb(m10k.workerd)}   (heap ratio ${(m10k.heap / m100.heap).toFixed(2)}x, RSS ratio ${(m10k.rss / m100.rss).toFixed(2)}x)`)
+
+// --- memory after 10,000 compressed hits (the 20 KB page, Brotli) ---
+const zOne = () =>
+  new Promise((resolve, reject) => {
+    http.get(dev.url + `/z/${k++ % 16}`, { agent, headers: { 'accept-encoding': 'br, gzip' } }, (r) => { r.resume(); r.on('end', resolve) }).on('error', reject)
+  })
+const zRun = async (count) => {
+  let left = count
+  await Promise.all(Array.from({ length: 8 }, async () => { while (left-- > 0) await zOne() }))
+}
+await zRun(100)
+globalThis.gc?.()
+const z0 = memory()
+await zRun(10_000)
+globalThis.gc?.()
+await new Promise((r) => setTimeout(r, 200))
+globalThis.gc?.()
+const z1 = memory()
+console.log(`compressed hits, before 10,000: host RSS ${mb(z0.rss)}, heap ${mb(z0.heap)}, workerd RSS ${mb(z0.workerd)}`)
+console.log(`compressed hits, after 10,000:  host RSS ${mb(z1.rss)}, heap ${mb(z1.heap)}, workerd RSS ${mb(z1.workerd)}   (heap ratio ${(z1.heap / z0.heap).toFixed(2)}x, RSS ratio ${(z1.rss / z0.rss).toFixed(2)}x, workerd ${(z1.workerd / z0.workerd).toFixed(2)}x)`)
 
 agent.destroy()
 await dev.close()
