@@ -68,7 +68,8 @@ export function parseFrontInfo(value: string | null): FrontInfo | undefined {
   const f: Record<string, string> = {}
   for (const part of value.split(';')) {
     const eq = part.indexOf('=')
-    if (eq > 0) f[part.slice(0, eq)] = decodeURIComponent(part.slice(eq + 1))
+    const v = part.slice(eq + 1)
+    if (eq > 0) f[part.slice(0, eq)] = v.includes('%') ? decodeURIComponent(v) : v
   }
   if (f.ip === undefined || f.port === undefined) return undefined
   const info: FrontInfo = { ip: f.ip, port: Number(f.port), headBytes: Number(f.bytes ?? 0), httpVersion: f.v ?? '1.1', names: f.names ? f.names.split(':') : [] }

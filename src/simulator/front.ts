@@ -22,6 +22,9 @@ import net from 'node:net'
 import type tls from 'node:tls'
 import { FRONT_HEADER, formatFrontInfo, INVALIDATION_PATH, type FrontInfo, type FrontRefusal } from './front-wire.js'
 
+/** Headers the front reads (the rest it passes on unread). */
+const READ = new Set(['host', 'content-length', 'transfer-encoding', 'expect', 'connection'])
+
 /** The methods CloudFront serves [DVS]; any other is refused at the front. */
 const METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'])
 
@@ -91,7 +94,7 @@ interface Head {
   method: string
   target: string
   version: string
-  /** The head as it goes on (without its final CRLF CRLF); undefined when the request is refused. */
+  /** The head as it goes on (without its final CRLF CRLF; the front's own header and Expect taken out). */
   text: string
   names: string[]
   host: string | undefined
@@ -121,7 +124,7 @@ function parseHead(text: string, headBytes: number): Head | undefined {
       continue
     }
     h.names.push(name)
-    if (lower.length >= 4 && (lower === 'host' || lower === 'content-length' || lower === 'transfer-encoding' || lower === 'expect' || lower === 'connection')) {
+    if (READ.has(lower)) {
       const value = line.slice(colon + 1).trim().toLowerCase()
       if (lower === 'host') h.host = line.slice(colon + 1).trim()
       else if (lower === 'content-length') {
