@@ -236,7 +236,7 @@ describe('compression', () => {
 })
 
 describe('Range and conditional requests, from the cached object', () => {
-  it('206 for one range (from to, open-ended, suffix), cut from the whole object the origin sent once', async () => {
+  it('206 for one range (from to, open-ended, suffix), cut from the whole object an origin that ignores Range sent once', async () => {
     const p = `/${u()}`
     const a = await get(p, { range: 'bytes=0-99' })
     expect(a.status).toBe(206)

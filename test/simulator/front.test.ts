@@ -1,5 +1,6 @@
 // The local edge on the wire, as CloudFront answers it: its size limits (413, connection closed), methods it doesn't
 // know, Expect: 100-continue, Connection: close, heads that never end, and the viewer's own header casing.
+import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CfHeaders } from '../../src/cloudfront/types.js'
 import { rawExchange, startSite, type Site } from './helpers.js'
@@ -11,9 +12,17 @@ const VREQ = `exports.handler = async (event) => {
   return { status: '200', headers: { 'content-type': [{ key: 'Content-Type', value: 'application/json' }] }, body: JSON.stringify(r.headers) }
 }
 `
-const TOML = `viewer_request = "vreq.js"
+const toml = (stall: number): string => `viewer_request = "vreq.js"
 allowed_methods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
 cache_policy = "CachingDisabled"
+[[edge.origins]]
+id = "stall"
+url = "http://localhost:${stall}"
+read_timeout = 1
+connection_attempts = 1
+[[edge.behaviors]]
+path_pattern = "/stall/*"
+origin = "stall"
 [[edge.behaviors]]
 path_pattern = "/order/*"
 origin = "main"
@@ -22,6 +31,8 @@ origin_request_policy = "order"
 [[edge.origin_request_policies]]
 id = "order"
 headers = ["cloudfront-viewer-header-order", "cloudfront-viewer-header-count", "cloudfront-viewer-address", "cloudfront-viewer-http-version"]
+[edge]
+limits = "current"
 `
 
 let site: Site
@@ -30,10 +41,20 @@ const u = (): string => `t${++n}-${Date.now().toString(36)}`
 const status = (text: string): number => Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1])
 const responses = (text: string): number => text.match(/HTTP\/1\.1 [2-5]\d\d /g)?.length ?? 0
 
+// An origin whose response headers never end.
+const stall = net.createServer((s) => {
+  s.on('data', () => s.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Partial: 1\r\n'))
+  s.on('error', () => {})
+})
+
 beforeAll(async () => {
-  site = await startSite('front', { 'vreq.js': VREQ }, TOML, { headersTimeoutMs: 400 })
+  await new Promise<void>((r) => stall.listen(0, '127.0.0.1', r))
+  site = await startSite('front', { 'vreq.js': VREQ }, toml((stall.address() as net.AddressInfo).port), { headersTimeoutMs: 400 })
 }, 60_000)
-afterAll(() => site?.close())
+afterAll(async () => {
+  await site?.close()
+  await new Promise((r) => stall.close(r))
+})
 
 describe('CloudFront size limits', () => {
   it('a URL over 8,192 bytes: 413 with CloudFront page, the connection closed; 8,192 bytes pass', async () => {
@@ -111,6 +132,16 @@ describe('odd requests', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(350)
     expect(Date.now() - t0).toBeLessThan(4000)
     expect(site.h.logs.some((l) => /its request head was not complete within 0\.4 s/.test(l))).toBe(true)
+  })
+})
+
+describe('an origin whose response headers never end', () => {
+  it("gets CloudFront's 504 OriginReadError after the origin's read timeout", async () => {
+    const t0 = Date.now()
+    const res = await site.h.get(`/stall/${u()}`)
+    expect(res.status).toBe(504)
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900)
+    expect((await site.h.record(res.headers.get('x-amz-cf-id')!)).error?.code).toBe('OriginReadError')
   })
 })
 
