@@ -317,43 +317,34 @@ console.log(`  goals: a compressed hit within 1.2x an uncompressed one (CPU): ${
 // --- memory after 100 vs after 10,000 requests (hits and misses mixed) ---
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 })
 let k = 0
-const one = () =>
-  new Promise((resolve, reject) => {
-    const p = k++ % 10 === 0 ? `/miss/m${k}` : `/hit/${k % 16}`
-    http.get(dev.url + p, { agent }, (r) => { r.resume(); r.on('end', resolve) }).on('error', reject)
-  })
-const run = async (count) => {
+/** `count` requests, 8 at a time, each to `next()` (a path, and the request headers). */
+const run = async (count, next) => {
   let left = count
+  const one = () =>
+    new Promise((resolve, reject) => {
+      const [p, headers] = next()
+      http.get(dev.url + p, { agent, headers }, (r) => { r.resume(); r.on('end', resolve) }).on('error', reject)
+    })
   await Promise.all(Array.from({ length: 8 }, async () => { while (left-- > 0) await one() }))
 }
-await run(100)
-globalThis.gc?.()
-const m100 = memory()
-await run(9900)
-globalThis.gc?.()
-await new Promise((r) => setTimeout(r, 200))
-globalThis.gc?.()
-const m10k = memory()
+/** Memory after `count` requests (after `warm` first), garbage collected. */
+const memoryOver = async (warm, count, next) => {
+  await run(warm, next)
+  globalThis.gc?.()
+  const before = memory()
+  await run(count, next)
+  globalThis.gc?.()
+  await new Promise((r) => setTimeout(r, 200))
+  globalThis.gc?.()
+  return [before, memory()]
+}
+const mixed = () => [k++ % 10 === 0 ? `/miss/m${k}` : `/hit/${k % 16}`, {}]
+const [m100, m10k] = await memoryOver(100, 9900, mixed)
 console.log(`memory after 100 requests: host RSS ${mb(m100.rss)}, heap ${mb(m100.heap)}, workerd RSS ${mb(m100.workerd)}`)
 console.log(`memory after 10,000:       host RSS ${mb(m10k.rss)}, heap ${mb(m10k.heap)}, workerd RSS ${mb(m10k.workerd)}   (heap ratio ${(m10k.heap / m100.heap).toFixed(2)}x, RSS ratio ${(m10k.rss / m100.rss).toFixed(2)}x)`)
 
-// --- memory after 10,000 compressed hits (the 20 KB page, Brotli) ---
-const zOne = () =>
-  new Promise((resolve, reject) => {
-    http.get(dev.url + `/z/${k++ % 16}`, { agent, headers: { 'accept-encoding': 'br, gzip' } }, (r) => { r.resume(); r.on('end', resolve) }).on('error', reject)
-  })
-const zRun = async (count) => {
-  let left = count
-  await Promise.all(Array.from({ length: 8 }, async () => { while (left-- > 0) await zOne() }))
-}
-await zRun(100)
-globalThis.gc?.()
-const z0 = memory()
-await zRun(10_000)
-globalThis.gc?.()
-await new Promise((r) => setTimeout(r, 200))
-globalThis.gc?.()
-const z1 = memory()
+// --- memory over 10,000 compressed hits (the 20 KB page, Brotli) ---
+const [z0, z1] = await memoryOver(100, 10_000, () => [`/z/${k++ % 16}`, { 'accept-encoding': 'br, gzip' }])
 console.log(`compressed hits, before 10,000: host RSS ${mb(z0.rss)}, heap ${mb(z0.heap)}, workerd RSS ${mb(z0.workerd)}`)
 console.log(`compressed hits, after 10,000:  host RSS ${mb(z1.rss)}, heap ${mb(z1.heap)}, workerd RSS ${mb(z1.workerd)}   (heap ratio ${(z1.heap / z0.heap).toFixed(2)}x, RSS ratio ${(z1.rss / z0.rss).toFixed(2)}x, workerd ${(z1.workerd / z0.workerd).toFixed(2)}x)`)
 

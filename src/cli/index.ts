@@ -1,6 +1,6 @@
 /**
- * The `edgeware` command line: `init`, `event`, `invoke`, `dev`, `invalidate`, `build`, `kvs`, `origins`, `deploy`, `destroy`,
- * `cleanup`, `logs`, and `--version`.
+ * The `edgeware` command line: `init`, `event`, `invoke`, `dev`, `invalidate`, `build`, `kvs`, `origins`, `deploy`,
+ * `destroy`, `cleanup`, `logs`, and `--version`.
  * Each subcommand lives in its own module under src/cli/ and is loaded on demand.
  */
 

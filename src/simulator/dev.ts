@@ -22,16 +22,16 @@ import { loadConfig, type EdgeConfig, type FunctionConfig } from './config.js'
 import { planReload } from './config-reload.js'
 import { edgeWorkerConfig } from './edge-config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
-import { createHostHandler } from './host.js'
 import { frontConnection, startFront, type FrontListener, type FrontOptions } from './front.js'
 import { INVALIDATION_PATH } from './front-wire.js'
+import { createHostHandler } from './host.js'
 import { startHttpsListener, type HttpsListener } from './https.js'
 import { DEFAULT_MAX_CONTAINERS, LambdaFunction } from './lambda.js'
 import { consoleLogger, formatFunctionLine, isRethrownErrorLine, paint, type DevLogger } from './log.js'
 import { guardOrphans } from './orphan-guard.js'
-import type { LocalBucket } from './s3-origin.js'
 import { closeOriginAgents } from './origin-fetch.js'
 import type { EdgeWorkerConfig, LogRecord } from './protocol.js'
+import type { LocalBucket } from './s3-origin.js'
 import { acceptWebSocket, tokenServer, type WsConnection } from './ws-server.js'
 
 /** Options of {@link startDev}. */
@@ -358,7 +358,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     // The HTTPS listener first (the edge redirects to its port); it reaches the edge once the edge serves.
     let httpsTarget = 0
     // Viewers reach the edge through the front (front.ts): CloudFront's limits, methods, Expect, Connection: close.
-    // The configuration's generation: one more for each reload of wrangler.toml (the edge fetches it when it sees a new one).
+    // The configuration's generation: one more for each reload of wrangler.toml (the edge fetches a new one once).
     let generation = 0
     const frontOptions: FrontOptions = {
       upstreamPort: () => 0,

@@ -6,7 +6,7 @@
  */
 import type { CfHeaders, CfRequest } from '../../cloudfront/types.js'
 import { normalizeAcceptEncoding } from '../cache-rules.js'
-import type { Ctx, EdgeResponse } from './context.js'
+import { first, type Ctx, type EdgeResponse } from './context.js'
 import type { BehaviorPlan } from './plan.js'
 
 /** The content types CloudFront compresses [COMP] (parameters such as `; charset=utf-8` ignored: SILENT there). */
@@ -29,8 +29,6 @@ const MAX_BYTES = 10_000_000
 
 /** An encoding the edge compresses with. */
 export type Coding = 'br' | 'gzip'
-
-const first = (h: CfHeaders, name: string): string | undefined => h[name]?.[0]?.value
 
 /**
  * The coding CloudFront compresses a response with for this request, or undefined (reference §6.1): the behavior

@@ -1,8 +1,9 @@
 /**
  * One viewer request through the local edge, top to bottom (reference lambda-edge.md §5.2, cloudfront-distribution.md):
- * what the front refused, the viewer's headers, the behavior, CloudFront's protocol and method checks, viewer-request, the
- * default root object and the `CloudFront-*` headers, then the object (cache, origin group, origin-request /
- * origin-response) and the way back (custom error response, response headers policy, viewer-response).
+ * what the front refused, the viewer's headers, the behavior, CloudFront's protocol and method checks,
+ * viewer-request, the default root object and the `CloudFront-*` headers, then the object (cache, origin group,
+ * origin-request / origin-response) and the way back (custom error response, response headers policy,
+ * viewer-response).
  */
 import type { CfRequest } from '../../cloudfront/types.js'
 import { FRONT_HEADER, parseFrontInfo } from '../front-wire.js'
@@ -38,8 +39,9 @@ export async function handle(request: Request, env: Env, link: HostLink, proto: 
   const current = link.config(wire?.generation ?? 0)
   const cfg = current instanceof Promise ? await current : current
   const clientIp = wire?.ip ?? request.headers.get('cf-connecting-ip') ?? '127.0.0.1'
-  const log: LogRecord = { requestId, method: wire?.refused?.method ?? method, path: url.pathname + url.search, status: 0, cache: 'Miss', stages: [], totalMs: 0, start: Date.now() }
-  const ctx: Ctx = { cfg, env, link, requestId, log, t0: log.start!, method, proto, clientIp, wire, rawBody: undefined }
+  const t0 = Date.now()
+  const log: LogRecord = { requestId, method: wire?.refused?.method ?? method, path: url.pathname + url.search, status: 0, cache: 'Miss', stages: [], totalMs: 0, start: t0 }
+  const ctx: Ctx = { cfg, env, link, requestId, log, t0, method, proto, clientIp, wire, rawBody: undefined }
   // What the front refused (CloudFront's size limits, unknown methods): its page, then the connection closes.
   if (wire?.refused) return fail(ctx, refusal(wire.refused))
   if (wire?.invalidation) return answerInvalidation(ctx, request)
