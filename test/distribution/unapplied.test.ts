@@ -83,8 +83,9 @@ describe('the tools say what they do not apply', () => {
       'edge.origins[0] (fn): Lambda origins are parsed but not yet served by edgeware dev (used by the default behavior)',
     )
     const logs: string[] = []
-    const dev = await startDev({ config: parse(`${BASE}compress = true`), port: 0, watch: false, logger: { info: (l) => logs.push(l), error: (l) => logs.push(l) } })
+    const db = `[edge.dynamodb]\nlocal = false\ntable = "origins"\nendpoint = "http://127.0.0.1:8000"\nregion = "eu-west-1"\n`
+    const dev = await startDev({ config: parse(`${db}${BASE}`), port: 0, watch: false, logger: { info: (l) => logs.push(l), error: (l) => logs.push(l) } })
     await dev.close()
-    expect(logs).toContain('warning: edge.default_behavior.compress is parsed but not yet applied by edgeware dev: responses are not compressed')
+    expect(logs).toContain('warning: edge.dynamodb.region is parsed but not yet applied by edgeware dev: the local table is in memory, on a free port, in the edge region')
   })
 })
