@@ -29,10 +29,10 @@ const READ = new Set(['host', 'content-length', 'transfer-encoding', 'expect', '
 const METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'])
 
 /** CloudFront's request size limits, bytes (reference §8.4). */
-export const FRONT_LIMITS = { maxUrlBytes: 8192, maxHeadBytes: 20_480 } as const
+const FRONT_LIMITS = { maxUrlBytes: 8192, maxHeadBytes: 20_480 } as const
 
 /** How long a viewer may take to send a request's head once it has started it (CloudFront's value isn't published). */
-export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000
+const DEFAULT_HEADERS_TIMEOUT_MS = 10_000
 
 /** Options of {@link frontConnection}. */
 export interface FrontOptions {

@@ -38,7 +38,14 @@ export function parseRange(value: string | undefined, size: number): RangeAsk {
   return { kind: 'part', start, end: m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1) }
 }
 
-/** Whole seconds of an HTTP date, or undefined. */
+/**
+ * Whole seconds of an HTTP date, or undefined when it isn't one.
+ *
+ * @example
+ * ```ts
+ * httpDateSeconds('Wed, 01 Jan 2025 00:00:00 GMT') // 1735689600
+ * ```
+ */
 export function httpDateSeconds(v: string | undefined): number | undefined {
   const t = v === undefined ? NaN : Date.parse(v)
   return Number.isNaN(t) ? undefined : Math.floor(t / 1000)

@@ -152,9 +152,6 @@ cache_policy = "CachingDisabled"
 [[edge.cache_policies]]
 id = "gzip-only"
 brotli = false
-[[edge.custom_error_responses]]
-error_code = 416
-error_caching_min_ttl = 0
 `,
       join(dir, 'wrangler.toml'),
     ),
