@@ -203,6 +203,8 @@ describe('invalidation', () => {
     expect(await site.h.dev.invalidate([`${base}/a`])).toBe(0)
     expect(await get(`${base}/A`)).toBe('Miss from cloudfront')
     expect(await site.h.dev.invalidate([`${base.toUpperCase()}/A`])).toBe(0)
+    // The console line follows the answer within moments (log records are batched).
+    for (let i = 0; i < 100 && !site.h.logs.some((l) => l.includes(`invalidated 1 cached object: ${base}/a`)); i++) await new Promise((r) => setTimeout(r, 20))
     expect(site.h.logs.some((l) => l.includes(`invalidated 1 cached object: ${base}/a`))).toBe(true)
   })
 

@@ -66,8 +66,9 @@ describe('CloudFront size limits', () => {
     expect(r.closed).toBe(true)
     const ok = await rawExchange(site.h.dev.url, [`GET /${'b'.repeat(8191)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`])
     expect(status(ok.text)).toBe(200)
-    const line = site.h.logs.find((l) => l.includes('413 UrlTooLong'))
-    expect(line).toMatch(/The request URL is 8193 bytes; CloudFront's limit is 8,192 bytes/)
+    const rec = await site.h.record(/x-amz-cf-id: (\S+)/i.exec(r.text)![1]!)
+    expect(rec.error).toMatchObject({ code: 'UrlTooLong', message: "The request URL is 8193 bytes; CloudFront's limit is 8,192 bytes." })
+    expect(site.h.logs.some((l) => l.includes('413 UrlTooLong'))).toBe(true)
   })
 
   it('a request line and headers over 20,480 bytes: 413, closed; 20,000 bytes pass', async () => {
