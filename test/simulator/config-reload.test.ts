@@ -49,7 +49,7 @@ viewer_request = "vreq.js"
 async function save(text: string, expect: RegExp): Promise<void> {
   const before = logs.length
   writeFileSync(join(dir, 'wrangler.toml'), text)
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1000; i++) {
     if (logs.slice(before).some((l) => expect.test(l))) return
     await new Promise((r) => setTimeout(r, 20))
   }
