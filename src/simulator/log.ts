@@ -52,9 +52,9 @@ const ms = (n: number): string => (n >= 100 ? `${Math.round(n)}ms` : `${n.toFixe
 
 /**
  * The log line of a request: method, path, status, cache result, the Host, the behavior and the origin, time per
- * stage and cold/warm, the origins tried when it failed over; for a failed request a second line with the function and stage that failed, CloudFront's
- * status and code, and what went wrong (the error and the line of the user's source it came from, or the rule the
- * result broke).
+ * stage and cold/warm, the origins tried when it failed over; for a failed request a second line with the function
+ * and stage that failed, CloudFront's status and code, and what went wrong (the error and the line of the user's
+ * source it came from, or the rule the result broke). An invalidation has a line of its own.
  *
  * @example
  * ```ts
