@@ -11,8 +11,10 @@ import { join } from 'node:path'
 // of CPU per request, a quarter of what the edge itself needs, taken from the same 2 cores. It checks each status
 // line and reads each whole body (Content-Length or chunked).
 const SCRIPT = `import net from 'node:net'
-const [base, mode, duration, concurrency, serial, warm] = process.argv.slice(2)
+const [base, mode, duration, concurrency, serial, warm, headers] = process.argv.slice(2)
 const url = new URL(base)
+// The phase's own request headers ({ name: value }, e.g. Accept-Encoding), after Host.
+const extra = Object.entries(JSON.parse(headers)).map(([k, v]) => k + ': ' + v + '\\r\\n').join('')
 const idle = []
 let seq = 0
 // '/p/%16': /p/0 … /p/15 in turn (cache hits after the first round); '/p/%': a new path each time; else one path.
@@ -60,7 +62,7 @@ const get = () => new Promise((resolve, reject) => {
   const t = performance.now()
   c.done = (status) => { idle.push(c); status === 200 ? resolve(performance.now() - t) : reject(new Error('status ' + status)) }
   c.fail = reject
-  c.s.write('GET ' + path() + ' HTTP/1.1\\r\\nHost: ' + url.host + '\\r\\nConnection: keep-alive\\r\\n\\r\\n')
+  c.s.write('GET ' + path() + ' HTTP/1.1\\r\\nHost: ' + url.host + '\\r\\n' + extra + 'Connection: keep-alive\\r\\n\\r\\n')
 })
 for (let i = 0; i < 64; i++) await get()  // fill the cache
 // warm up at the measured concurrency (JIT in every isolate on the way)
@@ -120,15 +122,16 @@ export const describeLoad = ({ durationMs, warmMs, concurrency, serial } = LOAD)
   `concurrency ${concurrency}, ${durationMs} ms each after ${warmMs} ms of warm-up, serial latency over ${serial} requests`
 
 /**
- * A load generator writing its script into `dir`; `measured(base, mode)` runs one phase against `base` and resolves
- * to { rps, p50, p99 (serial latency, ms), cp50, cp99 (under concurrency), n, lgCpu (its own CPU ms per request),
- * cpuNode, cpuWorkerd (CPU seconds over the measured part) }. `mode`: '/p/%16' cycles /p/0 … /p/15 (hits after the
- * first round), '/p/%' asks a new path each time (misses), any other path is asked again and again.
+ * A load generator writing its script into `dir`; `measured(base, mode, headers)` runs one phase against `base`
+ * (each request with `headers`, `{ name: value }`, besides Host and Connection) and resolves to { rps, p50, p99
+ * (serial latency, ms), cp50, cp99 (under concurrency), n, lgCpu (its own CPU ms per request), cpuNode, cpuWorkerd
+ * (CPU seconds over the measured part) }. `mode`: '/p/%16' cycles /p/0 … /p/15 (hits after the first round), '/p/%'
+ * asks a new path each time (misses), any other path is asked again and again.
  */
 export function loadGenerator(dir, { durationMs, warmMs, concurrency, serial } = LOAD) {
   const loadScript = join(dir, 'load.mjs')
   writeFileSync(loadScript, SCRIPT)
-  return { measured: (base, mode) => measured(loadScript, base, mode, [durationMs, concurrency, serial, warmMs].map(String)) }
+  return { measured: (base, mode, headers = {}) => measured(loadScript, base, mode, [durationMs, concurrency, serial, warmMs, JSON.stringify(headers)].map(String)) }
 }
 
 /** One phase; CPU of this process and of workerd over its measured (concurrent) part. */

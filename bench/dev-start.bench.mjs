@@ -34,7 +34,8 @@ writeFileSync(
   join(work, 'wrangler.toml'),
   ports(readFileSync(join(root, 'wrangler.toml'), 'utf8'))
     .replaceAll('"edge-functions/origins.seed.json"', JSON.stringify(join(work, 'origins.seed.json')))
-    .replaceAll('"edge-functions/', `"${join(root, 'edge-functions')}/`),
+    .replaceAll('"edge-functions/', `"${join(root, 'edge-functions')}/`)
+    .replaceAll('dir = "public"', `dir = ${JSON.stringify(join(root, 'public'))}`),
 )
 
 // The floor: Miniflare alone, one worker answering 'ok' on a direct socket, as edgeware dev serves its edge.

@@ -3,8 +3,9 @@
 // with a cache policy + an origin request policy + a response headers policy against the legacy-settings behavior;
 // a 100 KB miss from an S3 origin (a local folder) against the same file from a custom origin; a miss to a warm
 // Lambda origin (function URL) against a miss to a plain HTTP origin serving the same 1 KiB page (no functions
-// either way); memory after 10,000 requests vs after 100. Loopback only. Run: `node bench/dev.bench.mjs` (or
-// `npm run bench -- dev`).
+// either way); hits and misses of a 20 KB text page compressed (Brotli) against the same page uncompressed; 100
+// simultaneous misses of one key (origin requests: 1); memory after 10,000 requests vs after 100, and after 10,000
+// compressed hits. Loopback only. Run: `node bench/dev.bench.mjs` (or `npm run bench -- dev`).
 //
 // The load generator runs in its own process (keep-alive connections, fixed concurrency, fixed duration) so it
 // does not share an event loop with the edge's Node host; the origin runs in this process. Each phase first warms
@@ -38,12 +39,27 @@ writeFileSync(
   `const body = '<!doctype html><title>bench</title>' + 'x'.repeat(1024 - 36)\nexport const handler = async () => ({ statusCode: 200, headers: { 'content-type': 'text/html', 'cache-control': 'no-store' }, body })\n`,
 )
 
-// --- the origin: 1 KiB page; /hit/* and /phit/* cacheable, /miss/* no-store; /big/* a 100 KB file (no-store) ---
+// --- the origin: 1 KiB page; /hit/* and /phit/* cacheable, /miss/* no-store; /big/* a 100 KB file (no-store);
+// /z/* a 20 KB text page (cacheable), /zmiss/* the same no-store; /collapse/* the page after 200 ms, counted ---
 const page = Buffer.from('<!doctype html><title>bench</title>' + 'x'.repeat(1024 - 36))
+const words = 'the local edge compresses text as CloudFront does, once, when it stores an object; '
+const text20k = Buffer.from(('<!doctype html><title>bench</title><p>' + words.repeat(400)).slice(0, 20_000))
+let collapsed = 0
 const big = randomBytes(100 * 1024)
 mkdirSync(join(work, 'bucket', 's3', 'big'), { recursive: true })
 writeFileSync(join(work, 'bucket', 's3', 'big', 'file.bin'), big)
 const origin = http.createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
+  if (req.url.startsWith('/z/') || req.url.startsWith('/zmiss/')) {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': req.url.startsWith('/z/') ? 'max-age=3600' : 'no-store', 'content-length': text20k.length })
+    return res.end(text20k)
+  }
+  if (req.url.startsWith('/collapse/')) {
+    collapsed++
+    return setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'max-age=3600', 'content-length': page.length })
+      res.end(page)
+    }, 200)
+  }
   if (req.url.startsWith('/big/')) {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'content-length': big.length })
     return res.end(big)
@@ -83,6 +99,16 @@ viewer_response = "fns/viewer-response.ts"
 cache_policy = "by-lang"
 origin_request_policy = "AllViewerExceptHostHeader"
 response_headers_policy = "CORS-with-preflight-and-SecurityHeadersPolicy"
+[[edge.behaviors]]
+path_pattern = "/z/*"
+origin = "o"
+viewer_request = "fns/viewer-request.ts"
+viewer_response = "fns/viewer-response.ts"
+cache_policy = "CachingOptimized"
+[[edge.behaviors]]
+path_pattern = "/zmiss/*"
+origin = "o"
+cache_policy = "CachingOptimized"
 [[edge.behaviors]]
 path_pattern = "/big/*"
 origin = "o"
@@ -135,6 +161,12 @@ const customBig = await measured(dev.url, '/big/file.bin')
 const s3Big = await measured(dev.url, '/s3/big/file.bin')
 const plainMiss = await measured(dev.url, '/omiss/%')
 const lambdaMiss = await measured(dev.url, '/lmiss/%')
+// A viewer accepting Brotli gets the stored compressed object; one accepting nothing the uncompressed one.
+const br = { 'Accept-Encoding': 'br, gzip' }
+const zHit = await measured(dev.url, '/z/%16')
+const zBrHit = await measured(dev.url, '/z/%16', br)
+const zMiss = await measured(dev.url, '/zmiss/%')
+const zBrMiss = await measured(dev.url, '/zmiss/%', br)
 // Requests of the measured part, for CPU per request.
 const total = (r) => r.n
 const cpuPer = (r) => ((r.cpuNode + r.cpuWorkerd) / total(r)) * 1000
@@ -160,29 +192,56 @@ console.log(`a miss, no functions, CachingDisabled, the same 1 KiB page: a warm 
 console.log(`  HTTP origin            ${plainMiss.rps.toFixed(0).padStart(6)} req/s   median ${f(plainMiss.p50)} ms  p99 ${f(plainMiss.p99)} ms   CPU ${f(cpuPer(plainMiss))} ms/request`)
 console.log(`  Lambda origin          ${lambdaMiss.rps.toFixed(0).padStart(6)} req/s   median ${f(lambdaMiss.p50)} ms  p99 ${f(lambdaMiss.p99)} ms   CPU ${f(cpuPer(lambdaMiss))} ms/request   added: median ${f(lambdaMiss.p50 - plainMiss.p50)} ms   ratio ${(lambdaMiss.rps / plainMiss.rps).toFixed(2)}x of HTTP-origin req/s`)
 console.log(`  goal: < 2 ms added at the median: ${lambdaMiss.p50 - plainMiss.p50 < 2 ? 'met' : 'NOT met'}`)
+console.log(`a 20 KB text page (CachingOptimized, VReq+VResp on hits, no functions on misses): Brotli-compressed vs uncompressed`)
+console.log(`  uncompressed hits      ${zHit.rps.toFixed(0).padStart(6)} req/s   median ${f(zHit.p50)} ms  p99 ${f(zHit.p99)} ms   CPU ${f(cpuPer(zHit))} ms/req`)
+console.log(`  compressed hits        ${zBrHit.rps.toFixed(0).padStart(6)} req/s   median ${f(zBrHit.p50)} ms  p99 ${f(zBrHit.p99)} ms   CPU ${f(cpuPer(zBrHit))} ms/req   cost ratio ${(cpuPer(zBrHit) / cpuPer(zHit)).toFixed(2)}x (CPU), ${(zHit.rps / zBrHit.rps).toFixed(2)}x (req/s)`)
+console.log(`  uncompressed misses    ${zMiss.rps.toFixed(0).padStart(6)} req/s   median ${f(zMiss.p50)} ms  p99 ${f(zMiss.p99)} ms   CPU ${f(cpuPer(zMiss))} ms/req`)
+console.log(`  compressed misses      ${zBrMiss.rps.toFixed(0).padStart(6)} req/s   median ${f(zBrMiss.p50)} ms  p99 ${f(zBrMiss.p99)} ms   CPU ${f(cpuPer(zBrMiss))} ms/req   (compression by the host: +${f(zBrMiss.p50 - zMiss.p50)} ms median, +${f(cpuPer(zBrMiss) - cpuPer(zMiss))} ms CPU)`)
+console.log(`  goals: a compressed hit within 1.2x an uncompressed one (CPU): ${cpuPer(zBrHit) / cpuPer(zHit) <= 1.2 ? 'met' : 'NOT met'}; >= 2000 req/s on compressed hits: ${zBrHit.rps >= 2000 ? 'met' : 'NOT met'}`)
+
+// --- 100 simultaneous misses of one key: collapsed into one origin request ---
+{
+  const agent = new http.Agent({ keepAlive: false, maxSockets: 100 })
+  const statuses = await Promise.all(
+    Array.from({ length: 100 }, () => new Promise((resolve, reject) => http.get(dev.url + '/collapse/one', { agent }, (r) => { r.resume(); r.on('end', () => resolve(r.statusCode)) }).on('error', reject))),
+  )
+  agent.destroy()
+  console.log(`100 simultaneous misses of one key (origin answers after 200 ms): origin requests ${collapsed}, viewers answered 200: ${statuses.filter((s) => s === 200).length}   goal (1 origin request): ${collapsed === 1 ? 'met' : 'NOT met'}`)
+}
 
 // --- memory after 100 vs after 10,000 requests (hits and misses mixed) ---
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 })
 let k = 0
-const one = () =>
-  new Promise((resolve, reject) => {
-    const p = k++ % 10 === 0 ? `/miss/m${k}` : `/hit/${k % 16}`
-    http.get(dev.url + p, { agent }, (r) => { r.resume(); r.on('end', resolve) }).on('error', reject)
-  })
-const run = async (count) => {
+/** `count` requests, 8 at a time, each to `next()` (a path, and the request headers). */
+const run = async (count, next) => {
   let left = count
+  const one = () =>
+    new Promise((resolve, reject) => {
+      const [p, headers] = next()
+      http.get(dev.url + p, { agent, headers }, (r) => { r.resume(); r.on('end', resolve) }).on('error', reject)
+    })
   await Promise.all(Array.from({ length: 8 }, async () => { while (left-- > 0) await one() }))
 }
-await run(100)
-globalThis.gc?.()
-const m100 = memory()
-await run(9900)
-globalThis.gc?.()
-await new Promise((r) => setTimeout(r, 200))
-globalThis.gc?.()
-const m10k = memory()
+/** Memory after `count` requests (after `warm` first), garbage collected. */
+const memoryOver = async (warm, count, next) => {
+  await run(warm, next)
+  globalThis.gc?.()
+  const before = memory()
+  await run(count, next)
+  globalThis.gc?.()
+  await new Promise((r) => setTimeout(r, 200))
+  globalThis.gc?.()
+  return [before, memory()]
+}
+const mixed = () => [k++ % 10 === 0 ? `/miss/m${k}` : `/hit/${k % 16}`, {}]
+const [m100, m10k] = await memoryOver(100, 9900, mixed)
 console.log(`memory after 100 requests: host RSS ${mb(m100.rss)}, heap ${mb(m100.heap)}, workerd RSS ${mb(m100.workerd)}`)
 console.log(`memory after 10,000:       host RSS ${mb(m10k.rss)}, heap ${mb(m10k.heap)}, workerd RSS ${mb(m10k.workerd)}   (heap ratio ${(m10k.heap / m100.heap).toFixed(2)}x, RSS ratio ${(m10k.rss / m100.rss).toFixed(2)}x)`)
+
+// --- memory over 10,000 compressed hits (the 20 KB page, Brotli) ---
+const [z0, z1] = await memoryOver(100, 10_000, () => [`/z/${k++ % 16}`, { 'accept-encoding': 'br, gzip' }])
+console.log(`compressed hits, before 10,000: host RSS ${mb(z0.rss)}, heap ${mb(z0.heap)}, workerd RSS ${mb(z0.workerd)}`)
+console.log(`compressed hits, after 10,000:  host RSS ${mb(z1.rss)}, heap ${mb(z1.heap)}, workerd RSS ${mb(z1.workerd)}   (heap ratio ${(z1.heap / z0.heap).toFixed(2)}x, RSS ratio ${(z1.rss / z0.rss).toFixed(2)}x, workerd ${(z1.workerd / z0.workerd).toFixed(2)}x)`)
 
 agent.destroy()
 await dev.close()

@@ -1,12 +1,13 @@
 /**
- * `edgeware dev [--config FILE] [--env NAME] [--port N] [--ip ADDR] [--https] [--dynamodb-port N] [--verbose]`: the local edge.
+ * `edgeware dev [--config FILE] [--env NAME] [--port N] [--ip ADDR] [--https] [--dynamodb-port N] [--log-file FILE]
+ * [--verbose]`: the local edge.
  */
 import { ConfigError } from '../simulator/config.js'
-import { startDev } from '../simulator/dev.js'
+import { startDev, type DevServer } from '../simulator/dev.js'
 import { parseCommand, resolveConfig, usageError } from './args.js'
 import { whenToStop } from './stop.js'
 
-const USAGE = `usage: edgeware dev [--config wrangler.toml] [--env NAME] [--port N] [--ip ADDR] [--https] [--dynamodb-port N] [--verbose]
+const USAGE = `usage: edgeware dev [--config wrangler.toml] [--env NAME] [--port N] [--ip ADDR] [--https] [--dynamodb-port N] [--log-file FILE] [--verbose]
 
   --config FILE       the wrangler.toml (default ./wrangler.toml)
   --env NAME          run the environment [env.NAME] of the config (its keys replace the top-level ones)
@@ -14,8 +15,10 @@ const USAGE = `usage: edgeware dev [--config wrangler.toml] [--env NAME] [--port
   --ip ADDR           the address it listens on (default [dev] ip, 127.0.0.1; 0.0.0.0 for every interface)
   --https             also serve HTTPS with a self-signed certificate (default [dev] https; port [dev] https_port, 8443)
   --dynamodb-port N   the local DynamoDB's port (default [edge.dynamodb] port, else any free port)
+  --log-file FILE     append one line per request to FILE in CloudFront's standard access log format
   --verbose           each stage's event, what the function changed, and the full stack of a failure
 
+In a terminal, press i to invalidate the whole cache (\`edgeware invalidate '/*'\`).
 Stops on Ctrl+C (SIGINT), SIGTERM or SIGHUP, or when the process that started it (npm) goes away.`
 
 /** A port flag's value, undefined when not given, or what is wrong with it. */
@@ -42,6 +45,7 @@ export async function run(args: string[]): Promise<number> {
     ip: { type: 'string' },
     https: { type: 'boolean' },
     'dynamodb-port': { type: 'string' },
+    'log-file': { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
   })
   if (typeof parsed === 'number') return parsed
@@ -65,6 +69,7 @@ export async function run(args: string[]): Promise<number> {
       ...(values.https ? { https: true } : {}),
       ...(values.env !== undefined ? { env: values.env } : {}),
       ...(dynamodbPort !== undefined ? { dynamodbPort } : {}),
+      ...(values['log-file'] !== undefined ? { logFile: values['log-file'] } : {}),
       verbose: values.verbose ?? false,
     })
     const first = await Promise.race([starting, stop.requested])
@@ -84,8 +89,32 @@ export async function run(args: string[]): Promise<number> {
   console.log(`edgeware dev: ${c.name} on ${dev.url}${dev.httpsUrl ? ` and ${dev.httpsUrl} (self-signed certificate)` : ''}  (functions: ${names}${cff}${origins}; limits: ${c.edge.limitsName}${env})`)
   for (const ex of dev.examples) console.log(`  example origin "${ex.id}" on ${ex.url}`)
   for (const l of dev.dynamo?.lines ?? []) console.log(`  ${l}`)
-  console.log(`  open ${dev.url}/  · Ctrl+C to stop`)
+  if (values['log-file'] !== undefined) console.log(`  access log: ${values['log-file']}`)
+  const keys = process.stdin.isTTY ? listenForKeys(dev) : undefined
+  console.log(`  open ${dev.url}/  · ${keys ? 'i to invalidate the cache · ' : ''}Ctrl+C to stop`)
   await stop.requested
+  keys?.()
   stop.dispose()
   return stop.exitAfter(dev.close())
+}
+
+/**
+ * Keys in the terminal: `i` invalidates the whole cache; Ctrl+C stops as SIGINT does (raw mode swallows the signal).
+ * Returns what puts the terminal back.
+ */
+function listenForKeys(dev: DevServer): () => void {
+  const stdin = process.stdin
+  stdin.setRawMode(true)
+  stdin.resume()
+  const onKey = (b: Buffer): void => {
+    const key = b.toString('latin1')
+    if (key === '\u0003') process.kill(process.pid, 'SIGINT')
+    else if (key === 'i' || key === 'I') dev.invalidate(['/*']).catch((e: unknown) => console.error(`edgeware dev: invalidation failed: ${(e as Error).message}`))
+  }
+  stdin.on('data', onKey)
+  return () => {
+    stdin.off('data', onKey)
+    stdin.setRawMode(false)
+    stdin.pause()
+  }
 }

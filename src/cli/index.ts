@@ -1,6 +1,6 @@
 /**
- * The `edgeware` command line: `init`, `event`, `invoke`, `dev`, `build`, `kvs`, `origins`, `deploy`, `destroy`,
- * `cleanup`, `logs`, and `--version`.
+ * The `edgeware` command line: `init`, `event`, `invoke`, `dev`, `invalidate`, `build`, `kvs`, `origins`, `deploy`,
+ * `destroy`, `cleanup`, `logs`, and `--version`.
  * Each subcommand lives in its own module under src/cli/ and is loaded on demand.
  */
 
@@ -10,7 +10,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   init: { summary: 'edgeware init [dir] [--force]           start a project: wrangler.toml, functions, a test, npm scripts', load: async () => (await import('./init.js')).run },
   event: { summary: 'edgeware event <stage>                 print a sample CloudFront event', load: async () => (await import('./event.js')).run },
   invoke: { summary: 'edgeware invoke <file|zip> --event <file|stage> [--config wrangler.toml] [--local]  run a function as built and deployed, validate its result', load: async () => (await import('./invoke.js')).run },
-  dev: { summary: 'edgeware dev [--config wrangler.toml] [--env NAME] [--port N] [--ip ADDR] [--verbose]  run the local edge', load: async () => (await import('./dev.js')).run },
+  dev: { summary: 'edgeware dev [--config wrangler.toml] [--env NAME] [--port N] [--ip ADDR] [--log-file F] [--verbose]  run the local edge', load: async () => (await import('./dev.js')).run },
+  invalidate: { summary: "edgeware invalidate '/docs/*' [--port N]  empty matching objects from a running local edge's cache", load: async () => (await import('./invalidate.js')).run },
   build: { summary: 'edgeware build [--config wrangler.toml] [--env NAME] [--out DIR] [--sourcemap]  bundle, zip and write the templates', load: async () => (await import('./build.js')).run },
   kvs: { summary: 'edgeware kvs <get|put|delete|list> --store <id> | --file <store.json>  edit a KeyValueStore\'s data file', load: async () => (await import('./kvs.js')).run },
   origins: { summary: 'edgeware origins <put|get|list|delete|create-table|import|export|diff> …  manage the DynamoDB origin table', load: async () => (await import('./origins.js')).run },

@@ -1,6 +1,6 @@
 /**
- * `edgeware/cloudfront`: CloudFront's event types, header rules, limits profiles, the result validator and
- * Fetch API interop; the same for CloudFront Functions (`functions-*`).
+ * `edgeware/cloudfront`: CloudFront's event types, header rules, limits profiles, the result validator,
+ * invalidation paths and Fetch API interop; the same for CloudFront Functions (`functions-*`).
  */
 export * from './types.js'
 export * from './limits.js'
@@ -8,6 +8,7 @@ export * from './rules.js'
 export * from './origin-rules.js'
 export * from './validate.js'
 export * from './fetch.js'
+export * from './invalidation.js'
 export * from './functions-types.js'
 export * from './functions-limits.js'
 export * from './functions-validate.js'

@@ -16,14 +16,11 @@ interface PendingKey {
   build?: string
 }
 
-const BEHAVIOR = String.raw`edge\.(?:default_behavior|behaviors\[\d+\])`
-const ORIGIN = String.raw`edge\.origins\[\d+\]`
-const at = (prefix: string, keys: string): RegExp => new RegExp(`^(${prefix}\\.(?:${keys}))(?:$|[.[])`)
-
-/** The keys not applied yet, per tool. */
-const PENDING: readonly PendingKey[] = [
-  { key: at(BEHAVIOR, 'compress'), dev: 'responses are not compressed' },
-]
+/**
+ * The keys not applied yet, per tool: none today (`edgeware dev` and `edgeware build` apply every key). An entry
+ * reads `{ key: /^(edge\.some_key)(?:$|[.[])/, dev: 'what edgeware dev does instead' }`.
+ */
+const PENDING: readonly PendingKey[] = []
 
 const TOOL_NAME: Record<Tool, string> = { dev: 'edgeware dev', build: 'edgeware build' }
 
@@ -34,7 +31,7 @@ const TOOL_NAME: Record<Tool, string> = { dev: 'edgeware dev', build: 'edgeware 
  * @example
  * ```ts
  * const { warnings, errors } = notYetApplied(config, 'dev')
- * // warnings: ['edge.default_behavior.cache_policy is parsed but not yet applied by edgeware dev: only the policy's TTLs …']
+ * // each warning: '<key> is parsed but not yet applied by edgeware dev: <what it does instead>' (none today)
  * ```
  */
 export function notYetApplied(config: EdgeConfig, tool: Tool): { warnings: string[]; errors: string[] } {

@@ -5,11 +5,11 @@
  * a function rebuilds and swaps it in without dropping requests.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync, watch, type FSWatcher } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, unwatchFile, watch, watchFile, type FSWatcher, type Stats } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { bundleFunction, EDGEWARE_OWN, ownSources } from '../build/bundle.js'
 import { describeEnvRead } from '../build/env-scan.js'
@@ -19,18 +19,23 @@ import { checkHandlerStage } from '../build/stage-check.js'
 import { notYetApplied } from '../distribution/unapplied.js'
 import { loadEnvConfig, loadLocalSecrets, type LocalSecrets } from '../build/environment.js'
 import type { DevTable } from '../origin/dev-table.js'
+import { openAccessLog, type AccessLog } from './access-log.js'
 import type { EdgeConfig, FunctionConfig } from './config.js'
+import { planReload } from './config-reload.js'
 import { edgeWorkerConfig, originDirectory } from './edge-config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
-import { startCloudFrontFunctions } from './cloudfront-functions.js'
+import { startCloudFrontFunctions, type LocalCloudFrontFunctions } from './cloudfront-functions.js'
+import { frontConnection, startFront, type FrontListener, type FrontOptions } from './front.js'
+import { INVALIDATION_PATH } from './front-wire.js'
 import { createHostHandler } from './host.js'
 import { startHttpsListener, type HttpsListener } from './https.js'
 import { DEFAULT_MAX_CONTAINERS, LambdaFunction } from './lambda.js'
-import { startLambdaOrigins } from './lambda-origins.js'
+import { startLambdaOrigins, type LocalLambdaOrigins } from './lambda-origins.js'
 import { consoleLogger, formatFunctionLine, isRethrownErrorLine, paint, type DevLogger } from './log.js'
 import { guardOrphans } from './orphan-guard.js'
 import { closeOriginAgents } from './origin-fetch.js'
-import type { LogRecord } from './protocol.js'
+import type { EdgeWorkerConfig, LogRecord } from './protocol.js'
+import type { LocalBucket } from './s3-origin.js'
 import { acceptWebSocket, tokenServer, type WsConnection } from './ws-server.js'
 
 /** Options of {@link startDev}. */
@@ -61,6 +66,10 @@ export interface DevOptions {
   maxContainers?: number
   /** Called with every finished request. */
   onRequest?: (r: LogRecord) => void
+  /** Append CloudFront's standard access log to this file (one line per request; `edgeware dev --log-file`). */
+  logFile?: string
+  /** Ms a viewer may take to send a request's head once started, before its connection is closed (default 10 s). */
+  headersTimeoutMs?: number
   /**
    * What `secret()` (edgeware/secrets) reads in the functions. Default: `.dev.vars` next to the config, else
    * `.dev.vars.example` (with a notice).
@@ -87,6 +96,16 @@ export interface DevServer {
   reload(names?: string[]): Promise<void>
   /** Resolves after the next successful (re)build of a function or Lambda origin (live reload): the names rebuilt. */
   nextReload(): Promise<string[]>
+  /**
+   * Reads wrangler.toml again and puts it in force for the requests that start after it (what saving the file does
+   * when `startDev` got its path). Resolves to false, the running configuration kept, when it has problems.
+   */
+  reloadConfig(): Promise<boolean>
+  /**
+   * Empties the cached objects the invalidation paths match, as CloudFront does (`*` only at the end; every variant
+   * of a path); resolves to how many went. Rejects naming the paths that break a rule.
+   */
+  invalidate(paths: string[]): Promise<number>
   close(): Promise<void>
 }
 
@@ -141,6 +160,9 @@ const edgeWorkerCode = (): Promise<string> => bundled('edge-worker', 'esm', 'neu
 /** @internal The containers' direct channel (container.ts with the validator) bundled into one CommonJS module. */
 export const containerRuntimeCode = (): Promise<string> => bundled('container', 'cjs', 'node', 'node20')
 
+/** The S3 origins' buckets, served from their directories. */
+const localBuckets = (c: EdgeConfig): LocalBucket[] => c.edge.origins.flatMap((o) => (o.kind === 's3' ? [{ bucket: o.bucket, region: o.region, dir: o.dir }] : []))
+
 /**
  * Fails with one line naming the port and the way out when something already listens on `ip:port`, before workerd
  * tries to bind it (workerd dies of a busy port with a crash dump of its own).
@@ -172,7 +194,8 @@ async function checkPortFree(ip: string, port: number): Promise<void> {
  * ```
  */
 export async function startDev(opts: DevOptions): Promise<DevServer> {
-  const config = typeof opts.config === 'string' ? await loadEnvConfig(opts.config, opts.env) : opts.config
+  // (Replaced by a reload of wrangler.toml: everything below reads the one in force.)
+  let config = typeof opts.config === 'string' ? await loadEnvConfig(opts.config, opts.env) : opts.config
   const logger = opts.logger ?? consoleLogger
   // What the config holds that the local edge doesn't act on yet: said once, never silently dropped.
   const pending = notYetApplied(config, 'dev')
@@ -221,11 +244,11 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     /** What a save rebuilds, by `<kind>:<name>` (edge functions, CloudFront Functions, Lambda origins): its sources and its rebuild. */
     const units = new Map<string, Unit>()
     /** Bundles a function as `edgeware build` would (unminified, source map inline); `files`: its own sources. */
-    const bundle = async (f: FunctionConfig): Promise<{ code: string; files: Set<string> }> => {
+    const bundle = async (f: FunctionConfig, cfg = config): Promise<{ code: string; files: Set<string> }> => {
       const r = await bundleFunction({
         entry: f.entry,
-        vars: config.vars,
-        runtime: config.edge.runtime,
+        vars: cfg.vars,
+        runtime: cfg.edge.runtime,
         minify: false,
         sourcemap: 'inline',
         ...(dynamoEndpoint ? { dynamoEndpoint } : {}),
@@ -237,15 +260,15 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       return { code: r.code, files }
     }
     /** `edgeware build`'s check of the stage the handler is made for (the bundle loaded in a throwaway container). */
-    const stageCheck = async (f: FunctionConfig, code: string): Promise<Problem | undefined> => {
-      const staged = await checkHandlerStage(f, code, config)
+    const stageCheck = async (f: FunctionConfig, code: string, cfg = config): Promise<Problem | undefined> => {
+      const staged = await checkHandlerStage(f, code, cfg)
       if (staged.warning) logger.info(`${p.yellow('⚠')} ${staged.warning.message}`)
       return staged.problem
     }
     /** A rebuild: bundled and checked as at the start. */
-    const build = async (f: FunctionConfig): Promise<{ code: string; files: Set<string> }> => {
-      const b = await bundle(f)
-      const problem = await stageCheck(f, b.code)
+    const build = async (f: FunctionConfig, cfg = config): Promise<{ code: string; files: Set<string> }> => {
+      const b = await bundle(f, cfg)
+      const problem = await stageCheck(f, b.code, cfg)
       if (problem) throw BuildError.from([problem])
       return b
     }
@@ -292,6 +315,39 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       if (closing) return
       if (verbose || (ev === 'exit' && !reported)) logger.info(`${p.dim(`[${fn}]`)} container ${ev === 'start' ? 'cold start' : `gone (${detail})`}`)
     }
+    /** A function's containers, with the memory and timeout `edgeware build` deploys it with. */
+    const makeFunction = (f: FunctionConfig, code: string): LambdaFunction => {
+      const { memoryMb, timeoutS } = functionSettings(f, config.edge.limits)
+      return new LambdaFunction({
+        name: f.name,
+        code,
+        filename: join(config.root, `${f.name}.js`),
+        memoryMb,
+        timeoutMs: timeoutS * 1000,
+        region: config.edge.region,
+        runtime: config.edge.runtime,
+        ...(opts.maxContainers !== undefined ? { maxContainers: opts.maxContainers } : {}),
+        onOutput,
+        onContainer,
+        direct,
+        onLines: (lines) => host?.lines(lines),
+        onDirectEnd: (end) => host?.directEnded(end),
+        localSecrets,
+      })
+    }
+    /** A function's live reload: built again with the configuration in force, its containers given the new code. */
+    const edgeUnit = (f: FunctionConfig, files: Set<string>): Unit => ({
+      name: f.name,
+      files,
+      rebuild: async () => {
+        const built = await build(f)
+        return () => {
+          functions.get(f.name)?.swap(built.code)
+          host?.swapped(f.name)
+          return built.files
+        }
+      },
+    })
     // Every function's problems at once (two functions that don't bundle are one failed start, not two).
     const problems: Problem[] = []
     // The stage checks run while the edge starts (they load each bundle once more); the start waits for them.
@@ -308,43 +364,21 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
         }
         const { code, files } = built
         stageChecks.push(stageCheck(f, code))
-        units.set(`edge:${f.name}`, {
-          name: f.name,
-          files,
-          rebuild: async () => {
-            const built = await build(f)
-            return () => {
-              functions.get(f.name)?.swap(built.code)
-              host?.swapped(f.name)
-              return built.files
-            }
-          },
-        })
-        // The memory and timeout `edgeware build` deploys the function with.
-        const { memoryMb, timeoutS } = functionSettings(f, config.edge.limits)
-        functions.set(
-          f.name,
-          new LambdaFunction({
-            name: f.name,
-            code,
-            filename: join(config.root, `${f.name}.js`),
-            memoryMb,
-            timeoutMs: timeoutS * 1000,
-            region: config.edge.region,
-            runtime: config.edge.runtime,
-            ...(opts.maxContainers !== undefined ? { maxContainers: opts.maxContainers } : {}),
-            onOutput,
-            onContainer,
-            direct,
-            onLines: (lines) => host?.lines(lines),
-            onDirectEnd: (end) => host?.directEnded(end),
-            localSecrets,
-          }),
-        )
+        units.set(`edge:${f.name}`, edgeUnit(f, files))
+        functions.set(f.name, makeFunction(f, code))
       }),
     )
+    /** Functions a reload of wrangler.toml replaced or dropped: closed once the calls they may still run are over. */
+    const retiring = new Set<LambdaFunction>()
+    const retireLater = (fn: LambdaFunction): void => {
+      retiring.add(fn)
+      setTimeout(() => {
+        retiring.delete(fn)
+        void fn.close()
+      }, fn.opts.timeoutMs + 1000).unref()
+    }
     cleanups.push(async () => {
-      await Promise.all([...functions.values()].map((f) => f.close()))
+      await Promise.all([...functions.values(), ...retiring].map((f) => f.close()))
     })
     const staged = Promise.all(stageChecks)
     staged.catch(() => {}) // (awaited below; a start that fails before then doesn't wait for it)
@@ -354,21 +388,40 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     }
     cleanups.push(() => closeOriginAgents())
 
-    // CloudFront Functions (run in this process) and Lambda origins (their own containers).
-    const cff = await startCloudFrontFunctions({ config, origins: originDirectory(config), logger, paint: p, verbose })
+    // CloudFront Functions (run in this process) and Lambda origins (their own containers); a reload of
+    // wrangler.toml that changes them starts them anew.
+    const startFunctions = (c: EdgeConfig): Promise<LocalCloudFrontFunctions> => startCloudFrontFunctions({ config: c, origins: originDirectory(c), logger, paint: p, verbose })
+    const startOrigins = (c: EdgeConfig): Promise<LocalLambdaOrigins> => startLambdaOrigins({ config: c, logger, paint: p, verbose, ...(opts.maxContainers !== undefined ? { maxContainers: opts.maxContainers } : {}) })
+    /** Puts a kind's units (`cff`, `origin`) in place of the ones it had. */
+    const setUnits = (kind: string, list: readonly Unit[]): void => {
+      for (const k of [...units.keys()]) if (k.startsWith(`${kind}:`)) units.delete(k)
+      for (const u of list) units.set(`${kind}:${u.name}`, u)
+    }
+    let cff = await startFunctions(config)
     cleanups.push(() => cff.close())
-    const lambdaOrigins = await startLambdaOrigins({ config, logger, paint: p, verbose, ...(opts.maxContainers !== undefined ? { maxContainers: opts.maxContainers } : {}) })
-    cleanups.push(() => lambdaOrigins.close())
-    for (const u of cff.units) units.set(`cff:${u.name}`, u)
-    for (const u of lambdaOrigins.units) units.set(`origin:${u.name}`, u)
+    let lambdaOrigins = await startOrigins(config)
+    /** Lambda origins a reload replaced: closed once the calls they may still run are over. */
+    const retiringOrigins = new Set<LocalLambdaOrigins>()
+    cleanups.push(() => Promise.all([lambdaOrigins, ...retiringOrigins].map((o) => o.close())).then(() => {}))
+    setUnits('cff', cff.units)
+    setUnits('origin', lambdaOrigins.units)
 
     // The HTTPS listener first (the edge redirects to its port); it reaches the edge once the edge serves.
     let httpsTarget = 0
+    // Viewers reach the edge through the front (front.ts): CloudFront's limits, methods, Expect, Connection: close.
+    // The configuration's generation: one more for each reload of wrangler.toml (the edge fetches a new one once).
+    let generation = 0
+    const frontOptions: FrontOptions = {
+      upstreamPort: () => 0,
+      generation: () => generation,
+      ...(opts.headersTimeoutMs !== undefined ? { headersTimeoutMs: opts.headersTimeoutMs } : {}),
+      onDropped: (why) => logger.info(`${p.dim('[edge]')} ${why}`),
+    }
     let tlsListener: HttpsListener | undefined
     if (opts.https ?? config.dev.https) {
       const httpsPort = opts.httpsPort ?? (opts.port === 0 ? 0 : config.dev.httpsPort)
       try {
-        tlsListener = await startHttpsListener({ ip, port: httpsPort, targetPort: () => httpsTarget })
+        tlsListener = await startHttpsListener({ ip, port: httpsPort, connection: (socket) => frontConnection(socket, { ...frontOptions, upstreamPort: () => httpsTarget }) })
       } catch (e) {
         throw new Error(`edgeware dev: could not start HTTPS on ${ip}:${httpsPort}: ${(e as Error).message}`)
       }
@@ -377,24 +430,36 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     }
 
     // The edge.
-    const edge = edgeWorkerConfig(config, {
-      functionNames: new Map(config.functions.map((f) => [f.entry, f.name])),
-      containers: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.maxContainers])),
-      timeouts: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.opts.timeoutMs])),
-      ...(tlsListener ? { httpsPort: tlsListener.port } : {}),
-    })
+    const edgeConfig = (): EdgeWorkerConfig =>
+      edgeWorkerConfig(config, {
+        functionNames: new Map(config.functions.map((f) => [f.entry, f.name])),
+        containers: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.maxContainers])),
+        timeouts: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.opts.timeoutMs])),
+        ...(tlsListener ? { httpsPort: tlsListener.port } : {}),
+        accessLog: opts.logFile !== undefined,
+      })
+    let edge = edgeConfig()
     const httpsOnly = edge.behaviors.filter((b) => b.viewerProtocolPolicy !== 'allow-all').map((b) => (b.pathPattern === '*' ? 'the default behavior' : b.pathPattern))
     if (httpsOnly.length && !tlsListener) logger.info(`warning: ${httpsOnly.join(', ')} ${httpsOnly.length > 1 ? 'answer' : 'answers'} plain HTTP with a redirect or a 403 (viewer_protocol_policy); start with --https or [dev] https = true to follow it`)
+    let accessLog: AccessLog | undefined
+    if (opts.logFile !== undefined) {
+      const log = openAccessLog(resolve(opts.logFile), { pop: edge.pop, distributionDomainName: edge.distributionDomainName })
+      accessLog = log
+      cleanups.push(() => log.close())
+    }
     host = createHostHandler({
       functions,
       limits: config.edge.limits,
       logger,
       paint: p,
       verbose,
-      buckets: config.edge.origins.flatMap((o) => (o.kind === 's3' ? [{ bucket: o.bucket, region: o.region, dir: o.dir }] : [])),
-      cloudfrontFunctions: cff,
-      lambdaOrigins,
+      buckets: localBuckets(config),
+      // (Through the variables: a reload of wrangler.toml may start new ones.)
+      cloudfrontFunctions: { run: (fn, originIds, eventJson) => cff.run(fn, originIds, eventJson) },
+      lambdaOrigins: { serves: (hostname) => lambdaOrigins.serves(hostname), fetch: (call, body) => lambdaOrigins.fetch(call, body) },
+      edgeConfig: () => edge,
       ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
+      ...(accessLog ? { accessLog } : {}),
     })
     // The function channel: the edge's Durable Object keeps one WebSocket to this loopback server.
     const conns = new Set<WsConnection>()
@@ -425,7 +490,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       // HTTPS listener to a second one, on the worker's `https` entrypoint.
       host: '127.0.0.1',
       port: 0,
-      unsafeDirectSockets: [{ host: ip, port }, ...(tlsListener ? [{ host: '127.0.0.1', port: 0, entrypoint: 'https' }] : [])],
+      unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }, ...(tlsListener ? [{ host: '127.0.0.1', port: 0, entrypoint: 'https' }] : [])],
       cf: false,
       bindings: { EDGE: edge as unknown as Record<string, never>, CHANNEL: channelUrl },
       serviceBindings: {
@@ -435,15 +500,17 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       durableObjects: { EDGE_DO: 'EdgeObject' },
     })
     cleanups.push(() => mf.dispose())
-    let url: URL
+    let front: FrontListener
     try {
       await mf.ready
-      url = await mf.unsafeGetDirectURL()
+      const edgePort = Number((await mf.unsafeGetDirectURL()).port)
       if (tlsListener) httpsTarget = Number((await mf.unsafeGetDirectURL(undefined, 'https')).port)
+      front = await startFront({ ...frontOptions, ip, port, upstreamPort: () => edgePort })
     } catch (e) {
       await staged
       throw new Error(`could not start the edge on ${ip}:${port}: ${(e as Error).message}`)
     }
+    cleanups.push(() => front.close())
     // Killed outright, this process can't end workerd: a watchdog does (stopped first when the server closes).
     cleanups.push(guardOrphans())
     const mismatched = (await staged).filter((x): x is Problem => x !== undefined)
@@ -521,16 +588,127 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       })
     }
 
+    // A saved wrangler.toml: the new distribution serves the requests that start after it, those in flight finish on
+    // the one they started with; a config with problems (each printed) leaves the running one serving.
+    let configReloads = Promise.resolve(true)
+    const applyConfig = async (): Promise<boolean> => {
+      const file = basename(config.path)
+      const refuse = (why: string): false => {
+        logger.error(`${p.red('✗')} ${why}\n  ${file} not reloaded: still serving the previous configuration`)
+        return false
+      }
+      let next: EdgeConfig
+      try {
+        next = await loadEnvConfig(config.path, opts.env)
+      } catch (e) {
+        return refuse((e as Error).message)
+      }
+      const pending = notYetApplied(next, 'dev')
+      if (pending.errors.length) return refuse(`${file}: ${pending.errors.join('\n  ')}`)
+      const plan = planReload(config, next)
+      const fresh = plan.rebuild ? next.functions : [...plan.added, ...plan.changed]
+      const built = new Map<string, { code: string; files: Set<string> }>()
+      const problems: Problem[] = []
+      await Promise.all(
+        fresh.map(async (f) => {
+          try {
+            built.set(f.name, await build(f, next))
+          } catch (e) {
+            if (!(e instanceof BuildError)) throw e
+            problems.push(...e.problems)
+          }
+        }),
+      )
+      if (problems.length) return refuse(BuildError.from(problems).message)
+      // CloudFront Functions and Lambda origins the new config changes start anew (one that can't: not reloaded).
+      let nextCff: LocalCloudFrontFunctions | undefined
+      let nextOrigins: LocalLambdaOrigins | undefined
+      try {
+        if (plan.cloudfrontFunctions) nextCff = await startFunctions(next)
+        if (plan.lambdaOrigins) nextOrigins = await startOrigins(next)
+      } catch (e) {
+        nextCff?.close()
+        return refuse((e as Error).message)
+      }
+      const prev = config
+      config = next
+      if (nextCff) {
+        cff.close()
+        cff = nextCff
+        setUnits('cff', cff.units)
+      }
+      if (nextOrigins) {
+        const old = lambdaOrigins
+        const longest = Math.max(0, ...prev.edge.origins.map((o) => (o.kind === 'lambda' ? o.timeoutS : 0)))
+        retiringOrigins.add(old)
+        setTimeout(() => {
+          retiringOrigins.delete(old)
+          void old.close()
+        }, longest * 1000 + 1000).unref()
+        lambdaOrigins = nextOrigins
+        setUnits('origin', lambdaOrigins.units)
+      }
+      for (const name of plan.removed) {
+        const fn = functions.get(name)
+        if (fn) retireLater(fn)
+        functions.delete(name)
+        units.delete(`edge:${name}`)
+      }
+      for (const f of fresh) {
+        const b = built.get(f.name)!
+        units.set(`edge:${f.name}`, edgeUnit(f, b.files))
+        const old = functions.get(f.name)
+        // New [vars] only: the same containers' settings, new code (as a saved source file does).
+        if (old && !plan.changed.includes(f)) old.swap(b.code)
+        else functions.set(f.name, makeFunction(f, b.code))
+        if (old) host?.swapped(f.name)
+        if (old && plan.changed.includes(f)) retireLater(old)
+      }
+      host?.setBuckets(localBuckets(next))
+      edge = { ...edgeConfig(), viaHost: edge.viaHost }
+      generation++
+      if (opts.watch !== false) rewatch()
+      for (const w of [...next.warnings, ...pending.warnings]) logger.info(`warning: ${w}`)
+      logger.info(`${p.green('↻')} ${file} reloaded`)
+      if (plan.restart.length) logger.info(`${p.yellow('⚠')} ${file}: ${plan.restart.join(', ')} changed: restart edgeware dev to apply ${plan.restart.length > 1 ? 'them' : 'it'}`)
+      return true
+    }
+    const reloadConfig = (): Promise<boolean> => (configReloads = configReloads.then(applyConfig, applyConfig))
+    if (typeof opts.config === 'string' && opts.watch !== false) {
+      const path = config.path
+      let debounce: NodeJS.Timeout | undefined
+      const onChange = (now: Stats, before: Stats): void => {
+        if (now.mtimeMs === before.mtimeMs && now.size === before.size) return
+        clearTimeout(debounce)
+        debounce = setTimeout(() => void reloadConfig(), 50)
+      }
+      watchFile(path, { interval: 200, persistent: false }, onChange)
+      cleanups.push(() => {
+        clearTimeout(debounce)
+        unwatchFile(path, onChange)
+      })
+    }
+
     cleanups.push(removeSocketDir)
-    const base = url.href.replace(/\/$/, '')
+    const hostname = ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip.includes(':') ? `[${ip}]` : ip
+    const viewerUrl = `http://${hostname}:${front.port}`
     return {
-      url: base,
-      ...(tlsListener ? { httpsUrl: `https://${url.hostname}:${tlsListener.port}`, certificate: tlsListener.certificate } : {}),
-      config,
+      url: viewerUrl,
+      reloadConfig,
+      ...(tlsListener ? { httpsUrl: `https://${hostname}:${tlsListener.port}`, certificate: tlsListener.certificate } : {}),
+      get config() {
+        return config
+      },
       examples,
       ...(dynamo ? { dynamoEndpoint: dynamo.endpoint, dynamo: { kind: dynamo.kind, table: dynamo.table, endpoint: dynamo.endpoint, lines: dynamo.lines } } : {}),
       reload,
       nextReload: () => new Promise((r) => reloadWaiters.push(r)),
+      invalidate: async (paths) => {
+        const res = await fetch(`${viewerUrl}${INVALIDATION_PATH}`, { method: 'POST', body: JSON.stringify({ paths }), headers: { 'content-type': 'application/json' } })
+        const body = (await res.json()) as { invalidated?: number; error?: string }
+        if (!res.ok) throw new Error(body.error ?? `the local edge answered ${res.status}`)
+        return body.invalidated ?? 0
+      },
       close,
     }
   } catch (e) {

@@ -17,6 +17,8 @@ export interface EdgeRunOptions {
   timeouts: Record<string, number>
   /** The HTTPS listener's port, when there is one. */
   httpsPort?: number
+  /** Log records carry the access log's fields. */
+  accessLog?: boolean
 }
 
 function customHeaders(o: OriginConfig): CfHeaders {
@@ -105,7 +107,6 @@ export function edgeWorkerConfig(config: EdgeConfig, run: EdgeRunOptions, order:
     viaHost: `${randomBytes(16).toString('hex')}.cloudfront.net`,
     pop: 'LOCAL1-P1',
     includeBodyBytes: config.edge.limits.includeBodyBytes,
-    maxUrlChars: config.edge.limits.maxUrlChars,
     maxCacheBytes: 64 * 1024 * 1024,
     ...(config.edge.defaultRootObject !== undefined ? { defaultRootObject: config.edge.defaultRootObject } : {}),
     customErrorResponses: config.edge.customErrorResponses,
@@ -114,6 +115,7 @@ export function edgeWorkerConfig(config: EdgeConfig, run: EdgeRunOptions, order:
     responseHeadersPolicyOrder: order,
     containers: run.containers,
     timeouts: run.timeouts,
+    accessLog: run.accessLog ?? false,
   }
 }
 

@@ -10,7 +10,7 @@ import type { Env, Fetcher, HostLink } from './edge/context.js'
 import { newRequestId } from './edge/context.js'
 import { handle } from './edge/handle.js'
 import { errorPage } from './edge/respond.js'
-import { functionFailed, type FunctionReply, type InvokeReply } from './protocol.js'
+import { functionFailed, type EdgeWorkerConfig, type FunctionReply, type InvokeReply } from './protocol.js'
 
 interface WebSocketLike {
   accept(): void
@@ -93,13 +93,19 @@ export class EdgeObject {
   /** Looks for overdue calls while containers have calls (see checkOverdue). */
   private overdueTimer: ReturnType<typeof setInterval> | undefined
   private readonly token: string
+  /** The configuration in force and its generation; the next one while the host is asked for it. */
+  private cfg: EdgeWorkerConfig
+  private generation = 0
+  private loading: { generation: number; config: Promise<EdgeWorkerConfig> } | undefined
 
   constructor(
     _state: unknown,
     private readonly env: Env,
   ) {
     this.token = env.CHANNEL.slice(env.CHANNEL.lastIndexOf('/') + 1)
+    this.cfg = env.EDGE
     this.link = {
+      config: (generation) => (generation === this.generation ? this.cfg : this.load(generation)),
       invoke: async (fn, stage, requestId, eventJson) => {
         if (!this.ws) await this.connect()
         const pool = this.pool(fn)
@@ -135,6 +141,22 @@ export class EdgeObject {
     }
   }
 
+  /** The configuration of a newer generation, from the host (once, whatever the number of requests asking). */
+  private load(generation: number): Promise<EdgeWorkerConfig> {
+    if (this.loading?.generation === generation) return this.loading.config
+    const config = (async () => {
+      const res = await this.env.HOST.fetch('http://host/config')
+      const cfg = (await res.json()) as EdgeWorkerConfig
+      if (generation > this.generation) {
+        this.cfg = cfg
+        this.generation = generation
+      }
+      return cfg
+    })()
+    this.loading = { generation, config }
+    return config
+  }
+
   /** Sends `text` to the host after the log records waiting; the error when the host is gone (they are dropped then). */
   private toHost(text: string): unknown {
     const logs = this.logs
@@ -150,7 +172,7 @@ export class EdgeObject {
   private pool(fn: string): Pool | undefined {
     let p = this.pools.get(fn)
     if (!p) {
-      const max = this.env.EDGE.containers[fn]
+      const max = this.cfg.containers[fn]
       if (max === undefined) return undefined
       p = { fn, max, slots: new Set(), starting: 0, idle: [], queue: [] }
       this.pools.set(fn, p)
@@ -215,7 +237,7 @@ export class EdgeObject {
       const call = slot.call
       if (!call || slot.dead) continue
       busy = true
-      if (slot.overdue === call.id || now - slot.sentAt <= (this.env.EDGE.timeouts[slot.pool.fn] ?? 30_000) + OVERDUE_GRACE_MS) continue
+      if (slot.overdue === call.id || now - slot.sentAt <= (this.cfg.timeouts[slot.pool.fn] ?? 30_000) + OVERDUE_GRACE_MS) continue
       slot.overdue = call.id
       this.toHost(`0\nk\n${slot.id}\n${call.id | 0}\n${call.stage}\n${call.requestId}`)
     }
@@ -401,7 +423,7 @@ export class EdgeObject {
       const id = newRequestId()
       const message = e instanceof Error ? e.message : String(e)
       this.link.log({ requestId: id, method: request.method, path: new URL(request.url).pathname, status: 502, cache: 'Error', stages: [], error: { code: 'EdgeError', message }, totalMs: 0 })
-      return errorPage(this.env.EDGE, 502, `The local edge failed: ${message}`, id)
+      return errorPage(this.cfg, 502, `The local edge failed: ${message}`, id)
     }
   }
 }

@@ -4,15 +4,20 @@
  * crashes or times out (with the reply for the call it was running), retires them, and prints the lines containers
  * post and the request lines, and runs CloudFront Functions when the edge asks (cloudfront-functions.ts); through
  * the `HOST` service binding, `POST /origin` fetches a custom origin, serves an S3 origin's local directory
- * (s3-origin.ts, no further network hop) or calls a Lambda origin (lambda-origins.ts).
+ * (s3-origin.ts, no further network hop) or calls a Lambda origin (lambda-origins.ts), `POST /compress`
+ * compresses an object the edge is about to cache, and `GET /config` is the edge's configuration after a reload
+ * of wrangler.toml.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { promisify } from 'node:util'
+import { brotliCompress, constants as zlibConstants, gzip as gzipCompress } from 'node:zlib'
 import type { LimitsProfile } from '../cloudfront/limits.js'
+import type { AccessLog } from './access-log.js'
 import { STAGES, type Stage } from '../cloudfront/types.js'
 import type { Container, DirectEnd, InvokeOutcome, LambdaFunction } from './lambda.js'
 import { formatRequestLine, type DevLogger, type Paint } from './log.js'
 import { fetchOrigin, type OriginResult } from './origin-fetch.js'
-import { functionFailed, type LogRecord, type OriginCall, type OriginReply } from './protocol.js'
+import { functionFailed, type EdgeWorkerConfig, type LogRecord, type OriginCall, type OriginReply } from './protocol.js'
 import type { LocalCloudFrontFunctions } from './cloudfront-functions.js'
 import type { LocalLambdaOrigins } from './lambda-origins.js'
 import { localS3, type LocalBucket } from './s3-origin.js'
@@ -32,9 +37,22 @@ export interface HostOptions {
   cloudfrontFunctions?: Pick<LocalCloudFrontFunctions, 'run'>
   /** The Lambda origins, reached at their API's domain. */
   lambdaOrigins?: Pick<LocalLambdaOrigins, 'serves' | 'fetch'>
+  /** The edge's configuration now (the edge asks after a reload of wrangler.toml). */
+  edgeConfig?: () => EdgeWorkerConfig
   /** Called with every finished request (tests, benches). */
   onRequest?: (r: LogRecord) => void
+  /** Where each request's access log line goes (`edgeware dev --log-file`). */
+  accessLog?: AccessLog
 }
+
+const brotli = promisify(brotliCompress)
+const gzip = promisify(gzipCompress)
+/**
+ * CloudFront doesn't publish its compression levels: Brotli quality 5 and Gzip level 6 (zlib's default) are
+ * what CDNs commonly use for compression on the fly, and quick enough for objects of up to 10 MB.
+ */
+const BROTLI_OPTIONS = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5 } }
+const GZIP_OPTIONS = { level: 6 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -64,9 +82,11 @@ export function createHostHandler(opts: HostOptions): {
   directEnded: (end: DirectEnd) => void
   /** A function was reloaded: the edge counts its containers as old (it may start one beyond the maximum). */
   swapped: (fnName: string) => void
+  /** The S3 origins changed (a reload of wrangler.toml). */
+  setBuckets: (buckets: readonly LocalBucket[]) => void
 } {
   const { functions, limits, logger, paint: p, verbose } = opts
-  const s3 = localS3(opts.buckets ?? [])
+  let s3 = localS3(opts.buckets ?? [])
   const verdict = { limits, verbose, paint: p }
   /** A container that failed to start, when no request's log line will tell it (no call took the answer). */
   const startFailed = (fnName: string, out: InvokeOutcome): void =>
@@ -158,17 +178,46 @@ export function createHostHandler(opts: HostOptions): {
     res.end(payload)
   }
 
+  /** `POST /compress?coding=br|gzip`: the body compressed as CloudFront would (see edge/compress.ts). */
+  async function compress(coding: string | null, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req)
+    const out = coding === 'br' ? await brotli(body, BROTLI_OPTIONS) : coding === 'gzip' ? await gzip(body, GZIP_OPTIONS) : undefined
+    if (!out) {
+      res.writeHead(400)
+      res.end()
+      return
+    }
+    res.writeHead(200, { 'content-length': out.byteLength })
+    res.end(out)
+  }
+
   function logRecords(records: LogRecord[]): void {
     for (const r of records) {
       const line = formatRequestLine(r, p)
       if (r.status >= 500) logger.error(line)
       else logger.info(line)
+      opts.accessLog?.write(r)
       opts.onRequest?.(r)
     }
   }
 
   const http = function edgewareHost(req: IncomingMessage, res: ServerResponse): void {
-    if (new URL(req.url ?? '/', 'http://host').pathname !== '/origin') {
+    const url = new URL(req.url ?? '/', 'http://host')
+    if (url.pathname === '/compress') {
+      compress(url.searchParams.get('coding'), req, res).catch((e: unknown) => {
+        logger.error(`${p.red('[edge] compression failed')} ${e instanceof Error ? e.message : String(e)}`)
+        if (!res.headersSent) res.writeHead(500)
+        res.end()
+      })
+      return
+    }
+    if (url.pathname === '/config' && opts.edgeConfig) {
+      const body = JSON.stringify(opts.edgeConfig())
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+      res.end(body)
+      return
+    }
+    if (url.pathname !== '/origin') {
       res.writeHead(404)
       res.end()
       return
@@ -273,5 +322,9 @@ export function createHostHandler(opts: HostOptions): {
     if (edge && !edge.closed) edge.send(`g${fnName}`)
   }
 
-  return { http, message, lines, directEnded, swapped }
+  const setBuckets = (buckets: readonly LocalBucket[]): void => {
+    s3 = localS3(buckets)
+  }
+
+  return { http, message, lines, directEnded, swapped, setBuckets }
 }

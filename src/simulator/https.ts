@@ -1,7 +1,8 @@
 /**
  * The local HTTPS listener (`[dev] https = true`, `edgeware dev --https`): a TLS server with a self-signed
- * certificate that passes each connection, decrypted, to the edge's HTTPS entrypoint (whose requests the edge
- * treats as HTTPS: viewer protocol policy, `CloudFront-Forwarded-Proto`, origin protocol `match-viewer`).
+ * certificate that passes each connection, decrypted, to the front (front.ts) and on to the edge's HTTPS
+ * entrypoint (whose requests the edge treats as HTTPS: viewer protocol policy, `CloudFront-Forwarded-Proto`, origin
+ * protocol `match-viewer`).
  */
 import net from 'node:net'
 import tls from 'node:tls'
@@ -35,28 +36,21 @@ async function selfSigned(ip: string): Promise<{ key: string; cert: string }> {
 }
 
 /**
- * Listens for TLS on `ip:port` and pipes each connection to `target` (the edge's HTTPS entrypoint on 127.0.0.1).
+ * Listens for TLS on `ip:port` and hands each decrypted connection to `connection` (the front, which relays it to the
+ * edge's HTTPS entrypoint).
  *
  * @example
  * ```ts
- * const l = await startHttpsListener({ ip: '127.0.0.1', port: 8443, targetPort: () => innerPort })
+ * const l = await startHttpsListener({ ip: '127.0.0.1', port: 8443, connection: (socket) => frontConnection(socket, front) })
  * ```
  */
-export async function startHttpsListener(opts: { ip: string; port: number; targetPort: () => number }): Promise<HttpsListener> {
+export async function startHttpsListener(opts: { ip: string; port: number; connection: (socket: tls.TLSSocket) => void }): Promise<HttpsListener> {
   const { key, cert } = await selfSigned(opts.ip)
   const sockets = new Set<net.Socket>()
   const server = tls.createServer({ key, cert, ALPNProtocols: ['http/1.1'] }, (client) => {
-    const upstream = net.connect(opts.targetPort(), '127.0.0.1')
-    sockets.add(client).add(upstream)
-    const end = (): void => {
-      client.destroy()
-      upstream.destroy()
-      sockets.delete(client)
-      sockets.delete(upstream)
-    }
-    client.on('error', end).on('close', end)
-    upstream.on('error', end).on('close', end)
-    client.pipe(upstream).pipe(client)
+    sockets.add(client)
+    client.on('close', () => sockets.delete(client))
+    opts.connection(client)
   })
   // A failed handshake is the client's business; the listener keeps serving.
   server.on('tlsClientError', () => {})

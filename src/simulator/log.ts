@@ -51,25 +51,30 @@ export const paint = (on: boolean): Paint =>
 const ms = (n: number): string => (n >= 100 ? `${Math.round(n)}ms` : `${n.toFixed(1)}ms`)
 
 /**
- * The log line of a request: method, path, status, cache result, time per stage and cold/warm (a CloudFront
- * Function: its compute utilization), the origins tried
- * when it failed over; for a failed request a second line with the function and stage that failed, CloudFront's
- * status and code, and what went wrong (the error and the line of the user's source it came from, or the rule the
- * result broke).
+ * The log line of a request: method, path, status, cache result, the Host, the behavior and the origin, time per
+ * stage and cold/warm (a CloudFront Function: its compute utilization), the origins tried when it failed over; for
+ * a failed request a second line with the function and stage that failed, CloudFront's status and code, and what
+ * went wrong (the error and the line of the user's source it came from, or the rule the result broke). An
+ * invalidation has a line of its own.
  *
  * @example
  * ```ts
  * formatRequestLine(record, paint(false))
- * // [edge] GET /docs/ 200 Miss 9.1ms · VReq 1.2ms warm · OReq 2.0ms cold · origin 3.1ms · OResp 0.6ms warm · VResp 0.4ms warm
- * // [edge] GET /old 302 FunctionGeneratedResponse 0.4ms · VReq 0.1ms compute 9% →response
+ * // [edge] GET /docs/ 200 Miss 9.1ms · localhost:8787 · /docs/* → app · VReq 1.2ms warm · OReq 2.0ms cold · origin 3.1ms · OResp 0.6ms warm · VResp 0.4ms warm
+ * // [edge] GET /old 302 FunctionGeneratedResponse 0.4ms · localhost:8787 · /old → app · VReq 0.1ms compute 9% →response
  * // or, failed:
- * // [edge] GET /boom 503 Error 12.0ms · VReq 9.8ms warm ✗
+ * // [edge] GET /boom 503 Error 12.0ms · localhost:8787 · * → app · VReq 9.8ms warm ✗
  * //   ✗ site-viewer-request viewer-request → 503 LambdaExecutionError: Error: kaput at edge-functions/site/viewer-request.ts:6:11 (x-amz-cf-id …)
  * ```
  */
 export function formatRequestLine(r: LogRecord, p: Paint): string {
+  const inv = r.invalidation
+  if (inv) return `${p.dim('[edge]')} ${p.green('↻')} invalidated ${inv.count} cached object${inv.count === 1 ? '' : 's'}: ${inv.paths.join(' ')}`
   const statusColour = r.status >= 500 ? p.red : r.status >= 400 ? p.yellow : r.status >= 300 ? p.cyan : p.green
-  const parts = [`${p.dim('[edge]')} ${p.bold(r.method)} ${r.path} ${statusColour(String(r.status))} ${r.cache} ${p.dim(ms(r.totalMs))}`]
+  const parts = [`${p.dim('[edge]')} ${p.bold(r.method)} ${r.path.length > 200 ? `${r.path.slice(0, 200)}…` : r.path} ${statusColour(String(r.status))} ${r.cache} ${p.dim(ms(r.totalMs))}`]
+  // Where it went: the viewer's Host, the behavior (`*`: the default one) and the origin.
+  if (r.host !== undefined) parts.push(p.dim(r.host))
+  if (r.behavior !== undefined) parts.push(p.dim(`${r.behavior}${r.origin !== undefined ? ` → ${r.origin}` : ''}`))
   const origin = r.originMs
   let originShown = origin === undefined
   for (const s of r.stages) {

@@ -84,7 +84,6 @@ export interface EdgeWorkerConfig {
   /** `X-Amz-Cf-Pop`. */
   pop: string
   includeBodyBytes: { 'viewer-request': number; 'origin-request': number }
-  maxUrlChars: number
   /** Cache size bound in bytes (bodies + headers, approximate). */
   maxCacheBytes: number
   /** `DefaultRootObject` (no leading `/`). */
@@ -99,6 +98,8 @@ export interface EdgeWorkerConfig {
   containers: Record<string, number>
   /** Each function's timeout (ms): a call a container hasn't answered well after it is reported to the host. */
   timeouts: Record<string, number>
+  /** Log records carry the access log's fields (`edgeware dev --log-file`). */
+  accessLog: boolean
 }
 
 /** What the host answers to an invoke. */
@@ -190,13 +191,37 @@ export interface StageLog {
   utilization?: number
 }
 
+/** What the access log needs of a request beyond the console line (only with an access log). */
+export interface AccessFields {
+  protocol: 'http' | 'https'
+  /** `1.1` or `1.0`. */
+  httpVersion: string
+  clientIp: string
+  clientPort: number
+  /** Bytes received: the request line and headers, and the body. */
+  requestBytes: number
+  /** Bytes sent: the status line and headers, and the body. */
+  responseBytes: number
+  /** The viewer's Referer, User-Agent, Cookie and X-Forwarded-For headers. */
+  referer?: string
+  userAgent?: string
+  cookie?: string
+  forwardedFor?: string
+  /** `<protocol> <cipher>` of an HTTPS connection. */
+  tls?: string
+  /** The response's Content-Type and Content-Length, and the range of a 206. */
+  contentType?: string
+  contentLength?: string
+  range?: [number, number]
+}
+
 /** One request, as logged. */
 export interface LogRecord {
   requestId: string
   method: string
   path: string
   status: number
-  cache: 'Hit' | 'Miss' | 'LambdaGeneratedResponse' | 'FunctionGeneratedResponse' | 'Error' | 'Redirect'
+  cache: 'Hit' | 'RefreshHit' | 'Miss' | 'LambdaGeneratedResponse' | 'FunctionGeneratedResponse' | 'Error' | 'Redirect'
   stages: StageLog[]
   originMs?: number
   /** The origins tried, in order, when a request failed over (`app → app-backup`). */
@@ -204,4 +229,16 @@ export interface LogRecord {
   /** Why it failed: CloudFront's code and text; for a function's failure, the stage, the function and the `detail`. */
   error?: { code: string; message: string; stage?: Stage; fn?: string; detail?: string }
   totalMs: number
+  /** When the request arrived, ms since the epoch. */
+  start?: number
+  /** The viewer's Host header. */
+  host?: string
+  /** The behavior's path pattern (`*`: the default behavior). */
+  behavior?: string
+  /** The origin that answered a miss (an origin group's member), else the one the behavior targets. */
+  origin?: string
+  /** Present when the edge keeps an access log (`edgeware dev --log-file`) and the request is one CloudFront logs. */
+  access?: AccessFields
+  /** An invalidation (`edgeware invalidate`), not a viewer's request: its paths and how many objects went. */
+  invalidation?: { paths: string[]; count: number }
 }

@@ -24,6 +24,7 @@ import { extname, join, sep } from 'node:path'
 import { statusText } from '../cloudfront/rules.js'
 import type { CfHeaders } from '../cloudfront/types.js'
 import type { OriginResult } from './origin-fetch.js'
+import { httpDateSeconds, notModified, parseRange, rangeStillValid, tagListHas } from './range-rules.js'
 
 /** A configured bucket and the directory that holds its objects locally. */
 export interface LocalBucket {
@@ -123,41 +124,15 @@ async function readObject(path: string): Promise<{ body: Buffer; etag: string; m
   }
 }
 
-const tagMatches = (list: string, etag: string): boolean => list.split(',').some((t) => t.trim() === '*' || t.trim().replace(/^W\//, '') === etag)
-/** Whole seconds: HTTP dates have no milliseconds. */
-const secs = (d: Date): number => Math.floor(d.getTime() / 1000)
-const dateOf = (v: string | undefined): number | undefined => {
-  const t = v === undefined ? NaN : Date.parse(v)
-  return Number.isNaN(t) ? undefined : Math.floor(t / 1000)
-}
-
 /** 412, 304 or undefined (go on), in S3's (RFC 7232's) order. */
 function preconditions(h: (n: string) => string | undefined, etag: string, mtime: Date, method: string): OriginResult | 'not-modified' | undefined {
   const ifMatch = h('if-match')
-  const ius = dateOf(h('if-unmodified-since'))
-  if (ifMatch !== undefined ? !tagMatches(ifMatch, etag) : ius !== undefined && secs(mtime) > ius) {
+  const ius = httpDateSeconds(h('if-unmodified-since'))
+  if (ifMatch !== undefined ? !tagListHas(ifMatch, etag) : ius !== undefined && Math.floor(mtime.getTime() / 1000) > ius) {
     return s3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: ifMatch !== undefined ? 'If-Match' : 'If-Unmodified-Since' }, method)
   }
-  const inm = h('if-none-match')
-  const ims = dateOf(h('if-modified-since'))
-  if (inm !== undefined ? tagMatches(inm, etag) : ims !== undefined && secs(mtime) <= ims) return 'not-modified'
+  if (notModified({ ifNoneMatch: h('if-none-match'), ifModifiedSince: h('if-modified-since') }, { etag, lastModified: mtime })) return 'not-modified'
   return undefined
-}
-
-/** `[start, end]` of a single satisfiable range, 'unsatisfiable', or undefined (serve the whole object). */
-function byteRange(value: string | undefined, size: number): [number, number] | 'unsatisfiable' | undefined {
-  const m = value === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(value.trim())
-  if (!m || (m[1] === '' && m[2] === '')) return undefined
-  if (m[1] === '') {
-    const n = Number(m[2])
-    if (n === 0) return 'unsatisfiable'
-    return [Math.max(0, size - n), size - 1]
-  }
-  const start = Number(m[1])
-  const end = m[2] === '' ? size - 1 : Number(m[2])
-  if (end < start) return undefined
-  if (start >= size) return 'unsatisfiable'
-  return [start, Math.min(end, size - 1)]
 }
 
 /**
@@ -196,18 +171,16 @@ export async function serveS3(b: LocalBucket, req: { method: string; path: strin
   headers['content-type'] = [{ key: 'Content-Type', value: TYPES[extname(key).toLowerCase()] ?? 'binary/octet-stream' }]
   headers['server'] = [{ key: 'Server', value: 'AmazonS3' }]
   const size = obj.body.byteLength
-  const ifRange = h('if-range')
-  const rangeApplies = ifRange === undefined || (ifRange.startsWith('"') || ifRange.startsWith('W/') ? ifRange === obj.etag : dateOf(ifRange) === secs(obj.mtime))
-  const range = rangeApplies ? byteRange(h('range'), size) : undefined
-  if (range === 'unsatisfiable') {
+  const range = rangeStillValid(h('if-range'), { etag: obj.etag, lastModified: obj.mtime }) ? parseRange(h('range'), size) : undefined
+  if (range?.kind === 'unsatisfiable') {
     return done(s3Error(416, 'InvalidRange', 'The requested range is not satisfiable', { RangeRequested: h('range')!, ActualObjectSize: String(size) }, req.method))
   }
   let body = obj.body
   let status = 200
-  if (range) {
+  if (range?.kind === 'part') {
     status = 206
-    body = obj.body.subarray(range[0], range[1] + 1)
-    headers['content-range'] = [{ key: 'Content-Range', value: `bytes ${range[0]}-${range[1]}/${size}` }]
+    body = obj.body.subarray(range.start, range.end + 1)
+    headers['content-range'] = [{ key: 'Content-Range', value: `bytes ${range.start}-${range.end}/${size}` }]
   }
   headers['content-length'] = [{ key: 'Content-Length', value: String(body.byteLength) }]
   return done({ ok: true, status, statusDescription: statusText(status), headers, body: req.method === 'HEAD' ? Buffer.alloc(0) : body, ms: 0 })

@@ -5,6 +5,7 @@ import { promisify } from 'node:util'
 import { build } from 'esbuild'
 import { zipSync, strToU8 } from 'fflate'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { freePort } from './child.js'
 import { runCli } from './run-cli.js'
 import { createEvent } from 'edgeware/testing'
 
@@ -74,6 +75,26 @@ describe('edgeware event', () => {
     expect((await cli('event', 'viewer-request', '--header', 'nocolon')).err).toContain("'Name: value'")
     expect((await cli('event', 'viewer-response', '--body', 'x')).code).toBe(2)
     expect((await cli('event', 'viewer-request', '--bogus')).code).toBe(2)
+  })
+})
+
+describe('edgeware invalidate', () => {
+  it("checks CloudFront's path rules before it asks the local edge (exit 2, naming the path)", async () => {
+    const none = await runCli('invalidate')
+    expect(none.code).toBe(2)
+    expect(none.err).toMatch(/^edgeware invalidate: expected at least one path/)
+    const bad = await runCli('invalidate', '/ok', 'docs/*', '/a/*/b', '--port', '1')
+    expect(bad.code).toBe(2)
+    expect(bad.err).toContain('"docs/*": an invalidation path must start with "/" (try "/docs/*")')
+    expect(bad.err).toContain('"/a/*/b": a * is allowed only as the last character of an invalidation path')
+    expect((await runCli('invalidate', '/x', '--port', 'http')).err).toMatch(/--port: expected a port number 0-65535, got "http"/)
+  })
+
+  it('nothing listening on the port: one line saying to start edgeware dev, exit 1', async () => {
+    const port = await freePort()
+    const r = await runCli('invalidate', '/*', '--port', String(port), '--ip', '127.0.0.1')
+    expect(r.code).toBe(1)
+    expect(r.err).toBe(`edgeware invalidate: nothing answers on 127.0.0.1:${port} (ECONNREFUSED): start the local edge with \`edgeware dev\`, or name its port with --port`)
   })
 })
 

@@ -2,7 +2,8 @@
  * `edgeware dev` as a process: how it starts, refuses and stops, run the way users run it (`npm run dev` in a
  * project `edgeware init` wrote, or node directly).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -98,6 +99,47 @@ describe.skipIf(!posix)('stopping `npm run dev` (or `edgeware dev` started direc
       }
     }, 60_000)
   }
+})
+
+describe.skipIf(!posix || !existsSync('/usr/bin/script'))('edgeware dev in a terminal, and edgeware invalidate', () => {
+  it('i invalidates the whole cache and Ctrl+C stops; edgeware invalidate empties the paths it names', async () => {
+    const ports = await writeConfig()
+    // `script` gives the server a terminal (stdin a TTY), as when a user runs it.
+    const child = spawn('script', ['-qfec', `"${process.execPath}" "${BIN}" dev`, '/dev/null'], { cwd: project, stdio: ['pipe', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')))
+    child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')))
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
+    const seen = async (re: RegExp): Promise<void> => {
+      await until(() => re.test(out), 20_000, `${re} in the output`).catch(() => {
+        throw new Error(`no ${re} in the output:\n${out}`)
+      })
+    }
+    const xcache = async (path = '/'): Promise<string | null> => {
+      const res = await fetch(`http://127.0.0.1:${ports.edge}${path}`)
+      await res.arrayBuffer()
+      return res.headers.get('x-cache')
+    }
+    try {
+      await seen(/i to invalidate the cache · Ctrl\+C to stop/)
+      await xcache()
+      expect(await xcache()).toBe('Hit from cloudfront')
+      child.stdin.write('i')
+      await seen(/invalidated 1 cached object: \/\*/)
+      expect(await xcache()).toBe('Miss from cloudfront')
+      await xcache('/about')
+      const r = await edgeware(['invalidate', '/about', '/nothing*'], { cwd: project })
+      expect(r.stdout).toBe(`invalidated 1 cached object on 127.0.0.1:${ports.edge}: /about /nothing*\n`)
+      expect(r.code).toBe(0)
+      expect(await xcache('/about')).toBe('Miss from cloudfront')
+      expect(await xcache()).toBe('Hit from cloudfront')
+      child.stdin.write('\u0003')
+      expect(await exited).toBe(130)
+      expect(await portFree(ports.edge)).toBe(true)
+    } finally {
+      for (const p of [child.pid!, ...descendants(child.pid!)]) if (alive(p)) process.kill(p, 'SIGKILL')
+    }
+  }, 60_000)
 })
 
 describe('edgeware dev refusing to start', () => {

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -49,8 +49,16 @@ export async function startTestOrigin(name: string): Promise<TestOrigin> {
       for (const m of path.matchAll(/\/hdr\/([^/]+)\/([^/]*)/g)) headers[decodeURIComponent(m[1]!).toLowerCase()] = decodeURIComponent(m[2]!)
       if (path.includes('/etag/')) headers['etag'] = '"v1"'
       const out = JSON.stringify({ origin: name, method: req.method, url, headers: req.headers, body, count: counts.get(url) })
-      res.writeHead(status, headers)
-      res.end(req.method === 'HEAD' ? undefined : out)
+      // `/sized/`: with Content-Length (otherwise the body goes chunked).
+      if (path.includes('/sized/')) headers['content-length'] = String(Buffer.byteLength(out))
+      const answer = (): void => {
+        res.writeHead(status, headers)
+        res.end(req.method === 'HEAD' ? undefined : out)
+      }
+      // `/delay/<ms>/`: answers after a while.
+      const delay = /\/delay\/(\d+)/.exec(path)
+      if (delay) setTimeout(answer, Number(delay[1]))
+      else answer()
     })
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
@@ -91,6 +99,8 @@ export interface HarnessOptions {
   verbose?: boolean
   maxContainers?: number
   watch?: boolean
+  headersTimeoutMs?: number
+  logFile?: string
 }
 
 export async function startHarness(config: EdgeConfig, opts: HarnessOptions = {}): Promise<Harness> {
@@ -104,6 +114,8 @@ export async function startHarness(config: EdgeConfig, opts: HarnessOptions = {}
     watch: opts.watch ?? false,
     ...(opts.verbose ? { verbose: true } : {}),
     ...(opts.maxContainers ? { maxContainers: opts.maxContainers } : {}),
+    ...(opts.headersTimeoutMs ? { headersTimeoutMs: opts.headersTimeoutMs } : {}),
+    ...(opts.logFile ? { logFile: opts.logFile } : {}),
   })
   return {
     dev,
@@ -168,4 +180,52 @@ export async function startSite(name: string, files: Record<string, string>, tom
     await close()
     throw e
   }
+}
+
+/** What came back on one raw connection: the bytes, and whether the edge closed it. */
+export interface RawExchange {
+  text: string
+  closed: boolean
+}
+
+/**
+ * Writes `parts` to a new connection to `url` (a RegExp part waits until what came back matches it, e.g. a
+ * `100 Continue`), then reads until the edge closes the connection or `waitMs` passes without it.
+ */
+export function rawExchange(url: string, parts: (string | Buffer | RegExp)[], waitMs = 1500): Promise<RawExchange> {
+  const u = new URL(url)
+  return new Promise((resolve, reject) => {
+    const s = net.connect(Number(u.port), u.hostname)
+    let text = ''
+    let waiter: (() => void) | undefined
+    const timer = setTimeout(() => {
+      s.destroy()
+      resolve({ text, closed: false })
+    }, waitMs)
+    s.on('data', (c: Buffer) => {
+      text += c.toString('latin1')
+      waiter?.()
+    })
+    s.on('error', () => {})
+    s.on('close', () => {
+      clearTimeout(timer)
+      resolve({ text, closed: true })
+    })
+    void (async () => {
+      for (const p of parts) {
+        if (!(p instanceof RegExp)) {
+          s.write(p)
+          continue
+        }
+        await new Promise<void>((ok) => {
+          waiter = () => {
+            if (!p.test(text)) return
+            waiter = undefined
+            ok()
+          }
+          waiter()
+        })
+      }
+    })().catch(reject)
+  })
 }

@@ -3,6 +3,7 @@
  * entries evicted first. Expired entries are kept until evicted, so an origin error can fall back on them
  * (reference §4.3). What is cached and for how long: `storeTtl`.
  */
+import { invalidates } from '../../cloudfront/invalidation.js'
 import type { CfHeaders } from '../../cloudfront/types.js'
 import { cacheTtl, ERROR_CACHING_MIN_TTL, parseCacheControl } from '../cache-rules.js'
 import type { EdgeWorkerConfig } from '../protocol.js'
@@ -17,6 +18,16 @@ export interface CacheEntry extends EdgeResponse {
   bytes: number
   /** Served stale (after an origin error) until this time [HSC]. */
   staleUntil?: number
+  /** The path as cached (the URI, and the query string the key holds): what an invalidation path matches [INV]. */
+  path: string
+  /** The origin's own `ETag` / `Last-Modified`, for revalidation (the stored ETag may be a compressed copy's). */
+  validators: Validators
+}
+
+/** What an expired object is revalidated with. */
+export interface Validators {
+  etag?: string
+  lastModified?: string
 }
 
 const cache = new Map<string, CacheEntry>()
@@ -62,16 +73,16 @@ export function isFresh(e: CacheEntry, now: number): boolean {
  *
  * @example
  * ```ts
- * cachePut(cfg, key, res, 60, Date.now())
+ * cachePut(cfg, key, res, 60, Date.now(), { path: '/a', validators: {} })
  * ```
  */
-export function cachePut(cfg: EdgeWorkerConfig, key: string, res: EdgeResponse, ttl: number, now: number): void {
+export function cachePut(cfg: EdgeWorkerConfig, key: string, res: EdgeResponse, ttl: number, now: number, about: Pick<CacheEntry, 'path' | 'validators'>): void {
   const old = cache.get(key)
   if (old) {
     cache.delete(key)
     cacheBytes -= old.bytes
   }
-  const e: CacheEntry = { ...res, storedAt: now, ttlMs: ttl * 1000, bytes: entryBytes(res.headers, res.body) }
+  const e: CacheEntry = { status: res.status, statusDescription: res.statusDescription, headers: res.headers, body: res.body, storedAt: now, ttlMs: ttl * 1000, bytes: entryBytes(res.headers, res.body), ...about }
   if (e.bytes > cfg.maxCacheBytes) return
   cache.set(key, e)
   cacheBytes += e.bytes
@@ -126,4 +137,24 @@ export function serveStale(cfg: EdgeWorkerConfig, e: CacheEntry | undefined, sta
   if (cc.get('stale-if-error') === '0') return undefined
   e.staleUntil = now + errorCachingMinTtl(cfg, status) * 1000
   return e
+}
+
+/**
+ * Removes every entry an invalidation path matches (`invalidates`, [INV]: every variant of a path) and returns how
+ * many. The paths are valid ones (`invalidationPathProblem`).
+ *
+ * @example
+ * ```ts
+ * invalidate(['/docs/*']) // 12
+ * ```
+ */
+export function invalidate(paths: readonly string[]): number {
+  let n = 0
+  for (const [key, e] of cache) {
+    if (!paths.some((p) => invalidates(p, e.path))) continue
+    cache.delete(key)
+    cacheBytes -= e.bytes
+    n++
+  }
+  return n
 }

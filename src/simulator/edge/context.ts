@@ -4,6 +4,7 @@
  */
 import { canonicalHeaderKey } from '../../cloudfront/rules.js'
 import type { CfEvent, CfHeaders, CfRequest, CfResponse, Stage } from '../../cloudfront/types.js'
+import type { FrontInfo } from '../front-wire.js'
 import type { EdgeWorkerConfig, FunctionReply, InvokeReply, LogRecord } from '../protocol.js'
 
 /** A service binding or Durable Object stub. */
@@ -26,13 +27,16 @@ export interface Env {
 
 /**
  * The edge's link to the functions (calls on each container's WebSocket, kept open by the Durable Object across
- * requests) and to the Node host (CloudFront Functions and log records on its WebSocket).
+ * requests) and to the Node host (CloudFront Functions and log records on its WebSocket, the configuration after a
+ * reload).
  */
 export interface HostLink {
   invoke(fn: string, stage: Stage, requestId: string, eventJson: string): Promise<InvokeReply>
   /** Runs a CloudFront Function in the host on a viewer event; `originIds`: the behavior's origins' ids (JSON). */
   runFunction(fn: string, originIds: string, eventJson: string): Promise<FunctionReply>
   log(rec: LogRecord): void
+  /** The configuration of a generation (a reload of wrangler.toml makes a new one; the host has it). */
+  config(generation: number): EdgeWorkerConfig | Promise<EdgeWorkerConfig>
 }
 
 /** One request at the edge. */
@@ -48,6 +52,10 @@ export interface Ctx {
   /** The listener the viewer came in on. */
   proto: 'http' | 'https'
   clientIp: string
+  /** What the front saw of the request on the wire (absent for a request that didn't come through it). */
+  wire: FrontInfo | undefined
+  /** The viewer's headers as they arrived (for the log), once read. */
+  viewer?: CfHeaders
   /** The viewer's body (non-GET/HEAD), as a request function may have replaced it. */
   rawBody: Uint8Array | undefined
 }

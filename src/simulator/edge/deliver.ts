@@ -1,12 +1,14 @@
 /**
- * The way back to the viewer: a custom error response for an error status (reference §4), the response headers
- * policy (§3) and viewer-response around each other in the configured order, the edge's 304 for a matching
- * `If-None-Match`, CloudFront's response headers.
+ * The way back to the viewer: a Range or conditional request answered from the object (§7), a custom error
+ * response for an error status (reference §4), the response headers policy (§3) and viewer-response around each
+ * other in the configured order, CloudFront's response headers.
  */
 import type { CfRequest } from '../../cloudfront/types.js'
 import type { LogRecord } from '../protocol.js'
+import { accessFields } from './access.js'
 import type { Ctx, EdgeResponse, Failure } from './context.js'
-import { getObject } from './fetch-object.js'
+import { fromObject } from './conditional.js'
+import { getObject, type Source } from './fetch-object.js'
 import { planFor, type BehaviorPlan } from './plan.js'
 import { applyPolicy } from './response-headers.js'
 import { errorPage, respond, type XCache } from './respond.js'
@@ -26,6 +28,11 @@ export function finish(ctx: Ctx, res: Response, cache: LogRecord['cache'], error
   log.cache = cache
   if (error) log.error = error
   log.totalMs = Date.now() - ctx.t0
+  const host = ctx.viewer?.['host']?.[0]?.value
+  if (host !== undefined) log.host = host
+  // CloudFront can't log a request over its size limits (it can't parse it) [LOG]; an invalidation isn't a request.
+  const why = ctx.wire?.refused?.why
+  if (ctx.cfg.accessLog && why !== 'url-too-long' && why !== 'request-too-large' && !ctx.wire?.invalidation) log.access = accessFields(ctx, res)
   ctx.link.log(log)
   return res
 }
@@ -47,9 +54,9 @@ export function fail(ctx: Ctx, f: Failure): Response {
 }
 
 /** The response with the behavior's response headers policy applied (a copy), or as it is without one. */
-function withPolicy(ctx: Ctx, plan: BehaviorPlan, viewerReq: CfRequest, res: EdgeResponse, hit: boolean): EdgeResponse {
+function withPolicy(ctx: Ctx, plan: BehaviorPlan, viewerReq: CfRequest, res: EdgeResponse, source: Source): EdgeResponse {
   if (!plan.policy) return res
-  const timing = { hit, pop: ctx.cfg.pop, requestId: ctx.requestId, totalMs: Date.now() - ctx.t0, ...(ctx.log.originMs !== undefined ? { originMs: ctx.log.originMs } : {}) }
+  const timing = { hit: source === 'Hit', refresh: source === 'RefreshHit', pop: ctx.cfg.pop, requestId: ctx.requestId, totalMs: Date.now() - ctx.t0, ...(ctx.log.originMs !== undefined ? { originMs: ctx.log.originMs } : {}) }
   return { ...res, headers: applyPolicy(plan.policy, res.headers, { method: ctx.method, headers: viewerReq.headers }, timing) }
 }
 
@@ -68,7 +75,7 @@ async function customErrorPage(ctx: Ctx, plan: BehaviorPlan, viewerReq: CfReques
   const page = await getObject(pageCtx, pagePlan, { clientIp: keyed.clientIp, headers: keyed.headers, method: 'GET', querystring: '', uri: custom.responsePagePath })
   if (page.failed) return fail(ctx, page.failed)
   const res = page.res.status >= 400 ? page.res : { ...page.res, status: custom.responseCode!, statusDescription: '' }
-  return finish(ctx, respond(ctx.cfg, ctx.method, withPolicy(ctx, plan, viewerReq, res, page.source === 'Hit'), 'Error', ctx.requestId), 'Error')
+  return finish(ctx, respond(ctx.cfg, ctx.method, withPolicy(ctx, plan, viewerReq, res, page.source), 'Error', ctx.requestId), 'Error')
 }
 
 /**
@@ -80,27 +87,22 @@ async function customErrorPage(ctx: Ctx, plan: BehaviorPlan, viewerReq: CfReques
  * return deliver(ctx, plan, viewerReq, keyed, got.res, got.source)
  * ```
  */
-export async function deliver(ctx: Ctx, plan: BehaviorPlan, viewerReq: CfRequest, keyed: CfRequest, res: EdgeResponse, source: 'Hit' | 'Miss' | 'LambdaGeneratedResponse'): Promise<Response> {
+export async function deliver(ctx: Ctx, plan: BehaviorPlan, viewerReq: CfRequest, keyed: CfRequest, object: EdgeResponse, source: Source): Promise<Response> {
+  // A Range or a conditional request is answered from the object (206, 304, 416) before anything else sees it.
+  const res = fromObject(ctx, plan, viewerReq, object)
   if (res.status >= 400) {
     const page = await customErrorPage(ctx, plan, viewerReq, keyed, res.status)
     if (page) return page
   }
-  const hit = source === 'Hit'
   const before = ctx.cfg.responseHeadersPolicyOrder === 'before-viewer-response'
-  let out = before ? withPolicy(ctx, plan, viewerReq, res, hit) : res
+  let out = before ? withPolicy(ctx, plan, viewerReq, res, source) : res
   // viewer-response is skipped when the status is >= 400 [TRIG], [RALL].
   if (out.status < 400) {
     const vr = await responseStage(ctx, plan, 'viewer-response', viewerReq, out)
     if (vr.failed) return fail(ctx, vr.failed)
     out = vr.res
   }
-  if (!before) out = withPolicy(ctx, plan, viewerReq, out, hit)
-  // A viewer revalidating with the object's ETag gets 304 Not Modified, without a body.
-  const inm = viewerReq.headers['if-none-match']?.[0]?.value
-  const etag = out.headers['etag']?.[0]?.value
-  if (out.status === 200 && inm !== undefined && etag !== undefined && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
-    return finish(ctx, respond(ctx.cfg, ctx.method, { ...out, status: 304, statusDescription: 'Not Modified', body: new Uint8Array(0) }, source, ctx.requestId), source)
-  }
+  if (!before) out = withPolicy(ctx, plan, viewerReq, out, source)
   // CloudFront reports an error status from the origin (or the cache) as `Error from cloudfront`.
   const xcache: XCache = out.status >= 400 && source !== 'LambdaGeneratedResponse' ? 'Error' : source
   return finish(ctx, respond(ctx.cfg, ctx.method, out, xcache, ctx.requestId), source)

@@ -20,8 +20,15 @@ const CONDITIONAL = new Set(['if-match', 'if-modified-since', 'if-none-match', '
 /** Headers with a rule of their own below. */
 const OWN_RULE = new Set(['accept-encoding', 'authorization', 'cookie', 'host', 'user-agent', 'via', 'x-forwarded-for'])
 
-/** Whether a response to this request may be cached (its method is cached and caching isn't off). */
-function cacheableRequest(plan: BehaviorPlan, method: string): boolean {
+/**
+ * Whether a response to this request may be cached (its method is cached and caching isn't off).
+ *
+ * @example
+ * ```ts
+ * if (cacheableRequest(plan, ctx.method)) … // conditional and Range headers are answered at the edge
+ * ```
+ */
+export function cacheableRequest(plan: BehaviorPlan, method: string): boolean {
   return plan.cached.has(method) && plan.ttl.maxTtl > 0
 }
 

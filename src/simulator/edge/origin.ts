@@ -3,7 +3,7 @@
  * and times out as the origin's settings say), origin-response — and, for a behavior that targets an origin group,
  * the same again at the secondary when the primary fails (reference §5).
  */
-import type { CfRequest } from '../../cloudfront/types.js'
+import type { CfHeaders, CfRequest } from '../../cloudfront/types.js'
 import type { EdgeOrigin, OriginCall, OriginReply } from '../protocol.js'
 import { addHeader, cloneHeaders, type Ctx, type EdgeResponse, type Failure } from './context.js'
 import { originRequest } from './origin-request.js'
@@ -64,7 +64,8 @@ async function callOrigin(ctx: Ctx, req: CfRequest, member: EdgeOrigin): Promise
  * A miss: origin-request, the origin, origin-response. With an origin group, a GET, HEAD or OPTIONS request whose
  * primary can't be reached, times out or answers a failover status goes to the secondary, origin-request and
  * origin-response running again there [FAIL]; the failover decision reads the origin's own status (whether an
- * origin-response function could change it is SILENT; here it can't).
+ * origin-response function could change it is SILENT; here it can't). `conditional`: the headers a revalidation
+ * adds.
  *
  * @example
  * ```ts
@@ -72,7 +73,7 @@ async function callOrigin(ctx: Ctx, req: CfRequest, member: EdgeOrigin): Promise
  * if (got.failed) … else got.res
  * ```
  */
-export async function fetchFromOrigin(ctx: Ctx, plan: BehaviorPlan, viewerReq: CfRequest): Promise<Fetched> {
+export async function fetchFromOrigin(ctx: Ctx, plan: BehaviorPlan, viewerReq: CfRequest, conditional?: CfHeaders): Promise<Fetched> {
   const members = FAILOVER_METHODS.has(ctx.method) ? plan.b.origins : plan.b.origins.slice(0, 1)
   const viewerBody = ctx.rawBody
   for (let i = 0; i < members.length; i++) {
@@ -80,7 +81,11 @@ export async function fetchFromOrigin(ctx: Ctx, plan: BehaviorPlan, viewerReq: C
     const last = i === members.length - 1
     ctx.rawBody = viewerBody
     if (i > 0) (ctx.log.failover ??= [members[0]!.id]).push(member.id)
-    const or = await requestStage(ctx, plan, 'origin-request', originRequest(ctx, plan, viewerReq, member))
+    ctx.log.origin = member.id
+    const req = originRequest(ctx, plan, viewerReq, member)
+    // A revalidation's If-None-Match / If-Modified-Since: origin-request sees them (read-only there [RALL]).
+    if (conditional) Object.assign(req.headers, conditional)
+    const or = await requestStage(ctx, plan, 'origin-request', req)
     if (or.failed) return or
     // An origin-request generated response is cached; origin and origin-response are skipped [GEN], [TRIG].
     if (or.generated) return { res: or.generated, source: 'LambdaGeneratedResponse' }

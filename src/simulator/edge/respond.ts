@@ -12,10 +12,13 @@ import type { BehaviorPlan } from './plan.js'
 const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive'])
 
 /** `X-Cache` values: `<result> from cloudfront`. */
-export type XCache = 'Hit' | 'Miss' | 'LambdaGeneratedResponse' | 'FunctionGeneratedResponse' | 'Error' | 'Redirect'
+export type XCache = 'Hit' | 'RefreshHit' | 'Miss' | 'LambdaGeneratedResponse' | 'FunctionGeneratedResponse' | 'Error' | 'Redirect'
+
+const enc = new TextEncoder()
 
 const ERROR_TITLES: Record<number, string> = {
   400: 'Bad request.',
+  413: 'Request Entity Too Large',
   414: 'Request-URI Too Large',
 }
 
@@ -47,7 +50,8 @@ export function errorPage(cfg: EdgeWorkerConfig, status: number, text: string, r
     `Request ID: ${requestId}\n</PRE>\n<ADDRESS>\n</ADDRESS>\n</BODY></HTML>`
   const headers = new Headers({ 'content-type': 'text/html', server: 'CloudFront' })
   cloudfrontHeaders(cfg, headers, 'Error', requestId)
-  return new Response(method === 'HEAD' ? null : html, { status, statusText: statusText(status), headers })
+  // CloudFront names its 413 as RFC 2616 did [CUST].
+  return withBody(method, enc.encode(html), { status, statusText: status === 413 ? 'Request Entity Too Large' : statusText(status), headers })
 }
 
 /**
@@ -63,7 +67,7 @@ export function redirectPage(cfg: EdgeWorkerConfig, status: 301 | 307, location:
   const html = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>CloudFront</center>\r\n</body>\r\n</html>\r\n`
   const headers = new Headers({ 'content-type': 'text/html', server: 'CloudFront', location })
   cloudfrontHeaders(cfg, headers, 'Redirect', requestId)
-  return new Response(method === 'HEAD' ? null : html, { status, statusText: statusText(status), headers })
+  return withBody(method, enc.encode(html), { status, statusText: statusText(status), headers })
 }
 
 /**
@@ -83,9 +87,16 @@ export function respond(cfg: EdgeWorkerConfig, method: string, res: EdgeResponse
   }
   cloudfrontHeaders(cfg, out, xcache, requestId)
   const status = res.status
-  const noBody = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)
-  const init = { status, statusText: res.statusDescription || statusText(status), headers: out, encodeBody: 'manual' } as ResponseInit
-  return new Response(noBody ? null : (res.body as BodyInit), init)
+  const noBody = status === 204 || status === 304 || (status >= 100 && status < 200)
+  const init = { status, statusText: res.statusDescription || statusText(status), headers: out, encodeBody: 'manual' } as ResponseInit & { headers: Headers }
+  return withBody(noBody ? 'HEAD' : method, res.body, init)
+}
+
+/** A response with `body`, its `Content-Length` set (what the access log reads); none for HEAD. */
+function withBody(method: string, body: Uint8Array, init: ResponseInit & { headers: Headers }): Response {
+  if (method === 'HEAD') return new Response(null, init)
+  init.headers.set('content-length', String(body.byteLength))
+  return new Response(body as BodyInit, init)
 }
 
 /**

@@ -100,6 +100,8 @@ export function compilePolicy(p: ResponseHeadersPolicy): CompiledPolicy {
 /** How the response came to be, for Server-Timing. */
 export interface Timing {
   hit: boolean
+  /** An expired object the origin said is still current (304): `cdn-cache-refresh` [RHP]. */
+  refresh?: boolean
   pop: string
   requestId: string
   /** Time to the origin's answer (misses). */
@@ -134,7 +136,7 @@ function serverTiming(t: Timing, origin: string | undefined): string {
   const common = `cdn-pop;desc="${t.pop}",cdn-rid;desc="${t.requestId}"`
   const metrics = t.hit
     ? `cdn-cache-hit,${common},cdn-hit-layer;desc="EDGE",cdn-downstream-fbl;dur=${Math.round(t.totalMs)}`
-    : `cdn-upstream-layer;desc="EDGE",cdn-upstream-dns;dur=0,cdn-upstream-fbl;dur=${Math.round(t.originMs ?? 0)},cdn-cache-miss,${common},cdn-downstream-fbl;dur=${Math.round(t.totalMs)}`
+    : `cdn-upstream-layer;desc="EDGE",cdn-upstream-dns;dur=0,cdn-upstream-fbl;dur=${Math.round(t.originMs ?? 0)},${t.refresh ? 'cdn-cache-refresh' : 'cdn-cache-miss'},${common},cdn-downstream-fbl;dur=${Math.round(t.totalMs)}`
   return origin === undefined || t.hit ? metrics : `${origin},${metrics}`
 }
 

@@ -7,6 +7,7 @@
 import { canonicalHeaderKey, isDisallowedHeader } from '../../cloudfront/rules.js'
 import type { CfHeaders } from '../../cloudfront/types.js'
 import { CLOUDFRONT_HEADERS } from '../../distribution/managed.js'
+import { FRONT_HEADER, type FrontInfo } from '../front-wire.js'
 import { addHeader, type Ctx, type Failure } from './context.js'
 import type { BehaviorPlan } from './plan.js'
 
@@ -18,15 +19,19 @@ const OVERRIDABLE = new Set([...CLOUDFRONT_HEADERS].filter((h) => h.startsWith('
 
 /** The viewer's request as it arrived. */
 export interface ViewerIntake {
-  /** In arrival order (CloudFront-Viewer-Header-Order / -Count). */
+  /** In arrival order, each `key` as the viewer cased it (CloudFront-Viewer-Header-Order / -Count). */
   headers: CfHeaders
   /** `cloudfront-viewer-*` values for this request: `[dev.viewer]`, then the request's overrides. */
   viewer: Readonly<Record<string, string>>
+  /** The viewer's header names in order, as it sent them (override headers left out). */
+  order: readonly string[]
 }
 
 /**
- * Reads the viewer's headers; `X-Edgeware-Viewer-<Field>: value` sets a `CloudFront-Viewer-<Field>` value for this
- * request and is removed. An unknown field is the viewer's mistake: a 400 naming the fields there are.
+ * Reads the viewer's headers, with the names as the viewer cased and ordered them when the front saw the request
+ * (workerd hands them over lowercase, sorted); `X-Edgeware-Viewer-<Field>: value` sets a `CloudFront-Viewer-<Field>`
+ * value for this request and is removed. An unknown field is the viewer's mistake: a 400 naming the fields there
+ * are.
  *
  * @example
  * ```ts
@@ -37,8 +42,14 @@ export interface ViewerIntake {
 export function readViewer(ctx: Ctx, request: Request): ViewerIntake | Failure {
   const headers: CfHeaders = {}
   let viewer: Record<string, string> = ctx.cfg.viewer
-  for (const [name, value] of request.headers) {
-    if (RUNTIME_HEADERS.has(name) || isDisallowedHeader(name)) continue
+  const sent = ctx.wire?.names
+  const keys = new Map<string, string>()
+  if (sent) for (const key of sent) if (!keys.has(key.toLowerCase())) keys.set(key.toLowerCase(), key)
+  const arrived: Iterable<[string, string]> = sent ? [...keys.keys()].flatMap((n): [string, string][] => (request.headers.has(n) ? [[n, request.headers.get(n)!]] : [])) : request.headers
+  for (const [name, value] of arrived) {
+    if (RUNTIME_HEADERS.has(name) || isDisallowedHeader(name) || name === FRONT_HEADER) continue
+    // CloudFront removes an HTTP/1.0 viewer's Accept-Encoding (it compresses nothing for it) [COMP].
+    if (name === 'accept-encoding' && ctx.wire?.httpVersion === '1.0') continue
     if (name.startsWith(OVERRIDE_PREFIX)) {
       const target = `cloudfront-viewer-${name.slice(OVERRIDE_PREFIX.length)}`
       if (!OVERRIDABLE.has(target)) {
@@ -50,9 +61,29 @@ export function readViewer(ctx: Ctx, request: Request): ViewerIntake | Failure {
       viewer[target] = value.replace(/[^\x20-\x7e]+/g, (c) => encodeURIComponent(c))
       continue
     }
-    addHeader(headers, name, value)
+    addHeader(headers, name, value, keys.get(name))
   }
-  return { headers, viewer }
+  const order = sent ? sent.filter((n) => !n.toLowerCase().startsWith(OVERRIDE_PREFIX)) : Object.keys(headers).map(canonicalHeaderKey)
+  ctx.viewer = headers
+  return { headers, viewer, order }
+}
+
+/**
+ * CloudFront's answer to a request the front refused: 413 for a URL over 8,192 bytes or a request line and headers
+ * over 20,480 bytes (reference §8.4), CloudFront's 403 for a method it doesn't know (the status is SILENT: the one
+ * CloudFront gives a method a behavior doesn't allow).
+ *
+ * @example
+ * ```ts
+ * if (wire?.refused) return fail(ctx, refusal(wire.refused))
+ * ```
+ */
+export function refusal(r: NonNullable<FrontInfo['refused']>): Failure {
+  if (r.why === 'unknown-method') {
+    return { status: 403, code: 'InvalidRequestMethod', message: `CloudFront does not support the HTTP request method that was used for this request (${r.method}; it serves GET, HEAD, OPTIONS, PUT, POST, PATCH and DELETE).` }
+  }
+  if (r.why === 'url-too-long') return { status: 413, code: 'UrlTooLong', message: `The request URL is ${r.urlBytes} bytes; CloudFront's limit is 8,192 bytes.` }
+  return { status: 413, code: 'RequestTooLarge', message: "The request line and headers are larger than CloudFront's limit of 20,480 bytes." }
 }
 
 /** The scheme, host and path a redirect to HTTPS points at: the same URL on the local HTTPS listener. */
@@ -128,8 +159,8 @@ function cloudfrontKey(name: string): string {
  * The request's headers with the `CloudFront-*` headers the behavior's policies name (added after viewer-request,
  * replacing a value the viewer or the function set; a copy: viewer-response doesn't see them): geo values from
  * `[dev.viewer]` and the request's overrides (absent when not set, as for requests CloudFront can't place), device
- * headers from the User-Agent, the listener's protocol, HTTP/1.1, the viewer's address (`ip:0`: the local edge
- * doesn't see the client's port) and header order and count.
+ * headers from the User-Agent, the listener's protocol, the viewer's HTTP version, address and port, and its header
+ * order and count.
  *
  * @example
  * ```ts
@@ -145,10 +176,10 @@ export function withCloudFrontHeaders(ctx: Ctx, plan: BehaviorPlan, intake: View
     const is = /^cloudfront-is-(\w+)-viewer$/.exec(name)
     if (is) value = String(device[is[1] as keyof typeof device])
     else if (name === 'cloudfront-forwarded-proto') value = ctx.proto
-    else if (name === 'cloudfront-viewer-http-version') value = '1.1'
-    else if (name === 'cloudfront-viewer-header-order') value = Object.keys(intake.headers).map(canonicalHeaderKey).join(':').slice(0, 7680)
-    else if (name === 'cloudfront-viewer-header-count') value = String(Object.keys(intake.headers).length)
-    else if (name === 'cloudfront-viewer-address') value = intake.viewer[name] ?? `${ctx.clientIp.includes(':') ? `[${ctx.clientIp}]` : ctx.clientIp}:0`
+    else if (name === 'cloudfront-viewer-http-version') value = ctx.wire?.httpVersion ?? '1.1'
+    else if (name === 'cloudfront-viewer-header-order') value = intake.order.join(':').slice(0, 7680)
+    else if (name === 'cloudfront-viewer-header-count') value = String(intake.order.length)
+    else if (name === 'cloudfront-viewer-address') value = intake.viewer[name] ?? `${ctx.clientIp.includes(':') ? `[${ctx.clientIp}]` : ctx.clientIp}:${ctx.wire?.port ?? 0}`
     else value = intake.viewer[name]
     if (value === undefined) delete headers[name]
     else headers[name] = [{ key: cloudfrontKey(name), value }]
