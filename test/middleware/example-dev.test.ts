@@ -107,17 +107,24 @@ describe('example site on the local edge', () => {
   })
 
   it('serves /static/* from the S3 origin (public/) under CachingOptimized with the SecurityHeadersPolicy headers', async () => {
-    const css = await get('/static/style.css')
+    // A viewer that accepts no compression gets the bucket's bytes and S3's own ETag.
+    const css = await get('/static/style.css', { headers: { 'accept-encoding': 'identity' } })
     expect(css.status).toBe(200)
     const body = await css.text()
     expect(body).toBe(readFileSync(join(root, 'public', 'static', 'style.css'), 'utf8'))
     expect(css.headers.get('content-type')).toBe('text/css')
-    expect(css.headers.get('etag')).toBe(`"${createHash('md5').update(body).digest('hex')}"`)
+    const etag = `"${createHash('md5').update(body).digest('hex')}"`
+    expect(css.headers.get('content-encoding')).toBeNull()
+    expect(css.headers.get('etag')).toBe(etag)
     expect(css.headers.get('x-cache')).toBe('Miss from cloudfront')
     expect(css.headers.get('x-content-type-options')).toBe('nosniff')
     expect(css.headers.get('strict-transport-security')).toBe('max-age=31536000')
     expect(css.headers.get('x-frame-options')).toBe('SAMEORIGIN')
-    expect((await get('/static/style.css')).headers.get('x-cache')).toBe('Hit from cloudfront')
+    expect((await get('/static/style.css', { headers: { 'accept-encoding': 'identity' } })).headers.get('x-cache')).toBe('Hit from cloudfront')
+    // A browser's gets it Brotli-compressed (CachingOptimized compresses text of 1 KB or more), its ETag made weak.
+    const br = await get('/static/style.css', { headers: { 'accept-encoding': 'gzip, deflate, br' } })
+    expect([br.headers.get('content-encoding'), br.headers.get('etag'), br.headers.get('x-cache')]).toEqual(['br', `W/${etag}`, 'Miss from cloudfront'])
+    expect(await br.text()).toBe(body)
     const missing = await get('/static/nope.css')
     expect(missing.status).toBe(403)
     expect(await missing.text()).toContain('<Code>AccessDenied</Code>')
