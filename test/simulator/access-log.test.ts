@@ -10,6 +10,16 @@ import { freePort, rawExchange, startSite, type Site } from './helpers.js'
 const THROW = `exports.handler = async () => { throw new Error('kaput') }\n`
 const BAD = `exports.handler = async (event) => { const r = event.Records[0].cf.response; r.headers['via'] = [{ key: 'Via', value: 'x' }]; return r }\n`
 const GEN = `exports.handler = async () => ({ status: '200', body: 'generated' })\n`
+// CloudFront Functions on viewer-request: a generated 403 (its own result type, whatever the status), a throw, an
+// invalid result.
+const CFF = `function handler(event) {
+  var uri = event.request.uri
+  if (uri.indexOf('/cff/deny') === 0) return { statusCode: 403, statusDescription: 'Forbidden' }
+  if (uri.indexOf('/cff/throw') === 0) throw new Error('kaput')
+  if (uri.indexOf('/cff/invalid') === 0) { event.request.headers['via'] = { value: 'x' }; return event.request }
+  return event.request
+}
+`
 
 let site: Site
 let logFile: string
@@ -46,7 +56,7 @@ beforeAll(async () => {
   const down = await freePort()
   site = await startSite(
     'access-log',
-    { 'throw.js': THROW, 'bad.js': BAD, 'gen.js': GEN },
+    { 'throw.js': THROW, 'bad.js': BAD, 'gen.js': GEN, 'cff.js': CFF },
     `cache_policy = "CachingOptimized"
 [[edge.origins]]
 id = "down"
@@ -64,6 +74,10 @@ viewer_response = "bad.js"
 path_pattern = "/gen/*"
 origin = "main"
 viewer_request = "gen.js"
+[[edge.behaviors]]
+path_pattern = "/cff/*"
+origin = "main"
+viewer_request_function = "cff.js"
 [[edge.behaviors]]
 path_pattern = "/down/*"
 origin = "down"
@@ -138,7 +152,7 @@ describe('the access log', () => {
     expect((await lineOf(hit))['x-edge-result-type']).toBe('Hit')
   })
 
-  it("result types: Error with the specific error, Redirect, LambdaGeneratedResponse, a range's start and end", async () => {
+  it("result types: Error with the specific error, Redirect, Lambda- and FunctionGeneratedResponse, a range's start and end", async () => {
     const detailed = async (res: Response): Promise<[string, string]> => {
       const l = await lineOf(res)
       return [l['x-edge-result-type']!, l['x-edge-detailed-result-type']!]
@@ -150,6 +164,9 @@ describe('the access log', () => {
     expect(await detailed(await site.h.get(`/status/404/${u()}`))).toEqual(['Error', 'Error'])
     expect(await detailed(await site.h.get(`/https/${u()}`))).toEqual(['Redirect', 'Redirect'])
     expect(await detailed(await site.h.get(`/gen/${u()}`))).toEqual(['LambdaGeneratedResponse', 'LambdaGeneratedResponse'])
+    expect(await detailed(await site.h.get(`/cff/deny/${u()}`))).toEqual(['FunctionGeneratedResponse', 'FunctionGeneratedResponse'])
+    expect(await detailed(await site.h.get(`/cff/throw/${u()}`))).toEqual(['Error', 'FunctionExecutionError'])
+    expect(await detailed(await site.h.get(`/cff/invalid/${u()}`))).toEqual(['Error', 'FunctionValidationError'])
     const unknown = await rawExchange(site.h.dev.url, [`BREW /${u()} HTTP/1.1\r\nHost: x\r\n\r\n`])
     const l = await lineOf(/x-amz-cf-id: (\S+)/i.exec(unknown.text)![1]!)
     expect([l['cs-method'], l['sc-status'], l['x-edge-detailed-result-type']]).toEqual(['BREW', '403', 'InvalidRequestMethod'])
@@ -181,6 +198,13 @@ describe('the console line', () => {
     const d = await site.h.get(`/${u()}`)
     await site.h.record(d.headers.get('x-amz-cf-id')!)
     expect(site.h.logs.at(-1)).toMatch(/ · \* → main/)
+  })
+
+  it("a CloudFront Function's compute utilization follows the Host, the behavior and the origin", async () => {
+    const res = await site.h.get(`/cff/ok/${u()}`)
+    await site.h.record(res.headers.get('x-amz-cf-id')!)
+    const line = site.h.logs.find((l) => l.startsWith('[edge] GET /cff/ok/') && l.includes('200 Miss'))
+    expect(line).toMatch(new RegExp(` · ${new URL(site.h.dev.url).host} · /cff/\\* → main · VReq \\d+\\.\\dms compute \\d+% · origin `))
   })
 })
 

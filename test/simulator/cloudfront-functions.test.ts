@@ -282,6 +282,8 @@ describe('the origin helpers', () => {
     const res = await h.get(`/select/backup/${u()}`)
     expect(await res.json()).toMatchObject({ origin: 'backup' })
     expect(backupHits).toBe(before + 1)
+    // The log names the behavior and the origin the function chose.
+    expect(await h.record(res.headers.get('x-amz-cf-id')!)).toMatchObject({ behavior: '/select/*', origin: 'backup' })
     const bad = await h.get(`/select/nowhere/${u()}`)
     expect(bad.status).toBe(502)
     const rec = await h.record(bad.headers.get('x-amz-cf-id')!)

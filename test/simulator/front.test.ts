@@ -12,6 +12,12 @@ const VREQ = `exports.handler = async (event) => {
   return { status: '200', headers: { 'content-type': [{ key: 'Content-Type', value: 'application/json' }] }, body: JSON.stringify(r.headers) }
 }
 `
+// A CloudFront Function on viewer-request (header names lowercase in its event) that adds a header.
+const TAG = `function handler(event) {
+  event.request.headers['x-tagged'] = { value: 'yes' }
+  return event.request
+}
+`
 const toml = (stall: number): string => `viewer_request = "vreq.js"
 allowed_methods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
 cache_policy = "CachingDisabled"
@@ -28,6 +34,12 @@ path_pattern = "/order/*"
 origin = "main"
 cache_policy = "CachingDisabled"
 origin_request_policy = "order"
+[[edge.behaviors]]
+path_pattern = "/cff/*"
+origin = "main"
+cache_policy = "CachingDisabled"
+origin_request_policy = "AllViewer"
+viewer_request_function = "tag.js"
 [[edge.origin_request_policies]]
 id = "order"
 headers = ["cloudfront-viewer-header-order", "cloudfront-viewer-header-count", "cloudfront-viewer-address", "cloudfront-viewer-http-version"]
@@ -49,7 +61,7 @@ const stall = net.createServer((s) => {
 
 beforeAll(async () => {
   await new Promise<void>((r) => stall.listen(0, '127.0.0.1', r))
-  site = await startSite('front', { 'vreq.js': VREQ }, toml((stall.address() as net.AddressInfo).port), { headersTimeoutMs: 400 })
+  site = await startSite('front', { 'vreq.js': VREQ, 'tag.js': TAG }, toml((stall.address() as net.AddressInfo).port), { headersTimeoutMs: 400 })
 }, 60_000)
 afterAll(async () => {
   await site?.close()
@@ -154,6 +166,18 @@ describe('what functions and origins see of the viewer', () => {
     expect(headers['user-agent']).toEqual([{ key: 'user-agent', value: 'lower' }])
     expect(headers['accept']).toEqual([{ key: 'ACCEPT', value: '*/*' }])
     expect(Object.keys(headers)).toEqual(['host', 'x-mixed-case', 'user-agent', 'accept'])
+  })
+
+  it("a CloudFront Function's request keeps the viewer's casing on the way to the origin; what it adds is canonical", async () => {
+    const path = `/cff/${u()}`
+    const r = await rawExchange(site.h.dev.url, [`GET ${path} HTTP/1.1\r\nhost: x\r\nX-MiXeD-Case: 1\r\nuser-agent: lower\r\nConnection: close\r\n\r\n`])
+    expect(status(r.text)).toBe(200)
+    const raw = site.origin.requests.find((q) => q.url === path)!.rawHeaders
+    const names = raw.filter((_, i) => i % 2 === 0)
+    expect(names).toContain('X-MiXeD-Case')
+    expect(names).toContain('user-agent')
+    expect(names).toContain('X-Tagged')
+    expect(raw[raw.indexOf('X-Tagged') + 1]).toBe('yes')
   })
 
   it('CloudFront-Viewer-Header-Order / -Count / -Address / -Http-Version from the wire', async () => {

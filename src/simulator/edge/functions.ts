@@ -4,7 +4,7 @@
  * on with and the origin it chose, a generated response, the edited response, or CloudFront's 502 / 503).
  */
 import { statusText } from '../../cloudfront/rules.js'
-import type { CfRequest } from '../../cloudfront/types.js'
+import type { CfHeaders, CfRequest } from '../../cloudfront/types.js'
 import type { FunctionEventType } from '../../distribution/model.js'
 import type { FunctionReply } from '../protocol.js'
 import { bodyBytes, event, type Ctx, type EdgeResponse, type Failure } from './context.js'
@@ -17,6 +17,19 @@ async function run(ctx: Ctx, plan: BehaviorPlan, fn: string, eventType: Function
   const outcome = !reply.ok ? 'error' : reply.request ? 'request' : eventType === 'viewer-request' ? 'generated' : 'response'
   ctx.log.stages.push({ stage: eventType, fn, ms: reply.ms, cold: false, outcome, utilization: reply.utilization })
   return reply
+}
+
+/**
+ * The request a function returned, each header the viewer sent under the viewer's own casing (the function saw
+ * names lowercase only: a viewer's `x-MiXeD` still reaches the origin as `x-MiXeD`); headers the function added keep
+ * their canonical keys.
+ */
+function viewerCasing(out: CfRequest, sent: CfHeaders): CfRequest {
+  for (const name in out.headers) {
+    const key = sent[name]?.[0]?.key
+    if (key !== undefined) for (const e of out.headers[name]!) e.key = key
+  }
+  return out
 }
 
 const failure = (r: Extract<FunctionReply, { ok: false }>, eventType: FunctionEventType, fn: string): Failure => ({ status: r.status, code: r.code, message: r.message, stage: eventType, fn, detail: r.detail })
@@ -34,7 +47,10 @@ const failure = (r: Extract<FunctionReply, { ok: false }>, eventType: FunctionEv
 export async function functionRequest(ctx: Ctx, plan: BehaviorPlan, fn: string, req: CfRequest): Promise<StageOutcome> {
   const r = await run(ctx, plan, fn, 'viewer-request', req)
   if (!r.ok) return { failed: failure(r, 'viewer-request', fn) }
-  if (r.request) return r.origins ? { request: r.request, plan: withOrigins(plan, r.origins) } : { request: r.request }
+  if (r.request) {
+    const request = viewerCasing(r.request, req.headers)
+    return r.origins ? { request, plan: withOrigins(plan, r.origins) } : { request }
+  }
   const g = r.response
   const status = Number(g.status)
   return { generated: { status, statusDescription: g.statusDescription ?? statusText(status), headers: g.headers, body: bodyBytes(g.body, g.bodyEncoding) } }
