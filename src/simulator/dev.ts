@@ -21,7 +21,7 @@ import { loadEnvConfig, loadLocalSecrets, type LocalSecrets } from '../build/env
 import type { DevTable } from '../origin/dev-table.js'
 import { openAccessLog, type AccessLog } from './access-log.js'
 import type { EdgeConfig, FunctionConfig } from './config.js'
-import { planReload } from './config-reload.js'
+import { planReload, type ReloadPlan } from './config-reload.js'
 import { edgeWorkerConfig, originDirectory } from './edge-config.js'
 import { startExampleOrigin, type ExampleOrigin } from './example-origin.js'
 import { startCloudFrontFunctions, type LocalCloudFrontFunctions } from './cloudfront-functions.js'
@@ -405,6 +405,37 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     cleanups.push(() => Promise.all([lambdaOrigins, ...retiringOrigins].map((o) => o.close())).then(() => {}))
     setUnits('cff', cff.units)
     setUnits('origin', lambdaOrigins.units)
+    /** What a reload of wrangler.toml started anew. */
+    type Started = { cff?: LocalCloudFrontFunctions; origins?: LocalLambdaOrigins }
+    /** The CloudFront Functions and Lambda origins `plan` says changed, started from `next` (rejects: none started). */
+    const startChanged = async (plan: ReloadPlan, next: EdgeConfig): Promise<Started> => {
+      const compiled = plan.cloudfrontFunctions ? await startFunctions(next) : undefined
+      try {
+        return { ...(compiled ? { cff: compiled } : {}), ...(plan.lambdaOrigins ? { origins: await startOrigins(next) } : {}) }
+      } catch (e) {
+        compiled?.close()
+        throw e
+      }
+    }
+    /** Puts what a reload started in service; replaced Lambda origins stop once `prev`'s timeouts allow their calls to end. */
+    const swapStarted = (started: Started, prev: EdgeConfig): void => {
+      if (started.cff) {
+        cff.close()
+        cff = started.cff
+        setUnits('cff', cff.units)
+      }
+      if (started.origins) {
+        const old = lambdaOrigins
+        const longest = Math.max(0, ...prev.edge.origins.map((o) => (o.kind === 'lambda' ? o.timeoutS : 0)))
+        retiringOrigins.add(old)
+        setTimeout(() => {
+          retiringOrigins.delete(old)
+          void old.close()
+        }, longest * 1000 + 1000).unref()
+        lambdaOrigins = started.origins
+        setUnits('origin', lambdaOrigins.units)
+      }
+    }
 
     // The HTTPS listener first (the edge redirects to its port); it reaches the edge once the edge serves.
     let httpsTarget = 0
@@ -621,33 +652,14 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       )
       if (problems.length) return refuse(BuildError.from(problems).message)
       // CloudFront Functions and Lambda origins the new config changes start anew (one that can't: not reloaded).
-      let nextCff: LocalCloudFrontFunctions | undefined
-      let nextOrigins: LocalLambdaOrigins | undefined
+      let started: Started
       try {
-        if (plan.cloudfrontFunctions) nextCff = await startFunctions(next)
-        if (plan.lambdaOrigins) nextOrigins = await startOrigins(next)
+        started = await startChanged(plan, next)
       } catch (e) {
-        nextCff?.close()
         return refuse((e as Error).message)
       }
-      const prev = config
+      swapStarted(started, config)
       config = next
-      if (nextCff) {
-        cff.close()
-        cff = nextCff
-        setUnits('cff', cff.units)
-      }
-      if (nextOrigins) {
-        const old = lambdaOrigins
-        const longest = Math.max(0, ...prev.edge.origins.map((o) => (o.kind === 'lambda' ? o.timeoutS : 0)))
-        retiringOrigins.add(old)
-        setTimeout(() => {
-          retiringOrigins.delete(old)
-          void old.close()
-        }, longest * 1000 + 1000).unref()
-        lambdaOrigins = nextOrigins
-        setUnits('origin', lambdaOrigins.units)
-      }
       for (const name of plan.removed) {
         const fn = functions.get(name)
         if (fn) retireLater(fn)
