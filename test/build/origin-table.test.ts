@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { build } from '../../src/build/index.js'
 import { findReplicaRegions } from '../../src/build/origin-table.js'
-import { cfnLint, HAS_CFN_LINT } from './cfn-lint.js'
+import { expectLintClean, HAS_CFN_LINT } from './cfn-lint.js'
 import { cleanTempDirs, REPO, tempDir, writeTree } from './helpers.js'
 
 afterAll(cleanTempDirs)
@@ -82,11 +82,7 @@ describe('origin-table.json', () => {
       },
     })
     if (!HAS_CFN_LINT) return
-    for (const f of ['origin-table.json', 'cloudformation.json']) {
-      const r = cfnLint(join(out, f))
-      expect(r.output, f).toBe('')
-      expect(r.code, f).toBe(0)
-    }
+    for (const f of ['origin-table.json', 'cloudformation.json']) expectLintClean(join(out, f))
   })
 
   it('warns when the replicas are not literals, and keeps us-east-1', async () => {

@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { build, BuildError } from '../../src/build/index.js'
+import { build } from '../../src/build/index.js'
 import { loadEnvConfig } from '../../src/build/environment.js'
 import { findSecretCalls } from '../../src/build/secret-scan.js'
 import { ssmService, secretsManagerService, type StoredSecret } from '../aws/secrets-services.js'
 import { startAwsStandin, TEST_CREDENTIALS, type AwsStandin } from '../aws/server.js'
-import { cfnLint, HAS_CFN_LINT } from './cfn-lint.js'
-import { cleanTempDirs, runDir, runFresh, sampleEvent, tempDir, unzipTo, writeTree } from './helpers.js'
+import { expectLintClean, HAS_CFN_LINT } from './cfn-lint.js'
+import { buildFailure, cleanTempDirs, runDir, runFresh, sampleEvent, tempDir, unzipTo, writeProject } from './helpers.js'
 
 afterAll(cleanTempDirs)
 
@@ -41,17 +41,8 @@ export const handler = originRequest(async (c, next) => {
 })
 `
 
-async function project(files: Record<string, string>, extraToml = ''): Promise<string> {
-  const dir = await tempDir('secrets-')
-  writeTree(dir, { 'wrangler.toml': toml(extraToml), 'edge-functions/auth.ts': AUTH, 'edge-functions/route.ts': ROUTE, ...files })
-  return join(dir, 'wrangler.toml')
-}
-
-async function buildError(config: string): Promise<BuildError> {
-  const e = await build({ config, outDir: join(await tempDir('out-'), 'out') }).then(() => undefined, (x: unknown) => x)
-  expect(e).toBeInstanceOf(BuildError)
-  return e as BuildError
-}
+const project = (files: Record<string, string>, extraToml = ''): Promise<string> =>
+  writeProject({ 'wrangler.toml': toml(extraToml), 'edge-functions/auth.ts': AUTH, 'edge-functions/route.ts': ROUTE, ...files }, 'secrets-')
 
 describe('finding secret() calls', () => {
   const imp = "import { secret } from 'edgeware/secrets'\n"
@@ -150,9 +141,7 @@ describe('edgeware build with secrets', () => {
   })
 
   it.skipIf(!HAS_CFN_LINT)('writes a template cfn-lint accepts', () => {
-    const r = cfnLint(join(out, 'cloudformation.json'))
-    expect(r.output).toBe('')
-    expect(r.code).toBe(0)
+    expectLintClean(join(out, 'cloudformation.json'))
   })
 
   it('the built bundle reads its secret from SSM in us-east-1 with a signed request, in a fresh node process', async () => {
@@ -170,19 +159,19 @@ describe('edgeware build with secrets', () => {
 
 describe('edgeware build refuses secrets it cannot grant', () => {
   it('a name that is not a string literal, with file:line', async () => {
-    const e = await buildError(await project({ 'edge-functions/auth.ts': AUTH.replace("secret('JWT_SECRET'", 'secret(process.env.AWS_REGION!') }))
+    const e = await buildFailure(await project({ 'edge-functions/auth.ts': AUTH.replace("secret('JWT_SECRET'", 'secret(process.env.AWS_REGION!') }))
     expect(e.code).toBe('DynamicSecretName')
     expect(e.message).toContain('auth: edge-functions/auth.ts:5: secret(process.env.AWS_REGION!')
   })
 
   it('a name that is also a [vars] key', async () => {
-    const e = await buildError(await project({}, '[vars]\nJWT_SECRET = "in-clear"\n'))
+    const e = await buildFailure(await project({}, '[vars]\nJWT_SECRET = "in-clear"\n'))
     expect(e.code).toBe('SecretInVars')
     expect(e.message).toContain('auth: edge-functions/auth.ts:5: JWT_SECRET is read with secret() and also set in [vars]')
   })
 
   it('a name a secret cannot have', async () => {
-    const e = await buildError(await project({ 'edge-functions/auth.ts': AUTH.replace("'JWT_SECRET'", "'jwt-secret'") }))
+    const e = await buildFailure(await project({ 'edge-functions/auth.ts': AUTH.replace("'JWT_SECRET'", "'jwt-secret'") }))
     expect(e.code).toBe('InvalidSecretName')
     expect(e.message).toContain('secret("jwt-secret")')
   })
@@ -192,7 +181,7 @@ describe('edgeware build refuses secrets it cannot grant', () => {
     await build({ config: await project({}, '[vars]\nEDGEWARE_SECRETS_PREFIX = "/shared/shop-"\n'), outDir: out })
     const t = JSON.parse(readFileSync(join(out, 'cloudformation.json'), 'utf8'))
     expect(JSON.stringify(t.Resources.AuthRole.Properties.Policies)).toContain('parameter/shared/shop-JWT_SECRET')
-    const e = await buildError(await project({}, '[vars]\nEDGEWARE_SECRETS_PREFIX = "no-slash"\n'))
+    const e = await buildFailure(await project({}, '[vars]\nEDGEWARE_SECRETS_PREFIX = "no-slash"\n'))
     expect(e.code).toBe('InvalidSecretsPrefix')
   })
 })
