@@ -8,10 +8,10 @@ import { STAGES, type Stage } from '../cloudfront/types.js'
 import type { BehaviorConfig, EdgeConfig, FunctionConfig } from '../simulator/config.js'
 import { EDGE_REGION, functionSettings, lambdaName, tightestLimits } from './checks.js'
 import { apiBehavior, DISTRIBUTION_ARN, distributionConfig, distributionManifest, distributionResources, planDistribution, type DistributionManifest, type DistributionPlan } from './distribution.js'
-import { logicalId, type Json } from './template.js'
+import { executionRole, lambdaFunction, logicalId, type Json } from './template.js'
 import { BuildError } from './errors.js'
 import { functionResources, functionsManifest, type BuiltCloudFrontFunction, type BuiltKeyValueStore, type CloudFrontFunctionManifest, type KeyValueStoreManifest } from './cloudfront-functions.js'
-import { secretId, secretsPrefix, secretStatements, type SecretRef } from './secrets.js'
+import { secretId, secretsPolicy, secretsPrefix, type SecretRef } from './secrets.js'
 import { lambdaOriginsManifest, lambdaOriginTemplates, originTemplateFile, type BuiltLambdaOrigin, type LambdaOriginManifest } from './lambda-origins.js'
 
 export { logicalId }
@@ -236,54 +236,30 @@ export function cloudformationTemplate(config: EdgeConfig, packages: readonly Bu
       Default: s3Key(p),
       Description: `S3 key of ${p.zipFile} (sha256 ${p.sha256}); content-addressed so that new code updates the function.`,
     }
-    const statements: Json[] = []
+    const policies: Json[] = []
     if (config.edge.dynamodb && p.fn.stages.includes('origin-request')) {
       // dynamoOrigin queries the origin table from whichever Region the replica runs in.
-      statements.push({
-        Effect: 'Allow',
-        Action: ['dynamodb:Query', 'dynamodb:GetItem'],
-        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:dynamodb:*:\${AWS::AccountId}:table/${config.edge.dynamodb.table}` },
-      })
+      const statement = { Effect: 'Allow', Action: ['dynamodb:Query', 'dynamodb:GetItem'], Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:dynamodb:*:\${AWS::AccountId}:table/${config.edge.dynamodb.table}` } }
+      policies.push({ PolicyName: 'edge-origin-table', PolicyDocument: { Version: '2012-10-17', Statement: [statement] } })
     }
-    const role: Record<string, Json> = {
-      AssumeRolePolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            // [RLE], [ISS-ROLE]: "must be assumable with edgelambda.amazonaws.com as well as lambda.amazonaws.com"
-            Principal: { Service: ['edgelambda.amazonaws.com', 'lambda.amazonaws.com'] },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      },
-      ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }],
-    }
-    const policies: Json[] = []
-    if (statements.length) policies.push({ PolicyName: 'edge-origin-table', PolicyDocument: { Version: '2012-10-17', Statement: statements } })
-    if (p.secrets?.length) policies.push({ PolicyName: 'edge-secrets', PolicyDocument: { Version: '2012-10-17', Statement: secretStatements(secretsPrefix(config), p.secrets) } })
-    if (policies.length) role.Policies = policies
-    resources[`${id}Role`] = { Type: 'AWS::IAM::Role', Properties: role }
+    // [RLE], [ISS-ROLE]: "must be assumable with edgelambda.amazonaws.com as well as lambda.amazonaws.com"
+    resources[`${id}Role`] = executionRole(['edgelambda.amazonaws.com', 'lambda.amazonaws.com'], [...policies, ...secretsPolicy(config, p.secrets ?? [])])
     // Edge functions and their versions outlive the stack (CloudFront keeps replicas for hours after they are
     // disassociated, and Lambda refuses to delete a replicated function): retained on delete and on replacement,
     // then deleted by `edgeware cleanup`. A failed first creation never reached CloudFront, so its rollback deletes.
     resources[`${id}Function`] = {
       DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
-      Type: 'AWS::Lambda::Function',
-      Properties: {
-        FunctionName: lambdaName(config, p.fn),
-        Description: `edgeware ${p.fn.name}: ${p.fn.stages.join(', ')} on ${p.fn.behaviors.join(', ')}`,
-        Runtime: config.edge.runtime,
-        Handler: 'index.handler',
-        Architectures: ['x86_64'],
-        PackageType: 'Zip',
-        MemorySize: memoryMb,
-        Timeout: timeoutS,
-        Role: { 'Fn::GetAtt': [`${id}Role`, 'Arn'] },
-        Code: { S3Bucket: { Ref: 'CodeBucket' }, S3Key: { Ref: `${id}CodeKey` } },
-      },
-      Metadata: { edgeware: { stages: p.fn.stages, behaviors: p.fn.behaviors, zipBytes: p.zipBytes, maxZipBytes: t.zipBytes } },
+      ...lambdaFunction({
+        functionName: lambdaName(config, p.fn),
+        description: `edgeware ${p.fn.name}: ${p.fn.stages.join(', ')} on ${p.fn.behaviors.join(', ')}`,
+        runtime: config.edge.runtime,
+        memoryMb,
+        timeoutS,
+        role: `${id}Role`,
+        codeKey: `${id}CodeKey`,
+        metadata: { stages: p.fn.stages, behaviors: p.fn.behaviors, zipBytes: p.zipBytes, maxZipBytes: t.zipBytes },
+      }),
     }
     resources[`${id}Version`] = {
       DeletionPolicy: 'RetainExceptOnCreate',

@@ -52,6 +52,68 @@ export function deployedName(prefix: string, name: string, max: number): string 
 }
 
 /**
+ * A Lambda function's execution role: trusted by `services`, with Lambda's basic logging and the given inline
+ * policies.
+ *
+ * @example
+ * ```ts
+ * executionRole(['edgelambda.amazonaws.com', 'lambda.amazonaws.com'], [{ PolicyName: 'edge-secrets', PolicyDocument: doc }])
+ * ```
+ */
+export function executionRole(services: string | string[], policies: Json[] = []): Json {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: services }, Action: 'sts:AssumeRole' }] },
+      ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }],
+      ...(policies.length ? { Policies: policies } : {}),
+    },
+  }
+}
+
+/** What {@link lambdaFunction} deploys: names, the runtime and settings, and the logical IDs of its role and code key. */
+export interface LambdaFunctionSpec {
+  functionName: string
+  description: string
+  runtime: string
+  memoryMb: number
+  timeoutS: number
+  /** The role's logical ID. */
+  role: string
+  /** The logical ID of the parameter holding the zip's S3 key in `CodeBucket`. */
+  codeKey: string
+  /** What `Metadata.edgeware` says about it. */
+  metadata: Record<string, Json>
+}
+
+/**
+ * An `AWS::Lambda::Function` running `index.handler` on x86_64 from a zip in `CodeBucket`.
+ *
+ * @example
+ * ```ts
+ * resources.ApiFunction = lambdaFunction({ functionName: 'my-site-origin-api', description: 'edgeware origin api (http)', runtime: 'nodejs22.x', memoryMb: 128, timeoutS: 3, role: 'ApiRole', codeKey: 'ApiCodeKey', metadata: {} })
+ * ```
+ */
+export function lambdaFunction(f: LambdaFunctionSpec): { Type: string; Properties: Record<string, Json>; Metadata: Json } {
+  return {
+    Type: 'AWS::Lambda::Function',
+    Properties: {
+      FunctionName: f.functionName,
+      Description: f.description,
+      Runtime: f.runtime,
+      Handler: 'index.handler',
+      Architectures: ['x86_64'],
+      PackageType: 'Zip',
+      MemorySize: f.memoryMb,
+      Timeout: f.timeoutS,
+      Role: { 'Fn::GetAtt': [f.role, 'Arn'] },
+      Code: { S3Bucket: { Ref: 'CodeBucket' }, S3Key: { Ref: f.codeKey } },
+    },
+    Metadata: { edgeware: f.metadata },
+  }
+}
+
+/**
  * CloudFormation logical ID from a name: its letter and digit runs, each capitalised (`Fn` in front when it would
  * not start with a letter).
  *
