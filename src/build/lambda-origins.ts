@@ -17,6 +17,7 @@ import { INTEGRATION_PARTS, integrationDomain, integrationParts, REST_STAGE } fr
 import { secretId, secretProblems, secretsPolicy, secretsPrefix, uniqueSecrets, type SecretRef } from './secrets.js'
 import { deployedName, executionRole, lambdaFunction, logicalId, type Json, type LogicalIds } from './template.js'
 import { deterministicZip, digest } from './zip.js'
+import type { FunctionZipManifest } from './outputs.js'
 
 /** Lambda's limit for a function's unzipped code from S3 (Lambda quotas: 250 MB). */
 const MAX_UNZIPPED = 262_144_000
@@ -361,28 +362,15 @@ export function lambdaOriginTarget(p: PlannedLambdaOrigin): CustomTarget {
   }
 }
 
-/** What manifest.json says about a Lambda origin. */
-export interface LambdaOriginManifest {
+/** What manifest.json says about a Lambda origin (its `s3Key` is in the code bucket of `region`). */
+export interface LambdaOriginManifest extends FunctionZipManifest {
   id: string
-  functionName: string
-  entry: string
   integration: LambdaOriginConfig['integration']
   region: string
   /** The template it is in: `cloudformation.json` or `origins-<region>.json`. */
   template: string
-  zip: string
-  zipBytes: number
-  bundleBytes: number
-  sha256: string
-  codeSha256: string
-  /** Where `edgeware deploy` uploads the zip, in the code bucket of `region`. */
-  s3Key: string
-  memoryMb: number
-  timeoutS: number
   /** The edge template's parameter with its domain (filled from the regional stack, or given for an ALB). */
   domainParameter?: string
-  /** The secrets its code reads: name, store and the AWS name (SSM parameter or Secrets Manager secret id). */
-  secrets: (SecretRef & { id: string })[]
 }
 
 /**

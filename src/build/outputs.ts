@@ -353,25 +353,35 @@ export interface Manifest {
   lambdaOrigins: LambdaOriginManifest[]
   /** The stacks of Lambda origins outside us-east-1, one per region, which `edgeware deploy` deploys first. */
   originStacks: { region: string; template: string }[]
-  functions: {
-    name: string
-    functionName: string
-    entry: string
-    stages: Stage[]
-    behaviors: string[]
-    zip: string
-    zipBytes: number
-    bundleBytes: number
-    sha256: string
-    codeSha256: string
-    s3Key: string
-    memoryMb: number
-    timeoutS: number
-    sourcemap: boolean
-    limits: { zipBytes: number; memoryMb: number; timeoutS: number; share: number }
-    /** The secrets its code reads: name, store and the AWS name (SSM parameter or Secrets Manager secret id). */
-    secrets: (SecretRef & { id: string })[]
-  }[]
+  functions: EdgeFunctionManifest[]
+}
+
+/** What manifest.json says about any function the build zips: its deployed name, source, zip and settings. */
+export interface FunctionZipManifest {
+  functionName: string
+  /** The entry file, relative to the config. */
+  entry: string
+  /** The zip in the build directory, and where `edgeware deploy` uploads it in the code bucket. */
+  zip: string
+  s3Key: string
+  zipBytes: number
+  bundleBytes: number
+  /** Hex SHA-256 of the zip, and its base64 form (Lambda's `CodeSha256`). */
+  sha256: string
+  codeSha256: string
+  memoryMb: number
+  timeoutS: number
+  /** The secrets its code reads: name, store and the AWS name (SSM parameter or Secrets Manager secret id). */
+  secrets: (SecretRef & { id: string })[]
+}
+
+/** What manifest.json says about a Lambda@Edge function: besides its zip, where it runs and the limits it was checked against. */
+export interface EdgeFunctionManifest extends FunctionZipManifest {
+  name: string
+  stages: Stage[]
+  behaviors: string[]
+  sourcemap: boolean
+  limits: { zipBytes: number; memoryMb: number; timeoutS: number; share: number }
 }
 
 /**
