@@ -36,9 +36,7 @@ export interface StackInput {
   template: { body: string } | { url: string }
   /** Parameter values. */
   parameters?: Record<string, string>
-  /** Parameters the template needs that may keep the value the stack has when not given. */
-  reuse?: readonly string[]
-  /** Template parameters with no default, which must be given or reused. */
+  /** Template parameters with no default: each must be given, or keeps the value the stack has. */
   required?: readonly string[]
   capabilities?: Capability[]
 }
@@ -146,7 +144,7 @@ export async function followStack(cfn: CloudFormationClient, stackId: string, ma
   }
 }
 
-/** Resolves the parameters: given values, else the stack's current value for reusable ones, else an error. */
+/** Resolves the parameters: given values, else the stack's current value for required ones, else an error. */
 function parametersFor(input: StackInput, stack: Stack | undefined): Parameter[] {
   const given = input.parameters ?? {}
   const current = new Set((stack?.Parameters ?? []).map((p) => p.ParameterKey))
@@ -154,7 +152,7 @@ function parametersFor(input: StackInput, stack: Stack | undefined): Parameter[]
   const missing: string[] = []
   for (const k of input.required ?? []) {
     if (k in given) continue
-    if ((input.reuse ?? []).includes(k) && current.has(k)) params.push({ ParameterKey: k, UsePreviousValue: true })
+    if (current.has(k)) params.push({ ParameterKey: k, UsePreviousValue: true })
     else missing.push(k)
   }
   if (missing.length) {
