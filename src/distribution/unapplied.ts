@@ -17,7 +17,6 @@ interface PendingKey {
 }
 
 const BEHAVIOR = String.raw`edge\.(?:default_behavior|behaviors\[\d+\])`
-const ORIGIN = String.raw`edge\.origins\[\d+\]`
 const at = (prefix: string, keys: string): RegExp => new RegExp(`^(${prefix}\\.(?:${keys}))(?:$|[.[])`)
 
 /** The keys not applied yet, per tool. */
