@@ -35,7 +35,7 @@ const TOOL_NAME: Record<Tool, string> = { dev: 'edgeware dev', build: 'edgeware 
  * @example
  * ```ts
  * const { warnings, errors } = notYetApplied(config, 'dev')
- * // warnings: ['edge.default_behavior.cache_policy is parsed but not yet applied by edgeware dev: only the policy's TTLs …']
+ * // warnings: ['edge.default_behavior.compress is parsed but not yet applied by edgeware dev: responses are not compressed']
  * ```
  */
 export function notYetApplied(config: EdgeConfig, tool: Tool): { warnings: string[]; errors: string[] } {
