@@ -15,7 +15,7 @@ import { describeEnvRead } from './env-scan.js'
 import { BuildError } from './errors.js'
 import { INTEGRATION_PARTS, integrationDomain, integrationParts, REST_STAGE } from './integrations.js'
 import { secretId, secretProblems, secretsPolicy, secretsPrefix, uniqueSecrets, type SecretRef } from './secrets.js'
-import { deployedName, executionRole, lambdaFunction, logicalId, type Json, type LogicalIds } from './template.js'
+import { deployedName, executionRole, lambdaFunction, logicalId, mergeParts, type Json, type LogicalIds, type TemplateParts } from './template.js'
 import { deterministicZip, digest } from './zip.js'
 import type { FunctionZipManifest } from './outputs.js'
 
@@ -219,13 +219,6 @@ export function originS3Key(p: Pick<PlannedLambdaOrigin, 'zipFile'>, b: Pick<Bui
   return `edgeware/origins/${p.zipFile.replace(/\.origin\.zip$/, '')}/${b.sha256.slice(0, 16)}.zip`
 }
 
-/** A template's parts, merged into it by the caller. */
-export interface TemplateParts {
-  parameters: Record<string, Json>
-  resources: Record<string, Json>
-  outputs: Record<string, Json>
-}
-
 /** One origin's function: its role (Lambda's basic logging, its secrets) and the function, code from the bucket. */
 function functionParts(config: EdgeConfig, p: PlannedLambdaOrigin, b: BuiltLambdaOrigin): TemplateParts {
   const o = p.origin
@@ -256,9 +249,8 @@ function functionParts(config: EdgeConfig, p: PlannedLambdaOrigin, b: BuiltLambd
  * an output with its domain name (named like the edge template's parameter it fills).
  */
 function originParts(config: EdgeConfig, p: PlannedLambdaOrigin, b: BuiltLambdaOrigin, distributionArn: Json): TemplateParts {
-  const fn = functionParts(config, p, b)
   const api = integrationParts({ origin: p.origin, ids: p.ids, name: p.functionName, targetGroupName: p.targetGroupName, distributionArn })
-  const out = { parameters: { ...fn.parameters, ...api.parameters }, resources: { ...fn.resources, ...api.resources }, outputs: { ...api.outputs } }
+  const out = mergeParts({ parameters: {}, resources: {}, outputs: {} }, functionParts(config, p, b), api)
   const domain = integrationDomain(p.origin, p.ids)
   if (domain !== null && p.template !== originTemplateFile(EDGE_REGION)) {
     out.outputs[p.domainParameter!] = { Description: `domain name of origin ${p.origin.id} (the edge stack's ${p.domainParameter} parameter)`, Value: domain }
@@ -302,9 +294,7 @@ export function lambdaOriginTemplates(
     // A regional stack deploys before the distribution exists: its function URLs accept any distribution of the account.
     const parts = originParts(config, p, b, inEdge ? distributionArn : { 'Fn::Sub': 'arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/*' })
     const into = inEdge ? edge : byRegion.get(b.origin.region) ?? byRegion.set(b.origin.region, { parameters: {}, resources: {}, outputs: {} }).get(b.origin.region)!
-    Object.assign(into.parameters, parts.parameters)
-    Object.assign(into.resources, parts.resources)
-    Object.assign(into.outputs, parts.outputs)
+    mergeParts(into, parts)
   }
   const regional = new Map<string, Record<string, Json>>()
   for (const [region, parts] of byRegion) regional.set(region, regionalTemplate(config, region, parts))

@@ -7,6 +7,30 @@ import { createHash } from 'node:crypto'
 /** A JSON value as the template holds it. */
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json }
 
+/** A part of a template (what one function, origin or feature adds), merged into the template by the caller. */
+export interface TemplateParts {
+  parameters: Record<string, Json>
+  resources: Record<string, Json>
+  outputs: Record<string, Json>
+}
+
+/**
+ * Merges template parts into `into` (later parts win on a shared logical ID, which {@link LogicalIds} prevents).
+ *
+ * @example
+ * ```ts
+ * const template = mergeParts({ parameters: {}, resources: {}, outputs: {} }, functionParts, originParts)
+ * ```
+ */
+export function mergeParts(into: TemplateParts, ...parts: Partial<TemplateParts>[]): TemplateParts {
+  for (const p of parts) {
+    Object.assign(into.parameters, p.parameters)
+    Object.assign(into.resources, p.resources)
+    Object.assign(into.outputs, p.outputs)
+  }
+  return into
+}
+
 /**
  * Hands out logical IDs unique within one template (parameters, conditions, resources and outputs alike):
  * `base`, else `base2`, `base3`, … in the order asked, so the same config gives the same IDs.
