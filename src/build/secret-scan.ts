@@ -120,8 +120,17 @@ class SecretTracker {
     }
     if (id.type !== 'ObjectPattern') return
     for (const prop of id.properties as AstNode[]) {
-      if (prop.type === 'RestElement') this.refuse(prop, 'copies secret with a rest element: destructure { secret } by name so the build sees each secret')
-      else if (staticKey(prop.key as AstNode, prop.computed === true) === 'secret' && (prop.value as AstNode).type === 'Identifier') for (const ref of this.refs(prop.value as AstNode)) this.fn(ref)
+      if (prop.type === 'RestElement') {
+        this.refuse(prop, 'copies secret with a rest element: destructure { secret } by name so the build sees each secret')
+        continue
+      }
+      const key = staticKey(prop.key as AstNode, prop.computed === true)
+      if (key !== undefined && key !== 'secret') continue
+      // `{ secret }`, `{ secret: s }`, `{ secret = f }`: the local name; a computed key or a nested pattern hides it
+      const value = prop.value as AstNode
+      const local = value.type === 'AssignmentPattern' ? (value.left as AstNode) : value
+      if (key === 'secret' && local.type === 'Identifier') for (const ref of this.refs(local)) this.fn(ref)
+      else this.refuse(prop, `destructures secret in a way the build can't follow (${written(this.#mod, prop)}): destructure { secret } by name so the build sees each secret`)
     }
   }
 

@@ -57,6 +57,26 @@ describe('finding secret() calls', () => {
     expect(findSecretCalls("const { secret } = require('edgeware/secrets')\nsecret('Z')").calls).toEqual([{ name: 'Z', store: 'ssm', line: 2 }])
   })
 
+  it('follows secret through TypeScript, destructuring defaults, require().secret and JSX files, in source order', () => {
+    expect(findSecretCalls(imp + "secret<string>('A', { store: 'secretsmanager' as const })\nsecret('B')").calls).toEqual([
+      { name: 'A', store: 'secretsmanager', line: 2 },
+      { name: 'B', store: 'ssm', line: 3 },
+    ])
+    expect(findSecretCalls("const { secret: read = null } = require('edgeware/secrets')\nread('C')").calls).toEqual([{ name: 'C', store: 'ssm', line: 2 }])
+    expect(findSecretCalls("require('edgeware/secrets').secret('D')").calls).toEqual([{ name: 'D', store: 'ssm', line: 1 }])
+    expect(findSecretCalls(imp + "export const el = <b>{secret('E')}</b>", 'jsx').calls).toEqual([{ name: 'E', store: 'ssm', line: 2 }])
+    // a local function of the same name is not edgeware's
+    expect(findSecretCalls(imp + "function f(secret: (n: string) => void) { secret(name) }\nsecret('F')")).toEqual({ calls: [{ name: 'F', store: 'ssm', line: 3 }], refusals: [] })
+  })
+
+  it('refuses the namespace passed on and destructuring it cannot follow', () => {
+    expect(findSecretCalls("import * as ns from 'edgeware/secrets'\nregister(ns)\nns.setLocalSecrets(undefined)").refusals.map((r) => `${r.line}: ${r.message}`)).toEqual([
+      "2: uses secret as a value (ns): call it directly, secret('NAME'), so the build sees each secret",
+    ])
+    expect(findSecretCalls("const { ...all } = require('edgeware/secrets')").refusals[0]!.message).toMatch(/^copies secret with a rest element/)
+    expect(findSecretCalls("const { [key]: s } = require('edgeware/secrets')").refusals[0]!.message).toMatch(/^destructures secret in a way the build can't follow/)
+  })
+
   it('a property named secret is not a use of the function', () => {
     expect(findSecretCalls(imp + "jwtAuth({ secret: () => secret('JWT_SECRET') })\nf({ a: 1, secret: 'x' })")).toEqual({ calls: [{ name: 'JWT_SECRET', store: 'ssm', line: 2 }], refusals: [] })
     expect(findSecretCalls(imp + 'f({ secret })').refusals[0]!.message).toMatch(/uses secret as a value/)
