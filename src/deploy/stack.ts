@@ -126,7 +126,8 @@ function failureReason(events: readonly StackEvent[], stack: Stack | undefined):
 export async function followStack(cfn: CloudFormationClient, stackId: string, mark: string | undefined, opts: StackOptions = {}): Promise<{ stack: Stack | undefined; events: StackEvent[] }> {
   const log = opts.log ?? (() => {})
   const pollMs = opts.pollMs ?? 3000
-  const deadline = Date.now() + (opts.maxWaitMs ?? 60 * 60_000)
+  const maxWaitMs = opts.maxWaitMs ?? 60 * 60_000
+  const deadline = Date.now() + maxWaitMs
   const seen = new Set<string>()
   const events: StackEvent[] = []
   for (;;) {
@@ -139,7 +140,7 @@ export async function followStack(cfn: CloudFormationClient, stackId: string, ma
     events.push(...fresh)
     if (!status.endsWith('_IN_PROGRESS')) return { stack, events }
     if (Date.now() > deadline) {
-      throw new DeployError('StackTimeout', `stack ${stack?.StackName ?? stackId} is still ${status} after ${Math.round((opts.maxWaitMs ?? 3_600_000) / 60_000)} minutes; follow it in the CloudFormation console`)
+      throw new DeployError('StackTimeout', `stack ${stack?.StackName ?? stackId} is still ${status} after ${Math.round(maxWaitMs / 60_000)} minutes; follow it in the CloudFormation console`)
     }
   }
 }
