@@ -186,7 +186,6 @@ export async function run(args: string[]): Promise<number> {
     const limits = resolveLimits(limitsName)
     const event = readEvent(values.event, values.s3 === true)
     const stage = eventStage(event, values.event)
-    // (Other kinds of event would be dispatched here, by their shape, to their own runners.)
     const p = paint(false)
     // secret() (edgeware/secrets) reads .dev.vars next to the config, as under `edgeware dev`.
     const local = loadLocalSecrets(config?.path ?? resolve('wrangler.toml'), config?.env)
