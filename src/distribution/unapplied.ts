@@ -51,13 +51,12 @@ export function notYetApplied(config: EdgeConfig, tool: Tool): { warnings: strin
       warnings.push(`${m[1]} is parsed but not yet applied by ${TOOL_NAME[tool]}: ${note}`)
     }
   }
-  const kindName = { s3: 'S3 origins', lambda: 'Lambda origins' } as const
   config.edge.origins.forEach((o, i) => {
-    // Both tools serve S3 origins; the build writes every kind of origin.
-    if (o.kind === 'custom' || o.kind === 's3' || tool === 'build') return
+    // Both tools serve custom and S3 origins; the build writes Lambda origins too.
+    if (o.kind !== 'lambda' || tool === 'build') return
     const groups = config.edge.originGroups.filter((g) => g.members.includes(o.id))
     const users = config.behaviors.filter((b) => b.originId === o.id || (b.targetGroupId && groups.some((g) => g.id === b.targetGroupId)))
-    const line = `edge.origins[${i}] (${o.id}): ${kindName[o.kind]} are parsed but not yet served by ${TOOL_NAME[tool]}`
+    const line = `edge.origins[${i}] (${o.id}): Lambda origins are parsed but not yet served by ${TOOL_NAME[tool]}`
     if (users.some((b) => b.originId === o.id)) errors.push(`${line} (used by ${users.map((b) => (b.isDefault ? 'the default behavior' : b.pathPattern)).join(', ')})`)
     else warnings.push(`${line}; no behavior sends requests to it${users.length ? ' first' : ''}, so it is left out`)
   })
