@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url'
 import type { Metafile } from 'esbuild'
 import { BuildError } from './errors.js'
 import { envReads, mentionsEnv, RESERVED_ENV_VARS } from './env-scan.js'
-import { mentionsSecrets, secretCalls, type SecretStoreName } from './secret-scan.js'
+import type { SecretStore } from '../secrets/index.js'
+import { mentionsSecrets, secretCalls } from './secret-scan.js'
 import { mentionsDynamoOrigin, replicaRegions } from './origin-table.js'
 import { parseModule, type ParsedModule, type SourceLoader } from './parse-module.js'
 
@@ -78,7 +79,7 @@ export interface BundleResult {
 /** A `secret('NAME', { store })` call in the function's own code. */
 export interface SecretReadReport {
   name: string
-  store: SecretStoreName
+  store: SecretStore
   /** `path:line`, the path relative to `absWorkingDir`. */
   file: string
 }

@@ -9,13 +9,10 @@ import type { SecretStore } from '../secrets/index.js'
 import { importsOf, parseModule, staticKey, stringValue, type ParsedModule, type SourceLoader } from './parse-module.js'
 import type { AstNode } from './scope.js'
 
-/** Where a secret lives on AWS (see `edgeware/secrets`). */
-export type SecretStoreName = SecretStore
-
 /** One `secret('NAME', { store })` call found in source text. */
 export interface SecretCall {
   name: string
-  store: SecretStoreName
+  store: SecretStore
   /** 1-based line of the call. */
   line: number
 }
@@ -58,7 +55,7 @@ function written(mod: ParsedModule, node: AstNode): string {
 }
 
 /** The store given in `secret(name, options)`, or why the build can't see it. */
-function storeOf(mod: ParsedModule, options: AstNode | undefined): SecretStoreName | { why: string } {
+function storeOf(mod: ParsedModule, options: AstNode | undefined): SecretStore | { why: string } {
   if (options === undefined) return 'ssm'
   if (options.type !== 'ObjectExpression') return { why: 'options that are not an object literal (write { store: … } inline so the build can see the store)' }
   const props = options.properties as AstNode[]
@@ -68,7 +65,7 @@ function storeOf(mod: ParsedModule, options: AstNode | undefined): SecretStoreNa
   if (prop.shorthand === true) return { why: 'a store that is not written as a literal ({ store } shorthand)' }
   const store = stringValue(prop.value as AstNode)
   if (store === undefined || !STORES.has(store)) return { why: `a store that is not 'ssm' or 'secretsmanager' written as a literal (${written(mod, prop.value as AstNode)})` }
-  return store as SecretStoreName
+  return store as SecretStore
 }
 
 /** Follows `secret` and the module's namespace through the syntax tree, collecting calls and refusals. */

@@ -6,12 +6,12 @@
 import type { EdgeConfig } from '../simulator/config.js'
 import type { SecretReadReport } from './bundle.js'
 import type { Problem } from './checks.js'
-import type { SecretStoreName } from './secret-scan.js'
+import type { SecretStore } from '../secrets/index.js'
 
 /** One secret a function reads. */
 export interface SecretRef {
   name: string
-  store: SecretStoreName
+  store: SecretStore
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
