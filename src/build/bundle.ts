@@ -8,9 +8,11 @@ import { dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Metafile } from 'esbuild'
 import { BuildError } from './errors.js'
-import { findEnvReads, RESERVED_ENV_VARS } from './env-scan.js'
-import { findSecretCalls, type SecretStoreName } from './secret-scan.js'
-import { findReplicaRegions } from './origin-table.js'
+import { envReads, mentionsEnv, RESERVED_ENV_VARS } from './env-scan.js'
+import type { SecretStore } from '../secrets/index.js'
+import { mentionsSecrets, secretCalls } from './secret-scan.js'
+import { mentionsDynamoOrigin, replicaRegions } from './origin-table.js'
+import { parseModule, type ParsedModule, type SourceLoader } from './parse-module.js'
 
 /** Options of {@link bundleFunction}. */
 export interface BundleOptions {
@@ -77,7 +79,7 @@ export interface BundleResult {
 /** A `secret('NAME', { store })` call in the function's own code. */
 export interface SecretReadReport {
   name: string
-  store: SecretStoreName
+  store: SecretStore
   /** `path:line`, the path relative to `absWorkingDir`. */
   file: string
 }
@@ -126,7 +128,7 @@ export const EDGEWARE_OWN: readonly string[] = [resolve(EDGEWARE_ROOT, 'src') + 
  */
 const EDGE_CREDENTIALS = [resolve(EDGEWARE_ROOT, 'src/origin/edge-credentials.ts'), resolve(EDGEWARE_ROOT, 'dist/origin/edge-credentials.js')].find((f) => existsSync(f))
 /** How each scanned extension is read (esbuild's loaders). */
-const LOADERS: Readonly<Record<string, 'js' | 'jsx' | 'ts' | 'tsx'>> = { '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.jsx': 'jsx', '.tsx': 'tsx' }
+const LOADERS: Readonly<Record<string, SourceLoader>> = { '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.jsx': 'jsx', '.tsx': 'tsx' }
 const SCANNED = new Set(Object.keys(LOADERS))
 const VAR_NAME = /^[A-Za-z_$][\w$]*$/
 
@@ -381,7 +383,7 @@ export async function bundleFunction(opts: BundleOptions): Promise<BundleResult>
   }
 
   const baked = new Set([...Object.keys(vars), 'EDGEWARE_DYNAMODB_ENDPOINT'])
-  const envReads: EnvReadReport[] = []
+  const envFound: EnvReadReport[] = []
   const secrets: SecretReadReport[] = []
   const secretRefusals: string[] = []
   const originReplicas: BundleResult['originReplicas'] = { regions: [], unknown: [] }
@@ -391,17 +393,23 @@ export async function bundleFunction(opts: BundleOptions): Promise<BundleResult>
     if (!isOwnCode(abs)) continue
     const source = await readFile(abs, 'utf8')
     const path = relative(absWorkingDir, abs).split(sep).join('/')
-    const found = findSecretCalls(source)
-    for (const c of found.calls) secrets.push({ name: c.name, store: c.store, file: `${path}:${c.line}` })
-    for (const r of found.refusals) secretRefusals.push(`${path}:${r.line}: ${r.message}`)
-    const replicas = findReplicaRegions(source)
-    originReplicas.regions.push(...replicas.regions)
-    originReplicas.unknown.push(...replicas.unknown.map((l) => `${path}:${l}`))
-    // every form findEnvReads reports names one of these
-    if (!/process|global|eval|Function/.test(source)) continue
-    for (const read of findEnvReads(source, { loader: LOADERS[extname(abs)] ?? 'ts' })) {
+    // each check reads only a file that can hold what it looks for, and the file is parsed once for all of them
+    let parsed: ParsedModule | undefined
+    const mod = (): ParsedModule => (parsed ??= parseModule(source, LOADERS[extname(abs)]))
+    if (mentionsSecrets(source)) {
+      const found = secretCalls(mod())
+      for (const c of found.calls) secrets.push({ name: c.name, store: c.store, file: `${path}:${c.line}` })
+      for (const r of found.refusals) secretRefusals.push(`${path}:${r.line}: ${r.message}`)
+    }
+    if (mentionsDynamoOrigin(source)) {
+      const replicas = replicaRegions(mod())
+      originReplicas.regions.push(...replicas.regions)
+      originReplicas.unknown.push(...replicas.unknown.map((l) => `${path}:${l}`))
+    }
+    if (!mentionsEnv(source)) continue
+    for (const read of envReads(mod())) {
       if (!read.dynamic && (RESERVED_ENV_VARS.has(read.name) || (!read.viaAlias && baked.has(read.name)))) continue
-      envReads.push({ name: read.name, file: `${path}:${read.line}`, path, line: read.line, ...(read.dynamic ? { dynamic: true as const } : {}), ...(read.viaAlias ? { viaAlias: true as const } : {}) })
+      envFound.push({ name: read.name, file: `${path}:${read.line}`, path, line: read.line, ...(read.dynamic ? { dynamic: true as const } : {}), ...(read.viaAlias ? { viaAlias: true as const } : {}) })
     }
   }
   // `exports.x = …` in a .js file of a "type": "module" package is fine once bundled to CommonJS
@@ -409,6 +417,6 @@ export async function bundleFunction(opts: BundleOptions): Promise<BundleResult>
     .filter((w) => w.id !== 'commonjs-variable-in-esm')
     .map((w) => (w.location ? `${w.location.file}:${w.location.line}:${w.location.column}: ${w.text}` : w.text))
   warnings.push(...symlinkedInputs(metafile, absWorkingDir))
-  const out = { code, metafile, envReads, warnings, secrets, secretRefusals, originReplicas }
+  const out = { code, metafile, envReads: envFound, warnings, secrets, secretRefusals, originReplicas }
   return map === undefined ? out : { ...out, map }
 }

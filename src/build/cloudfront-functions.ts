@@ -17,7 +17,7 @@ import type { BehaviorConfig, CloudFrontFunctionConfig, EdgeConfig, FunctionEven
 import { MAX_COMMENT } from '../distribution/names.js'
 import type { Problem } from './checks.js'
 import { compileCloudFrontFunction } from './cloudfront-function.js'
-import { deployedName, logicalId, type Json, type LogicalIds } from './template.js'
+import { deployedName, logicalId, type Json, type LogicalIds, type TemplateParts } from './template.js'
 
 /** CloudFront Function and KeyValueStore names: at most 64 characters [TF]. */
 const MAX_NAME = 64
@@ -229,7 +229,7 @@ export function functionResources(
   plan: FunctionsPlan,
   functions: readonly BuiltCloudFrontFunction[],
   stores: readonly BuiltKeyValueStore[],
-): { parameters: Record<string, Json>; resources: Record<string, Json>; outputs: Record<string, Json> } {
+): TemplateParts {
   const parameters: Record<string, Json> = {}
   const resources: Record<string, Json> = {}
   const outputs: Record<string, Json> = {}

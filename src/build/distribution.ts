@@ -7,7 +7,7 @@
  */
 import { relative, sep } from 'node:path'
 import type { BehaviorConfig, CachePolicy, CustomOriginConfig, EdgeConfig, OriginConfig, OriginRequestPolicy, ResponseHeadersPolicy, S3OriginConfig } from '../distribution/model.js'
-import { lambdaOriginDomain, lambdaOriginJson, planLambdaOrigins, type PlannedLambdaOrigin } from './lambda-origins.js'
+import { lambdaOriginTarget, planLambdaOrigins, type CustomTarget, type PlannedLambdaOrigin } from './lambda-origins.js'
 import { s3DomainName } from '../distribution/origins.js'
 import { apiFunctionAssociations, cfnFunctionAssociations, planFunctions, type FunctionsPlan } from './cloudfront-functions.js'
 import { cachePolicyConfig, originRequestPolicyConfig, responseHeadersPolicyConfig } from './policies.js'
@@ -225,35 +225,32 @@ export function apiBehavior(b: BehaviorConfig, plan: DistributionPlan): Record<s
 // ---------------------------------------------------------------------------------------------------------------
 // Origins, groups, error responses
 
-function customHeaders(o: OriginConfig): Record<string, Json> {
-  return o.customHeaders.length ? { OriginCustomHeaders: o.customHeaders.map((h) => ({ HeaderName: h.name, HeaderValue: h.value })) } : {}
-}
-
+/** An origin in `DistributionConfig.Origins`: S3 behind its origin access control, custom, or a Lambda origin reached as a custom origin. */
 function originJson(o: OriginConfig, plan: DistributionPlan): Record<string, Json> {
-  if (o.kind === 'lambda') {
-    const p = plan.lambdaOrigins.get(o.id)!
-    return lambdaOriginJson(o, p, lambdaOriginDomain(p))
+  const out: Record<string, Json> = { Id: o.id, ConnectionAttempts: o.connectionAttempts, ConnectionTimeout: o.connectionTimeout }
+  if (o.customHeaders.length) out.OriginCustomHeaders = o.customHeaders.map((h) => ({ HeaderName: h.name, HeaderValue: h.value }))
+  const timeouts = {
+    ...(o.readTimeout !== undefined ? { OriginReadTimeout: o.readTimeout } : {}),
+    ...(o.kind !== 's3' && o.keepaliveTimeout !== undefined ? { OriginKeepaliveTimeout: o.keepaliveTimeout } : {}),
   }
-  const out: Record<string, Json> = { Id: o.id, ConnectionAttempts: o.connectionAttempts, ConnectionTimeout: o.connectionTimeout, ...customHeaders(o) }
-  if (o.originPath) out.OriginPath = o.originPath
   if (o.kind === 's3') {
+    if (o.originPath) out.OriginPath = o.originPath
     out.DomainName = s3DomainName(o)
     // CloudFormation S3OriginConfig: "If you're using origin access control (OAC) instead of origin access identity,
     // specify an empty OriginAccessIdentity element"; the OAC's id (its Ref) goes on the origin.
-    out.S3OriginConfig = { OriginAccessIdentity: '', ...(o.readTimeout !== undefined ? { OriginReadTimeout: o.readTimeout } : {}) }
+    out.S3OriginConfig = { OriginAccessIdentity: '', ...timeouts }
     out.OriginAccessControlId = { Ref: plan.accessControls.get(o.id)!.logicalId }
     return out
   }
   const param = plan.domainParameters.get(o.id)
-  out.DomainName = param ? { Ref: param } : o.domain!
-  out.CustomOriginConfig = {
-    HTTPPort: o.httpPort,
-    HTTPSPort: o.httpsPort,
-    OriginProtocolPolicy: o.protocolPolicy,
-    OriginSSLProtocols: [...o.sslProtocols],
-    ...(o.readTimeout !== undefined ? { OriginReadTimeout: o.readTimeout } : {}),
-    ...(o.keepaliveTimeout !== undefined ? { OriginKeepaliveTimeout: o.keepaliveTimeout } : {}),
-  }
+  const t: CustomTarget =
+    o.kind === 'lambda'
+      ? lambdaOriginTarget(plan.lambdaOrigins.get(o.id)!)
+      : { domain: param ? { Ref: param } : o.domain!, originPath: o.originPath, protocolPolicy: o.protocolPolicy, httpPort: o.httpPort, httpsPort: o.httpsPort, sslProtocols: o.sslProtocols }
+  if (t.originPath) out.OriginPath = t.originPath
+  out.DomainName = t.domain
+  out.CustomOriginConfig = { HTTPPort: t.httpPort, HTTPSPort: t.httpsPort, OriginProtocolPolicy: t.protocolPolicy, OriginSSLProtocols: [...t.sslProtocols], ...timeouts }
+  if (t.accessControl) out.OriginAccessControlId = { Ref: t.accessControl }
   return out
 }
 
@@ -371,29 +368,15 @@ export function distributionResources(config: EdgeConfig, plan: DistributionPlan
             : `Domain name of Lambda origin "${o.id}" in ${lambda.origin.region}: the ${lambda.domainParameter} output of its stack (edgeware deploy passes it on).`,
       }
     }
-    if (lambda?.accessControl) {
-      resources[lambda.accessControl.logicalId] = {
-        Type: 'AWS::CloudFront::OriginAccessControl',
-        Properties: {
-          OriginAccessControlConfig: {
-            Name: lambda.accessControl.name,
-            Description: `edgeware ${config.name}: origin "${o.id}" (function URL)`,
-            OriginAccessControlOriginType: 'lambda',
-            SigningBehavior: 'always',
-            SigningProtocol: 'sigv4',
-          },
-        },
-      }
-    }
-    const oac = plan.accessControls.get(o.id)
-    if (oac && o.kind === 's3') {
+    const oac = lambda?.accessControl ?? plan.accessControls.get(o.id)
+    if (oac && o.kind !== 'custom') {
       resources[oac.logicalId] = {
         Type: 'AWS::CloudFront::OriginAccessControl',
         Properties: {
           OriginAccessControlConfig: {
             Name: oac.name,
-            Description: `edgeware ${config.name}: origin "${o.id}" (s3://${o.bucket})`,
-            OriginAccessControlOriginType: 's3',
+            Description: `edgeware ${config.name}: origin "${o.id}" (${o.kind === 's3' ? `s3://${o.bucket}` : 'function URL'})`,
+            OriginAccessControlOriginType: o.kind,
             SigningBehavior: 'always',
             SigningProtocol: 'sigv4',
           },

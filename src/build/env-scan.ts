@@ -9,11 +9,8 @@
  * found whatever it is written like, and a shadowing local named `process` is not mistaken for it. Lines are
  * mapped back to the source through esbuild's source map.
  */
-import { SourceMap } from 'node:module'
-import { parse } from 'acorn'
-import { transformSync, type Loader } from 'esbuild'
-import { analyzeScopes, type AstNode, type Scopes } from './scope.js'
-
+import { importsOf, parseModule, staticKey, type ParsedModule, type SourceLoader } from './parse-module.js'
+import { children, type AstNode, type Scopes } from './scope.js'
 
 /**
  * Lambda's reserved (and always-set runtime) environment variables: these are available at the edge and stay
@@ -108,20 +105,12 @@ export function describeEnvRead(r: { name: string; dynamic?: boolean; viaAlias?:
 /** Options of {@link findEnvReads}. */
 export interface FindEnvReadsOptions {
   /** How to read the source (default `ts`, which also reads plain JavaScript). */
-  loader?: 'ts' | 'tsx' | 'js' | 'jsx'
+  loader?: SourceLoader
 }
 
 type Kind = 'global' | 'process' | 'env'
 const PROCESS_MODULES = new Set(['process', 'node:process'])
 const GLOBAL_NAMES = new Set(['globalThis', 'global'])
-
-/** The key of `o.k`, `o['k']`, `` o[`k`] `` (a static name), or undefined for a computed one. */
-function staticKey(key: AstNode, computed: boolean): string | undefined {
-  if (!computed) return key.type === 'Identifier' ? (key.name as string) : key.type === 'Literal' ? String(key.value) : undefined
-  if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number')) return String(key.value)
-  if (key.type === 'TemplateLiteral' && (key.expressions as AstNode[]).length === 0) return (key.quasis as { value: { cooked: string } }[])[0]!.value.cooked
-  return undefined
-}
 
 /** Whether a member expression is written to (assigned, updated, deleted, a destructuring or for-in target). */
 function isWrite(m: AstNode): boolean {
@@ -268,8 +257,7 @@ class Tracker {
 }
 
 /** Every environment read of a parsed module (positions in the compiled code). */
-function track(program: AstNode): Tracker['reads'] {
-  const scopes = analyzeScopes(program)
+function track({ program, scopes }: ParsedModule): Tracker['reads'] {
   const t = new Tracker(scopes)
   for (const ref of scopes.globals.get('process') ?? []) t.use(ref, 'process', true)
   for (const name of GLOBAL_NAMES) for (const ref of scopes.globals.get(name) ?? []) t.use(ref, 'global')
@@ -277,6 +265,10 @@ function track(program: AstNode): Tracker['reads'] {
     const call = ref.parent!
     const arg = (call.arguments as AstNode[] | undefined)?.[0]
     if (call.type === 'CallExpression' && call.callee === ref && arg?.type === 'Literal' && PROCESS_MODULES.has(arg.value as string)) t.use(call, 'process')
+  }
+  for (const { imported, local } of importsOf(program, (m) => PROCESS_MODULES.has(m))) {
+    if (imported === 'env') t.bind(local, 'env')
+    else if (imported === '*' || imported === 'default') t.bind(local, 'process')
   }
   // eval and the Function constructor run code the build never sees
   for (const name of ['eval', 'Function']) {
@@ -292,33 +284,26 @@ function track(program: AstNode): Tracker['reads'] {
   const stack: AstNode[] = [program]
   while (stack.length > 0) {
     const node = stack.pop()!
-    if (node.type === 'ImportDeclaration' && PROCESS_MODULES.has((node.source as AstNode).value as string)) {
-      for (const s of node.specifiers as AstNode[]) {
-        const imported = s.type === 'ImportSpecifier' ? staticKey(s.imported as AstNode, false) : 'default'
-        if (imported === 'env') t.bind(s.local as AstNode, 'env')
-        else if (imported === 'default' || s.type === 'ImportNamespaceSpecifier') t.bind(s.local as AstNode, 'process')
-      }
-      continue
-    }
     if (node.type === 'ImportExpression') {
       const src = node.source as AstNode
       if (src.type !== 'Literal' || PROCESS_MODULES.has(src.value as string)) t.read(node, "import('process')", true)
     }
-    for (const k in node) {
-      if (k === 'parent') continue
-      const v = node[k]
-      if (Array.isArray(v)) {
-        for (const x of v) if (x && typeof (x as AstNode).type === 'string') stack.push(x as AstNode)
-      } else if (v && typeof (v as AstNode).type === 'string') stack.push(v as AstNode)
-    }
+    stack.push(...children(node))
   }
   return t.reads
 }
 
-function lineStarts(code: string): number[] {
-  const out = [0]
-  for (let i = code.indexOf('\n'); i !== -1; i = code.indexOf('\n', i + 1)) out.push(i + 1)
-  return out
+/**
+ * Whether a module's source can read the environment at all: every form {@link findEnvReads} reports names one of
+ * `process`, `global`, `eval` or `Function`.
+ *
+ * @example
+ * ```ts
+ * mentionsEnv('export const handler = async (e) => e') // false
+ * ```
+ */
+export function mentionsEnv(source: string): boolean {
+  return /process|global|eval|Function/.test(source)
 }
 
 /**
@@ -337,26 +322,24 @@ function lineStarts(code: string): number[] {
  * ```
  */
 export function findEnvReads(source: string, options: FindEnvReadsOptions = {}): EnvRead[] {
-  const out = transformSync(source, { loader: (options.loader ?? 'ts') as Loader, sourcemap: 'external', target: 'esnext', logLevel: 'silent' })
-  let program: AstNode
-  const opts = { ecmaVersion: 'latest', allowHashBang: true, allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, allowImportExportEverywhere: true } as const
-  try {
-    program = parse(out.code, { ...opts, sourceType: 'module' }) as unknown as AstNode
-  } catch {
-    program = parse(out.code, { ...opts, sourceType: 'script' }) as unknown as AstNode // sloppy CommonJS (`with`, octal)
-  }
-  const reads = track(program)
-  if (reads.length === 0) return []
-  const map = new SourceMap(JSON.parse(out.map) as ConstructorParameters<typeof SourceMap>[0])
-  const starts = lineStarts(out.code)
+  return envReads(parseModule(source, options.loader))
+}
+
+/**
+ * {@link findEnvReads} on a module already parsed (the build parses each file once for all its source checks).
+ *
+ * @example
+ * ```ts
+ * envReads(parseModule(source, 'ts')) // [{ name: 'TABLE', line: 1, dynamic: false }]
+ * ```
+ */
+export function envReads(mod: ParsedModule): EnvRead[] {
   const placed: { read: EnvRead; column: number }[] = []
-  for (const r of reads) {
-    let line = 0
-    while (line + 1 < starts.length && starts[line + 1]! <= r.pos) line++
-    const entry = map.findEntry(line, r.pos - starts[line]!) as { originalLine?: number; originalColumn?: number }
-    const read: EnvRead = { name: r.name, line: (entry.originalLine ?? line) + 1, dynamic: r.dynamic }
+  for (const r of track(mod)) {
+    const { line, column } = mod.at(r.pos)
+    const read: EnvRead = { name: r.name, line, dynamic: r.dynamic }
     if (r.viaAlias && !r.dynamic) read.viaAlias = true
-    placed.push({ read, column: entry.originalColumn ?? 0 })
+    placed.push({ read, column })
   }
   return placed.sort((a, b) => a.read.line - b.read.line || a.column - b.column).map((p) => p.read)
 }

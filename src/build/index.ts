@@ -50,6 +50,8 @@ export {
   type BuiltPackage,
   type BuildArtifacts,
   type Manifest,
+  type EdgeFunctionManifest,
+  type FunctionZipManifest,
   type CloudFrontAssociationsJson,
   type ApiAssociations,
 } from './outputs.js'

@@ -6,7 +6,7 @@
  * CloudFront reaches it at ({@link integrationDomain}).
  */
 import type { LambdaOriginConfig } from '../distribution/model.js'
-import type { Json } from './template.js'
+import type { Json, TemplateParts } from './template.js'
 
 /**
  * The REST API stage CloudFront's origin path points at (the local Lambda-origin engine's default stage too).
@@ -17,13 +17,6 @@ import type { Json } from './template.js'
  * ```
  */
 export const REST_STAGE = 'prod'
-
-/** What an integration adds to a template. */
-export interface IntegrationParts {
-  parameters: Record<string, Json>
-  resources: Record<string, Json>
-  outputs: Record<string, Json>
-}
 
 /** The logical IDs of an origin's resources, by part (`Function`, `RestApi`, …). */
 export type PartIds = Readonly<Record<string, string>>
@@ -72,7 +65,7 @@ function invokeFromApi(ids: PartIds, api: string): Json {
 }
 
 /** A REST API: `ANY` on `/` and on `/{proxy+}`, Lambda proxy (payload 1.0), deployed to the `prod` stage. */
-function rest({ ids, name }: IntegrationInput): IntegrationParts {
+function rest({ ids, name }: IntegrationInput): TemplateParts {
   const api = ids.RestApi!
   const method = (resourceId: Json): Json => ({
     Type: 'AWS::ApiGateway::Method',
@@ -106,7 +99,7 @@ function rest({ ids, name }: IntegrationInput): IntegrationParts {
 }
 
 /** An HTTP API: the `$default` route to a payload 2.0 Lambda integration, the `$default` stage deployed on change. */
-function http({ ids, name }: IntegrationInput): IntegrationParts {
+function http({ ids, name }: IntegrationInput): TemplateParts {
   const api = ids.HttpApi!
   return {
     parameters: {},
@@ -126,7 +119,7 @@ function http({ ids, name }: IntegrationInput): IntegrationParts {
  * reaches origins over HTTPS only here) with the given certificate, forwarding to a `lambda` target group. The
  * origin's domain is a parameter: a name the certificate covers, pointed at the load balancer.
  */
-function alb({ origin, ids, name, targetGroupName }: IntegrationInput): IntegrationParts {
+function alb({ origin, ids, name, targetGroupName }: IntegrationInput): TemplateParts {
   const permission = ids.Permission!
   return {
     parameters: {
@@ -177,7 +170,7 @@ function alb({ origin, ids, name, targetGroupName }: IntegrationInput): Integrat
  * A function URL and the two permissions a URL needs (`lambda:InvokeFunctionUrl`, and `lambda:InvokeFunction` via
  * the URL): for `AWS_IAM`, to CloudFront's service principal for the distribution only; for `NONE`, to everyone.
  */
-function url({ origin, ids, distributionArn }: IntegrationInput): IntegrationParts {
+function url({ origin, ids, distributionArn }: IntegrationInput): TemplateParts {
   const iam = origin.authType === 'AWS_IAM'
   const who: Record<string, Json> = iam ? { Principal: 'cloudfront.amazonaws.com', SourceArn: distributionArn } : { Principal: '*' }
   return {
@@ -223,7 +216,7 @@ export function integrationDomain(origin: Pick<LambdaOriginConfig, 'integration'
  * Object.assign(template.Resources, parts.resources)
  * ```
  */
-export function integrationParts(input: IntegrationInput): IntegrationParts {
+export function integrationParts(input: IntegrationInput): TemplateParts {
   switch (input.origin.integration) {
     case 'rest':
       return rest(input)

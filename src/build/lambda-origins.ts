@@ -14,9 +14,10 @@ import { EDGE_REGION, formatBytes, lambdaName, type Problem } from './checks.js'
 import { describeEnvRead } from './env-scan.js'
 import { BuildError } from './errors.js'
 import { INTEGRATION_PARTS, integrationDomain, integrationParts, REST_STAGE } from './integrations.js'
-import { secretId, secretProblems, secretsPrefix, secretStatements, uniqueSecrets, type SecretRef } from './secrets.js'
-import { deployedName, logicalId, type Json, type LogicalIds } from './template.js'
+import { secretId, secretProblems, secretsPolicy, secretsPrefix, uniqueSecrets, type SecretRef } from './secrets.js'
+import { deployedName, executionRole, lambdaFunction, logicalId, mergeParts, type Json, type LogicalIds, type TemplateParts } from './template.js'
 import { deterministicZip, digest } from './zip.js'
+import type { FunctionZipManifest } from './outputs.js'
 
 /** Lambda's limit for a function's unzipped code from S3 (Lambda quotas: 250 MB). */
 const MAX_UNZIPPED = 262_144_000
@@ -218,44 +219,26 @@ export function originS3Key(p: Pick<PlannedLambdaOrigin, 'zipFile'>, b: Pick<Bui
   return `edgeware/origins/${p.zipFile.replace(/\.origin\.zip$/, '')}/${b.sha256.slice(0, 16)}.zip`
 }
 
-/** A template's parts, merged into it by the caller. */
-export interface TemplateParts {
-  parameters: Record<string, Json>
-  resources: Record<string, Json>
-  outputs: Record<string, Json>
-}
-
 /** One origin's function: its role (Lambda's basic logging, its secrets) and the function, code from the bucket. */
 function functionParts(config: EdgeConfig, p: PlannedLambdaOrigin, b: BuiltLambdaOrigin): TemplateParts {
   const o = p.origin
-  const role: Record<string, Json> = {
-    AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
-    ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }],
-  }
-  if (b.secrets.length) role.Policies = [{ PolicyName: 'edge-secrets', PolicyDocument: { Version: '2012-10-17', Statement: secretStatements(secretsPrefix(config), b.secrets) } }]
   return {
     parameters: {
       [p.ids.CodeKey!]: { Type: 'String', Default: originS3Key(p, b), Description: `S3 key of ${p.zipFile} (sha256 ${b.sha256}); content-addressed so that new code updates the function.` },
     },
     resources: {
-      [p.ids.Role!]: { Type: 'AWS::IAM::Role', Properties: role },
+      [p.ids.Role!]: executionRole('lambda.amazonaws.com', secretsPolicy(config, b.secrets)),
       // A regional function: replaced or deleted like any resource (no replicas to wait for).
-      [p.ids.Function!]: {
-        Type: 'AWS::Lambda::Function',
-        Properties: {
-          FunctionName: p.functionName,
-          Description: `edgeware origin ${o.id} (${o.integration})`,
-          Runtime: config.edge.runtime,
-          Handler: 'index.handler',
-          Architectures: ['x86_64'],
-          PackageType: 'Zip',
-          MemorySize: o.memoryMb,
-          Timeout: o.timeoutS,
-          Role: { 'Fn::GetAtt': [p.ids.Role!, 'Arn'] },
-          Code: { S3Bucket: { Ref: 'CodeBucket' }, S3Key: { Ref: p.ids.CodeKey! } },
-        },
-        Metadata: { edgeware: { origin: o.id, integration: o.integration, region: o.region, zipBytes: b.zipBytes } },
-      },
+      [p.ids.Function!]: lambdaFunction({
+        functionName: p.functionName,
+        description: `edgeware origin ${o.id} (${o.integration})`,
+        runtime: config.edge.runtime,
+        memoryMb: o.memoryMb,
+        timeoutS: o.timeoutS,
+        role: p.ids.Role!,
+        codeKey: p.ids.CodeKey!,
+        metadata: { origin: o.id, integration: o.integration, region: o.region, zipBytes: b.zipBytes },
+      }),
     },
     outputs: {},
   }
@@ -266,9 +249,8 @@ function functionParts(config: EdgeConfig, p: PlannedLambdaOrigin, b: BuiltLambd
  * an output with its domain name (named like the edge template's parameter it fills).
  */
 function originParts(config: EdgeConfig, p: PlannedLambdaOrigin, b: BuiltLambdaOrigin, distributionArn: Json): TemplateParts {
-  const fn = functionParts(config, p, b)
   const api = integrationParts({ origin: p.origin, ids: p.ids, name: p.functionName, targetGroupName: p.targetGroupName, distributionArn })
-  const out = { parameters: { ...fn.parameters, ...api.parameters }, resources: { ...fn.resources, ...api.resources }, outputs: { ...api.outputs } }
+  const out = mergeParts({ parameters: {}, resources: {}, outputs: {} }, functionParts(config, p, b), api)
   const domain = integrationDomain(p.origin, p.ids)
   if (domain !== null && p.template !== originTemplateFile(EDGE_REGION)) {
     out.outputs[p.domainParameter!] = { Description: `domain name of origin ${p.origin.id} (the edge stack's ${p.domainParameter} parameter)`, Value: domain }
@@ -312,9 +294,7 @@ export function lambdaOriginTemplates(
     // A regional stack deploys before the distribution exists: its function URLs accept any distribution of the account.
     const parts = originParts(config, p, b, inEdge ? distributionArn : { 'Fn::Sub': 'arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/*' })
     const into = inEdge ? edge : byRegion.get(b.origin.region) ?? byRegion.set(b.origin.region, { parameters: {}, resources: {}, outputs: {} }).get(b.origin.region)!
-    Object.assign(into.parameters, parts.parameters)
-    Object.assign(into.resources, parts.resources)
-    Object.assign(into.outputs, parts.outputs)
+    mergeParts(into, parts)
   }
   const regional = new Map<string, Record<string, Json>>()
   for (const [region, parts] of byRegion) regional.set(region, regionalTemplate(config, region, parts))
@@ -337,56 +317,50 @@ function regionalTemplate(config: EdgeConfig, region: string, parts: TemplatePar
   }
 }
 
+/** How the distribution reaches a custom origin: `DomainName`, `OriginPath`, `CustomOriginConfig`'s protocol and ports, and an origin access control's logical ID. */
+export interface CustomTarget {
+  domain: Json
+  originPath: string
+  protocolPolicy: 'http-only' | 'match-viewer' | 'https-only'
+  httpPort: number
+  httpsPort: number
+  sslProtocols: readonly string[]
+  accessControl?: string
+}
+
 /**
- * A Lambda origin in the distribution's `Origins`: a custom origin over HTTPS only at the API's, the URL's or the
- * load balancer's domain, `OriginPath` starting with the REST API's stage, and the origin access control of a
- * function URL behind `AWS_IAM`.
+ * How the distribution reaches a Lambda origin, as a custom origin: its domain ({@link lambdaOriginDomain}), its
+ * `OriginPath` (starting with the REST API's stage), HTTPS only on the standard ports (API Gateway "expose[s] HTTPS
+ * endpoints only"; the ALB listener and function URLs are HTTPS too), and the origin access control of a function
+ * URL behind `AWS_IAM`.
  *
  * @example
  * ```ts
- * lambdaOriginJson(origin, planned, domain) // { Id: 'api', DomainName: { 'Fn::Sub': '${ApiOriginRestApi}.execute-api…' }, OriginPath: '/prod', … }
+ * lambdaOriginTarget(planned) // { domain: { 'Fn::Sub': '${ApiOriginRestApi}.execute-api…' }, originPath: '/prod', protocolPolicy: 'https-only', … }
  * ```
  */
-export function lambdaOriginJson(o: LambdaOriginConfig, p: PlannedLambdaOrigin, domain: Json): Record<string, Json> {
-  const out: Record<string, Json> = { Id: o.id, DomainName: domain, ConnectionAttempts: o.connectionAttempts, ConnectionTimeout: o.connectionTimeout }
-  if (o.customHeaders.length) out.OriginCustomHeaders = o.customHeaders.map((h) => ({ HeaderName: h.name, HeaderValue: h.value }))
-  const path = `${o.integration === 'rest' ? `/${REST_STAGE}` : ''}${o.originPath}`
-  if (path) out.OriginPath = path
-  out.CustomOriginConfig = {
-    HTTPPort: 80,
-    HTTPSPort: 443,
-    // API Gateway "expose[s] HTTPS endpoints only"; the ALB listener and function URLs are HTTPS too.
-    OriginProtocolPolicy: 'https-only',
-    OriginSSLProtocols: ['TLSv1.2'],
-    ...(o.readTimeout !== undefined ? { OriginReadTimeout: o.readTimeout } : {}),
-    ...(o.keepaliveTimeout !== undefined ? { OriginKeepaliveTimeout: o.keepaliveTimeout } : {}),
+export function lambdaOriginTarget(p: PlannedLambdaOrigin): CustomTarget {
+  const o = p.origin
+  return {
+    domain: lambdaOriginDomain(p),
+    originPath: `${o.integration === 'rest' ? `/${REST_STAGE}` : ''}${o.originPath}`,
+    protocolPolicy: 'https-only',
+    httpPort: 80,
+    httpsPort: 443,
+    sslProtocols: ['TLSv1.2'],
+    ...(p.accessControl ? { accessControl: p.accessControl.logicalId } : {}),
   }
-  if (p.accessControl) out.OriginAccessControlId = { Ref: p.accessControl.logicalId }
-  return out
 }
 
-/** What manifest.json says about a Lambda origin. */
-export interface LambdaOriginManifest {
+/** What manifest.json says about a Lambda origin (its `s3Key` is in the code bucket of `region`). */
+export interface LambdaOriginManifest extends FunctionZipManifest {
   id: string
-  functionName: string
-  entry: string
   integration: LambdaOriginConfig['integration']
   region: string
   /** The template it is in: `cloudformation.json` or `origins-<region>.json`. */
   template: string
-  zip: string
-  zipBytes: number
-  bundleBytes: number
-  sha256: string
-  codeSha256: string
-  /** Where `edgeware deploy` uploads the zip, in the code bucket of `region`. */
-  s3Key: string
-  memoryMb: number
-  timeoutS: number
   /** The edge template's parameter with its domain (filled from the regional stack, or given for an ALB). */
   domainParameter?: string
-  /** The secrets its code reads: name, store and the AWS name (SSM parameter or Secrets Manager secret id). */
-  secrets: (SecretRef & { id: string })[]
 }
 
 /**

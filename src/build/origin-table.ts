@@ -5,53 +5,62 @@
  * so that the routing data outlives `edgeware destroy` of the edge stack.
  */
 import type { EdgeConfig } from '../simulator/config.js'
-import { stripComments } from './strip-comments.js'
+import { AWS_REGION } from '../distribution/names.js'
+import { importsOf, parseModule, staticKey, stringValue, type ParsedModule } from './parse-module.js'
+import type { AstNode } from './scope.js'
 import type { Problem } from './checks.js'
 import { EDGE_REGION } from './checks.js'
 import { ORIGIN_TABLE_KEYS } from '../origin/schema.js'
 
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/
+const CALLEE = 'dynamoOrigin'
 
-/** The index just past the `)` closing the `(` at `open` (strings skipped). */
-function closeParen(src: string, open: number): number {
-  let depth = 0
-  for (let i = open; i < src.length; i++) {
-    const c = src[i]!
-    if (c === '"' || c === "'" || c === '`') {
-      for (i++; i < src.length && src[i] !== c; i++) if (src[i] === '\\') i++
-      continue
-    }
-    if (c === '(' || c === '{' || c === '[') depth++
-    else if (c === ')' || c === '}' || c === ']') {
-      depth--
-      if (depth === 0) return i + 1
-    }
-  }
-  return src.length
+/** The value of property `key` of an object literal (undefined when it has none). */
+function property(obj: AstNode, key: string): AstNode | undefined {
+  return ((obj.properties as AstNode[]).find((p) => p.type === 'Property' && staticKey(p.key as AstNode, p.computed === true) === key)?.value as AstNode | undefined)
 }
 
-/** The comma-separated items of a list's text at its top level (commas inside brackets and strings kept). */
-function topLevel(text: string): string[] {
-  const items: string[] = []
-  let from = 0
-  for (let i = 0; i <= text.length; i++) {
-    const c = text[i]
-    if (c === '"' || c === "'" || c === '`') {
-      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++
-    } else if (c === '(' || c === '{' || c === '[') {
-      i = closeParen(text, i) - 1
-    } else if (c === ',' || c === undefined) {
-      const item = text.slice(from, i).trim()
-      if (item) items.push(item)
-      from = i + 1
-    }
-  }
-  return items
+/** A literal region name (a string, or the `region` of a `{ region, … }` replica), else undefined. */
+function literalRegion(node: AstNode | null): string | undefined {
+  const region = node?.type === 'ObjectExpression' ? stringValue(property(node, 'region')) : stringValue(node)
+  return region !== undefined && AWS_REGION.test(region) ? region : undefined
+}
+
+/** One call's Regions: its replicas' (every entry must be a literal region or `{ region: '…', … }`), else its region; undefined where one is not a literal. */
+function callRegions(options: AstNode | undefined): (string | undefined)[] {
+  if (options?.type !== 'ObjectExpression') return [undefined]
+  const replicas = property(options, 'replicas')
+  if (replicas === undefined) return [literalRegion(property(options, 'region') ?? null)]
+  return replicas.type === 'ArrayExpression' ? (replicas.elements as (AstNode | null)[]).map(literalRegion) : [undefined]
 }
 
 /**
- * The Regions each `dynamoOrigin({ … })` call of a module names in `replicas` (strings, or `{ region }` entries)
- * or `region`, as literals. A call whose Regions can't be read from the text is `unknown` (its line given).
+ * The Regions each `dynamoOrigin({ … })` call of a parsed module names in `replicas` (strings, or `{ region }`
+ * entries) or, without replicas, in `region`, as literals. A call whose Regions can't be read is `unknown` (its
+ * line given).
+ *
+ * @example
+ * ```ts
+ * replicaRegions(parseModule("dynamoOrigin({ table: 't', replicas: ['us-east-1', 'eu-west-1'] })"))
+ * // { regions: ['us-east-1', 'eu-west-1'], unknown: [] }
+ * ```
+ */
+export function replicaRegions(mod: ParsedModule): { regions: string[]; unknown: number[] } {
+  const regions: string[] = []
+  const unknown: number[] = []
+  // dynamoOrigin as imported (under any local name), or as a free name
+  const imported = importsOf(mod.program, () => true).filter((i) => i.imported === CALLEE)
+  const refs = [...imported.flatMap((i) => mod.scopes.declared.get(i.local)?.refs ?? []), ...(mod.scopes.globals.get(CALLEE) ?? [])]
+  const calls = refs.filter((ref) => ref.parent!.type === 'CallExpression' && ref.parent!.callee === ref).map((ref) => ref.parent!)
+  for (const call of calls.sort((a, b) => a.start - b.start)) {
+    const entries = callRegions((call.arguments as AstNode[])[0])
+    regions.push(...entries.filter((r): r is string => r !== undefined))
+    if (entries.length === 0 || entries.includes(undefined)) unknown.push(mod.at(call.start).line)
+  }
+  return { regions, unknown }
+}
+
+/**
+ * The Regions each `dynamoOrigin({ … })` call of a module's source names (see {@link replicaRegions}).
  *
  * @example
  * ```ts
@@ -60,30 +69,19 @@ function topLevel(text: string): string[] {
  * ```
  */
 export function findReplicaRegions(source: string): { regions: string[]; unknown: number[] } {
-  const regions: string[] = []
-  const unknown: number[] = []
-  if (!source.includes('dynamoOrigin')) return { regions, unknown }
-  const src = stripComments(source)
-  const call = /(?<![\w$.])dynamoOrigin\s*\(/g
-  for (let m = call.exec(src); m; m = call.exec(src)) {
-    const open = m.index + m[0].length - 1
-    const args = src.slice(open, closeParen(src, open))
-    const line = src.slice(0, m.index).split('\n').length
-    const list = /\breplicas\s*:\s*\[/.exec(args)
-    if (list) {
-      const body = args.slice(list.index + list[0].length - 1, closeParen(args, list.index + list[0].length - 1))
-      // every entry must be a literal region or { region: '…', … }: anything else (a variable, a spread) is unknown
-      const entries = topLevel(body.slice(1, -1))
-      const found = entries.map((e) => /^(['"`])([a-z0-9-]+)\1$/.exec(e)?.[2] ?? /^\{\s*region\s*:\s*(['"`])([a-z0-9-]+)\1/.exec(e)?.[2])
-      if (found.length === 0 || found.some((r) => r === undefined || !REGION.test(r))) unknown.push(line)
-      regions.push(...found.filter((r): r is string => r !== undefined && REGION.test(r)))
-      continue
-    }
-    const one = /\bregion\s*:\s*(['"`])([a-z0-9-]+)\1/.exec(args)
-    if (one && REGION.test(one[2]!)) regions.push(one[2]!)
-    else unknown.push(line)
-  }
-  return { regions, unknown }
+  return mentionsDynamoOrigin(source) ? replicaRegions(parseModule(source)) : { regions: [], unknown: [] }
+}
+
+/**
+ * Whether a module's source names `dynamoOrigin` at all (only such a module can call it).
+ *
+ * @example
+ * ```ts
+ * mentionsDynamoOrigin("import { dynamoOrigin } from 'edgeware/origin'") // true
+ * ```
+ */
+export function mentionsDynamoOrigin(source: string): boolean {
+  return source.includes(CALLEE)
 }
 
 /**

@@ -8,10 +8,10 @@ import { STAGES, type Stage } from '../cloudfront/types.js'
 import type { BehaviorConfig, EdgeConfig, FunctionConfig } from '../simulator/config.js'
 import { EDGE_REGION, functionSettings, lambdaName, tightestLimits } from './checks.js'
 import { apiBehavior, DISTRIBUTION_ARN, distributionConfig, distributionManifest, distributionResources, planDistribution, type DistributionManifest, type DistributionPlan } from './distribution.js'
-import { logicalId, type Json } from './template.js'
+import { executionRole, lambdaFunction, logicalId, mergeParts, type Json, type TemplateParts } from './template.js'
 import { BuildError } from './errors.js'
 import { functionResources, functionsManifest, type BuiltCloudFrontFunction, type BuiltKeyValueStore, type CloudFrontFunctionManifest, type KeyValueStoreManifest } from './cloudfront-functions.js'
-import { secretId, secretsPrefix, secretStatements, type SecretRef } from './secrets.js'
+import { secretId, secretsPolicy, secretsPrefix, type SecretRef } from './secrets.js'
 import { lambdaOriginsManifest, lambdaOriginTemplates, originTemplateFile, type BuiltLambdaOrigin, type LambdaOriginManifest } from './lambda-origins.js'
 
 export { logicalId }
@@ -199,6 +199,61 @@ export function distributionPlan(config: EdgeConfig): DistributionPlan {
 }
 
 /**
+ * One Lambda@Edge function's part of the template (logical IDs from `id`): its code key parameter, its role (the
+ * origin table for an origin-request function, its secrets), the function and its numbered version (both retained),
+ * and the version's ARN as an output.
+ */
+function edgeFunctionParts(config: EdgeConfig, p: BuiltPackage, id: string): TemplateParts {
+  const { memoryMb, timeoutS } = functionSettings(p.fn, config.edge.limits)
+  const t = tightestLimits(p.fn.stages, config.edge.limits)
+  const parameters: Record<string, Json> = {}
+  const resources: Record<string, Json> = {}
+  parameters[`${id}CodeKey`] = {
+    Type: 'String',
+    Default: s3Key(p),
+    Description: `S3 key of ${p.zipFile} (sha256 ${p.sha256}); content-addressed so that new code updates the function.`,
+  }
+  const policies: Json[] = []
+  if (config.edge.dynamodb && p.fn.stages.includes('origin-request')) {
+    // dynamoOrigin queries the origin table from whichever Region the replica runs in.
+    const statement = { Effect: 'Allow', Action: ['dynamodb:Query', 'dynamodb:GetItem'], Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:dynamodb:*:\${AWS::AccountId}:table/${config.edge.dynamodb.table}` } }
+    policies.push({ PolicyName: 'edge-origin-table', PolicyDocument: { Version: '2012-10-17', Statement: [statement] } })
+  }
+  // [RLE], [ISS-ROLE]: "must be assumable with edgelambda.amazonaws.com as well as lambda.amazonaws.com"
+  resources[`${id}Role`] = executionRole(['edgelambda.amazonaws.com', 'lambda.amazonaws.com'], [...policies, ...secretsPolicy(config, p.secrets ?? [])])
+  // Edge functions and their versions outlive the stack (CloudFront keeps replicas for hours after they are
+  // disassociated, and Lambda refuses to delete a replicated function): retained on delete and on replacement,
+  // then deleted by `edgeware cleanup`. A failed first creation never reached CloudFront, so its rollback deletes.
+  resources[`${id}Function`] = {
+    DeletionPolicy: 'RetainExceptOnCreate',
+    UpdateReplacePolicy: 'Retain',
+    ...lambdaFunction({
+      functionName: lambdaName(config, p.fn),
+      description: `edgeware ${p.fn.name}: ${p.fn.stages.join(', ')} on ${p.fn.behaviors.join(', ')}`,
+      runtime: config.edge.runtime,
+      memoryMb,
+      timeoutS,
+      role: `${id}Role`,
+      codeKey: `${id}CodeKey`,
+      metadata: { stages: p.fn.stages, behaviors: p.fn.behaviors, zipBytes: p.zipBytes, maxZipBytes: t.zipBytes },
+    }),
+  }
+  resources[`${id}Version`] = {
+    DeletionPolicy: 'RetainExceptOnCreate',
+    UpdateReplacePolicy: 'Retain',
+    Type: 'AWS::Lambda::Version',
+    Properties: {
+      FunctionName: { Ref: `${id}Function` },
+      CodeSha256: p.codeSha256,
+      // Any change here publishes a new version: new code, or new settings the same code now runs with.
+      Description: `sha256 ${p.sha256}, ${config.edge.runtime}, ${memoryMb} MB, ${timeoutS} s`,
+    },
+  }
+  const outputs = { [`${id}VersionArn`]: { Description: `numbered version ARN of ${lambdaName(config, p.fn)}`, Value: { Ref: `${id}Version` } } }
+  return { parameters, resources, outputs }
+}
+
+/**
  * The CloudFormation template (JSON): per function an execution role trusted by `lambda.amazonaws.com` and
  * `edgelambda.amazonaws.com` with basic logging, the `AWS::Lambda::Function` (x86_64, no environment, memory and
  * timeout within the stage limits, code from `CodeBucket` / `<Name>CodeKey`), an `AWS::Lambda::Version` (its
@@ -218,99 +273,18 @@ export function cloudformationTemplate(config: EdgeConfig, packages: readonly Bu
   const ids = logicalIds(config.functions)
   const byEntry = new Map(config.functions.map((f) => [f.entry, f]))
   const profile = config.edge.limits
-  const parameters: Record<string, Json> = {
-    CodeBucket: {
-      Type: 'String',
-      Description: 'S3 bucket in us-east-1 holding the function zips (upload each <name>.zip under its <Name>CodeKey).',
-    },
-  }
-  const resources: Record<string, Json> = {}
-  const outputs: Record<string, Json> = {}
-  const sorted = [...packages].sort((a, b) => (a.fn.name < b.fn.name ? -1 : 1))
-  for (const p of sorted) {
-    const id = ids.get(p.fn.name)!
-    const { memoryMb, timeoutS } = functionSettings(p.fn, profile)
-    const t = tightestLimits(p.fn.stages, profile)
-    parameters[`${id}CodeKey`] = {
-      Type: 'String',
-      Default: s3Key(p),
-      Description: `S3 key of ${p.zipFile} (sha256 ${p.sha256}); content-addressed so that new code updates the function.`,
-    }
-    const statements: Json[] = []
-    if (config.edge.dynamodb && p.fn.stages.includes('origin-request')) {
-      // dynamoOrigin queries the origin table from whichever Region the replica runs in.
-      statements.push({
-        Effect: 'Allow',
-        Action: ['dynamodb:Query', 'dynamodb:GetItem'],
-        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:dynamodb:*:\${AWS::AccountId}:table/${config.edge.dynamodb.table}` },
-      })
-    }
-    const role: Record<string, Json> = {
-      AssumeRolePolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            // [RLE], [ISS-ROLE]: "must be assumable with edgelambda.amazonaws.com as well as lambda.amazonaws.com"
-            Principal: { Service: ['edgelambda.amazonaws.com', 'lambda.amazonaws.com'] },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      },
-      ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }],
-    }
-    const policies: Json[] = []
-    if (statements.length) policies.push({ PolicyName: 'edge-origin-table', PolicyDocument: { Version: '2012-10-17', Statement: statements } })
-    if (p.secrets?.length) policies.push({ PolicyName: 'edge-secrets', PolicyDocument: { Version: '2012-10-17', Statement: secretStatements(secretsPrefix(config), p.secrets) } })
-    if (policies.length) role.Policies = policies
-    resources[`${id}Role`] = { Type: 'AWS::IAM::Role', Properties: role }
-    // Edge functions and their versions outlive the stack (CloudFront keeps replicas for hours after they are
-    // disassociated, and Lambda refuses to delete a replicated function): retained on delete and on replacement,
-    // then deleted by `edgeware cleanup`. A failed first creation never reached CloudFront, so its rollback deletes.
-    resources[`${id}Function`] = {
-      DeletionPolicy: 'RetainExceptOnCreate',
-      UpdateReplacePolicy: 'Retain',
-      Type: 'AWS::Lambda::Function',
-      Properties: {
-        FunctionName: lambdaName(config, p.fn),
-        Description: `edgeware ${p.fn.name}: ${p.fn.stages.join(', ')} on ${p.fn.behaviors.join(', ')}`,
-        Runtime: config.edge.runtime,
-        Handler: 'index.handler',
-        Architectures: ['x86_64'],
-        PackageType: 'Zip',
-        MemorySize: memoryMb,
-        Timeout: timeoutS,
-        Role: { 'Fn::GetAtt': [`${id}Role`, 'Arn'] },
-        Code: { S3Bucket: { Ref: 'CodeBucket' }, S3Key: { Ref: `${id}CodeKey` } },
-      },
-      Metadata: { edgeware: { stages: p.fn.stages, behaviors: p.fn.behaviors, zipBytes: p.zipBytes, maxZipBytes: t.zipBytes } },
-    }
-    resources[`${id}Version`] = {
-      DeletionPolicy: 'RetainExceptOnCreate',
-      UpdateReplacePolicy: 'Retain',
-      Type: 'AWS::Lambda::Version',
-      Properties: {
-        FunctionName: { Ref: `${id}Function` },
-        CodeSha256: p.codeSha256,
-        // Any change here publishes a new version: new code, or new settings the same code now runs with.
-        Description: `sha256 ${p.sha256}, ${config.edge.runtime}, ${memoryMb} MB, ${timeoutS} s`,
-      },
-    }
-    outputs[`${id}VersionArn`] = { Description: `numbered version ARN of ${lambdaName(config, p.fn)}`, Value: { Ref: `${id}Version` } }
-  }
-
-
-  // The distribution and what it needs: policies, access controls, CloudFront Functions and stores, the Lambda
-  // origins in us-east-1 (the others are in their region's template).
+  const codeBucket = { Type: 'String', Description: 'S3 bucket in us-east-1 holding the function zips (upload each <name>.zip under its <Name>CodeKey).' }
+  // The functions, then the distribution and what it needs: policies, access controls, CloudFront Functions and
+  // stores, the Lambda origins in us-east-1 (the others are in their region's template).
   const dist = distributionPlan(config)
   const parts = distributionResources(config, dist)
-  Object.assign(parameters, parts.parameters)
-  Object.assign(resources, parts.resources)
-  for (const part of [functionResources(config, dist.cloudfrontFunctions, built.cloudfrontFunctions, built.keyValueStores), lambdaOriginTemplates(config, dist.lambdaOrigins, built.lambdaOrigins, DISTRIBUTION_ARN).edge]) {
-    Object.assign(parameters, part.parameters)
-    Object.assign(resources, part.resources)
-    Object.assign(outputs, part.outputs)
-  }
+  const { parameters, resources, outputs } = mergeParts(
+    { parameters: { CodeBucket: codeBucket }, resources: {}, outputs: {} },
+    ...[...packages].sort((a, b) => (a.fn.name < b.fn.name ? -1 : 1)).map((p) => edgeFunctionParts(config, p, ids.get(p.fn.name)!)),
+    parts,
+    functionResources(config, dist.cloudfrontFunctions, built.cloudfrontFunctions, built.keyValueStores),
+    lambdaOriginTemplates(config, dist.lambdaOrigins, built.lambdaOrigins, DISTRIBUTION_ARN).edge,
+  )
   const distributionJson = distributionConfig(config, dist, (b) => cfnAssociations(b, byEntry, ids))
   resources.Distribution = { Type: 'AWS::CloudFront::Distribution', Properties: { DistributionConfig: distributionJson } }
   outputs.DistributionId = { Value: { Ref: 'Distribution' } }
@@ -377,25 +351,35 @@ export interface Manifest {
   lambdaOrigins: LambdaOriginManifest[]
   /** The stacks of Lambda origins outside us-east-1, one per region, which `edgeware deploy` deploys first. */
   originStacks: { region: string; template: string }[]
-  functions: {
-    name: string
-    functionName: string
-    entry: string
-    stages: Stage[]
-    behaviors: string[]
-    zip: string
-    zipBytes: number
-    bundleBytes: number
-    sha256: string
-    codeSha256: string
-    s3Key: string
-    memoryMb: number
-    timeoutS: number
-    sourcemap: boolean
-    limits: { zipBytes: number; memoryMb: number; timeoutS: number; share: number }
-    /** The secrets its code reads: name, store and the AWS name (SSM parameter or Secrets Manager secret id). */
-    secrets: (SecretRef & { id: string })[]
-  }[]
+  functions: EdgeFunctionManifest[]
+}
+
+/** What manifest.json says about any function the build zips: its deployed name, source, zip and settings. */
+export interface FunctionZipManifest {
+  functionName: string
+  /** The entry file, relative to the config. */
+  entry: string
+  /** The zip in the build directory, and where `edgeware deploy` uploads it in the code bucket. */
+  zip: string
+  s3Key: string
+  zipBytes: number
+  bundleBytes: number
+  /** Hex SHA-256 of the zip, and its base64 form (Lambda's `CodeSha256`). */
+  sha256: string
+  codeSha256: string
+  memoryMb: number
+  timeoutS: number
+  /** The secrets its code reads: name, store and the AWS name (SSM parameter or Secrets Manager secret id). */
+  secrets: (SecretRef & { id: string })[]
+}
+
+/** What manifest.json says about a Lambda@Edge function: besides its zip, where it runs and the limits it was checked against. */
+export interface EdgeFunctionManifest extends FunctionZipManifest {
+  name: string
+  stages: Stage[]
+  behaviors: string[]
+  sourcemap: boolean
+  limits: { zipBytes: number; memoryMb: number; timeoutS: number; share: number }
 }
 
 /**

@@ -1,17 +1,18 @@
 /**
  * Finds the secrets a function reads: every `secret('NAME')` call of `edgeware/secrets` in its own sources, so that
- * `edgeware build` grants its role exactly those (and nothing else). A call whose name or store the build cannot
- * see (a variable, a template with `${}`, options not written inline) is reported with its line: the build refuses it.
+ * `edgeware build` grants its role exactly those (and nothing else). The module's syntax tree is followed from the
+ * import (or `require`) through aliases and namespaces; a call whose name or store the build cannot see (a
+ * variable, a template with `${}`, options not written inline) and `secret` used as a value are reported with
+ * their line: the build refuses them.
  */
-import { stripComments } from './strip-comments.js'
-
-/** Where a secret lives on AWS (see `edgeware/secrets`). */
-export type SecretStoreName = 'ssm' | 'secretsmanager'
+import type { SecretStore } from '../secrets/index.js'
+import { importsOf, parseModule, staticKey, stringValue, type ParsedModule, type SourceLoader } from './parse-module.js'
+import type { AstNode } from './scope.js'
 
 /** One `secret('NAME', { store })` call found in source text. */
 export interface SecretCall {
   name: string
-  store: SecretStoreName
+  store: SecretStore
   /** 1-based line of the call. */
   line: number
 }
@@ -23,81 +24,172 @@ export interface SecretRefusal {
   message: string
 }
 
-const MODULE = /(['"])edgeware\/secrets\1/
-const STORES = new Set(['ssm', 'secretsmanager'])
+const MODULE = 'edgeware/secrets'
+const MENTIONED = /(['"])edgeware\/secrets\1/
+const STORES: ReadonlySet<string> = new Set(['ssm', 'secretsmanager'])
+const SHOWN = 60
 
-function lineAt(src: string, index: number): number {
-  let line = 1
-  for (let k = src.indexOf('\n'); k !== -1 && k < index; k = src.indexOf('\n', k + 1)) line++
-  return line
-}
-
-/** The index just past the bracket matching the one at `open` (same depth), on comment-free text. */
-function closing(src: string, open: number): number {
-  const pairs: Record<string, string> = { '(': ')', '{': '}', '[': ']' }
-  const stack: string[] = []
-  for (let i = open; i < src.length; i++) {
-    const c = src[i]!
+/**
+ * The source as written from where a node of the compiled code starts, on its line: through the bracket that
+ * closes the first one opened (a call's arguments), or up to a bracket it did not open.
+ */
+function written(mod: ParsedModule, node: AstNode): string {
+  const { line, column } = mod.at(node.start)
+  let from = 0
+  for (let n = 1; n < line; n++) from = mod.source.indexOf('\n', from) + 1
+  const text = mod.source.slice(from + column).split('\n')[0]!
+  let depth = 0
+  let end = text.length
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
     if (c === '"' || c === "'" || c === '`') {
-      for (i++; i < src.length && src[i] !== c; i++) if (src[i] === '\\') i++
-      continue
-    }
-    if (pairs[c]) stack.push(pairs[c]!)
-    else if (c === stack[stack.length - 1]) {
-      stack.pop()
-      if (stack.length === 0) return i + 1
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++
+    } else if ('([{'.includes(c)) depth++
+    else if (')]}'.includes(c)) {
+      end = depth === 0 ? i : i + 1
+      if (depth-- <= 1) break
     }
   }
-  return src.length
+  const s = text.slice(0, end).trim()
+  return s.length > SHOWN ? `${s.slice(0, SHOWN - 1)}…` : s
 }
 
-/** Local names bound to `secret` by imports / requires of edgeware/secrets, and namespace names (`ns.secret`). */
-function bindings(kept: string): { names: Set<string>; namespaces: Set<string>; spans: [number, number][]; reexports: number[] } {
-  const names = new Set<string>()
-  const namespaces = new Set<string>()
-  const spans: [number, number][] = []
-  const reexports: number[] = []
-  // a clause holds no quote or `;`, so a match never spans an earlier import of another module
-  const imp = /\bimport\s+(?:type\s+)?([^'"`;]*?)\s+from\s*(['"])edgeware\/secrets\2|\b(?:const|let|var)\s+([^'"`;=]*?)=\s*require\(\s*(['"])edgeware\/secrets\4\s*\)|\bexport\s+(?:\*|\{[^}]*\})\s*from\s*(['"])edgeware\/secrets\5/g
-  for (let m = imp.exec(kept); m; m = imp.exec(kept)) {
-    spans.push([m.index, m.index + m[0].length])
-    if (m[0].startsWith('export')) {
-      if (/\*|\bsecret\b/.test(m[0])) reexports.push(m.index)
-      continue
+/** The store given in `secret(name, options)`, or why the build can't see it. */
+function storeOf(mod: ParsedModule, options: AstNode | undefined): SecretStore | { why: string } {
+  if (options === undefined) return 'ssm'
+  if (options.type !== 'ObjectExpression') return { why: 'options that are not an object literal (write { store: … } inline so the build can see the store)' }
+  const props = options.properties as AstNode[]
+  if (props.some((p) => p.type === 'SpreadElement')) return { why: 'spread options (write { store: … } inline so the build can see the store)' }
+  const prop = props.find((p) => staticKey(p.key as AstNode, p.computed === true) === 'store')
+  if (prop === undefined) return 'ssm'
+  if (prop.shorthand === true) return { why: 'a store that is not written as a literal ({ store } shorthand)' }
+  const store = stringValue(prop.value as AstNode)
+  if (store === undefined || !STORES.has(store)) return { why: `a store that is not 'ssm' or 'secretsmanager' written as a literal (${written(mod, prop.value as AstNode)})` }
+  return store as SecretStore
+}
+
+/** Follows `secret` and the module's namespace through the syntax tree, collecting calls and refusals. */
+class SecretTracker {
+  readonly calls: (SecretCall & { pos: number })[] = []
+  readonly refusals: (SecretRefusal & { pos: number })[] = []
+  readonly #mod: ParsedModule
+
+  constructor(mod: ParsedModule) {
+    this.#mod = mod
+  }
+
+  refuse(node: AstNode, message: string): void {
+    this.refusals.push({ line: this.#mod.at(node.start).line, message, pos: node.start })
+  }
+
+  /** The identifiers that refer to what a declaring identifier binds. */
+  refs(id: AstNode): AstNode[] {
+    return this.#mod.scopes.declared.get(id)?.refs ?? []
+  }
+
+  /** `node` evaluates to the `secret` function. */
+  fn(node: AstNode): void {
+    const p = node.parent!
+    if (p.type === 'UnaryExpression' && p.operator === 'typeof') return
+    if (p.type === 'CallExpression' && p.callee === node) return this.call(p)
+    this.refuse(node, `uses secret as a value (${written(this.#mod, node)}): call it directly, secret('NAME'), so the build sees each secret`)
+  }
+
+  /** `node` evaluates to the module's namespace (an `import *`, a `require`). */
+  namespace(node: AstNode): void {
+    const p = node.parent!
+    if (p.type === 'UnaryExpression' && p.operator === 'typeof') return
+    if (p.type === 'MemberExpression' && p.object === node) {
+      const key = staticKey(p.property as AstNode, p.computed === true)
+      if (key === 'secret') this.fn(p)
+      else if (key === undefined) this.refuse(p, `${written(this.#mod, p)}: call secret by name (ns.secret('NAME')) so the build sees it`)
+      return
     }
-    const clause = (m[1] ?? m[3] ?? '').trim()
-    const ns = /^\*\s+as\s+([A-Za-z_$][\w$]*)$/.exec(clause) ?? /^([A-Za-z_$][\w$]*)$/.exec(clause)
-    if (ns) {
-      namespaces.add(ns[1]!)
-      continue
+    if (p.type === 'VariableDeclarator' && p.init === node) return this.pattern(p.id as AstNode)
+    this.refuse(node, `uses secret as a value (${written(this.#mod, node)}): call it directly, secret('NAME'), so the build sees each secret`)
+  }
+
+  /** A binding pattern receives the module's namespace (`const { secret } = require(…)`). */
+  pattern(id: AstNode): void {
+    if (id.type === 'Identifier') {
+      for (const ref of this.refs(id)) this.namespace(ref)
+      return
     }
-    const inner = /\{([^}]*)\}/.exec(clause)?.[1] ?? ''
-    for (const spec of inner.split(',')) {
-      const s = /^\s*(?:type\s+)?secret(?:\s*(?:as|:)\s*([A-Za-z_$][\w$]*))?\s*$/.exec(spec)
-      if (s) names.add(s[1] ?? 'secret')
+    if (id.type !== 'ObjectPattern') return
+    for (const prop of id.properties as AstNode[]) {
+      if (prop.type === 'RestElement') {
+        this.refuse(prop, 'copies secret with a rest element: destructure { secret } by name so the build sees each secret')
+        continue
+      }
+      const key = staticKey(prop.key as AstNode, prop.computed === true)
+      if (key !== undefined && key !== 'secret') continue
+      // `{ secret }`, `{ secret: s }`, `{ secret = f }`: the local name; a computed key or a nested pattern hides it
+      const value = prop.value as AstNode
+      const local = value.type === 'AssignmentPattern' ? (value.left as AstNode) : value
+      if (key === 'secret' && local.type === 'Identifier') for (const ref of this.refs(local)) this.fn(ref)
+      else this.refuse(prop, `destructures secret in a way the build can't follow (${written(this.#mod, prop)}): destructure { secret } by name so the build sees each secret`)
     }
   }
-  return { names, namespaces, spans, reexports }
-}
 
-/** The store given in an inline options object, or a refusal. */
-function storeOf(kept: string, from: number, to: number): SecretStoreName | string {
-  const rest = kept.slice(from, to).trim()
-  if (rest === '') return 'ssm'
-  if (!rest.startsWith('{')) return 'options that are not an object literal (write { store: … } inline so the build can see the store)'
-  const inner = rest.slice(1, closing(rest, 0) - 1)
-  if (/\.\.\./.test(inner)) return 'spread options (write { store: … } inline so the build can see the store)'
-  if (/(?:^|[,\s])store\s*(?:,|$)/.test(inner)) return 'a store that is not written as a literal ({ store } shorthand)'
-  const m = /(?:^|[,{\s])store\s*:\s*([^,}]*)/.exec(inner)
-  if (!m) return 'ssm'
-  const lit = /^(['"`])([^'"`$]*)\1$/.exec(m[1]!.trim())
-  if (!lit || !STORES.has(lit[2]!)) return `a store that is not 'ssm' or 'secretsmanager' written as a literal (${m[1]!.trim()})`
-  return lit[2] as SecretStoreName
+  /** One call of `secret`: a literal name and store, or a refusal. */
+  call(call: AstNode): void {
+    const [nameArg, options] = call.arguments as AstNode[]
+    const name = stringValue(nameArg)
+    if (name === undefined) {
+      this.refuse(call, `${written(this.#mod, call)} with a name that is not a string literal: the build grants each function exactly the secrets it names, so write secret('NAME')`)
+      return
+    }
+    const store = storeOf(this.#mod, options)
+    if (typeof store === 'object') this.refuse(call, `secret('${name}', …) with ${store.why}`)
+    else this.calls.push({ name, store, line: this.#mod.at(call.start).line, pos: call.start })
+  }
 }
 
 /**
- * Lists the `secret()` calls of a module and the uses the build must refuse (dynamic names or stores, `secret`
- * passed around as a value, re-exports that would hide calls elsewhere).
+ * Lists the `secret()` calls of a parsed module and the uses the build must refuse (dynamic names or stores,
+ * `secret` passed around as a value, re-exports that would hide calls elsewhere).
+ *
+ * @example
+ * ```ts
+ * secretCalls(parseModule(source)) // { calls: [{ name: 'JWT_SECRET', store: 'ssm', line: 2 }], refusals: [] }
+ * ```
+ */
+export function secretCalls(mod: ParsedModule): { calls: SecretCall[]; refusals: SecretRefusal[] } {
+  const t = new SecretTracker(mod)
+  for (const { imported, local } of importsOf(mod.program, (m) => m === MODULE)) {
+    if (imported === 'secret') for (const ref of t.refs(local)) t.fn(ref)
+    else if (imported === '*' || imported === 'default') for (const ref of t.refs(local)) t.namespace(ref)
+  }
+  for (const ref of mod.scopes.globals.get('require') ?? []) {
+    const call = ref.parent!
+    if (call.type === 'CallExpression' && call.callee === ref && stringValue((call.arguments as AstNode[])[0]) === MODULE) t.namespace(call)
+  }
+  for (const node of mod.program.body as AstNode[]) {
+    const from = node.type === 'ExportAllDeclaration' || node.type === 'ExportNamedDeclaration' ? stringValue(node.source as AstNode | null) : undefined
+    if (from !== MODULE) continue
+    const names = node.type === 'ExportAllDeclaration' ? ['*'] : (node.specifiers as AstNode[]).map((s) => staticKey(s.local as AstNode, false))
+    if (names.some((n) => n === '*' || n === 'secret')) t.refuse(node, 're-exports secret from edgeware/secrets: import it where you call it, so the build sees each secret a function reads')
+  }
+  // in source order
+  const calls = t.calls.sort((a, b) => a.pos - b.pos).map(({ name, store, line }) => ({ name, store, line }))
+  const refusals = t.refusals.sort((a, b) => a.pos - b.pos).map(({ line, message }) => ({ line, message }))
+  return { calls, refusals }
+}
+
+/**
+ * Whether a module's source names `edgeware/secrets` at all (only such a module can call `secret`).
+ *
+ * @example
+ * ```ts
+ * mentionsSecrets("import { secret } from 'edgeware/secrets'") // true
+ * ```
+ */
+export function mentionsSecrets(source: string): boolean {
+  return MENTIONED.test(source)
+}
+
+/**
+ * Lists the `secret()` calls of a module's source and the uses the build must refuse.
  *
  * @example
  * ```ts
@@ -105,52 +197,6 @@ function storeOf(kept: string, from: number, to: number): SecretStoreName | stri
  * // { calls: [{ name: 'JWT_SECRET', store: 'ssm', line: 2 }], refusals: [] }
  * ```
  */
-export function findSecretCalls(source: string): { calls: SecretCall[]; refusals: SecretRefusal[] } {
-  const calls: SecretCall[] = []
-  const refusals: SecretRefusal[] = []
-  if (!MODULE.test(source)) return { calls, refusals }
-  const kept = stripComments(source)
-  const blank = stripComments(source, true)
-  const { names, namespaces, spans, reexports } = bindings(kept)
-  for (const at of reexports) {
-    refusals.push({ line: lineAt(kept, at), message: 're-exports secret from edgeware/secrets: import it where you call it, so the build sees each secret a function reads' })
-  }
-  const ids = [...names].map((n) => n.replace(/\$/g, '\\$'))
-  const nss = [...namespaces].map((n) => `${n.replace(/\$/g, '\\$')}\\s*(?:\\.\\s*secret\\b|\\[)`)
-  if (ids.length + nss.length === 0) return { calls, refusals }
-  const use = new RegExp(`(?<![\\w$.])(?:${[...ids.map((i) => `${i}(?![\\w$])`), ...nss].join('|')})`, 'g')
-  for (let m = use.exec(blank); m; m = use.exec(blank)) {
-    const at = m.index
-    if (spans.some(([a, b]) => at >= a && at < b)) continue
-    if (/\btypeof\s*$/.test(blank.slice(Math.max(0, at - 20), at))) continue
-    // a property named secret (`{ secret: … }`), not the function
-    if (/^\s*:(?!:)/.test(blank.slice(at + m[0].length)) && /[{,]\s*$/.test(blank.slice(Math.max(0, at - 200), at))) continue
-    const line = lineAt(blank, at)
-    if (m[0].endsWith('[')) {
-      refusals.push({ line, message: `${m[0].slice(0, -1).trim()}[…]: call secret by name (ns.secret('NAME')) so the build sees it` })
-      continue
-    }
-    const after = at + m[0].length
-    const paren = /^\s*(?:<[^>()]*>\s*)?\(/.exec(blank.slice(after))
-    if (!paren) {
-      // a namespace object on its own (e.g. passed to a function) hides its calls too
-      refusals.push({ line, message: `uses secret as a value (${kept.slice(at, after + 20).split('\n')[0]!.trim()}…): call it directly, secret('NAME'), so the build sees each secret` })
-      continue
-    }
-    const open = after + paren[0].length - 1
-    const end = closing(kept, open)
-    const args = kept.slice(open + 1, end - 1)
-    const lit = /^\s*(['"`])([^'"`\\$]*)\1\s*(,|$)/.exec(args)
-    if (!lit) {
-      refusals.push({ line, message: `secret(${args.trim().slice(0, 40)}) with a name that is not a string literal: the build grants each function exactly the secrets it names, so write secret('NAME')` })
-      continue
-    }
-    const store = storeOf(args, lit[0].length, args.length)
-    if (store !== 'ssm' && store !== 'secretsmanager') {
-      refusals.push({ line, message: `secret('${lit[2]}', …) with ${store}` })
-      continue
-    }
-    calls.push({ name: lit[2]!, store, line })
-  }
-  return { calls, refusals }
+export function findSecretCalls(source: string, loader?: SourceLoader): { calls: SecretCall[]; refusals: SecretRefusal[] } {
+  return mentionsSecrets(source) ? secretCalls(parseModule(source, loader)) : { calls: [], refusals: [] }
 }

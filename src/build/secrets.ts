@@ -6,12 +6,12 @@
 import type { EdgeConfig } from '../simulator/config.js'
 import type { SecretReadReport } from './bundle.js'
 import type { Problem } from './checks.js'
-import type { SecretStoreName } from './secret-scan.js'
+import type { SecretStore } from '../secrets/index.js'
 
 /** One secret a function reads. */
 export interface SecretRef {
   name: string
-  store: SecretStoreName
+  store: SecretStore
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -86,7 +86,7 @@ export function uniqueSecrets(reads: readonly SecretRef[]): SecretRef[] {
   return [...seen.values()].sort((a, b) => (a.store + a.name < b.store + b.name ? -1 : 1))
 }
 
-type Json = string | number | boolean | null | Json[] | { [k: string]: Json }
+import type { Json } from './template.js'
 
 /**
  * IAM statements granting exactly `secrets` in us-east-1: `ssm:GetParameter` on each parameter, and
@@ -106,4 +106,16 @@ export function secretStatements(prefix: string, secrets: readonly SecretRef[]):
   if (ssm.length) out.push({ Effect: 'Allow', Action: 'ssm:GetParameter', Resource: ssm })
   if (sm.length) out.push({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: sm })
   return out
+}
+
+/**
+ * The inline role policy granting a function exactly the secrets it reads (none when it reads none).
+ *
+ * @example
+ * ```ts
+ * executionRole('lambda.amazonaws.com', secretsPolicy(config, built.secrets))
+ * ```
+ */
+export function secretsPolicy(config: Pick<EdgeConfig, 'name' | 'vars'>, secrets: readonly SecretRef[]): Json[] {
+  return secrets.length ? [{ PolicyName: 'edge-secrets', PolicyDocument: { Version: '2012-10-17', Statement: secretStatements(secretsPrefix(config), secrets) } }] : []
 }

@@ -5,17 +5,13 @@
  */
 import { relative, sep } from 'node:path'
 import type { Stage } from '../cloudfront/types.js'
+import { STAGE_KEYS } from '../distribution/behaviors.js'
 import type { EdgeConfig, FunctionConfig } from '../simulator/config.js'
 import { SingleContainer } from '../simulator/lambda.js'
 import { functionSettings, type Problem } from './checks.js'
 
 /** How each stage is named in wrangler.toml, and the factory that makes a handler for it. */
-const STAGE_KEY: Record<Stage, string> = {
-  'viewer-request': 'viewer_request',
-  'origin-request': 'origin_request',
-  'origin-response': 'origin_response',
-  'viewer-response': 'viewer_response',
-}
+const STAGE_KEY = Object.fromEntries(Object.entries(STAGE_KEYS).map(([key, stage]) => [stage, key])) as Record<Stage, string>
 const FACTORY: Record<Stage, string> = {
   'viewer-request': 'viewerRequest',
   'origin-request': 'originRequest',

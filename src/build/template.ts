@@ -7,6 +7,30 @@ import { createHash } from 'node:crypto'
 /** A JSON value as the template holds it. */
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json }
 
+/** A part of a template (what one function, origin or feature adds), merged into the template by the caller. */
+export interface TemplateParts {
+  parameters: Record<string, Json>
+  resources: Record<string, Json>
+  outputs: Record<string, Json>
+}
+
+/**
+ * Merges template parts into `into` (later parts win on a shared logical ID, which {@link LogicalIds} prevents).
+ *
+ * @example
+ * ```ts
+ * const template = mergeParts({ parameters: {}, resources: {}, outputs: {} }, functionParts, originParts)
+ * ```
+ */
+export function mergeParts(into: TemplateParts, ...parts: Partial<TemplateParts>[]): TemplateParts {
+  for (const p of parts) {
+    Object.assign(into.parameters, p.parameters)
+    Object.assign(into.resources, p.resources)
+    Object.assign(into.outputs, p.outputs)
+  }
+  return into
+}
+
 /**
  * Hands out logical IDs unique within one template (parameters, conditions, resources and outputs alike):
  * `base`, else `base2`, `base3`, … in the order asked, so the same config gives the same IDs.
@@ -49,6 +73,68 @@ export function deployedName(prefix: string, name: string, max: number): string 
   if (full.length <= max) return full
   const hash = createHash('sha256').update(full).digest('hex').slice(0, 8)
   return `${full.slice(0, max - hash.length - 1)}-${hash}`
+}
+
+/**
+ * A Lambda function's execution role: trusted by `services`, with Lambda's basic logging and the given inline
+ * policies.
+ *
+ * @example
+ * ```ts
+ * executionRole(['edgelambda.amazonaws.com', 'lambda.amazonaws.com'], [{ PolicyName: 'edge-secrets', PolicyDocument: doc }])
+ * ```
+ */
+export function executionRole(services: string | string[], policies: Json[] = []): Json {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: services }, Action: 'sts:AssumeRole' }] },
+      ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }],
+      ...(policies.length ? { Policies: policies } : {}),
+    },
+  }
+}
+
+/** What {@link lambdaFunction} deploys: names, the runtime and settings, and the logical IDs of its role and code key. */
+export interface LambdaFunctionSpec {
+  functionName: string
+  description: string
+  runtime: string
+  memoryMb: number
+  timeoutS: number
+  /** The role's logical ID. */
+  role: string
+  /** The logical ID of the parameter holding the zip's S3 key in `CodeBucket`. */
+  codeKey: string
+  /** What `Metadata.edgeware` says about it. */
+  metadata: Record<string, Json>
+}
+
+/**
+ * An `AWS::Lambda::Function` running `index.handler` on x86_64 from a zip in `CodeBucket`.
+ *
+ * @example
+ * ```ts
+ * resources.ApiFunction = lambdaFunction({ functionName: 'my-site-origin-api', description: 'edgeware origin api (http)', runtime: 'nodejs22.x', memoryMb: 128, timeoutS: 3, role: 'ApiRole', codeKey: 'ApiCodeKey', metadata: {} })
+ * ```
+ */
+export function lambdaFunction(f: LambdaFunctionSpec): { Type: string; Properties: Record<string, Json>; Metadata: Json } {
+  return {
+    Type: 'AWS::Lambda::Function',
+    Properties: {
+      FunctionName: f.functionName,
+      Description: f.description,
+      Runtime: f.runtime,
+      Handler: 'index.handler',
+      Architectures: ['x86_64'],
+      PackageType: 'Zip',
+      MemorySize: f.memoryMb,
+      Timeout: f.timeoutS,
+      Role: { 'Fn::GetAtt': [f.role, 'Arn'] },
+      Code: { S3Bucket: { Ref: 'CodeBucket' }, S3Key: { Ref: f.codeKey } },
+    },
+    Metadata: { edgeware: f.metadata },
+  }
 }
 
 /**

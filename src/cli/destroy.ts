@@ -25,7 +25,7 @@ none is left, 3 when some are still replicated (CloudFront has not removed every
 later), 1 on another failure.`
 
 /** Exit code of `cleanup` when functions are still replicated. */
-export const STILL_REPLICATED = 3
+const STILL_REPLICATED = 3
 
 async function confirm(stack: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout })

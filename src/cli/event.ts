@@ -7,7 +7,7 @@ import { createEvent, createFunctionEvent, type EventOverrides } from '../testin
 import { functionEventType } from './invoke-function.js'
 import { parseCommand, usageError } from './args.js'
 import { isOriginEvent, runEvent } from './invoke-origin.js'
-import { cookieFlags, headerFlags } from './request-flags.js'
+import { REQUEST_FLAGS, requestOverrides } from './request-flags.js'
 
 const USAGE = `usage: edgeware event <stage> [options]
 
@@ -39,17 +39,7 @@ export async function run(args: string[]): Promise<number> {
     'event',
     USAGE,
     args,
-    {
-      s3: { type: 'boolean' },
-      uri: { type: 'string' },
-      querystring: { type: 'string' },
-      method: { type: 'string' },
-      body: { type: 'string' },
-      header: { type: 'string', multiple: true },
-      cookie: { type: 'string', multiple: true },
-      status: { type: 'string' },
-      limits: { type: 'string' },
-    },
+    { ...REQUEST_FLAGS, s3: { type: 'boolean' }, uri: { type: 'string' }, status: { type: 'string' }, limits: { type: 'string' } },
     true,
   )
   if (typeof parsed === 'number') return parsed
@@ -59,35 +49,21 @@ export async function run(args: string[]): Promise<number> {
   if (stage === undefined || (!STAGES.includes(stage) && cff === undefined) || positionals.length > 1) {
     return usageError('event', USAGE, `expected one stage (${STAGES.join(', ')}, cff-viewer-request, cff-viewer-response), got ${positionals.length ? positionals.map((p) => JSON.stringify(p)).join(' ') : 'none'}`)
   }
-  const o: EventOverrides = {}
-  if (values.s3) o.origin = 's3'
-  if (values.uri !== undefined) o.uri = values.uri
-  if (values.querystring !== undefined) o.querystring = values.querystring
-  if (values.method !== undefined) o.method = values.method
-  if (values.body !== undefined) o.body = values.body
-  if (values.limits !== undefined) {
-    if (values.limits !== 'classic' && values.limits !== 'current') {
-      console.error(`edgeware event: --limits must be classic or current, got ${JSON.stringify(values.limits)}`)
-      return 2
-    }
-    o.limits = values.limits
-  }
-  try {
-    if (values.header) o.headers = headerFlags(values.header)
-    if (values.cookie) o.cookies = cookieFlags(values.cookie)
-  } catch (err) {
-    console.error(`edgeware event: ${(err as Error).message}`)
+  if (values.limits !== undefined && values.limits !== 'classic' && values.limits !== 'current') {
+    console.error(`edgeware event: --limits must be classic or current, got ${JSON.stringify(values.limits)}`)
     return 2
   }
-  if (values.status !== undefined) {
-    const n = Number(values.status)
-    if (!Number.isInteger(n) || n < 100 || n > 599) {
-      console.error(`edgeware event: --status must be an HTTP status code, got ${JSON.stringify(values.status)}`)
-      return 2
-    }
-    o.status = n
+  const status = values.status === undefined ? undefined : Number(values.status)
+  if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) {
+    console.error(`edgeware event: --status must be an HTTP status code, got ${JSON.stringify(values.status)}`)
+    return 2
   }
   try {
+    const o: EventOverrides = requestOverrides(values)
+    if (values.s3) o.origin = 's3'
+    if (values.uri !== undefined) o.uri = values.uri
+    if (values.limits !== undefined) o.limits = values.limits
+    if (status !== undefined) o.status = status
     console.log(JSON.stringify(cff !== undefined ? createFunctionEvent(cff, o) : createEvent(stage, o), null, 2))
   } catch (err) {
     console.error(`edgeware event: ${(err as Error).message}`)

@@ -5,7 +5,7 @@
  * verdict. Exit code 0: valid result; 1: refused code, an invalid result (502) or a failed run (503); 2: usage.
  * `edgeware event cff-viewer-request` prints a CloudFront Functions event.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { FUNCTION_RUNTIMES, type CffEvent, type FunctionEventType, type FunctionRuntime } from '../cloudfront/functions-types.js'
 import type { Violation } from '../core/errors.js'
 import { FunctionError } from '../cloudfront-functions/errors.js'
@@ -13,6 +13,7 @@ import { KvsError } from '../cloudfront-functions/kvs.js'
 import type { FunctionOutcome } from '../cloudfront-functions/engine.js'
 import { createFunctionEvent, runFunctionOutcome } from '../testing/functions.js'
 import { parseCommand, usageError } from './args.js'
+import { flagValue, readEventFile } from './request-flags.js'
 
 const USAGE = `usage: edgeware invoke <function.js|function.ts> --event <event.json|cff-viewer-request|cff-viewer-response> [options]
 
@@ -36,19 +37,10 @@ export function functionEventType(name: string | undefined): FunctionEventType |
   return name === 'cff-viewer-request' ? 'viewer-request' : name === 'cff-viewer-response' ? 'viewer-response' : undefined
 }
 
-/** The value of `--name` / `--name=value` in raw arguments. */
-function flag(args: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === name) return args[i + 1]
-    if (args[i]!.startsWith(`${name}=`)) return args[i]!.slice(name.length + 1)
-  }
-  return undefined
-}
-
 function isFunctionEventFile(path: string): boolean {
   try {
-    const e = JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown; context?: unknown }
-    return e.version === '1.0' && typeof e.context === 'object'
+    const e = readEventFile(path, '') as { version?: unknown; context?: unknown } | null
+    return e?.version === '1.0' && typeof e.context === 'object'
   } catch {
     return false
   }
@@ -64,24 +56,14 @@ function isFunctionEventFile(path: string): boolean {
  * ```
  */
 export function isFunctionInvocation(args: readonly string[]): boolean {
-  const event = flag(args, '--event') ?? flag(args, '-e')
-  return (flag(args, '--runtime')?.startsWith('cloudfront-js') ?? false) || flag(args, '--kvs') !== undefined || functionEventType(event) !== undefined || (event !== undefined && isFunctionEventFile(event))
+  const event = flagValue(args, '--event', '-e')
+  return (flagValue(args, '--runtime')?.startsWith('cloudfront-js') ?? false) || flagValue(args, '--kvs') !== undefined || functionEventType(event) !== undefined || (event !== undefined && isFunctionEventFile(event))
 }
 
 function readEvent(spec: string): CffEvent {
   const type = functionEventType(spec)
   if (type !== undefined) return createFunctionEvent(type)
-  let text: string
-  try {
-    text = readFileSync(spec, 'utf8')
-  } catch {
-    throw new Error(`--event: ${spec} is neither cff-viewer-request / cff-viewer-response nor a readable file`)
-  }
-  try {
-    return JSON.parse(text) as CffEvent
-  } catch (err) {
-    throw new Error(`--event: ${spec} is not valid JSON: ${(err as Error).message}`)
-  }
+  return readEventFile(spec, 'cff-viewer-request / cff-viewer-response') as CffEvent
 }
 
 const line = (v: Violation): string => `  ${v.code}${v.path ? ` at ${v.path}` : ''}: ${v.message}`

@@ -5,7 +5,7 @@
  * integration's HTTP answer and its verdict. `edgeware event apigateway-rest …` prints a sample origin event.
  * Exit code 0: the integration answers with the function's response; 1: it answers with its own error; 2: usage.
  */
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { isUtf8 } from 'node:buffer'
 import { dirname, extname, resolve } from 'node:path'
 import { statusText } from '../cloudfront/rules.js'
@@ -14,7 +14,7 @@ import { createIntegration } from '../lambda-origin/integration.js'
 import { INTEGRATIONS, type FunctionOutcome, type Integration, type JsonObject, type OriginResponse, type OriginVerdict } from '../lambda-origin/types.js'
 import { createOriginEvent, ORIGIN_EVENTS, type OriginEventKind, type OriginEventOverrides } from '../testing/origin.js'
 import { parseCommand, usageError } from './args.js'
-import { cookieFlags, headerFlags } from './request-flags.js'
+import { flagValue, readEventFile, REQUEST_FLAGS, requestOverrides } from './request-flags.js'
 
 const KINDS = Object.keys(ORIGIN_EVENTS)
 const isKind = (s: string | undefined): s is OriginEventKind => s !== undefined && Object.hasOwn(ORIGIN_EVENTS, s)
@@ -44,16 +44,6 @@ const EVENT_USAGE = `usage: edgeware event <${KINDS.join('|')}> [options]
 /** The integrations' names as `aws` and the docs call them. */
 const TITLE: Record<Integration, string> = { rest: 'API Gateway (REST API)', http: 'API Gateway (HTTP API)', alb: 'The load balancer', url: 'The function URL' }
 
-/** The value of `--event` in `args`, if any. */
-function eventArg(args: readonly string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!
-    if (a === '--event' || a === '-e') return args[i + 1]
-    if (a.startsWith('--event=')) return a.slice('--event='.length)
-  }
-  return undefined
-}
-
 /**
  * Whether `edgeware invoke args` is for a Lambda origin: `--integration`, an origin event name, or an event file
  * that one of the integrations sends.
@@ -65,13 +55,11 @@ function eventArg(args: readonly string[]): string | undefined {
  */
 export function isOriginInvocation(args: readonly string[]): boolean {
   if (args.some((a) => a === '--integration' || a.startsWith('--integration='))) return true
-  const spec = eventArg(args)
+  const spec = flagValue(args, '--event', '-e')
   if (spec === undefined) return false
   if (isKind(spec)) return true
   try {
-    if (!statSync(spec).isFile()) return false
-    const event: unknown = JSON.parse(readFileSync(spec, 'utf8'))
-    return detectIntegration(event) !== undefined
+    return statSync(spec).isFile() && detectIntegration(readEventFile(spec, '')) !== undefined
   } catch {
     return false
   }
@@ -79,17 +67,7 @@ export function isOriginInvocation(args: readonly string[]): boolean {
 
 function readEvent(spec: string, multiValueHeaders: boolean): { event: JsonObject; from?: Integration } {
   if (isKind(spec)) return { event: createOriginEvent(spec, multiValueHeaders ? { multiValueHeaders } : {}) as unknown as JsonObject, from: ORIGIN_EVENTS[spec] }
-  let text: string
-  try {
-    text = readFileSync(spec, 'utf8')
-  } catch {
-    throw new Error(`--event: ${spec} is neither an origin event name (${KINDS.join(', ')}) nor a readable file`)
-  }
-  try {
-    return { event: JSON.parse(text) as JsonObject }
-  } catch (err) {
-    throw new Error(`--event: ${spec} is not valid JSON: ${(err as Error).message}`)
-  }
+  return { event: readEventFile(spec, `an origin event name (${KINDS.join(', ')})`) as JsonObject }
 }
 
 /** What Lambda returns for a failed invocation (the payload `aws lambda invoke` writes). */
@@ -236,36 +214,20 @@ export async function runEvent(args: string[]): Promise<number> {
     'event',
     EVENT_USAGE,
     args,
-    {
-      path: { type: 'string' },
-      uri: { type: 'string' },
-      querystring: { type: 'string' },
-      method: { type: 'string' },
-      body: { type: 'string' },
-      header: { type: 'string', multiple: true },
-      cookie: { type: 'string', multiple: true },
-      'client-ip': { type: 'string' },
-      stage: { type: 'string' },
-      'multi-value-headers': { type: 'boolean' },
-    },
+    { ...REQUEST_FLAGS, path: { type: 'string' }, uri: { type: 'string' }, 'client-ip': { type: 'string' }, stage: { type: 'string' }, 'multi-value-headers': { type: 'boolean' } },
     true,
   )
   if (typeof parsed === 'number') return parsed
   const { values, positionals } = parsed
   const kind = positionals[0]
   if (!isKind(kind) || positionals.length > 1) return usageError('event', EVENT_USAGE, `expected one origin event (${KINDS.join(', ')}), got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`)
-  const o: OriginEventOverrides = {}
-  const path = values.path ?? values.uri
-  if (path !== undefined) o.path = path
-  if (values.querystring !== undefined) o.querystring = values.querystring
-  if (values.method !== undefined) o.method = values.method
-  if (values.body !== undefined) o.body = values.body
-  if (values['client-ip'] !== undefined) o.clientIp = values['client-ip']
-  if (values.stage !== undefined) o.stage = values.stage
-  if (values['multi-value-headers']) o.multiValueHeaders = true
   try {
-    if (values.header) o.headers = headerFlags(values.header)
-    if (values.cookie) o.cookies = cookieFlags(values.cookie)
+    const o: OriginEventOverrides = requestOverrides(values)
+    const path = values.path ?? values.uri
+    if (path !== undefined) o.path = path
+    if (values['client-ip'] !== undefined) o.clientIp = values['client-ip']
+    if (values.stage !== undefined) o.stage = values.stage
+    if (values['multi-value-headers']) o.multiValueHeaders = true
     console.log(JSON.stringify(createOriginEvent(kind, o), null, 2))
   } catch (err) {
     console.error(`edgeware event: ${(err as Error).message}`)

@@ -5,7 +5,7 @@
  * build` builds it; the function runs in a container of its own with only Lambda's reserved environment variables.
  * Exit code 0: valid result; 1: invalid result (502), a throw or timeout (503), or a function the build refuses; 2: usage.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { resolveLimits, triggerLimits } from '../cloudfront/limits.js'
 import { STAGES, type CfEvent, type Stage } from '../cloudfront/types.js'
@@ -19,6 +19,7 @@ import { createEvent } from '../testing/index.js'
 import { parseCommand, usageError } from './args.js'
 import { isOriginInvocation, run as runOrigin } from './invoke-origin.js'
 import { InvokeError, loadFunction, type LoadedFunction } from './edge-function.js'
+import { readEventFile } from './request-flags.js'
 
 const USAGE = `usage: edgeware invoke <file.ts|file.js|function.zip> --event <event.json|stage> [options]
 
@@ -42,16 +43,10 @@ Lambda@Edge has none), in a container with only Lambda's reserved environment va
 
 function readEvent(spec: string, s3: boolean): CfEvent {
   if (STAGES.includes(spec as Stage)) return createEvent(spec as Stage, s3 ? { origin: 's3' } : {})
-  let text: string
   try {
-    text = readFileSync(spec, 'utf8')
-  } catch {
-    throw new InvokeError(`--event: ${spec} is neither a stage name (${STAGES.join(', ')}) nor a readable file`)
-  }
-  try {
-    return JSON.parse(text) as CfEvent
+    return readEventFile(spec, `a stage name (${STAGES.join(', ')})`) as CfEvent
   } catch (err) {
-    throw new InvokeError(`--event: ${spec} is not valid JSON: ${(err as Error).message}`)
+    throw new InvokeError((err as Error).message)
   }
 }
 
@@ -191,7 +186,6 @@ export async function run(args: string[]): Promise<number> {
     const limits = resolveLimits(limitsName)
     const event = readEvent(values.event, values.s3 === true)
     const stage = eventStage(event, values.event)
-    // (Other kinds of event would be dispatched here, by their shape, to their own runners.)
     const p = paint(false)
     // secret() (edgeware/secrets) reads .dev.vars next to the config, as under `edgeware dev`.
     const local = loadLocalSecrets(config?.path ?? resolve('wrangler.toml'), config?.env)

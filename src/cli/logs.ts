@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { lambdaName } from '../build/checks.js'
 import { loadEnvConfig } from '../build/environment.js'
 import { DeployError } from '../deploy/errors.js'
+import { AWS_REGION } from '../distribution/names.js'
 import { EDGE_LOG_REGIONS, parseSince, tailLogs } from '../deploy/logs.js'
 import { parseCommand, usageError } from './args.js'
 import { AWS_FLAGS, awsOptions, failed } from './aws-args.js'
@@ -46,7 +47,7 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed
   if (positionals.length !== 1) return usageError('logs', USAGE, 'expected one function name')
   const regions = values.regions?.split(',').map((r) => r.trim()).filter(Boolean)
-  if (regions?.some((r) => !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(r))) return usageError('logs', USAGE, `--regions: not AWS Region names: ${values.regions}`)
+  if (regions?.some((r) => !AWS_REGION.test(r))) return usageError('logs', USAGE, `--regions: not AWS Region names: ${values.regions}`)
   const stop = new AbortController()
   const onSignal = (): void => stop.abort()
   try {

@@ -156,7 +156,7 @@ export function requirable(runtime: FunctionRuntime): readonly string[] {
 let engineGlobals: readonly string[] | undefined
 
 /** The global names a fresh V8 context has (computed once). */
-export function engineGlobalNames(): readonly string[] {
+function engineGlobalNames(): readonly string[] {
   return (engineGlobals ??= vm.runInNewContext('Object.getOwnPropertyNames(globalThis)') as string[])
 }
 

@@ -36,9 +36,7 @@ export interface StackInput {
   template: { body: string } | { url: string }
   /** Parameter values. */
   parameters?: Record<string, string>
-  /** Parameters the template needs that may keep the value the stack has when not given. */
-  reuse?: readonly string[]
-  /** Template parameters with no default, which must be given or reused. */
+  /** Template parameters with no default: each must be given, or keeps the value the stack has. */
   required?: readonly string[]
   capabilities?: Capability[]
 }
@@ -128,7 +126,8 @@ function failureReason(events: readonly StackEvent[], stack: Stack | undefined):
 export async function followStack(cfn: CloudFormationClient, stackId: string, mark: string | undefined, opts: StackOptions = {}): Promise<{ stack: Stack | undefined; events: StackEvent[] }> {
   const log = opts.log ?? (() => {})
   const pollMs = opts.pollMs ?? 3000
-  const deadline = Date.now() + (opts.maxWaitMs ?? 60 * 60_000)
+  const maxWaitMs = opts.maxWaitMs ?? 60 * 60_000
+  const deadline = Date.now() + maxWaitMs
   const seen = new Set<string>()
   const events: StackEvent[] = []
   for (;;) {
@@ -141,12 +140,12 @@ export async function followStack(cfn: CloudFormationClient, stackId: string, ma
     events.push(...fresh)
     if (!status.endsWith('_IN_PROGRESS')) return { stack, events }
     if (Date.now() > deadline) {
-      throw new DeployError('StackTimeout', `stack ${stack?.StackName ?? stackId} is still ${status} after ${Math.round((opts.maxWaitMs ?? 3_600_000) / 60_000)} minutes; follow it in the CloudFormation console`)
+      throw new DeployError('StackTimeout', `stack ${stack?.StackName ?? stackId} is still ${status} after ${Math.round(maxWaitMs / 60_000)} minutes; follow it in the CloudFormation console`)
     }
   }
 }
 
-/** Resolves the parameters: given values, else the stack's current value for reusable ones, else an error. */
+/** Resolves the parameters: given values, else the stack's current value for required ones, else an error. */
 function parametersFor(input: StackInput, stack: Stack | undefined): Parameter[] {
   const given = input.parameters ?? {}
   const current = new Set((stack?.Parameters ?? []).map((p) => p.ParameterKey))
@@ -154,7 +153,7 @@ function parametersFor(input: StackInput, stack: Stack | undefined): Parameter[]
   const missing: string[] = []
   for (const k of input.required ?? []) {
     if (k in given) continue
-    if ((input.reuse ?? []).includes(k) && current.has(k)) params.push({ ParameterKey: k, UsePreviousValue: true })
+    if (current.has(k)) params.push({ ParameterKey: k, UsePreviousValue: true })
     else missing.push(k)
   }
   if (missing.length) {

@@ -41,13 +41,13 @@ export function checkGivenParameters(given: Record<string, string>, templates: r
  * stackParameters(template, 'my-code', { AppOriginDomainName: 'app.example.com' })
  * ```
  */
-export function stackParameters(template: Template, bucket: string, given: Record<string, string> = {}): Pick<StackInput, 'parameters' | 'required' | 'reuse'> {
+export function stackParameters(template: Template, bucket: string, given: Record<string, string> = {}): Pick<StackInput, 'parameters' | 'required'> {
   const params = template.Parameters ?? {}
   const parameters: Record<string, string> = { CodeBucket: bucket }
   for (const [k, v] of Object.entries(given)) if (k in params) parameters[k] = v
   for (const [k, p] of Object.entries(params)) if (/(CodeKey|DataKey)$/.test(k) && p.Default !== undefined) parameters[k] = p.Default
   const required = Object.entries(params).filter(([, p]) => p.Default === undefined).map(([k]) => k)
-  return { parameters, required, reuse: required }
+  return { parameters, required }
 }
 
 /**
@@ -56,7 +56,7 @@ export function stackParameters(template: Template, bucket: string, given: Recor
  *
  * @example
  * ```ts
- * const { template, upload } = templateSource(text, 'cloudformation.json', dir, 'my-code', 'us-east-1', opts)
+ * const { template, upload } = templateSource(text, join(dir, 'cloudformation.json'), 'my-code', 'us-east-1', opts)
  * ```
  */
 export function templateSource(

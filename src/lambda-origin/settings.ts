@@ -3,6 +3,7 @@
  * target group ARN), so building an event is only copying.
  */
 import { createHash } from 'node:crypto'
+import { AWS_REGION } from '../distribution/names.js'
 import { LIMITS } from './rules.js'
 import { stableId } from './request.js'
 import { INTEGRATIONS, type Integration, type IntegrationSettings } from './types.js'
@@ -107,7 +108,7 @@ export function resolveSettings(s: IntegrationSettings): Resolved {
   if (s.stageVariables !== undefined && integration !== 'rest' && integration !== 'http') fail('Stage', `only API Gateway APIs have stage variables, not ${integration}`)
   if (s.binaryMediaTypes !== undefined && integration !== 'rest') fail('BinaryMediaTypes', `binaryMediaTypes is a REST API setting; ${integration} encodes bodies by content type itself`)
   const region = s.region ?? 'us-east-1'
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) fail('Region', `region must look like us-east-1, got ${JSON.stringify(region)}`)
+  if (!AWS_REGION.test(region)) fail('Region', `region must look like us-east-1, got ${JSON.stringify(region)}`)
   const accountId = s.accountId ?? '123456789012'
   if (!/^\d{12}$/.test(accountId)) fail('AccountId', `accountId must be 12 digits, got ${JSON.stringify(accountId)}`)
   const name = s.name ?? 'api'

@@ -71,19 +71,6 @@ export const FALLBACK_HOST = '*'
 export type DynamoItem = Record<string, AttributeValue>
 
 /**
- * Attributes a rule uses; other attributes (tenant ids, timestamps…) are kept in the table and ignored.
- *
- * @example
- * ```ts
- * RULE_FIELDS.has('hostHeader') // true
- * ```
- */
-export const RULE_FIELDS: ReadonlySet<string> = new Set([
-  'host', 'pathPrefix', 'type', 'domainName', 'protocol', 'port', 'path', 'sslProtocols', 'readTimeout',
-  'keepaliveTimeout', 'responseCompletionTimeout', 'region', 'authMethod', 'customHeaders', 'hostHeader',
-])
-
-/**
  * Converts a plain JS value to a DynamoDB attribute value (strings, finite numbers, booleans, null, arrays, plain objects).
  *
  * @example

@@ -7,6 +7,7 @@ import type { LambdaContext } from '../cloudfront/types.js'
 import { detectIntegration, checkEvent } from '../lambda-origin/detect.js'
 import type { AlbEvent, FunctionUrlEvent, HttpApiEvent, RestApiEvent } from '../lambda-origin/events.js'
 import { createIntegration } from '../lambda-origin/integration.js'
+import { callHandler, lambdaContext, type CallEnd } from './lambda-call.js'
 import type { FunctionOutcome, Integration, IntegrationSettings, JsonObject, OriginResponse, OriginVerdict } from '../lambda-origin/types.js'
 
 /**
@@ -214,42 +215,16 @@ export interface OriginInvocation {
  */
 export type OriginHandler = (event: never, context: LambdaContext, callback: (err?: unknown, result?: unknown) => void) => unknown
 
-/** Runs `handler` on a copy of `event` like the Lambda runtime: promise or callback, a timeout, a JSON boundary. */
-function runInProcess(handler: OriginHandler, event: JsonObject, context: LambdaContext, timeoutMs: number): Promise<{ out: FunctionOutcome; error?: unknown }> {
-  return new Promise((resolve) => {
-    let settled = false
-    const timer = setTimeout(() => settle({ out: { ok: false, kind: 'timeout', message: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` } }), timeoutMs)
-    function settle(r: { out: FunctionOutcome; error?: unknown }): void {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      resolve(r)
-    }
-    const fail = (err: unknown): void => settle({ out: { ok: false, kind: 'error', message: err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err) }, error: err })
-    const ok = (value: unknown): void => {
-      let json: string | undefined
-      try {
-        json = JSON.stringify(value)
-      } catch (e) {
-        settle({ out: { ok: false, kind: 'not-json', message: (e as Error).message } })
-        return
-      }
-      settle({ out: { ok: true, json: json ?? 'null' } })
-    }
-    let ret: unknown
-    try {
-      ret = handler(structuredClone(event) as never, context, (err, res) => (err !== undefined && err !== null ? fail(err) : ok(res)))
-    } catch (e) {
-      fail(e)
-      return
-    }
-    if (ret !== null && typeof ret === 'object' && typeof (ret as PromiseLike<unknown>).then === 'function') (ret as PromiseLike<unknown>).then(ok, fail)
-    // The Node.js runtime ignores a plain return value: with no callback the invocation ends with null.
-    else if (handler.length < 3) ok(null)
-  })
+/** How the integration reads one call's end: the result across the JSON boundary, or the function's failure. */
+function outcome(end: CallEnd, timeoutMs: number): FunctionOutcome {
+  if (!end.ok && end.kind === 'timeout') return { ok: false, kind: 'timeout', message: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` }
+  if (!end.ok) return { ok: false, kind: 'error', message: end.error instanceof Error ? (end.error.stack ?? `${end.error.name}: ${end.error.message}`) : String(end.error) }
+  try {
+    return { ok: true, json: JSON.stringify(end.value) ?? 'null' }
+  } catch (e) {
+    return { ok: false, kind: 'not-json', message: (e as Error).message }
+  }
 }
-
-let invocations = 0
 
 /**
  * Runs an origin handler (a plain one, or a Hono app through `hono/aws-lambda`) with `event` the way its
@@ -280,31 +255,31 @@ export async function invokeOrigin(handler: OriginHandler, event: object, opts: 
   const ev = event as JsonObject
   const rc = (ev.requestContext ?? {}) as { requestId?: unknown }
   const started = Date.now()
-  const deadline = started + timeoutMs
-  const context: LambdaContext = {
-    functionName: 'api',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${api.settings.region}:123456789012:function:api`,
-    memoryLimitInMB: '128',
-    // A function URL's request id is the invocation's.
-    awsRequestId: integration === 'url' && typeof rc.requestId === 'string' ? rc.requestId : `edgeware-${process.pid}-${++invocations}`,
-    logGroupName: '/aws/lambda/api',
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    ...opts.context,
-  }
+  const context = lambdaContext(
+    {
+      functionName: 'api',
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:${api.settings.region}:123456789012:function:api`,
+      memoryLimitInMB: '128',
+      logGroupName: '/aws/lambda/api',
+      // A function URL's request id is the invocation's.
+      ...(integration === 'url' && typeof rc.requestId === 'string' ? { awsRequestId: rc.requestId } : {}),
+    },
+    started + timeoutMs,
+    opts.context,
+  )
   const wait = api.settings.integrationTimeoutMs
-  const run = await runInProcess(handler, ev, context, wait !== undefined && wait < timeoutMs ? wait : timeoutMs)
+  const waitMs = wait !== undefined && wait < timeoutMs ? wait : timeoutMs
+  const end = await callHandler(handler, structuredClone(ev), context, waitMs)
   // The integration gave up before the function's own timeout.
-  if (!run.out.ok && run.out.kind === 'timeout' && wait !== undefined && wait < timeoutMs) run.out = { ok: false, kind: 'integration-timeout', message: `no answer within ${wait} ms` }
-  const { response, verdict } = api.respond(ev, run.out)
+  const out: FunctionOutcome = !end.ok && end.kind === 'timeout' && waitMs < timeoutMs ? { ok: false, kind: 'integration-timeout', message: `no answer within ${wait} ms` } : outcome(end, timeoutMs)
+  const { response, verdict } = api.respond(ev, out)
   return {
     integration,
-    result: run.out.ok ? JSON.parse(run.out.json) : null,
+    result: out.ok ? JSON.parse(out.json) : null,
     response: { ...response, text: Buffer.from(response.body).toString('utf8') },
     verdict,
-    ...(run.error !== undefined ? { error: run.error } : {}),
+    ...(!end.ok && end.kind === 'error' ? { error: end.error } : {}),
     durationMs: Date.now() - started,
   }
 }

@@ -9,6 +9,7 @@ import { EdgeValidationError, type Violation } from '../core/errors.js'
 import { EdgeExecutionError, EdgeTimeoutError } from '../core/runtime-errors.js'
 import { cloneJson } from '../core/stages.js'
 import type { EdgeHandler } from '../core/types.js'
+import { callHandler, lambdaContext } from './lambda-call.js'
 
 /**
  * Options for `invoke` and `runHandler`.
@@ -57,8 +58,6 @@ export interface RunOutcome {
   durationMs: number
 }
 
-let invocations = 0
-
 function describeThrown(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
 }
@@ -89,54 +88,21 @@ export async function runHandler(handler: AnyHandler | EdgeHandler, event: CfEve
   const timeoutMs = opts.timeoutMs ?? triggerLimits(stage, limits).timeoutMs
   if (!(timeoutMs > 0)) throw new TypeError(`invoke: timeoutMs must be a positive number, got ${String(timeoutMs)}`)
   const started = Date.now()
-  const deadline = started + timeoutMs
-  const context: LambdaContext = {
-    functionName: 'edgeware-invoke',
-    functionVersion: '1',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:edgeware-invoke:1',
-    memoryLimitInMB: String(triggerLimits(stage, limits).memoryMb),
-    awsRequestId: `edgeware-${process.pid}-${++invocations}`,
-    logGroupName: '/aws/lambda/us-east-1.edgeware-invoke',
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    ...opts.context,
-  }
-  const input = cloneJson(event)
-  let syncReturn = false
-  const result = await new Promise<unknown>((resolve, reject) => {
-    let settled = false
-    const timer = setTimeout(
-      () => settle(() => reject(new EdgeTimeoutError(timeoutMs, `the ${stage} function timed out after ${timeoutMs} ms (CloudFront answers 503)`))),
-      timeoutMs,
-    )
-    function settle(fn: () => void): void {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      fn()
-    }
-    const fail = (err: unknown): void =>
-      settle(() => reject(new EdgeExecutionError(`the ${stage} function failed: ${describeThrown(err)} (CloudFront answers 503)`, { cause: err })))
-    const callback: LambdaCallback = (err, res) => {
-      if (err !== undefined && err !== null) fail(err)
-      else settle(() => resolve(res))
-    }
-    let ret: unknown
-    try {
-      ret = (handler as AnyHandler)(input, context, callback)
-    } catch (err) {
-      fail(err)
-      return
-    }
-    if (ret !== null && typeof ret === 'object' && typeof (ret as PromiseLike<unknown>).then === 'function') {
-      ;(ret as PromiseLike<unknown>).then((v) => settle(() => resolve(v)), fail)
-    } else if (handler.length < 3) {
-      // the Node.js runtime ignores a plain return value: with no callback the invocation ends with null [ISS-JSON]
-      syncReturn = ret !== undefined
-      settle(() => resolve(null))
-    }
-  })
+  const context = lambdaContext(
+    {
+      functionName: 'edgeware-invoke',
+      functionVersion: '1',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:edgeware-invoke:1',
+      memoryLimitInMB: String(triggerLimits(stage, limits).memoryMb),
+      logGroupName: '/aws/lambda/us-east-1.edgeware-invoke',
+    },
+    started + timeoutMs,
+    opts.context,
+  )
+  const end = await callHandler(handler as AnyHandler, cloneJson(event), context, timeoutMs)
+  if (!end.ok && end.kind === 'timeout') throw new EdgeTimeoutError(timeoutMs, `the ${stage} function timed out after ${timeoutMs} ms (CloudFront answers 503)`)
+  if (!end.ok) throw new EdgeExecutionError(`the ${stage} function failed: ${describeThrown(end.error)} (CloudFront answers 503)`, { cause: end.error })
+  const result = end.value
   const durationMs = Date.now() - started
   const { violations, warnings } = checkResult(stage, event, result, limits)
   let parsed: unknown = null
@@ -148,7 +114,7 @@ export async function runHandler(handler: AnyHandler | EdgeHandler, event: CfEve
       violations.push({ code: 'InvalidJson', message: `The Lambda function returned invalid JSON: The JSON output is not parsable. (${(err as Error).message})` })
     }
   } else parsed = result
-  if (violations.length > 0 && syncReturn) {
+  if (violations.length > 0 && end.ignoredReturn) {
     violations.push({
       code: 'SyncReturn',
       message: 'the handler returned a plain value without a promise or a callback; the Lambda runtime ignores it (make the handler async or call callback(null, result))',

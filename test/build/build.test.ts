@@ -4,9 +4,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { validateResult } from 'edgeware/cloudfront'
 import type { Stage } from 'edgeware'
-import { build, BuildError, type BuildResult } from '../../src/build/index.js'
+import { build, type BuildResult } from '../../src/build/index.js'
 import { loadConfig } from '../../src/simulator/config.js'
-import { cleanTempDirs, FIXTURES, REPO, runDir, runFresh, sampleEvent, tempDir, unzipTo, writeTree, zipRecords } from './helpers.js'
+import { buildFailure, cleanTempDirs, FIXTURES, REPO, runDir, runFresh, sampleEvent, tempDir, unzipTo, writeProject, zipRecords } from './helpers.js'
 
 const SITE = join(FIXTURES, 'site', 'wrangler.toml')
 
@@ -26,24 +26,8 @@ async function unpacked(name: string, from = out): Promise<string> {
   return dir
 }
 
-/** The message a failing build throws (and checks that nothing was written). */
-async function failure(config: Parameters<typeof build>[0]['config'], extra: Partial<Parameters<typeof build>[0]> = {}): Promise<BuildError> {
-  const outDir = join(await tempDir('fail-'), 'out')
-  const err = await build({ config, outDir, ...extra }).then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(BuildError)
-  expect(existsSync(outDir)).toBe(false)
-  return err as BuildError
-}
-
 /** A project dir with a wrangler.toml using the given functions (copied from fixtures/functions). */
-async function project(toml: string, files: Record<string, string> = {}): Promise<string> {
-  const dir = await tempDir('proj-')
-  writeTree(dir, { 'wrangler.toml': toml, ...files })
-  return join(dir, 'wrangler.toml')
-}
+const project = (toml: string, files: Record<string, string> = {}): Promise<string> => writeProject({ 'wrangler.toml': toml, ...files }, 'proj-')
 
 const fixtureFn = (name: string) => readFileSync(join(FIXTURES, 'functions', name), 'utf8')
 
@@ -269,7 +253,7 @@ describe('edgeware build: association outputs', () => {
 describe('edgeware build: failures name the rule, the function and the value, and write nothing', () => {
   it('rejects a read of a non-reserved environment variable, naming it and the file', async () => {
     const config = await project(viewerOnly('edge-functions/env-read.ts'), { 'edge-functions/env-read.ts': fixtureFn('env-read.ts') })
-    const err = await failure(config)
+    const err = await buildFailure(config)
     expect(err.code).toBe('EnvironmentVariables')
     expect(err.message).toContain('SECRET_TOKEN')
     expect(err.message).toContain('edge-functions/env-read.ts:3')
@@ -288,7 +272,7 @@ describe('edgeware build: failures name the rule, the function and the value, an
     const config = await project(viewerOnly('fn.ts', '[vars]\nTABLE = "t"\n'), {
       'fn.ts': "import { env } from 'node:process'\nexport const handler = async () => ({ status: '200', body: String(env.TABLE) })\n",
     })
-    const err = await failure(config)
+    const err = await buildFailure(config)
     expect(err.message).toBe(
       "fn: fn.ts:2 reads the environment variable TABLE some other way than process.env.TABLE ([vars] are baked only into process.env.TABLE and process.env['TABLE'], so write it that way). " +
         'Lambda@Edge functions cannot have environment variables ("The function cannot have environment variables."): add it to [vars] in wrangler.toml to bake it in at build time, or read a reserved Lambda variable.',
@@ -297,20 +281,20 @@ describe('edgeware build: failures name the rule, the function and the value, an
 
   it('rejects a dynamic process.env read', async () => {
     const config = await project(viewerOnly('fn.js'), { 'fn.js': fixtureFn('env-dynamic.js') })
-    const err = await failure(config)
+    const err = await buildFailure(config)
     expect(err.message).toMatch(/fn\.js:2 reads process\.env with a computed key, so the build can't tell which environment variables it reads/)
   })
 
   it('rejects a function without a handler export', async () => {
     const config = await project(viewerOnly('fn.js'), { 'fn.js': fixtureFn('no-handler.js') })
-    const err = await failure(config)
+    const err = await buildFailure(config)
     expect(err.code).toBe('MissingHandler')
     expect(err.message).toContain('fn: fn.js has no "handler" export')
   })
 
   it('rejects a source that does not compile, with esbuild\'s location', async () => {
     const config = await project(viewerOnly('fn.ts'), { 'fn.ts': 'export const handler = async (e => e\n' })
-    const err = await failure(config)
+    const err = await buildFailure(config)
     expect(err.code).toBe('BundleFailed')
     expect(err.message).toMatch(/fn\.ts:\d+:\d+: Expected "\)"/)
   })
@@ -322,7 +306,7 @@ describe('edgeware build: failures name the rule, the function and the value, an
       'edge-functions/big-data.js': `export const blob = ${JSON.stringify(randomBytes(1_400_000).toString('base64'))}\n`,
     }
     const config = await project(viewerOnly('edge-functions/big.ts'), files)
-    const err = await failure(config)
+    const err = await buildFailure(config)
     expect(err.code).toBe('FunctionCodeSize')
     expect(err.message).toMatch(/^big \(viewer-request, limits "classic"\): The function code size is larger than the maximum allowed size for functions that are triggered by a CloudFront event: \d{7} Max allowed: 1048576/)
     expect(err.message).toContain('edge-functions/big-data.js')
@@ -353,7 +337,7 @@ describe('edgeware build: failures name the rule, the function and the value, an
     const viewer = config.functions.find((f) => f.name === 'viewer')!
     viewer.memoryMb = 1024
     viewer.timeoutS = 30
-    const err = await failure(config)
+    const err = await buildFailure(config)
     expect(err.code).toBe('FunctionMemorySize')
     expect(err.message).toContain('The function memory size is larger than the maximum allowed size for functions that are triggered by a CloudFront event: 1024 Max allowed: 128')
     expect(err.message).toContain('The function timeout is larger than the maximum allowed for functions that are triggered by a CloudFront event: 30 Max allowed: 5')
@@ -362,12 +346,12 @@ describe('edgeware build: failures name the rule, the function and the value, an
 
   it('rejects IncludeBody on a response event with CloudFront\'s message (TOML and in-memory configs)', async () => {
     const toml = await project(viewerOnly('fn.js', 'include_body = ["origin_response"]\n'), { 'fn.js': fixtureFn('empty.js') })
-    const fromToml = await failure(toml)
+    const fromToml = await buildFailure(toml)
     expect(fromToml.message).toContain('The IncludeBody option can only be used with viewer-request or origin-request events')
 
     const config = await loadConfig(SITE)
     config.behaviors[0]!.includeBody = ['origin-response']
-    const err = await failure(config)
+    const err = await buildFailure(config)
     expect(err.code).toBe('IncludeBodyEventType')
     expect(err.message).toBe('behavior /api/*: The IncludeBody option can only be used with viewer-request or origin-request events (got origin-response).')
   })
@@ -377,7 +361,7 @@ describe('edgeware build: failures name the rule, the function and the value, an
     config.behaviors[0]!.includeBody = ['origin-request']
     ;(config.behaviors[1]!.functions as Record<string, string>)['viewer-request-2'] = config.functions[0]!.entry
     config.edge.runtime = 'nodejs18.x'
-    const err = await failure(config)
+    const err = await buildFailure(config)
     expect(err.problems.map((p) => p.code).sort()).toEqual(['IncludeBodyWithoutFunction', 'InvalidEventType', 'TooManyLambdaFunctionAssociations', 'UnsupportedRuntime'])
     expect(err.message).toContain('Unsupported runtime "nodejs18.x"')
     expect(err.message).toContain('the default behavior has 5 function associations; at most 4 (one per event type)')
@@ -399,7 +383,7 @@ describe('edgeware build: failures name the rule, the function and the value, an
     config.behaviors[0]!.functions = {}
     config.behaviors[0]!.includeBody = []
     delete config.behaviors[1]!.functions['viewer-request']
-    const err = await failure(config)
+    const err = await buildFailure(config)
     expect(err.problems.map((p) => p.code)).toEqual(['UnassociatedFunction'])
     expect(err.message).toContain('function viewer (')
     expect(err.message).toContain('is not associated with any cache behavior')
@@ -408,14 +392,14 @@ describe('edgeware build: failures name the rule, the function and the value, an
   it('rejects a function name Lambda would refuse', async () => {
     const config = await loadConfig(SITE)
     config.name = 'a'.repeat(60)
-    const err = await failure(config)
+    const err = await buildFailure(config)
     expect(err.code).toBe('InvalidFunctionName')
     expect(err.message).toContain('must be 1-64 letters, digits, - or _')
   })
 
   it('reports a config error from wrangler.toml as a build error naming the key', async () => {
     const config = await project(viewerOnly('missing.js'))
-    const err = await failure(config)
+    const err = await buildFailure(config)
     expect(err.code).toBe('InvalidConfig')
     expect(err.message).toContain('edge.default_behavior.viewer_request')
     expect(err.message).toContain('missing.js')

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, BuildError, compileCloudFrontFunction, type BuildResult } from '../../src/build/index.js'
-import { cleanTempDirs, tempDir, writeTree } from './helpers.js'
+import { buildFailure, cleanTempDirs, tempDir, writeProject } from './helpers.js'
 
 type Template = { Parameters: Record<string, unknown>; Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>; Outputs: Record<string, unknown> }
 
@@ -44,29 +44,18 @@ viewer_response_function = "cff/headers.js"
 `
 
 /** A project: the wrangler.toml and the files (defaults: the router, the headers function, the origin-request function, the store). */
-async function project(toml: string, files: Record<string, string> = {}): Promise<string> {
-  const dir = await tempDir('cff-build-')
-  writeTree(dir, {
+function project(toml: string, files: Record<string, string> = {}): Promise<string> {
+  return writeProject({
     'wrangler.toml': toml,
     'cff/router.ts': ROUTER,
     'cff/headers.js': HEADERS,
     'origin.js': ORIGIN_REQUEST,
     'data/routes.kvs.json': '{\n  "data": [\n    { "key": "/old", "value": "/new" },\n    { "key": "/a", "value": "/b" }\n  ]\n}\n',
     ...files,
-  })
-  return join(dir, 'wrangler.toml')
+  }, 'cff-build-')
 }
 
-async function buildError(toml: string, files: Record<string, string> = {}): Promise<BuildError> {
-  const outDir = join(await tempDir('cff-fail-'), 'out')
-  const err = await build({ config: await project(toml, files), outDir }).then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(BuildError)
-  expect(existsSync(outDir)).toBe(false)
-  return err as BuildError
-}
+const buildError = async (toml: string, files: Record<string, string> = {}): Promise<BuildError> => buildFailure(await project(toml, files))
 
 const read = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'))
 

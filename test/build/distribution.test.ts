@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, BuildError, type BuildResult } from '../../src/build/index.js'
 import { deployedName } from '../../src/build/template.js'
-import { cleanTempDirs, FIXTURES, tempDir, writeTree } from './helpers.js'
+import { buildFailure, cleanTempDirs, FIXTURES, tempDir, writeProject } from './helpers.js'
 
 type Resource = { Type: string; Condition?: string; Properties: Record<string, unknown> }
 type Template = { Parameters: Record<string, Record<string, unknown>>; Conditions?: Record<string, unknown>; Resources: Record<string, Resource>; Outputs: Record<string, unknown> }
@@ -26,22 +26,9 @@ beforeAll(async () => {
 afterAll(cleanTempDirs)
 
 /** A project with the given wrangler.toml and a pass-through viewer-request function. */
-async function project(toml: string): Promise<string> {
-  const dir = await tempDir('dist-proj-')
-  writeTree(dir, { 'wrangler.toml': toml, 'fn.js': 'exports.handler = async (e) => e.Records[0].cf.request\n', 'public/index.html': 'hi\n' })
-  return join(dir, 'wrangler.toml')
-}
-
-async function buildError(toml: string): Promise<BuildError> {
-  const outDir = join(await tempDir('dist-fail-'), 'out')
-  const err = await build({ config: await project(toml), outDir }).then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(BuildError)
-  expect(existsSync(outDir)).toBe(false)
-  return err as BuildError
-}
+const project = (toml: string): Promise<string> =>
+  writeProject({ 'wrangler.toml': toml, 'fn.js': 'exports.handler = async (e) => e.Records[0].cf.request\n', 'public/index.html': 'hi\n' }, 'dist-proj-')
+const buildError = async (toml: string): Promise<BuildError> => buildFailure(await project(toml))
 
 const S3_ORIGIN = '[[edge.origins]]\nid = "assets"\ns3 = { dir = "public", bucket = "my-assets", region = "us-east-1" }\n'
 const APP = '[[edge.origins]]\nid = "app"\nurl = "https://app.example.com"\n'
@@ -446,10 +433,9 @@ origin = "app"
 viewer_request = "cache-policy-x.js"
 cache_policy = "x-role"
 `
-    const dir = await tempDir('dist-ids-')
-    writeTree(dir, { 'wrangler.toml': toml, 'cache-policy-x.js': 'exports.handler = async (e) => e.Records[0].cf.request\n' })
-    await build({ config: join(dir, 'wrangler.toml'), outDir: join(dir, 'out') })
-    const t: Template = read(join(dir, 'out'), 'cloudformation.json')
+    const config = await writeProject({ 'wrangler.toml': toml, 'cache-policy-x.js': 'exports.handler = async (e) => e.Records[0].cf.request\n' }, 'dist-ids-')
+    await build({ config, outDir: join(config, '..', 'out') })
+    const t: Template = read(join(config, '..', 'out'), 'cloudformation.json')
     expect(t.Resources.CachePolicyXRole!.Type).toBe('AWS::IAM::Role')
     expect(t.Resources.CachePolicyXRole2!.Type).toBe('AWS::CloudFront::CachePolicy')
     expect((distributionConfig(t).DefaultCacheBehavior as { CachePolicyId: unknown }).CachePolicyId).toEqual({ Ref: 'CachePolicyXRole2' })

@@ -3,14 +3,16 @@
  * unzipping an artifact and running it in a fresh `node` process the way Lambda loads `index.handler`.
  */
 import { spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { unzipSync } from 'fflate'
+import { expect } from 'vitest'
 import type { CfEvent } from 'edgeware'
 import { samples } from 'edgeware/testing'
+import { build, BuildError, type BuildOptions } from '../../src/build/index.js'
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const FIXTURES = join(REPO, 'test', 'build', 'fixtures')
@@ -48,6 +50,25 @@ export function writeTree(dir: string, files: Record<string, string>): void {
     mkdirSync(dirname(p), { recursive: true })
     writeFileSync(p, text)
   }
+}
+
+/** A project in a fresh temp dir (see {@link tempDir}) holding `files`, a `wrangler.toml` among them; resolves to that config's path. */
+export async function writeProject(files: Record<string, string>, prefix = 'project-'): Promise<string> {
+  const dir = await tempDir(prefix)
+  writeTree(dir, files)
+  return join(dir, 'wrangler.toml')
+}
+
+/** Builds `config` into a fresh directory, expecting a `BuildError` and nothing written; resolves to the error. */
+export async function buildFailure(config: BuildOptions['config'], extra: Partial<BuildOptions> = {}): Promise<BuildError> {
+  const outDir = join(await tempDir('fail-'), 'out')
+  const err = await build({ config, outDir, ...extra }).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(err).toBeInstanceOf(BuildError)
+  expect(existsSync(outDir)).toBe(false)
+  return err as BuildError
 }
 
 const EVENTS: Record<string, CfEvent> = {

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build, BuildError, type BuildResult } from '../../src/build/index.js'
 import { REFERENCE } from '../distribution/helpers.js'
-import { cleanTempDirs, runDir, runFresh, tempDir, unzipTo, writeTree } from './helpers.js'
+import { buildFailure, cleanTempDirs, runDir, runFresh, tempDir, unzipTo, writeProject } from './helpers.js'
 
 type Resource = { Type: string; DependsOn?: unknown; Properties: Record<string, unknown>; Metadata?: unknown }
 type Template = { Parameters: Record<string, unknown>; Resources: Record<string, Resource>; Outputs: Record<string, unknown>; Rules?: unknown; Description?: string }
@@ -68,20 +68,8 @@ path_pattern = "/eu/*"
 origin = "eu-api"
 `
 
-async function project(toml: string, files: Record<string, string> = {}): Promise<string> {
-  const dir = await tempDir('origins-build-')
-  writeTree(dir, { 'wrangler.toml': toml, 'api.ts': API, ...files })
-  return join(dir, 'wrangler.toml')
-}
-
-async function buildError(toml: string, files: Record<string, string> = {}): Promise<BuildError> {
-  const err = await build({ config: await project(toml, files), outDir: join(await tempDir('origins-fail-'), 'out') }).then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(BuildError)
-  return err as BuildError
-}
+const project = (toml: string, files: Record<string, string> = {}): Promise<string> => writeProject({ 'wrangler.toml': toml, 'api.ts': API, ...files }, 'origins-build-')
+const buildError = async (toml: string, files: Record<string, string> = {}): Promise<BuildError> => buildFailure(await project(toml, files))
 
 const read = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'))
 const fnArn = (id: string) => ({ 'Fn::GetAtt': [`${id}Function`, 'Arn'] })

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { build } from '../../src/build/index.js'
 import { findReplicaRegions } from '../../src/build/origin-table.js'
-import { cfnLint, HAS_CFN_LINT } from './cfn-lint.js'
+import { expectLintClean, HAS_CFN_LINT } from './cfn-lint.js'
 import { cleanTempDirs, REPO, tempDir, writeTree } from './helpers.js'
 
 afterAll(cleanTempDirs)
@@ -49,6 +49,13 @@ describe('the replicas dynamoOrigin() lists', () => {
     expect(findReplicaRegions("dynamoOrigin({ table: 't', region: 'eu-central-1' })")).toEqual({ regions: ['eu-central-1'], unknown: [] })
   })
 
+  it('follows an import under another name; replicas win over region; a region elsewhere in the options is not one', () => {
+    expect(findReplicaRegions("import { dynamoOrigin as routes } from 'edgeware/origin'\nroutes({ table: 't', region: 'us-west-2', replicas: ['eu-west-1'] })")).toEqual({ regions: ['eu-west-1'], unknown: [] })
+    expect(findReplicaRegions("dynamoOrigin({ table: 't', client: new DynamoDBClient({ region: 'eu-north-1' }) })")).toEqual({ regions: [], unknown: [1] })
+    expect(findReplicaRegions("dynamoOrigin({ table: 't', region: 'us-west-2', replicas: REPLICAS })")).toEqual({ regions: [], unknown: [1] })
+    expect(findReplicaRegions("const x = { dynamoOrigin }\nother.dynamoOrigin({ region: 'eu-west-1' })")).toEqual({ regions: [], unknown: [] })
+  })
+
   it('reports (by line) a call whose replicas are not literals', () => {
     expect(findReplicaRegions("\ndynamoOrigin({ table: 't', replicas: REPLICAS })").unknown).toEqual([2])
     expect(findReplicaRegions("dynamoOrigin({ table: 't', replicas: ['us-east-1', ...more] })")).toEqual({ regions: ['us-east-1'], unknown: [1] })
@@ -82,11 +89,7 @@ describe('origin-table.json', () => {
       },
     })
     if (!HAS_CFN_LINT) return
-    for (const f of ['origin-table.json', 'cloudformation.json']) {
-      const r = cfnLint(join(out, f))
-      expect(r.output, f).toBe('')
-      expect(r.code, f).toBe(0)
-    }
+    for (const f of ['origin-table.json', 'cloudformation.json']) expectLintClean(join(out, f))
   })
 
   it('warns when the replicas are not literals, and keeps us-east-1', async () => {

@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { build, BuildError } from '../../src/build/index.js'
+import { build } from '../../src/build/index.js'
 import { loadEnvConfig } from '../../src/build/environment.js'
 import { findSecretCalls } from '../../src/build/secret-scan.js'
 import { ssmService, secretsManagerService, type StoredSecret } from '../aws/secrets-services.js'
 import { startAwsStandin, TEST_CREDENTIALS, type AwsStandin } from '../aws/server.js'
-import { cfnLint, HAS_CFN_LINT } from './cfn-lint.js'
-import { cleanTempDirs, runDir, runFresh, sampleEvent, tempDir, unzipTo, writeTree } from './helpers.js'
+import { expectLintClean, HAS_CFN_LINT } from './cfn-lint.js'
+import { buildFailure, cleanTempDirs, runDir, runFresh, sampleEvent, tempDir, unzipTo, writeProject } from './helpers.js'
 
 afterAll(cleanTempDirs)
 
@@ -41,17 +41,8 @@ export const handler = originRequest(async (c, next) => {
 })
 `
 
-async function project(files: Record<string, string>, extraToml = ''): Promise<string> {
-  const dir = await tempDir('secrets-')
-  writeTree(dir, { 'wrangler.toml': toml(extraToml), 'edge-functions/auth.ts': AUTH, 'edge-functions/route.ts': ROUTE, ...files })
-  return join(dir, 'wrangler.toml')
-}
-
-async function buildError(config: string): Promise<BuildError> {
-  const e = await build({ config, outDir: join(await tempDir('out-'), 'out') }).then(() => undefined, (x: unknown) => x)
-  expect(e).toBeInstanceOf(BuildError)
-  return e as BuildError
-}
+const project = (files: Record<string, string>, extraToml = ''): Promise<string> =>
+  writeProject({ 'wrangler.toml': toml(extraToml), 'edge-functions/auth.ts': AUTH, 'edge-functions/route.ts': ROUTE, ...files }, 'secrets-')
 
 describe('finding secret() calls', () => {
   const imp = "import { secret } from 'edgeware/secrets'\n"
@@ -64,6 +55,26 @@ describe('finding secret() calls', () => {
     expect(findSecretCalls("import { secret as s } from 'edgeware/secrets'\ns('X')").calls).toEqual([{ name: 'X', store: 'ssm', line: 2 }])
     expect(findSecretCalls("import * as sec from 'edgeware/secrets'\nsec.secret('Y')").calls).toEqual([{ name: 'Y', store: 'ssm', line: 2 }])
     expect(findSecretCalls("const { secret } = require('edgeware/secrets')\nsecret('Z')").calls).toEqual([{ name: 'Z', store: 'ssm', line: 2 }])
+  })
+
+  it('follows secret through TypeScript, destructuring defaults, require().secret and JSX files, in source order', () => {
+    expect(findSecretCalls(imp + "secret<string>('A', { store: 'secretsmanager' as const })\nsecret('B')").calls).toEqual([
+      { name: 'A', store: 'secretsmanager', line: 2 },
+      { name: 'B', store: 'ssm', line: 3 },
+    ])
+    expect(findSecretCalls("const { secret: read = null } = require('edgeware/secrets')\nread('C')").calls).toEqual([{ name: 'C', store: 'ssm', line: 2 }])
+    expect(findSecretCalls("require('edgeware/secrets').secret('D')").calls).toEqual([{ name: 'D', store: 'ssm', line: 1 }])
+    expect(findSecretCalls(imp + "export const el = <b>{secret('E')}</b>", 'jsx').calls).toEqual([{ name: 'E', store: 'ssm', line: 2 }])
+    // a local function of the same name is not edgeware's
+    expect(findSecretCalls(imp + "function f(secret: (n: string) => void) { secret(name) }\nsecret('F')")).toEqual({ calls: [{ name: 'F', store: 'ssm', line: 3 }], refusals: [] })
+  })
+
+  it('refuses the namespace passed on and destructuring it cannot follow', () => {
+    expect(findSecretCalls("import * as ns from 'edgeware/secrets'\nregister(ns)\nns.setLocalSecrets(undefined)").refusals.map((r) => `${r.line}: ${r.message}`)).toEqual([
+      "2: uses secret as a value (ns): call it directly, secret('NAME'), so the build sees each secret",
+    ])
+    expect(findSecretCalls("const { ...all } = require('edgeware/secrets')").refusals[0]!.message).toMatch(/^copies secret with a rest element/)
+    expect(findSecretCalls("const { [key]: s } = require('edgeware/secrets')").refusals[0]!.message).toMatch(/^destructures secret in a way the build can't follow/)
   })
 
   it('a property named secret is not a use of the function', () => {
@@ -150,9 +161,7 @@ describe('edgeware build with secrets', () => {
   })
 
   it.skipIf(!HAS_CFN_LINT)('writes a template cfn-lint accepts', () => {
-    const r = cfnLint(join(out, 'cloudformation.json'))
-    expect(r.output).toBe('')
-    expect(r.code).toBe(0)
+    expectLintClean(join(out, 'cloudformation.json'))
   })
 
   it('the built bundle reads its secret from SSM in us-east-1 with a signed request, in a fresh node process', async () => {
@@ -170,19 +179,19 @@ describe('edgeware build with secrets', () => {
 
 describe('edgeware build refuses secrets it cannot grant', () => {
   it('a name that is not a string literal, with file:line', async () => {
-    const e = await buildError(await project({ 'edge-functions/auth.ts': AUTH.replace("secret('JWT_SECRET'", 'secret(process.env.AWS_REGION!') }))
+    const e = await buildFailure(await project({ 'edge-functions/auth.ts': AUTH.replace("secret('JWT_SECRET'", 'secret(process.env.AWS_REGION!') }))
     expect(e.code).toBe('DynamicSecretName')
     expect(e.message).toContain('auth: edge-functions/auth.ts:5: secret(process.env.AWS_REGION!')
   })
 
   it('a name that is also a [vars] key', async () => {
-    const e = await buildError(await project({}, '[vars]\nJWT_SECRET = "in-clear"\n'))
+    const e = await buildFailure(await project({}, '[vars]\nJWT_SECRET = "in-clear"\n'))
     expect(e.code).toBe('SecretInVars')
     expect(e.message).toContain('auth: edge-functions/auth.ts:5: JWT_SECRET is read with secret() and also set in [vars]')
   })
 
   it('a name a secret cannot have', async () => {
-    const e = await buildError(await project({ 'edge-functions/auth.ts': AUTH.replace("'JWT_SECRET'", "'jwt-secret'") }))
+    const e = await buildFailure(await project({ 'edge-functions/auth.ts': AUTH.replace("'JWT_SECRET'", "'jwt-secret'") }))
     expect(e.code).toBe('InvalidSecretName')
     expect(e.message).toContain('secret("jwt-secret")')
   })
@@ -192,7 +201,7 @@ describe('edgeware build refuses secrets it cannot grant', () => {
     await build({ config: await project({}, '[vars]\nEDGEWARE_SECRETS_PREFIX = "/shared/shop-"\n'), outDir: out })
     const t = JSON.parse(readFileSync(join(out, 'cloudformation.json'), 'utf8'))
     expect(JSON.stringify(t.Resources.AuthRole.Properties.Policies)).toContain('parameter/shared/shop-JWT_SECRET')
-    const e = await buildError(await project({}, '[vars]\nEDGEWARE_SECRETS_PREFIX = "no-slash"\n'))
+    const e = await buildFailure(await project({}, '[vars]\nEDGEWARE_SECRETS_PREFIX = "no-slash"\n'))
     expect(e.code).toBe('InvalidSecretsPrefix')
   })
 })

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, it } from 'vitest'
 import { build } from '../../src/build/index.js'
-import { cfnLint, HAS_CFN_LINT } from './cfn-lint.js'
-import { cleanTempDirs, FIXTURES, REPO, tempDir, writeTree } from './helpers.js'
+import { expectLintClean, HAS_CFN_LINT } from './cfn-lint.js'
+import { cleanTempDirs, FIXTURES, REPO, tempDir, writeProject } from './helpers.js'
 
 afterAll(cleanTempDirs)
 
@@ -104,45 +104,31 @@ describe('cfn-lint on the templates the build writes', () => {
     ['the legacy cache form', async () => join(FIXTURES, 'site', 'wrangler.toml')],
     [
       'S3 origins in an origin group',
-      async () => {
-        const dir = await tempDir('lint-')
-        writeTree(dir, { 'wrangler.toml': S3_GROUP, 'fn.js': 'exports.handler = async (e) => e.Records[0].cf.response\n', 'public/index.html': 'hi\n' })
-        return join(dir, 'wrangler.toml')
-      },
+      () => writeProject({ 'wrangler.toml': S3_GROUP, 'fn.js': 'exports.handler = async (e) => e.Records[0].cf.response\n', 'public/index.html': 'hi\n' }, 'lint-'),
     ],
     [
       'CloudFront Functions and a key value store',
-      async () => {
-        const dir = await tempDir('lint-')
-        writeTree(dir, {
+      () =>
+        writeProject({
           'wrangler.toml': FUNCTIONS,
           'fn.js': 'exports.handler = async (e) => e.Records[0].cf.request\n',
           'router.ts': "import cf from 'cloudfront'\nexport async function handler(event: { request: { uri: string } }) {\n  event.request.uri = await cf.kvs().get(event.request.uri)\n  return event.request\n}\n",
           'headers.js': 'function handler(event) { return event.response }\n',
           'routes.kvs.json': '{"data":[{"key":"/a","value":"/b"}]}',
-        })
-        return join(dir, 'wrangler.toml')
-      },
+        }, 'lint-'),
     ],
   ]
 
   it.skipIf(!HAS_CFN_LINT)('Lambda origins of every integration: the edge template and the eu-west-1 one, no error and no warning', async () => {
-    const dir = await tempDir('lint-')
-    writeTree(dir, { 'wrangler.toml': ORIGINS, 'api.js': 'exports.handler = async () => ({ statusCode: 200, body: "ok" })\n' })
+    const config = await writeProject({ 'wrangler.toml': ORIGINS, 'api.js': 'exports.handler = async () => ({ statusCode: 200, body: "ok" })\n' }, 'lint-')
     const out = join(await tempDir('lint-out-'), 'out')
-    await build({ config: join(dir, 'wrangler.toml'), outDir: out })
-    for (const file of ['cloudformation.json', 'origins-eu-west-1.json']) {
-      const r = cfnLint(join(out, file))
-      expect(r.output, file).toBe('')
-      expect(r.code, file).toBe(0)
-    }
+    await build({ config, outDir: out })
+    for (const file of ['cloudformation.json', 'origins-eu-west-1.json']) expectLintClean(join(out, file))
   })
 
   it.skipIf(!HAS_CFN_LINT).each(cases)('%s: no error and no warning', async (_, config) => {
     const out = join(await tempDir('lint-out-'), 'out')
     await build({ config: await config(), outDir: out })
-    const r = cfnLint(join(out, 'cloudformation.json'))
-    expect(r.output).toBe('')
-    expect(r.code).toBe(0)
+    expectLintClean(join(out, 'cloudformation.json'))
   })
 })

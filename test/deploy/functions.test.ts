@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../cli/run-cli.js'
-import { cleanTempDirs, tempDir, writeTree } from '../build/helpers.js'
+import { cleanTempDirs, writeProject } from '../build/helpers.js'
 import { callTrace, fakeAwsEnv, readJson } from './helpers.js'
 
 type Fake = Awaited<ReturnType<typeof fakeAwsEnv>>
@@ -37,9 +37,7 @@ export async function handler(event: { request: { uri: string } }) {
 
 beforeAll(async () => {
   aws = await fakeAwsEnv()
-  const dir = await tempDir('deploy-cff-')
-  writeTree(dir, { 'wrangler.toml': TOML, 'router.ts': ROUTER, 'routes.kvs.json': '{ "data": [ { "key": "/old", "value": "/new" } ] }\n' })
-  config = join(dir, 'wrangler.toml')
+  config = await writeProject({ 'wrangler.toml': TOML, 'router.ts': ROUTER, 'routes.kvs.json': '{ "data": [ { "key": "/old", "value": "/new" } ] }\n' }, 'deploy-cff-')
 })
 afterAll(async () => {
   await aws.restore()

@@ -3,10 +3,9 @@
  * default chain reads the test credentials and AWS_ENDPOINT_URL from the environment).
  */
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { startFakeAws, type FakeAws } from '../aws/index.js'
 import type { AwsCall } from '../aws/server.js'
-import { tempDir, writeTree } from '../build/helpers.js'
+import { writeProject } from '../build/helpers.js'
 
 export const VIEWER = `import { viewerRequest } from 'edgeware'
 export const handler = viewerRequest(async (c, next) => { c.request.headers.set('x-v', '1'); await next() })
@@ -41,15 +40,16 @@ ${opts.response ? 'viewer_response = "edge-functions/response.ts"\n' : ''}
 }
 
 /** A fresh site directory; resolves to its wrangler.toml. */
-export async function site(opts: { response?: boolean } = {}): Promise<string> {
-  const dir = await tempDir('deploy-')
-  writeTree(dir, { 'wrangler.toml': siteToml(opts), 'edge-functions/viewer.ts': VIEWER, 'edge-functions/origin.ts': ORIGIN, 'edge-functions/response.ts': RESPONSE })
-  return join(dir, 'wrangler.toml')
+export function site(opts: { response?: boolean } = {}): Promise<string> {
+  return writeProject({ 'wrangler.toml': siteToml(opts), 'edge-functions/viewer.ts': VIEWER, 'edge-functions/origin.ts': ORIGIN, 'edge-functions/response.ts': RESPONSE }, 'deploy-')
 }
 
-/** Starts the stand-ins and points the environment at them; `restore()` puts the environment back. */
-export async function fakeAwsEnv(): Promise<FakeAws & { restore(): Promise<void> }> {
-  const aws = await startFakeAws()
+/**
+ * Starts the stand-ins (`buckets` as {@link startFakeAws} takes them) and points the environment at them;
+ * `restore()` puts the environment back and stops them.
+ */
+export async function fakeAwsEnv(buckets?: Record<string, string>): Promise<FakeAws & { restore(): Promise<void> }> {
+  const aws = await startFakeAws(buckets)
   const saved: Record<string, string | undefined> = {}
   for (const [k, v] of Object.entries(aws.env)) {
     saved[k] = process.env[k]

@@ -8,14 +8,12 @@
 import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startFakeAws } from '../aws/index.js'
 import { runCli } from '../cli/run-cli.js'
-import { cleanTempDirs, tempDir, writeTree } from '../build/helpers.js'
-import { callTrace, readJson } from './helpers.js'
+import { cleanTempDirs, writeProject } from '../build/helpers.js'
+import { callTrace, fakeAwsEnv, readJson } from './helpers.js'
 
-let aws: Awaited<ReturnType<typeof startFakeAws>>
+let aws: Awaited<ReturnType<typeof fakeAwsEnv>>
 let config: string
-let restore: Record<string, string | undefined>
 
 const TOML = `name = "apis"
 [[edge.origins]]
@@ -50,22 +48,11 @@ const EU = 'export const handler = async () => ({ statusCode: 200, body: "eu" })
 const ALB_PARAMS = ['AlbOriginSubnets=subnet-1,subnet-2', 'AlbOriginSecurityGroups=sg-1', 'AlbOriginCertificateArn=arn:aws:acm:eu-west-1:123456789012:certificate/abc', 'AlbOriginDomainName=alb.example.com'].flatMap((p) => ['--param', p])
 
 beforeAll(async () => {
-  aws = await startFakeAws({ 'edge-code': 'us-east-1', 'code-eu': 'eu-west-1' })
-  restore = {}
-  for (const [k, v] of Object.entries(aws.env)) {
-    restore[k] = process.env[k]
-    process.env[k] = v
-  }
-  const dir = await tempDir('deploy-origins-')
-  writeTree(dir, { 'wrangler.toml': TOML, 'api.ts': API, 'eu.ts': EU })
-  config = join(dir, 'wrangler.toml')
+  aws = await fakeAwsEnv({ 'edge-code': 'us-east-1', 'code-eu': 'eu-west-1' })
+  config = await writeProject({ 'wrangler.toml': TOML, 'api.ts': API, 'eu.ts': EU }, 'deploy-origins-')
 })
 afterAll(async () => {
-  for (const [k, v] of Object.entries(restore)) {
-    if (v === undefined) delete process.env[k]
-    else process.env[k] = v
-  }
-  await aws.close()
+  await aws.restore()
   await cleanTempDirs()
 })
 

@@ -11,7 +11,7 @@ import { loadLocalSecrets } from '../../src/build/environment.js'
 import { parseDevVars } from '../../src/distribution/env.js'
 import { startDev } from '../../src/simulator/dev.js'
 import { runCli } from '../cli/run-cli.js'
-import { cleanTempDirs, tempDir, writeTree } from '../build/helpers.js'
+import { cleanTempDirs, writeProject } from '../build/helpers.js'
 
 afterAll(cleanTempDirs)
 
@@ -25,11 +25,7 @@ export const handler = viewerRequest(async (c) => {
 `
 const TOML = `name = "s"\n[[edge.origins]]\nid = "app"\nurl = "http://127.0.0.1:9999"\n[edge.default_behavior]\norigin = "app"\nviewer_request = "edge-functions/fn.ts"\n`
 
-async function project(files: Record<string, string>): Promise<string> {
-  const dir = await tempDir('local-secrets-')
-  writeTree(dir, { 'wrangler.toml': TOML, 'edge-functions/fn.ts': FN, ...files })
-  return join(dir, 'wrangler.toml')
-}
+const project = (files: Record<string, string>): Promise<string> => writeProject({ 'wrangler.toml': TOML, 'edge-functions/fn.ts': FN, ...files }, 'local-secrets-')
 
 describe('edgeware dev', () => {
   it('gives the functions the values of .dev.vars (not as environment variables); a missing name is a 503', async () => {
