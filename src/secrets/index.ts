@@ -1,11 +1,13 @@
 /**
  * `edgeware/secrets`: `secret(name)` reads a secret at the edge. Lambda@Edge has no environment variables, so a
  * secret comes from SSM Parameter Store (a SecureString, decrypted) or Secrets Manager in us-east-1, once per
- * container, signed with SigV4 (aws4fetch) from the credentials Lambda puts in the function's reserved variables.
+ * container, signed with SigV4 from the credentials Lambda puts in the function's reserved variables and sent with
+ * node:https (see ./aws-call.ts: no fetch, whose first use costs a cold start tens of ms).
  * Under `edgeware dev` and `edgeware invoke` the same call reads `.dev.vars` instead (see {@link setLocalSecrets}).
  * @module
  */
-import { AwsClient } from 'aws4fetch'
+import { callAws, type AwsAnswer } from './aws-call.js'
+import type { AwsCredentials } from './sigv4.js'
 
 /**
  * Where a secret lives on AWS: SSM Parameter Store (`GetParameter` with decryption, the default) or Secrets
@@ -165,22 +167,12 @@ export function secret(name: string, options: SecretOptions = {}): Promise<strin
   return entry.pending
 }
 
-/** The SigV4 client for the function's role (credentials from Lambda's reserved variables), made on first use. */
-let clients: Partial<Record<SecretStore, AwsClient>> = {}
-function client(name: string, store: SecretStore): AwsClient {
+/** The function role's credentials, from Lambda's reserved variables (read on each call: they can change). */
+function credentials(name: string, store: SecretStore): AwsCredentials {
   const accessKeyId = process.env.AWS_ACCESS_KEY_ID
   const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY
   if (!accessKeyId || !secretAccessKey) fail('NoCredentials', name, store, 'no AWS credentials in the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY); Lambda sets them from the function role, and `edgeware dev` reads .dev.vars instead')
-  const c = clients[store]
-  if (c && c.accessKeyId === accessKeyId && c.sessionToken === process.env.AWS_SESSION_TOKEN) return c
-  return (clients[store] = new AwsClient({
-    accessKeyId,
-    secretAccessKey,
-    sessionToken: process.env.AWS_SESSION_TOKEN,
-    service: store === 'ssm' ? 'ssm' : 'secretsmanager',
-    region: 'us-east-1',
-    retries: 1,
-  }))
+  return { accessKeyId, secretAccessKey, sessionToken: process.env.AWS_SESSION_TOKEN }
 }
 
 /** One read from AWS, with the deadline and the caller's signal. */
@@ -190,18 +182,17 @@ async function fetchSecret(name: string, store: SecretStore, options: SecretOpti
   const ssm = store === 'ssm'
   const id = ssm ? prefix + name : prefix.replace(/^\//, '') + name
   const where = ssm ? `SSM parameter ${id}` : `Secrets Manager secret ${id}`
-  const endpoint = (ssm ? process.env.AWS_ENDPOINT_URL_SSM : process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER) ?? process.env.AWS_ENDPOINT_URL ?? `https://${ssm ? 'ssm' : 'secretsmanager'}.us-east-1.amazonaws.com/`
+  const service = ssm ? 'ssm' : 'secretsmanager'
+  const endpoint = (ssm ? process.env.AWS_ENDPOINT_URL_SSM : process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER) ?? process.env.AWS_ENDPOINT_URL ?? `https://${service}.us-east-1.amazonaws.com/`
   const timeoutMs = options.timeoutMs ?? 2000
   const deadline = AbortSignal.timeout(timeoutMs)
   const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline
-  let res: Response
+  const target = ssm ? 'AmazonSSM.GetParameter' : 'secretsmanager.GetSecretValue'
+  const input = JSON.stringify(ssm ? { Name: id, WithDecryption: true } : { SecretId: id })
+  let res: AwsAnswer
   try {
-    res = await client(name, store).fetch(endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': ssm ? 'AmazonSSM.GetParameter' : 'secretsmanager.GetSecretValue' },
-      body: JSON.stringify(ssm ? { Name: id, WithDecryption: true } : { SecretId: id }),
-      signal,
-    })
+    const creds = credentials(name, store)
+    res = await callAws({ url: new URL(endpoint), region: 'us-east-1', service, target, body: input }, creds, signal)
   } catch (e) {
     if (e instanceof SecretError) throw e
     if (signal.aborted) fail('SecretTimeout', name, store, `reading ${where} ${deadline.aborted ? `took longer than ${timeoutMs} ms` : 'was aborted'}`)
@@ -209,16 +200,16 @@ async function fetchSecret(name: string, store: SecretStore, options: SecretOpti
   }
   let body: { __type?: string; message?: string; Message?: string; Parameter?: { Value?: string }; SecretString?: string; SecretBinary?: string }
   try {
-    body = (await res.json()) as typeof body
+    body = JSON.parse(res.body) as typeof body
   } catch {
-    return fail(signal.aborted ? 'SecretTimeout' : 'SecretUnavailable', name, store, `${where}: HTTP ${res.status} with a body that is not JSON`)
+    return fail('SecretUnavailable', name, store, `${where}: HTTP ${res.status} with a body that is not JSON`)
   }
-  if (res.ok) {
+  if (res.status >= 200 && res.status < 300) {
     const value = ssm ? body.Parameter?.Value : (body.SecretString ?? body.SecretBinary)
     if (typeof value === 'string') return value
     return fail('SecretUnavailable', name, store, `${where}: the answer holds no value`)
   }
-  const type = (res.headers.get('x-amzn-errortype') ?? body.__type ?? '').split(/[#:]/).filter(Boolean).pop() ?? ''
+  const type = (res.errorType ?? body.__type ?? '').split(/[#:]/).filter(Boolean).pop() ?? ''
   const reason = `${type || `HTTP ${res.status}`}${body.message ?? body.Message ? `: ${body.message ?? body.Message}` : ''}`
   if (type === 'ParameterNotFound' || type === 'ResourceNotFoundException') fail('SecretNotFound', name, store, `${where} does not exist in us-east-1 (${reason})`)
   if (/AccessDenied|UnrecognizedClient|InvalidSignature|ExpiredToken|InvalidClientTokenId|KMS/.test(type)) fail('SecretAccessDenied', name, store, `the function's role may not read ${where} (${reason})`)
@@ -226,7 +217,7 @@ async function fetchSecret(name: string, store: SecretStore, options: SecretOpti
 }
 
 /**
- * Forgets every cached value and client (tests, or after rotating a secret in a long-lived process).
+ * Forgets every cached value (tests, or after rotating a secret in a long-lived process).
  *
  * @example
  * ```ts
@@ -235,5 +226,4 @@ async function fetchSecret(name: string, store: SecretStore, options: SecretOpti
  */
 export function clearSecrets(): void {
   entries.clear()
-  clients = {}
 }
