@@ -1,10 +1,12 @@
 /**
  * One SigV4-signed JSON 1.1 call to an AWS service, sent with `node:https` (`node:http` only for a local endpoint
  * override), not fetch: the first fetch of a Node process loads its HTTP client (undici), tens of ms of a cold
- * start, where node:https costs a few. The module is loaded on the first call, not when the function starts.
+ * start, where node:https costs a few. `secret()` imports this module (and with it node:https and node:crypto) on
+ * its first read from AWS, not when the function starts.
  * @module
  */
-import type { IncomingMessage, request as httpRequest } from 'node:http'
+import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import { signV4, type AwsCredentials } from './sigv4.js'
 
 /**
@@ -38,10 +40,8 @@ export interface AwsCall {
   body: string
 }
 
-type Send = typeof httpRequest
-
 /** An answer, or `undefined` when a kept-alive connection turned out to be closed before the request went out. */
-function send(request: Send, call: AwsCall, headers: Record<string, string>, signal: AbortSignal): Promise<AwsAnswer | undefined> {
+function send(request: typeof httpRequest, call: AwsCall, headers: Record<string, string>, signal: AbortSignal): Promise<AwsAnswer | undefined> {
   return new Promise((resolve, reject) => {
     const req = request(call.url, { method: 'POST', headers, signal }, (res: IncomingMessage) => {
       const chunks: Buffer[] = []
@@ -69,7 +69,7 @@ function send(request: Send, call: AwsCall, headers: Record<string, string>, sig
 export async function callAws(call: AwsCall, creds: AwsCredentials, signal: AbortSignal): Promise<AwsAnswer> {
   const { protocol } = call.url
   if (protocol !== 'https:' && protocol !== 'http:') throw new Error(`the endpoint ${call.url.href} is not an https:// (or local http://) URL`)
-  const { request } = protocol === 'https:' ? await import('node:https') : await import('node:http')
+  const request = protocol === 'https:' ? httpsRequest : httpRequest
   const headers = { 'content-length': String(Buffer.byteLength(call.body)), 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': call.target }
   for (let attempt = 0; ; attempt++) {
     const signed = signV4({ method: 'POST', url: call.url, headers, body: call.body, region: call.region, service: call.service }, creds)

@@ -2,11 +2,11 @@
  * `edgeware/secrets`: `secret(name)` reads a secret at the edge. Lambda@Edge has no environment variables, so a
  * secret comes from SSM Parameter Store (a SecureString, decrypted) or Secrets Manager in us-east-1, once per
  * container, signed with SigV4 from the credentials Lambda puts in the function's reserved variables and sent with
- * node:https (see ./aws-call.ts: no fetch, whose first use costs a cold start tens of ms).
+ * node:https (./aws-call.ts, loaded on the first read: no fetch, whose first use costs a cold start tens of ms).
  * Under `edgeware dev` and `edgeware invoke` the same call reads `.dev.vars` instead (see {@link setLocalSecrets}).
  * @module
  */
-import { callAws, type AwsAnswer } from './aws-call.js'
+import type { AwsAnswer } from './aws-call.js'
 import type { AwsCredentials } from './sigv4.js'
 
 /**
@@ -192,6 +192,7 @@ async function fetchSecret(name: string, store: SecretStore, options: SecretOpti
   let res: AwsAnswer
   try {
     const creds = credentials(name, store)
+    const { callAws } = await import('./aws-call.js')
     res = await callAws({ url: new URL(endpoint), region: 'us-east-1', service, target, body: input }, creds, signal)
   } catch (e) {
     if (e instanceof SecretError) throw e
