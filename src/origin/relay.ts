@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { AwsClient } from 'aws4fetch'
+import { signV4 } from '../secrets/sigv4.js'
 import { createTableClient } from './table.js'
 
 /**
@@ -133,10 +133,13 @@ export async function startSigningRelay(opts: SigningRelayOptions): Promise<Sign
     }
     const creds = await credentials()
     if ('error' in creds) return refuse(res, 400, 'UnrecognizedClientException', creds.error)
-    const aws = new AwsClient({ ...creds, service: 'dynamodb', region: opts.region })
+    const payload = body.toString('utf8')
     let answer: Response
     try {
-      answer = await aws.fetch(upstream, { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? 'application/x-amz-json-1.0', 'x-amz-target': target }, body: body.toString('utf8') })
+      const url = new URL(upstream)
+      const signed = signV4({ method: 'POST', url, headers: { 'content-type': req.headers['content-type'] ?? 'application/x-amz-json-1.0', 'x-amz-target': target }, body: payload, region: opts.region, service: 'dynamodb' }, creds)
+      // One try: DynamoDB's answer goes back as it is, and the function's own client retries within its deadline.
+      answer = await fetch(url, { method: 'POST', headers: signed, body: payload })
     } catch (e) {
       return refuse(res, 503, 'ServiceUnavailable', problem(`the origin table's endpoint ${upstream} can't be reached: ${(e as Error).message}`))
     }
