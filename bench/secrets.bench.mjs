@@ -6,7 +6,6 @@
 // through NODE_EXTRA_CA_CERTS. `npm run bench -- secrets`.
 import { execFile } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
 import { join } from 'node:path'
 import { coldRequire, edgeBundle, importSource, kib, machine, median, tempDir } from './_lib.mjs'
 
@@ -34,25 +33,15 @@ export const handler = viewerRequest(async (c, next) => {
 const bundles = {}
 for (const [name, source] of Object.entries(SOURCES)) bundles[name] = await edgeBundle({ name, source, dir, vars: { EDGEWARE_SECRETS_PREFIX: '/bench/' } })
 
-const { startAwsStandin, ssmService, TEST_CREDENTIALS, startHttpsListener } = await importSource(
-  `export * from './test/aws/server.ts'\nexport { ssmService } from './test/aws/secrets-services.ts'\nexport { startHttpsListener } from './src/simulator/https.ts'`,
+const { startAwsStandin, ssmService, TEST_CREDENTIALS, startTlsFront } = await importSource(
+  `export * from './test/aws/server.ts'\nexport { ssmService } from './test/aws/secrets-services.ts'\nexport { startTlsFront } from './test/aws/tls-front.ts'`,
 )
 const params = new Map([['/bench/API_KEY', { value: 'a-key-read-from-ssm-at-cold-start' }]])
 const ssm = await startAwsStandin({ ssm: ssmService(params) })
-const ssmPort = Number(new URL(ssm.url).port)
-const tls = await startHttpsListener({
-  ip: '127.0.0.1',
-  port: 0,
-  connection: (client) => {
-    const up = connect(ssmPort, '127.0.0.1').setNoDelay(true)
-    client.setNoDelay(true).pipe(up).pipe(client)
-    up.on('error', () => client.destroy())
-    client.on('error', () => up.destroy())
-  },
-})
+const tls = await startTlsFront(ssm.url)
 const caFile = join(dir, 'standin-ca.pem')
 writeFileSync(caFile, tls.certificate)
-const ENDPOINTS = { http: ssm.url, https: `https://127.0.0.1:${tls.port}/` }
+const ENDPOINTS = { http: ssm.url, https: tls.url }
 
 // One fresh process: require the bundle, then two invocations; wall and CPU ms of each step.
 const CHILD = `

@@ -50,7 +50,7 @@ function send(request: typeof httpRequest, call: AwsCall, headers: Record<string
       res.on('close', () => res.complete || reject(new Error('the connection closed before the answer was complete')))
     })
     // A container that was frozen between invocations can find its kept-alive connection closed by the server.
-    req.on('error', (e: NodeJS.ErrnoException) => (req.reusedSocket && e.code === 'ECONNRESET' && !signal.aborted ? resolve(undefined) : reject(e)))
+    req.on('error', (e: NodeJS.ErrnoException) => (req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE') && !signal.aborted ? resolve(undefined) : reject(e)))
     req.end(call.body)
   })
 }

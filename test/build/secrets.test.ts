@@ -4,13 +4,14 @@
  * [vars] key is refused with file:line, and the built bundle reads its secret from (an SSM stand-in for) AWS in a
  * fresh node process with SigV4 checked.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../../src/build/index.js'
 import { loadEnvConfig } from '../../src/build/environment.js'
 import { findSecretCalls } from '../../src/build/secret-scan.js'
 import { ssmService, secretsManagerService, type StoredSecret } from '../aws/secrets-services.js'
+import { startTlsFront } from '../aws/tls-front.js'
 import { startAwsStandin, TEST_CREDENTIALS, type AwsStandin } from '../aws/server.js'
 import { expectLintClean, HAS_CFN_LINT } from './cfn-lint.js'
 import { buildFailure, cleanTempDirs, runDir, runFresh, sampleEvent, tempDir, unzipTo, writeProject } from './helpers.js'
@@ -174,6 +175,24 @@ describe('edgeware build with secrets', () => {
     expect((run.result as { headers: Record<string, { value: string }[]> }).headers['x-key-length']![0]!.value).toBe('40')
     expect(aws.calls).toEqual([{ service: 'ssm', region: 'us-east-1', action: 'GetParameter', input: { Name: '/shop-production/JWT_SECRET', WithDecryption: true } }])
     expect(run.stderr).not.toContain('x'.repeat(40))
+  })
+
+  it('the built bundle reads its secret over https, the way it reaches AWS (node:https, a TLS handshake)', async () => {
+    params.set('/shop-production/JWT_SECRET', { value: 'y'.repeat(48) })
+    const front = await startTlsFront(aws.url)
+    try {
+      const dir = await runDir('edgeware-secret-tls-')
+      unzipTo(join(out, 'auth.zip'), dir)
+      const ca = join(dir, 'front-ca.pem')
+      writeFileSync(ca, front.certificate)
+      const env = { AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_SESSION_TOKEN: 'token', AWS_ENDPOINT_URL_SSM: front.url, NODE_EXTRA_CA_CERTS: ca }
+      const run = await runFresh(dir, sampleEvent('viewer-request'), env)
+      expect(run.error).toBeUndefined()
+      expect((run.result as { headers: Record<string, { value: string }[]> }).headers['x-key-length']![0]!.value).toBe('48')
+      expect(aws.callsOf('ssm').at(-1)).toEqual({ service: 'ssm', region: 'us-east-1', action: 'GetParameter', input: { Name: '/shop-production/JWT_SECRET', WithDecryption: true } })
+    } finally {
+      await front.close()
+    }
   })
 })
 

@@ -128,6 +128,16 @@ describe('secret() from SSM Parameter Store', () => {
     expect(aws.callsOf('ssm')).toHaveLength(2) // one retry
   })
 
+  it('a kept-alive connection that closes without an answer (the container was frozen meanwhile) is tried once more on a fresh one', async () => {
+    params.set('/my-site/A', { value: 'a' })
+    params.set('/my-site/B', { value: 'b' })
+    expect(await secret('A')).toBe('a')
+    let calls = 0
+    aws.fault = () => (calls++ === 0 ? 'drop' : undefined)
+    expect(await secret('B')).toBe('b')
+    expect(aws.callsOf('ssm').map((c) => c.input.Name)).toEqual(['/my-site/A', '/my-site/B', '/my-site/B'])
+  })
+
   it('refuses a name that is not letters, digits and _ without calling AWS', async () => {
     for (const bad of ['', '1ABC', 'a/b', '../x', 'with space']) {
       expect((await failure(secret(bad))).code).toBe('InvalidSecretName')
