@@ -148,7 +148,7 @@ export function secret(name: string, options: SecretOptions = {}): Promise<strin
   if (hit?.pending) return hit.pending
   const entry: Entry = hit ?? { expires: 0 }
   const ttlMs = options.ttl === undefined ? Infinity : options.ttl * 1000
-  entry.pending = fetchSecret(name, store, options).then(
+  entry.pending = readFromAws(name, store, options).then(
     (value) => {
       entry.value = value
       entry.expires = Date.now() + ttlMs
@@ -176,7 +176,7 @@ function credentials(name: string, store: SecretStore): AwsCredentials {
 }
 
 /** One read from AWS, with the deadline and the caller's signal. */
-async function fetchSecret(name: string, store: SecretStore, options: SecretOptions): Promise<string> {
+async function readFromAws(name: string, store: SecretStore, options: SecretOptions): Promise<string> {
   const prefix = process.env.EDGEWARE_SECRETS_PREFIX
   if (prefix === undefined) fail('SecretUnavailable', name, store, 'no secret prefix was baked in: build the function with `edgeware build`, or call setLocalSecrets() in tests')
   const ssm = store === 'ssm'

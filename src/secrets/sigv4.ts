@@ -65,9 +65,9 @@ const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256'
 const encode = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
 
 function canonicalQuery(url: URL): string {
-  const pairs: string[][] = []
+  const pairs: [string, string][] = []
   for (const [k, v] of url.searchParams) pairs.push([encode(k), encode(v)])
-  pairs.sort(([k1, v1], [k2, v2]) => (k1! < k2! ? -1 : k1! > k2! ? 1 : v1! < v2! ? -1 : v1! > v2! ? 1 : 0))
+  pairs.sort(([k1, v1], [k2, v2]) => (k1 < k2 ? -1 : k1 > k2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0))
   return pairs.map(([k, v]) => `${k}=${v}`).join('&')
 }
 
