@@ -24,6 +24,8 @@ const SHOTS = [
   { name: 'caching', path: '/docs/caching' },
   { name: 'routing', path: '/docs/routing' },
   { name: 'api', path: '/docs/api', click: 'button[data-call="hello"]', until: () => document.getElementById('api-out')?.textContent?.includes('200 OK') },
+  { name: 'api-lambda', path: '/docs/api', click: 'button[data-call="event"]', until: () => document.getElementById('api-out')?.textContent?.includes('apigw-requestid') },
+  { name: 'functions', path: '/docs/functions', click: 'button[data-call="old-logo"]', until: () => document.getElementById('cff-out')?.textContent?.includes('200 OK') },
   { name: 'redirected', path: '/old' },
   { name: 'errors', path: '/docs/errors' },
   { name: 'not-found', path: '/broken', status: 404 },

@@ -2,9 +2,27 @@
 // - This page load: the Server-Timing header of the page's own response (the response headers policy adds it, and
 //   browsers expose it to the page), its status and the redirects that led here, from the Navigation Timing entry.
 // - Response headers: a page can't read the headers of its own response, so the panel sends a HEAD request for the
-//   same URL and shows that answer's headers (X-Cache, Age, the security headers, X-Routed-To), labelled as such.
+//   same URL and shows that answer's headers (X-Cache, Age, the security headers, who answered), labelled as such.
 'use strict'
 ;(() => {
+  /**
+   * Who answered a request, from its response headers: a function at the edge (X-Cache says it generated the
+   * response), an example origin (X-Origin, and X-Routed-To from origin-response), the Lambda origin (API Gateway's
+   * apigw-requestid) or the S3 bucket. The API and CloudFront Functions pages' "Try it" boxes use it too.
+   */
+  function answeredBy(h) {
+    const cache = h.get('x-cache') || ''
+    if (cache.startsWith('FunctionGeneratedResponse')) return 'a CloudFront Function, at viewer-request (no cache, no origin)'
+    if (cache.startsWith('LambdaGeneratedResponse')) return 'a Lambda@Edge function, which generated the response'
+    const id = h.get('x-origin')
+    const where = h.get('x-routed-to')
+    if (id || where) return `${id || 'origin'}${where ? ` · ${where}` : ''}`
+    if (h.get('apigw-requestid')) return 'the Lambda origin, through its API Gateway HTTP API'
+    if (h.get('server') === 'AmazonS3') return cache.startsWith('Error') ? 'the S3 bucket (the custom error page)' : 'the S3 bucket'
+    return '—'
+  }
+  window.edgewareExample = { answeredBy }
+
   const panel = document.getElementById('edge-panel')
   if (!panel) return
   const nav = performance.getEntriesByType('navigation')[0]
@@ -64,14 +82,6 @@
     return m ? `${m[1]} (cookie ab)` : 'none yet'
   }
 
-  function origin(h) {
-    const id = h.get('x-origin')
-    const where = h.get('x-routed-to')
-    if (id || where) return [id || 'origin', where ? ` · ${where}` : '']
-    if (h.get('server') === 'AmazonS3') return ['the S3 bucket']
-    return ['—']
-  }
-
   const ms = (name) => (timing.has(name) ? `${Math.round(timing.get(name).duration)} ms` : undefined)
 
   function render(head) {
@@ -91,7 +101,7 @@
           ...row('X-Cache', h.get('x-cache') || '—'),
           ...row('Age', h.get('age') !== null ? `${h.get('age')} s` : '— (not from the cache)'),
           ...row('Cache-Control', h.get('cache-control') || '—'),
-          ...row('Origin', ...origin(h)),
+          ...row('Answered by', answeredBy(h)),
           ...row('A/B variant', variant()),
         ]
       : [...row('Headers', 'could not be read')]

@@ -113,6 +113,13 @@ const EXPECTED: Record<string, Expected[]> = {
   "curl -i -H 'Host: blog.localhost' localhost:8787/": [BLOG],
   "curl -H 'Host: blog.localhost' localhost:8787/": [BLOG],
   'curl -i localhost:8787/api/hello': [{ status: 200, headers: GENERATED, body: /^\{"hello":"edge","requestId":"[^"]+"\}$/ }],
+  'curl -i localhost:8787/api/items': [
+    { status: 200, headers: { 'apigw-requestid': /^\S+$/, 'cache-control': /^no-store$/, 'x-cache': /^Miss from cloudfront$/ }, body: /^\{"items":\[\{"id":"mug",/ },
+    { status: 200, headers: { 'x-cache': /^Miss from cloudfront$/ } },
+  ],
+  'curl -i localhost:8787/static/img/logo.png': [
+    { status: 301, headers: { location: /^\/static\/logo\.svg$/, 'x-cache': /^FunctionGeneratedResponse from cloudfront$/ } },
+  ],
   'curl localhost:8787/api/hello': [{ status: 200, headers: GENERATED, body: /"hello":"edge"/ }],
   'curl -i localhost:8787/documentation/intro': [{ status: 301, headers: { location: /^\/docs\/intro$/ } }],
   'curl -i localhost:8787/old': [{ status: 301, headers: { location: /^\/docs\/redirects$/ } }],

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { SignJWT } from 'jose'
 import { loadLocalSecrets } from '../../src/build/environment.js'
 import type { DevServer } from '../../src/simulator/dev.js'
@@ -82,13 +82,13 @@ describe('example site on the local edge', () => {
     if (file!.endsWith('.example')) expect(logs.join('\n')).toContain('no .dev.vars next to wrangler.toml: secret() reads .dev.vars.example')
   })
 
-  it('answers /api/* with the Hono app and passes unknown API routes to the origin', async () => {
+  it('answers /api/* with the Hono app and passes the routes it does not know to the Lambda origin', async () => {
     const hello = await get('/api/hello?name=Ada')
     expect(hello.status).toBe(200)
     expect(await hello.json()).toMatchObject({ hello: 'Ada' })
     const echo = await get('/api/echo', { method: 'POST', body: JSON.stringify({ a: 1 }), headers: { 'content-type': 'application/json' } })
     expect(await echo.json()).toEqual({ method: 'POST', contentType: 'application/json', body: '{"a":1}' })
-    // the origin's 404, answered with the custom error page from the bucket
+    // the Lambda origin's 404, answered with the custom error page from the bucket
     const unknown = await get('/api/unknown')
     expect(unknown.status).toBe(404)
     expect(unknown.headers.get('x-cache')).toBe('Error from cloudfront')
@@ -128,6 +128,41 @@ describe('example site on the local edge', () => {
     const missing = await get('/static/nope.css')
     expect(missing.status).toBe(403)
     expect(await missing.text()).toContain('<Code>AccessDenied</Code>')
+  })
+
+  it('sends /api/items and /api/event to the Lambda origin through its HTTP API, uncached, with the event CloudFront\'s request made', async () => {
+    const items = await get('/api/items?q=mug')
+    expect([items.status, items.headers.get('x-cache'), items.headers.get('content-type')]).toEqual([200, 'Miss from cloudfront', 'application/json'])
+    expect(items.headers.get('apigw-requestid')).toMatch(/^[A-Za-z0-9+/]{15}=$/)
+    expect(await items.json()).toEqual({ items: [{ id: 'mug', name: 'Edge mug', price: 1200 }] })
+    expect((await get('/api/items?q=mug')).headers.get('x-cache')).toBe('Miss from cloudfront')
+    const res = await get('/api/event?x=1', { headers: { authorization: 'Bearer not-a-jwt', cookie: 'ab=b' } })
+    const event = (await res.json()) as { rawPath: string; rawQueryString: string; cookies: string[]; headers: Record<string, string>; requestContext: { domainName: string; requestId: string } }
+    expect([event.rawPath, event.rawQueryString, event.cookies]).toEqual(['/api/event', 'x=1', ['ab=(masked)']])
+    // CloudFront's request: its id, Via, and the API's own domain as Host (AllViewerExceptHostHeader)
+    expect(event.headers['x-amz-cf-id']).toBe(res.headers.get('x-amz-cf-id'))
+    expect(event.headers['via']).toMatch(/\.cloudfront\.net \(CloudFront\)$/)
+    expect(event.headers['host']).toBe(event.requestContext.domainName)
+    expect(event.requestContext.domainName).toMatch(/^[a-z0-9]{10}\.execute-api\.us-east-1\.amazonaws\.com$/)
+    // Authorization reaches an origin only when the cache policy keys on it, and CachingDisabled doesn't
+    expect(event.headers['authorization']).toBeUndefined()
+    expect(event.requestContext.requestId).toBe(res.headers.get('apigw-requestid'))
+    // the access line is written once the answer is out
+    await vi.waitFor(() => expect(logs.join('\n')).toMatch(/GET \/api\/event\?x=1 200 Miss .* \/api\/\* → api · VReq .* origin /))
+  })
+
+  it('runs the /static/* CloudFront Function: old asset names redirect from its KeyValueStore, /static/v1/ and uppercase paths share the files\' cached copies', async () => {
+    const logo = readFileSync(join(root, 'public', 'static', 'logo.svg'), 'utf8')
+    const moved = await get('/static/img/logo.png?v=2')
+    expect([moved.status, moved.headers.get('location'), moved.headers.get('x-cache')]).toEqual([301, '/static/logo.svg?v=2', 'FunctionGeneratedResponse from cloudfront'])
+    const first = await get('/static/logo.svg')
+    expect([first.status, first.headers.get('x-cache'), await first.text()]).toEqual([200, 'Miss from cloudfront', logo])
+    // the cache key is the path the function left
+    for (const path of ['/static/Logo.SVG', '/static/v1/logo.svg', '/static//LOGO.svg']) {
+      const again = await get(path)
+      expect([path, again.status, again.headers.get('x-cache'), await again.text()]).toEqual([path, 200, 'Hit from cloudfront', logo])
+    }
+    await vi.waitFor(() => expect(logs.join('\n')).toMatch(/GET \/static\/img\/logo\.png\?v=2 301 FunctionGeneratedResponse .* \/static\/\* → assets · VReq [\d.]+ms compute \d+%/))
   })
 
   it('keeps a returning viewer on their variant', async () => {

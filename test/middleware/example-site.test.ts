@@ -1,11 +1,16 @@
 /**
  * The example site (`edge-functions/`): each function run with AWS's sample events, unchanged, through
- * `invoke` (CloudFront's validation on), plus the paths the README walkthrough shows.
+ * `invoke` (CloudFront's validation on), `invokeFunction` (the CloudFront Function, in its sandbox, with its
+ * KeyValueStore file) and `invokeOrigin` (the Lambda origin, behind its HTTP API), plus the paths the README
+ * walkthrough shows.
  */
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CfEvent, CfResponse, EdgeHandler } from 'edgeware'
-import { createEvent, invoke, samples } from 'edgeware/testing'
+import { createEvent, createFunctionEvent, invoke, invokeFunction, invokeOrigin, samples, type HttpApiEvent } from 'edgeware/testing'
+import { handler as apiOrigin } from '../../edge-functions/api-origin/index.js'
+import { referenceEvent } from '../cloudfront-functions/helpers.js'
+import { sample } from '../lambda-origin/helpers.js'
 import { handler as siteViewerRequest } from '../../edge-functions/site/viewer-request.js'
 import { handler as siteOriginResponse } from '../../edge-functions/site/origin-response.js'
 import { handler as siteViewerResponse } from '../../edge-functions/site/viewer-response.js'
@@ -130,3 +135,68 @@ describe('example site walkthrough', () => {
     expect(preflight.status).toBe('204')
   })
 })
+
+const ASSET_ROUTER = fileURLToPath(new URL('../../edge-functions/static/asset-router.ts', import.meta.url))
+const ASSET_ROUTES = fileURLToPath(new URL('../../edge-functions/static/asset-routes.kvs.json', import.meta.url))
+
+describe('the /static/* CloudFront Function (asset-router) and its KeyValueStore', () => {
+  const run = (uri: string, querystring?: string) =>
+    invokeFunction(ASSET_ROUTER, createFunctionEvent('viewer-request', { uri, ...(querystring ? { querystring } : {}) }), { kvs: ASSET_ROUTES })
+
+  it("passes AWS's test event on unchanged but for the sorted query string: no route for /blog/index.html", async () => {
+    const event = referenceEvent('url-rewrite-single-page-apps/test-objects/file-name-and-extension.json')
+    const out = await invokeFunction(ASSET_ROUTER, event, { kvs: ASSET_ROUTES })
+    // AWS's test objects spell `multivalue`, which CloudFront's events don't: only each `value` is read
+    expect(out).toMatchObject({ method: 'GET', uri: '/blog/index.html', querystring: 'arg=val1&test=true' })
+    expect(out.headers).toEqual(event.request.headers)
+  })
+
+  it('redirects the old asset names the store holds, keeping the query string, and answers for the whole name only', async () => {
+    expect(await run('/static/css/site.css', 'v=3')).toEqual({ statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/static/style.css?v=3' } } })
+    expect(await run('/static/img/logo.png')).toMatchObject({ statusCode: 301, headers: { location: { value: '/static/logo.svg' } } })
+    // a key is a whole path or whole segments: a longer name is no match
+    expect(await run('/static/css/site.css.map')).toMatchObject({ uri: '/static/css/site.css.map' })
+  })
+
+  it('serves /static/v1/ from today\'s files, lowercases paths and collapses slashes, and leaves other paths alone', async () => {
+    expect(await run('/static/v1/style.css')).toMatchObject({ uri: '/static/style.css' })
+    expect(await run('/static/V1//Logo.SVG')).toMatchObject({ uri: '/static/logo.svg' })
+    expect(await run('/static/IMG/Logo.PNG')).toMatchObject({ statusCode: 301 })
+    expect(await run('/static/v10/style.css')).toMatchObject({ uri: '/static/v10/style.css' })
+    expect(await run('/static/edge-panel.js')).toMatchObject({ uri: '/static/edge-panel.js' })
+  })
+})
+
+describe('the Lambda origin of /api/* (a plain handler behind an HTTP API)', () => {
+  const call = (path: string, overrides: Parameters<typeof createEvent>[1] = {}) => invokeOrigin(apiOrigin, createEvent('apigateway-http', { path, ...overrides }))
+  const json = (text: string): unknown => JSON.parse(text)
+  const header = (r: { headers: readonly (readonly [string, string])[] }, name: string) => r.headers.find(([k]) => k.toLowerCase() === name)?.[1]
+
+  it("answers AWS's sample HTTP API event, unchanged (a POST), with a 405 the integration passes on", async () => {
+    const { response, verdict } = await invokeOrigin(apiOrigin, sample('apigateway-http.json'))
+    expect(verdict).toMatchObject({ valid: true, violations: [] })
+    expect([response.status, header(response, 'allow'), json(response.text)]).toEqual([405, 'GET, HEAD', { error: 'POST is not allowed: this API only reads' }])
+  })
+
+  it('lists the items (filtered by ?q=, case-insensitively) and answers one by id, or a 404', async () => {
+    const all = await call('/api/items')
+    expect([all.verdict.valid, all.response.status, header(all.response, 'content-type'), header(all.response, 'cache-control')]).toEqual([true, 200, 'application/json', 'no-store'])
+    expect((json(all.response.text) as { items: { id: string }[] }).items.map((i) => i.id)).toEqual(['mug', 'tee', 'stickers'])
+    expect(json((await call('/api/items', { querystring: 'q=SHIRT' })).response.text)).toEqual({ items: [{ id: 'tee', name: 'Cache-hit T-shirt', price: 2400 }] })
+    expect(json((await call('/api/items/mug')).response.text)).toEqual({ id: 'mug', name: 'Edge mug', price: 1200 })
+    const missing = await call('/api/items/nope')
+    expect([missing.response.status, json(missing.response.text)]).toEqual([404, { error: 'no item nope' }])
+    expect((await call('/api/nothing')).response.status).toBe(404)
+  })
+
+  it('shows the event it got on /api/event, with the viewer\'s Authorization and cookie values masked', async () => {
+    const { response } = await call('/api/event', { querystring: 'a=1', headers: { authorization: 'Bearer secret-token', 'x-demo': 'yes' }, cookies: { session: 'abc', ab: 'b' } })
+    expect(response.status).toBe(200)
+    const event = json(response.text) as HttpApiEvent
+    expect(event).toMatchObject({ version: '2.0', routeKey: '$default', rawPath: '/api/event', rawQueryString: 'a=1', requestContext: { http: { method: 'GET', path: '/api/event' } } })
+    expect(event.headers).toMatchObject({ authorization: '(masked)', 'x-demo': 'yes' })
+    expect(event.cookies).toEqual(['session=(masked)', 'ab=(masked)'])
+    expect(response.text).not.toMatch(/secret-token|abc/)
+  })
+})
+

@@ -30,7 +30,7 @@ describe('the example origin', () => {
       expect([x.status, y.status]).toEqual([200, 200])
       expect(x.body.replace(/GET \S+/, '').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '')).toBe(y.body.replace(/GET \S+/, '').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, ''))
     }
-    for (const p of ['/docs/intro', '/docs/caching', '/docs/routing', '/docs/api', '/docs/redirects', '/docs/errors', '/about', '/legal', '/private', '/hello']) {
+    for (const p of ['/docs/intro', '/docs/caching', '/docs/routing', '/docs/api', '/docs/functions', '/docs/redirects', '/docs/errors', '/about', '/legal', '/private', '/hello']) {
       const r = await get(app, p)
       expect(r.status, p).toBe(200)
       expect(r.headers['x-origin']).toBe('app')
