@@ -86,8 +86,12 @@ export interface CustomOriginConfig extends OriginBase {
   sslProtocols: string[]
   /** `keepalive_timeout`: seconds an idle origin connection is kept (CloudFront's default 5; range per profile). */
   keepaliveTimeout?: number
-  /** `edgeware dev` starts an embedded example origin on {@link url}. */
-  example?: boolean
+  /**
+   * `edgeware dev` starts an embedded example origin on {@link url}: `starter` (`example = true`) is a small site
+   * about the distribution it sits behind; `tour` (`example = "tour"`) the guided tour of edgeware's own example
+   * distribution (an origin with id `blog` serves its blog).
+   */
+  example?: 'starter' | 'tour'
 }
 
 /**

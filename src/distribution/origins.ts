@@ -143,12 +143,20 @@ function readCustom(r: Reader, t: Table, key: string, limits: LimitsProfile): Cu
   })
   if (ssl && ssl.length === 0) r.fail(`${key}.ssl_protocols`, 'at least one protocol is required')
   const keepaliveTimeout = r.int(t.keepalive_timeout, `${key}.keepalive_timeout`, limits.keepaliveTimeout.min, limits.keepaliveTimeout.max)
-  const example = r.bool(t.example, `${key}.example`)
+  const example = readExample(r, t.example, `${key}.example`)
   const o: CustomOriginConfig = { kind: 'custom', ...common, originPath, url, protocolPolicy, httpPort, httpsPort, sslProtocols: ssl ?? ['TLSv1.2'] }
   if (domain !== undefined) o.domain = domain
   if (keepaliveTimeout !== undefined) o.keepaliveTimeout = keepaliveTimeout
   if (example !== undefined) o.example = example
   return o
+}
+
+/** `example`: `true` is the starter site, `"tour"` the guided tour of edgeware's own example distribution. */
+function readExample(r: Reader, v: unknown, key: string): CustomOriginConfig['example'] {
+  if (v === undefined || v === false) return undefined
+  if (v === true) return 'starter'
+  if (v === 'tour') return 'tour'
+  return r.fail(key, `expected true, false or "tour" (the guided tour of edgeware's example distribution), got ${show(v)}`, v)
 }
 
 function readS3(r: Reader, t: Table, key: string, limits: LimitsProfile): S3OriginConfig {

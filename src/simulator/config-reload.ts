@@ -27,8 +27,8 @@ export interface ReloadPlan {
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
 
-/** The example origins (`example = true`): started once, with the server. */
-const examples = (c: EdgeConfig): string[] => c.edge.origins.flatMap((o) => (o.kind === 'custom' && o.example ? [`${o.id} ${o.url}`] : []))
+/** The example origins (`example = …`): started once, with the server. */
+const examples = (c: EdgeConfig): string[] => c.edge.origins.flatMap((o) => (o.kind === 'custom' && o.example ? [`${o.id} ${o.url} ${o.example}`] : []))
 /** What the CloudFront Functions run with: their files and settings, their stores, the origins they may choose. */
 const functionSetup = (c: EdgeConfig): unknown => [c.cloudfrontFunctions, c.edge.keyValueStores, c.edge.origins]
 const lambdaOrigins = (c: EdgeConfig): unknown => c.edge.origins.filter((o) => o.kind === 'lambda')

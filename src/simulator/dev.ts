@@ -225,7 +225,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     for (const o of config.edge.origins) {
       if (o.kind !== 'custom' || !o.example) continue
       const u = new URL(o.url)
-      const ex = await startExampleOrigin({ id: o.id, port: u.port ? Number(u.port) : 80 })
+      const ex = await startExampleOrigin({ id: o.id, port: u.port ? Number(u.port) : 80, kind: o.example })
       examples.push(ex)
       cleanups.push(() => ex.close())
     }

@@ -1,8 +1,9 @@
 /**
- * A tiny example origin (`[[edge.origins]] example = true`): a Node HTTP server on 127.0.0.1 serving the example
- * site's pages (src/simulator/example-site/), each with a `Cache-Control` so the edge cache has something to do.
- * An origin with id `blog` serves the example blog; any other id the example app (docs, API guide, about, …)
- * and its build output under `/static/assets/`.
+ * A tiny example origin (`[[edge.origins]] example = …`): a Node HTTP server on 127.0.0.1 serving example pages,
+ * each with a `Cache-Control` so the edge cache has something to do. `example = true` serves the starter site
+ * (example-site/starter.ts), about whatever distribution it sits behind. `example = "tour"` serves the guided tour
+ * of edgeware's own example distribution (src/simulator/example-site/): an origin with id `blog` the example blog,
+ * any other id the example app (docs, API guide, about, …) and its build output under `/static/assets/`.
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -10,6 +11,7 @@ import { APP_ASSETS } from './example-site/assets.js'
 import { appSite } from './example-site/app.js'
 import { blogSite } from './example-site/blog.js'
 import { renderPage, siteLinks, type PageContext } from './example-site/layout.js'
+import { starterPage } from './example-site/starter.js'
 
 /** A running example origin. */
 export interface ExampleOrigin {
@@ -23,14 +25,16 @@ export interface ExampleOrigin {
 
 const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v)
 
+/** What an example origin serves: the starter site (`example = true`) or the guided tour (`example = "tour"`). */
+export type ExampleKind = 'starter' | 'tour'
+
 /** Status, headers and body of one answer. */
-function answer(id: string, port: number, req: http.IncomingMessage): { status: number; type: string; cache: string; body: string; served: string } {
+function answer(id: string, port: number, kind: ExampleKind, req: http.IncomingMessage): { status: number; type: string; cache: string; body: string; served: string } {
   const url = new URL(req.url ?? '/', 'http://origin')
   const served = new Date().toISOString()
   const site = id === 'blog' ? blogSite : appSite
-  const asset = site === appSite ? APP_ASSETS[url.pathname] : undefined
+  const asset = kind === 'tour' && site === appSite ? APP_ASSETS[url.pathname] : undefined
   if (asset) return { status: 200, type: asset.type, cache: 'public, max-age=86400', body: asset.body, served }
-  const page = site.pages[url.pathname]
   const host = first(req.headers['x-forwarded-host'])
   const ctx: PageContext = {
     origin: { id, port },
@@ -42,26 +46,30 @@ function answer(id: string, port: number, req: http.IncomingMessage): { status: 
     host: host ?? 'localhost:8787',
     links: siteLinks(host),
   }
+  if (kind === 'starter') return { ...starterPage(url.pathname, ctx), type: 'text/html; charset=utf-8', served }
+  const page = site.pages[url.pathname]
   const shown = page ?? site.notFound
   return { status: page ? 200 : 404, type: 'text/html; charset=utf-8', cache: shown.cache, body: renderPage(site, shown, ctx).text, served }
 }
 
 /**
- * Starts an example origin on 127.0.0.1:`port` (0 = any free port).
+ * Starts an example origin on 127.0.0.1:`port` (0 = any free port), serving the guided tour unless `kind` is
+ * `starter`.
  *
  * @example
  * ```ts
- * const o = await startExampleOrigin({ id: 'app', port: 8788 })
+ * const o = await startExampleOrigin({ id: 'app', port: 8788, kind: 'starter' })
  * console.log(o.url) // http://localhost:8788
  * await o.close()
  * ```
  */
-export async function startExampleOrigin(opts: { id: string; port: number }): Promise<ExampleOrigin> {
+export async function startExampleOrigin(opts: { id: string; port: number; kind?: ExampleKind }): Promise<ExampleOrigin> {
+  const kind = opts.kind ?? 'tour'
   let hits = 0
   let port = opts.port
   const server = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
     hits++
-    const a = answer(opts.id, port, req)
+    const a = answer(opts.id, port, kind, req)
     res.writeHead(a.status, {
       'Content-Type': a.type,
       'Cache-Control': a.cache,

@@ -26,8 +26,8 @@ describe('loadConfig', () => {
     const c = await loadConfig(join(FIXTURES, '..', '..', '..', 'wrangler.toml'))
     expect(c.vars).toEqual({ ORIGINS_TABLE: 'edge-origins' })
     expect(c.edge.origins.map((o) => [o.id, o.kind === "custom" && o.url, o.kind === "custom" && o.example])).toEqual([
-      ['app', 'http://localhost:8788', true],
-      ['blog', 'http://localhost:8789', true],
+      ['app', 'http://localhost:8788', 'tour'],
+      ['blog', 'http://localhost:8789', 'tour'],
       ['assets', false, false],
       ['api', false, false],
     ])

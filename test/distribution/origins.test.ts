@@ -72,6 +72,7 @@ custom_headers = { "X-Origin-Token" = "abc", "X-Env" = "" }`),
 
   it.each([
     ['no url nor domain', 'example = true', 'edge.origins[0].url', /needs url \(what edgeware dev fetches\) or domain/],
+    ['example "guide"', 'url = "http://a.test"\nexample = "guide"', 'edge.origins[0].example', /expected true, false or "tour" .*got "guide"/],
     ['connection_attempts 4', 'url = "http://a.test"\nconnection_attempts = 4', 'edge.origins[0].connection_attempts', /from 1 to 3 \(ConnectionAttempts\), got 4/],
     ['connection_attempts 0', 'url = "http://a.test"\nconnection_attempts = 0', 'edge.origins[0].connection_attempts', /from 1 to 3 .*got 0/],
     ['connection_timeout 11', 'url = "http://a.test"\nconnection_timeout = 11', 'edge.origins[0].connection_timeout', /from 1 to 10 .*got 11/],

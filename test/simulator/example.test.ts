@@ -46,11 +46,11 @@ ORIGINS_TABLE = "test-origins"
 [[edge.origins]]
 id = "app"
 url = "http://localhost:${appPort}"
-example = true
+example = "tour"
 [[edge.origins]]
 id = "blog"
 url = "http://localhost:${blogPort}"
-example = true
+example = "tour"
 [edge.dynamodb]
 local = true
 table = "test-origins"
@@ -69,7 +69,7 @@ afterAll(async () => {
 })
 
 describe('example origins and the local DynamoDB', () => {
-  it('starts an example origin per example = true origin, with pages and Cache-Control', async () => {
+  it('starts an example origin per example origin, with the guided tour\'s pages and Cache-Control', async () => {
     expect(dev.examples.map((e) => [e.id, e.port])).toEqual([
       ['app', appPort],
       ['blog', blogPort],
@@ -90,6 +90,38 @@ describe('example origins and the local DynamoDB', () => {
     expect(blog.status).toBe(200)
     expect(blog.headers['x-origin']).toBe('blog')
     expect((await get('/', 'other.localhost')).headers['x-origin']).toBe('app')
+  })
+
+  it('example = true serves the starter site: every link on its pages answers, the page needs nothing else', async () => {
+    const d2 = await startDev({
+      config: parseConfig(`[[edge.origins]]\nid = "site"\nurl = "http://localhost:${await freePort()}"\nexample = true\n[edge.default_behavior]\norigin = "site"\n`, join(dir, 'starter.toml')),
+      port: 0,
+      watch: false,
+      logger: { info() {}, error() {} },
+    })
+    try {
+      const home = await fetch(d2.url)
+      const body = await home.text()
+      expect(home.status).toBe(200)
+      expect(home.headers.get('cache-control')).toBe('public, max-age=60')
+      expect(body).toContain('Your distribution is up')
+      expect(body).toContain('example origin <b>site</b>')
+      expect(body).not.toMatch(/<link |<script |<img /) // style inline, nothing fetched from paths the distribution may lack
+      const seen = new Set<string>()
+      const queue = ['/']
+      while (queue.length) {
+        const path = queue.shift()!
+        const res = await fetch(new URL(path, d2.url))
+        expect(res.status, path).toBe(200)
+        for (const [, href] of (await res.text()).matchAll(/href="(\/[^"]*)"/g)) if (!seen.has(href!)) seen.add(href!), queue.push(href!)
+      }
+      expect([...seen].sort()).toEqual(['/', '/about'])
+      const missing = await fetch(new URL('/docs/', d2.url))
+      expect(missing.status).toBe(404)
+      expect(await missing.text()).toContain('has no page at <code>/docs/</code>')
+    } finally {
+      await d2.close()
+    }
   })
 
   it('closes everything it started', async () => {
