@@ -43,6 +43,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'pages', 'errors', '404.html'), 'custom 404 page v1')
   writeFileSync(join(dir, 'pages', 'errors', '500.html'), 'custom 500 page')
   writeFileSync(join(dir, 'pages', 'errors', '502.html'), 'custom 502 page')
+  writeFileSync(join(dir, 'pages', 'errors', '416.html'), 'custom 416 page')
   writeFileSync(join(dir, 'vresp.js'), vresp)
   main = await startTestOrigin('main')
   await new Promise<void>((r) => flip.listen(0, '127.0.0.1', r))
@@ -96,6 +97,11 @@ error_caching_min_ttl = 1
 error_code = 503
 response_page_path = "/errors/missing.html"
 response_code = 503
+[[edge.custom_error_responses]]
+error_code = 416
+response_page_path = "/errors/416.html"
+response_code = 416
+error_caching_min_ttl = 300
 [[edge.custom_error_responses]]
 error_code = 502
 response_page_path = "/errors/502.html"
@@ -161,11 +167,31 @@ describe('custom error responses', () => {
     expect(rec.error?.code).toBe('OriginConnectError')
   })
 
-  it('leave statuses without one as they are; 416 is never cached, 403 only with max-age', async () => {
+  it("give an origin's 416 the page, and never cache it, whatever error_caching_min_ttl says", async () => {
     const r416 = `/status/416/${u()}`
-    expect((await h.get(r416)).status).toBe(416)
-    await (await h.get(r416)).text()
+    const first = await h.get(r416)
+    expect(first.status).toBe(416)
+    expect(await first.text()).toBe('custom 416 page')
+    expect(first.headers.get('x-cache')).toBe('Error from cloudfront')
+    const again = await h.get(r416)
+    expect(again.status).toBe(416)
+    expect(await again.text()).toBe('custom 416 page')
     expect(main.hits(r416)).toBe(2)
+  })
+
+  it('give a range past the end of a cached object the page; the object stays cached', async () => {
+    const p = `/sized/${u()}` // with Content-Length: a chunked object is always served whole
+    await (await h.get(p)).text()
+    const past = await h.get(p, { headers: { range: 'bytes=999999-' } })
+    expect(past.status).toBe(416)
+    expect(await past.text()).toBe('custom 416 page')
+    const whole = await h.get(p)
+    expect(whole.status).toBe(200)
+    expect(whole.headers.get('x-cache')).toBe('Hit from cloudfront')
+    expect(main.hits(p)).toBe(1)
+  })
+
+  it('leave statuses without one as they are; 403 is cached only with max-age', async () => {
     const r403 = `/status/403/${u()}`
     await (await h.get(r403)).text()
     await (await h.get(r403)).text()
