@@ -155,7 +155,7 @@ function visit(w: Walk, n: AnyNode, anc: Ancestors): void {
       break
     case 'Literal':
       if ('bigint' in n && n.bigint !== undefined) unsupported(w, 'BigInt', n)
-      else if ('regex' in n && n.regex !== undefined && !REGEX_FLAGS.test(n.regex.flags)) unsupported(w, `the regular expression flags "${n.regex.flags}"`, n, ' (g, i and m are)')
+      else if ('regex' in n && n.regex !== undefined && !REGEX_FLAGS.test(n.regex.flags)) unsupported(w, `a regular expression with the flags "${n.regex.flags}"`, n, ' (g, i and m are)')
       else if (typeof n.value === 'number' && n.raw !== undefined && /^0[bBoO]|_/.test(n.raw)) unsupported(w, `the number literal ${n.raw}`, n)
       break
     case 'CatchClause':
