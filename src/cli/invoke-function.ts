@@ -11,7 +11,7 @@ import type { Violation } from '../core/errors.js'
 import { FunctionError } from '../cloudfront-functions/errors.js'
 import { KvsError } from '../cloudfront-functions/kvs.js'
 import type { FunctionOutcome } from '../cloudfront-functions/engine.js'
-import { createFunctionEvent, runFunctionOutcome } from '../testing/functions.js'
+import { createFunctionEvent, loadFunction, runFunctionOutcome } from '../testing/functions.js'
 import { parseCommand, usageError } from './args.js'
 import { flagValue, readEventFile } from './request-flags.js'
 
@@ -114,7 +114,13 @@ export async function run(args: string[]): Promise<number> {
   }
   let out: FunctionOutcome
   try {
-    out = await runFunctionOutcome(positionals[0]!, readEvent(values.event), { runtime, ...(values.kvs !== undefined ? { kvs: values.kvs } : {}) })
+    const fn = await loadFunction(positionals[0]!, { runtime })
+    const event = readEvent(values.event)
+    const options = { runtime, ...(values.kvs !== undefined ? { kvs: values.kvs } : {}) }
+    // A first run warms V8 up (its lazy compilation alone is several times a small function's work), so the
+    // compute utilization printed is a warm run's, as at the local edge, comparable with TestFunction's.
+    await runFunctionOutcome(fn, event, options)
+    out = await runFunctionOutcome(fn, event, options)
   } catch (err) {
     if (err instanceof FunctionError && values.json) {
       console.log(JSON.stringify({ valid: false, error: { name: err.name, code: err.code, message: err.message, problems: err.problems } }, null, 2))
