@@ -34,26 +34,27 @@ const functionSetup = (c: EdgeConfig): unknown => [c.cloudfrontFunctions, c.edge
 const lambdaOrigins = (c: EdgeConfig): unknown => c.edge.origins.filter((o) => o.kind === 'lambda')
 
 /**
- * Compares the running config with the saved one.
+ * Compares the running config with the saved one. The settings only a restart applies are compared with the
+ * config the server started with (`started`, default `prev`): a value saved back to what is running needs nothing.
  *
  * @example
  * ```ts
- * const plan = planReload(running, await loadConfig(running.path))
- * plan.restart // ['dev.port'] when the port changed
+ * const plan = planReload(running, await loadConfig(running.path), startedWith)
+ * plan.restart // ['dev.port'] when the port differs from the one the server listens on
  * ```
  */
-export function planReload(prev: EdgeConfig, next: EdgeConfig): ReloadPlan {
+export function planReload(prev: EdgeConfig, next: EdgeConfig, started: EdgeConfig = prev): ReloadPlan {
   const restart: string[] = []
   const compare: [string, unknown, unknown][] = [
-    ['dev.port', prev.dev.port, next.dev.port],
-    ['dev.ip', prev.dev.ip, next.dev.ip],
-    ['dev.https', prev.dev.https, next.dev.https],
-    ['dev.https_port', prev.dev.httpsPort, next.dev.httpsPort],
-    ['edge.runtime', prev.edge.runtime, next.edge.runtime],
-    ['edge.limits', prev.edge.limitsName, next.edge.limitsName],
-    ['edge.region', prev.edge.region, next.edge.region],
-    ['edge.dynamodb', prev.edge.dynamodb, next.edge.dynamodb],
-    ['example origins', examples(prev), examples(next)],
+    ['dev.port', started.dev.port, next.dev.port],
+    ['dev.ip', started.dev.ip, next.dev.ip],
+    ['dev.https', started.dev.https, next.dev.https],
+    ['dev.https_port', started.dev.httpsPort, next.dev.httpsPort],
+    ['edge.runtime', started.edge.runtime, next.edge.runtime],
+    ['edge.limits', started.edge.limitsName, next.edge.limitsName],
+    ['edge.region', started.edge.region, next.edge.region],
+    ['edge.dynamodb', started.edge.dynamodb, next.edge.dynamodb],
+    ['example origins', examples(started), examples(next)],
   ]
   for (const [key, a, b] of compare) if (!same(a, b)) restart.push(key)
   const before = new Map(prev.functions.map((f) => [f.name, f]))

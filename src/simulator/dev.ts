@@ -196,6 +196,8 @@ async function checkPortFree(ip: string, port: number): Promise<void> {
 export async function startDev(opts: DevOptions): Promise<DevServer> {
   // (Replaced by a reload of wrangler.toml: everything below reads the one in force.)
   let config = typeof opts.config === 'string' ? await loadEnvConfig(opts.config, opts.env) : opts.config
+  /** The one it started with: where the settings only a restart applies (listeners, runtime, …) came from. */
+  const startedWith = config
   const logger = opts.logger ?? consoleLogger
   // What the config holds that the local edge doesn't act on yet: said once, never silently dropped.
   const pending = notYetApplied(config, 'dev')
@@ -636,7 +638,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       }
       const pending = notYetApplied(next, 'dev')
       if (pending.errors.length) return refuse(`${file}: ${pending.errors.join('\n  ')}`)
-      const plan = planReload(config, next)
+      const plan = planReload(config, next, startedWith)
       const fresh = plan.rebuild ? next.functions : [...plan.added, ...plan.changed]
       const built = new Map<string, { code: string; files: Set<string> }>()
       const problems: Problem[] = []

@@ -110,6 +110,14 @@ describe('what a reload of wrangler.toml changes', () => {
     expect(planReload(before, before)).toEqual({ restart: [], added: [], removed: [], changed: [], rebuild: false, cloudfrontFunctions: false, lambdaOrigins: false })
   })
 
+  it('a setting only a restart applies, saved back to the value the server started with, needs no restart', () => {
+    const started = config(base())
+    const moved = config(base('', 'port = 9999'))
+    expect(planReload(started, moved, started).restart).toEqual(['dev.port'])
+    expect(planReload(moved, config(base()), started).restart).toEqual([])
+    expect(planReload(moved, config(base('', 'port = 9998')), started).restart).toEqual(['dev.port'])
+  })
+
   it('CloudFront Functions load anew when they, their stores or the origins change; Lambda origins start anew when one changes', () => {
     const api = (timeout: number): string => `[[edge.origins]]\nid = "api"\nlambda = { handler = "api/handler.mjs", integration = "url", timeout = ${timeout} }\n`
     const before = parse(base(`viewer_request_function = "cff/router.js"\n${api(3)}`))
