@@ -1,34 +1,14 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, parseConfig, type ConfigProblem } from '../../src/distribution/index.js'
-import { FIXTURES } from './helpers.js'
+import { FIXTURES, problemsWithFiles } from './helpers.js'
 
 /** The TOML examples of the configuration reference in docs/dev.md. */
 function referenceBlocks(): string[] {
   const doc = readFileSync(join(FIXTURES, '..', '..', '..', 'docs', 'dev.md'), 'utf8')
   const section = doc.slice(doc.indexOf('### Configuration reference'), doc.indexOf('### From code'))
   return [...section.matchAll(/```toml\n([\s\S]*?)```/g)].map((m) => m[1]!)
-}
-
-/** Parses `toml` in `dir`, creating each file and directory it names, until nothing but real problems are left. */
-function problemsWithFiles(toml: string, dir: string): readonly ConfigProblem[] {
-  for (let round = 0; round < 5; round++) {
-    try {
-      parseConfig(toml, join(dir, 'wrangler.toml'))
-      return []
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e
-      const missing = e.problems.map((p) => /(file|directory) not found: .* \(resolved to (.*)\)$/.exec(p.message)).filter((m) => m !== null)
-      if (missing.length === 0) return e.problems
-      for (const [, kind, path] of missing) {
-        mkdirSync(kind === 'directory' ? path! : dirname(path!), { recursive: true })
-        if (kind === 'file') writeFileSync(path!, '{"data":[]}\n')
-      }
-    }
-  }
-  throw new Error('files kept missing')
 }
 
 describe('the configuration reference in docs/dev.md', () => {
