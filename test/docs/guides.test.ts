@@ -161,4 +161,13 @@ describe('the guides’ edgeware commands', () => {
     }
     expect(failures).toEqual([])
   })
+
+  it('edgeware build --help names every file of build.md’s outputs table', async () => {
+    const doc = readFileSync(join(repo, 'docs', 'build.md'), 'utf8')
+    const table = doc.slice(doc.indexOf('### Outputs'), doc.indexOf('### The template'))
+    const files = [...table.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!)
+    expect(files).toContain('origin-table.json')
+    const help = (await runCli('build', '--help')).out
+    expect(files.filter((f) => !help.includes(f))).toEqual([])
+  })
 })
