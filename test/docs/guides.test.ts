@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { parseConfig } from '../../src/distribution/index.js'
 import { runCli } from '../cli/run-cli.js'
 import { problemsWithFiles } from '../distribution/helpers.js'
 
@@ -127,6 +128,30 @@ describe('the guides’ TOML blocks', () => {
     } finally {
       rmSync(dir, { recursive: true })
     }
+  })
+})
+
+describe('deploy.md’s environment example', () => {
+  it('--env production: its own table, the other [edge.dynamodb] keys kept, [vars] replaced, the name <name>-production', () => {
+    const block = blocks('toml').find((b) => b.doc === 'deploy' && b.code.includes('[env.production.edge.dynamodb]'))!
+    const toml = `name = "my-site"
+[vars]
+ORIGINS_TABLE = "edge-origins"
+GREETING = "hello"
+[[edge.origins]]
+id = "app"
+url = "https://app.example.com"
+[edge.dynamodb]
+local = true
+table = "edge-origins"
+[edge.default_behavior]
+origin = "app"
+${block.code}`
+    const config = parseConfig(toml, join(tmpdir(), 'wrangler.toml'), { env: 'production' })
+    expect(config.name).toBe('my-site-production')
+    expect(config.edge.dynamodb).toMatchObject({ local: true, table: 'my-site-production-origins' })
+    expect(config.vars).toEqual({ ORIGINS_TABLE: 'my-site-production-origins' })
+    expect(parseConfig(toml, join(tmpdir(), 'wrangler.toml')).edge.dynamodb).toMatchObject({ table: 'edge-origins' })
   })
 })
 
