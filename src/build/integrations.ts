@@ -18,6 +18,20 @@ import type { Json, TemplateParts } from './template.js'
  */
 export const REST_STAGE = 'prod'
 
+/**
+ * The origin path CloudFront sends a Lambda origin's requests under: a REST API's stage, then the origin's own
+ * `origin_path` (what the build deploys and what `edgeware dev` forwards).
+ *
+ * @example
+ * ```ts
+ * lambdaOriginPath({ integration: 'rest', originPath: '/v1' }) // '/prod/v1'
+ * lambdaOriginPath({ integration: 'http', originPath: '' })    // ''
+ * ```
+ */
+export function lambdaOriginPath(o: Pick<LambdaOriginConfig, 'integration' | 'originPath'>): string {
+  return `${o.integration === 'rest' ? `/${REST_STAGE}` : ''}${o.originPath}`
+}
+
 /** The logical IDs of an origin's resources, by part (`Function`, `RestApi`, …). */
 export type PartIds = Readonly<Record<string, string>>
 

@@ -13,7 +13,7 @@ import { bundleFunction } from './bundle.js'
 import { EDGE_REGION, formatBytes, lambdaName, type Problem } from './checks.js'
 import { describeEnvRead } from './env-scan.js'
 import { BuildError } from './errors.js'
-import { INTEGRATION_PARTS, integrationDomain, integrationParts, REST_STAGE } from './integrations.js'
+import { INTEGRATION_PARTS, integrationDomain, integrationParts, lambdaOriginPath } from './integrations.js'
 import { secretId, secretProblems, secretsPolicy, secretsPrefix, uniqueSecrets, type SecretRef } from './secrets.js'
 import { deployedName, executionRole, lambdaFunction, logicalId, mergeParts, type Json, type LogicalIds, type TemplateParts } from './template.js'
 import { deterministicZip, digest } from './zip.js'
@@ -343,7 +343,7 @@ export function lambdaOriginTarget(p: PlannedLambdaOrigin): CustomTarget {
   const o = p.origin
   return {
     domain: lambdaOriginDomain(p),
-    originPath: `${o.integration === 'rest' ? `/${REST_STAGE}` : ''}${o.originPath}`,
+    originPath: lambdaOriginPath(o),
     protocolPolicy: 'https-only',
     httpPort: 80,
     httpsPort: 443,

@@ -14,7 +14,8 @@ const USAGE = `usage: edgeware build [--config wrangler.toml] [--env NAME] [--ou
   --sourcemap     add index.js.map to each zip (it counts towards the size limit)
 
 Writes <function>.zip, <store>.kvs.json, <origin>.origin.zip, manifest.json, cloudformation.json,
-origins-<region>.json (Lambda origins outside us-east-1) and cloudfront-associations.json.
+origin-table.json (with [edge.dynamodb]), origins-<region>.json (Lambda origins outside us-east-1) and
+cloudfront-associations.json.
 Exits 1 with the reason, writing nothing, when a function breaks a CloudFront rule or limit.`
 
 /**

@@ -302,8 +302,10 @@ export async function run(args: string[]): Promise<number> {
     return await command(values, client, target.table, positionals.slice(1), target)
   } catch (e) {
     if (e instanceof UsageError) return usageError('origins', USAGE, e.message)
-    const err = e as Error
-    console.error(`edgeware origins: ${err.name === 'Error' ? '' : err.name + ': '}${err.message}`)
+    const err = e as Error & { code?: string }
+    if (err.code === 'ECONNREFUSED' && target?.endpoint !== undefined) {
+      console.error(`edgeware origins: no DynamoDB answers at ${target.endpoint} (${err.message}): start one there (edgeware dev, DynamoDB Local, dynalite), or name another with --local PORT or --endpoint URL`)
+    } else console.error(`edgeware origins: ${err.name === 'Error' ? '' : err.name + ': '}${err.message}`)
     // diff's 1 means "different": trouble is 2, as for diff(1)
     return cmd === 'diff' ? 2 : 1
   } finally {

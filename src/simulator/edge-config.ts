@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { s3DomainName, viewerHeaders, type BehaviorConfig, type EdgeConfig, type OriginConfig } from '../distribution/index.js'
 import type { CfHeaders } from '../cloudfront/types.js'
 import type { OriginDirectory } from './function-origins.js'
+import { lambdaOriginPath } from '../build/integrations.js'
 import { lambdaOriginDomain } from './lambda-origins.js'
 import type { EdgeBehavior, EdgeOrigin, EdgeWorkerConfig, PolicyOrder } from './protocol.js'
 
@@ -41,8 +42,9 @@ export function edgeOrigin(o: OriginConfig, region = 'us-east-1'): EdgeOrigin {
   const base = { id: o.id, path: o.originPath, customHeaders: customHeaders(o), connectionAttempts: o.connectionAttempts, connectionTimeout: o.connectionTimeout }
   if (o.kind === 's3') return { kind: 's3', ...base, domainName: s3DomainName(o), region: o.region, ...(o.readTimeout !== undefined ? { readTimeout: o.readTimeout } : {}) }
   if (o.kind === 'lambda') {
-    // CloudFront sees the API in front of the function as a custom origin on HTTPS (the host runs the function).
-    return { kind: 'custom', ...base, domainName: lambdaOriginDomain(o, region), protocolPolicy: 'https-only', httpPort: 80, httpsPort: 443, readTimeout: o.readTimeout ?? 30, keepaliveTimeout: o.keepaliveTimeout ?? 5, sslProtocols: ['TLSv1.2'] }
+    // CloudFront sees the API in front of the function as a custom origin on HTTPS (the host runs the function),
+    // with the origin path the build deploys: a REST API's stage first.
+    return { kind: 'custom', ...base, path: lambdaOriginPath(o), domainName: lambdaOriginDomain(o, region), protocolPolicy: 'https-only', httpPort: 80, httpsPort: 443, readTimeout: o.readTimeout ?? 30, keepaliveTimeout: o.keepaliveTimeout ?? 5, sslProtocols: ['TLSv1.2'] }
   }
   const u = new URL(o.url)
   const urlPort = u.port ? Number(u.port) : undefined

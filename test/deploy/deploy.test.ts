@@ -181,6 +181,30 @@ describe('what deploy needs, and environments', () => {
     expect(aws.lambda.functions.has('shop-first-viewer')).toBe(true)
   })
 
+  it('a stack busy with another operation, or stuck in a failed state, is refused with what to do; nothing is changed', async () => {
+    const shop = [...aws.cfn.stacks.values()].find((s) => s.name === 'shop' && !s.deleted)!
+    const settled = shop.status
+    try {
+      shop.status = 'UPDATE_IN_PROGRESS'
+      aws.calls.length = 0
+      const busy = await runCli('deploy', '--config', config, '--skip-origin-table')
+      expect(busy.code).toBe(1)
+      expect(busy.err).toBe('edgeware deploy: stack shop is UPDATE_IN_PROGRESS: wait until that operation ends, then deploy again')
+      expect(aws.calls.filter((c) => /ChangeSet/.test(c.action))).toEqual([])
+      shop.status = 'UPDATE_ROLLBACK_FAILED'
+      shop.statusReason = 'Resource Distribution failed to roll back'
+      const stuck = await runCli('deploy', '--config', config, '--skip-origin-table')
+      expect(stuck.code).toBe(1)
+      expect(stuck.err).toBe(
+        'edgeware deploy: stack shop is UPDATE_ROLLBACK_FAILED (Resource Distribution failed to roll back): fix it in the CloudFormation console (e.g. continue the rollback), then deploy again',
+      )
+      expect(aws.calls.filter((c) => /ChangeSet/.test(c.action))).toEqual([])
+    } finally {
+      shop.status = settled
+      delete shop.statusReason
+    }
+  })
+
   it('refuses a --param the template does not have', async () => {
     const r = await runCli('deploy', '--config', config, '--param', 'Nope=1', '--skip-origin-table')
     expect(r.code).toBe(1)

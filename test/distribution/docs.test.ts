@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { parse as parseToml } from 'smol-toml'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, parseConfig, type ConfigProblem, type EdgeConfig, type LoadOptions } from '../../src/distribution/index.js'
-import { FIXTURES } from './helpers.js'
+import { configWithFiles, FIXTURES, problemsWithFiles } from './helpers.js'
 
 const docText = (name: string): string => readFileSync(join(FIXTURES, '..', '..', '..', 'docs', name), 'utf8')
 const blocksOf = (text: string, lang = 'toml'): string[] => [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!)
@@ -19,29 +18,6 @@ function devDoc(): { reference: string; rest: string } {
 
 /** The TOML examples of the configuration reference in docs/dev.md. */
 const referenceBlocks = (): string[] => blocksOf(devDoc().reference)
-
-/** Parses `toml` in `dir`, creating each file and directory it names, until nothing but real problems are left. */
-function problemsWithFiles(toml: string, dir: string, opts?: LoadOptions): readonly ConfigProblem[] {
-  return configWithFiles(toml, dir, opts).problems
-}
-
-/** Parses `toml` in `dir` as problemsWithFiles does, and gives the configuration when it parses. */
-function configWithFiles(toml: string, dir: string, opts?: LoadOptions): { config?: EdgeConfig; problems: readonly ConfigProblem[] } {
-  for (let round = 0; round < 5; round++) {
-    try {
-      return { config: parseConfig(toml, join(dir, 'wrangler.toml'), opts), problems: [] }
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e
-      const missing = e.problems.map((p) => /(file|directory) not found: .* \(resolved to (.*)\)$/.exec(p.message)).filter((m) => m !== null)
-      if (missing.length === 0) return { problems: e.problems }
-      for (const [, kind, path] of missing) {
-        mkdirSync(kind === 'directory' ? path! : dirname(path!), { recursive: true })
-        if (kind === 'file') writeFileSync(path!, '{"data":[]}\n')
-      }
-    }
-  }
-  throw new Error('files kept missing')
-}
 
 describe('the configuration reference in docs/dev.md', () => {
   it('its examples are valid together: every documented key is known and every rule holds', () => {

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
-import { ConfigError, parseConfig, type EdgeConfig, type LoadOptions } from '../../src/distribution/index.js'
+import { ConfigError, parseConfig, type ConfigProblem, type EdgeConfig, type LoadOptions } from '../../src/distribution/index.js'
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures')
 export const FILE = join(FIXTURES, 'wrangler.toml')
@@ -41,4 +41,27 @@ export function expectProblem(toml: string, key: string, re: RegExp, opts?: Load
   expect(e.problems.map((p) => `${p.key}: ${p.message}`)).toEqual([expect.stringMatching(new RegExp(`^${key.replace(/[.[\]]/g, '\\$&')}: .*${re.source}`))])
   expect(e.message.startsWith(FILE)).toBe(true)
   return e
+}
+
+/** Parses `toml` in `dir`, creating each file and directory it names, until nothing but real problems are left. */
+export function problemsWithFiles(toml: string, dir: string, opts?: LoadOptions): readonly ConfigProblem[] {
+  return configWithFiles(toml, dir, opts).problems
+}
+
+/** Parses `toml` in `dir` as problemsWithFiles does, and gives the configuration when it parses. */
+export function configWithFiles(toml: string, dir: string, opts?: LoadOptions): { config?: EdgeConfig; problems: readonly ConfigProblem[] } {
+  for (let round = 0; round < 5; round++) {
+    try {
+      return { config: parseConfig(toml, join(dir, 'wrangler.toml'), opts), problems: [] }
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e
+      const missing = e.problems.map((p) => /(file|directory) not found: .* \(resolved to (.*)\)$/.exec(p.message)).filter((m) => m !== null)
+      if (missing.length === 0) return { problems: e.problems }
+      for (const [, kind, path] of missing) {
+        mkdirSync(kind === 'directory' ? path! : dirname(path!), { recursive: true })
+        if (kind === 'file') writeFileSync(path!, '{"data":[]}\n')
+      }
+    }
+  }
+  throw new Error('files kept missing')
 }

@@ -123,4 +123,13 @@ describe('edgeware origins', () => {
     expect(r.code).toBe(1)
     expect(r.err).toMatch(/ResourceNotFoundException/)
   })
+
+  it('says no DynamoDB answers at an endpoint where nothing listens (exit 1)', async () => {
+    const nobody = await startLocalDynamo({ table: 'unused' })
+    const endpoint = nobody.endpoint
+    await nobody.close()
+    const r = await cli('create-table', '--local', new URL(endpoint).port)
+    expect(r.code).toBe(1)
+    expect(r.err).toMatch(new RegExp(`^edgeware origins: no DynamoDB answers at ${endpoint} \\(.*ECONNREFUSED.*\\): start one there`))
+  })
 })

@@ -65,7 +65,7 @@ beforeAll(async () => {
       `name = "lambda-origins"
 [edge]
 limits = "current"
-${lambda('rest', 'integration = "rest", timeout = 1', 'origin_path = "/prod"\n')}
+${lambda('rest', 'integration = "rest", timeout = 1', 'origin_path = "/v1"\n')}
 ${lambda('http', 'integration = "http", timeout = 1')}
 ${lambda('alb', 'integration = "alb"')}
 ${lambda('albmv', 'integration = "alb", multi_value_headers = true')}
@@ -105,12 +105,12 @@ afterAll(async () => {
 })
 
 describe('each integration, through the edge', () => {
-  it('REST API: the stage from the origin path, repeated query strings in multiValueQueryStringParameters, multiValueHeaders answered', async () => {
+  it('REST API: the prod stage then origin_path, as the build deploys the origin path; repeated query strings in multiValueQueryStringParameters, multiValueHeaders answered', async () => {
     const res = await h.get('/rest/items?a=1&a=2')
     expect(res.status).toBe(200)
     const e = await echoOf(res)
-    expect(e).toMatchObject({ resource: '/{proxy+}', path: '/rest/items', httpMethod: 'GET', multiValueQueryStringParameters: { a: ['1', '2'] } })
-    expect(e.requestContext).toMatchObject({ stage: 'prod', path: '/prod/rest/items' })
+    expect(e).toMatchObject({ resource: '/{proxy+}', path: '/v1/rest/items', httpMethod: 'GET', multiValueQueryStringParameters: { a: ['1', '2'] } })
+    expect(e.requestContext).toMatchObject({ stage: 'prod', path: '/prod/v1/rest/items' })
     expect(res.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/'])
     expect(res.headers.get('x-multi')).toBe('1, 2')
     expect(res.headers.get('x-cache')).toBe('Miss from cloudfront')
