@@ -391,7 +391,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     // CloudFront Functions (run in this process) and Lambda origins (their own containers); a reload of
     // wrangler.toml that changes them starts them anew.
     const startFunctions = (c: EdgeConfig): Promise<LocalCloudFrontFunctions> => startCloudFrontFunctions({ config: c, origins: originDirectory(c), logger, paint: p, verbose })
-    const startOrigins = (c: EdgeConfig): Promise<LocalLambdaOrigins> => startLambdaOrigins({ config: c, logger, paint: p, verbose, ...(opts.maxContainers !== undefined ? { maxContainers: opts.maxContainers } : {}) })
+    const startOrigins = (c: EdgeConfig): Promise<LocalLambdaOrigins> => startLambdaOrigins({ config: c, logger, paint: p, verbose, localSecrets, ...(opts.maxContainers !== undefined ? { maxContainers: opts.maxContainers } : {}) })
     /** Puts a kind's units (`cff`, `origin`) in place of the ones it had. */
     const setUnits = (kind: string, list: readonly Unit[]): void => {
       for (const k of [...units.keys()]) if (k.startsWith(`${kind}:`)) units.delete(k)
