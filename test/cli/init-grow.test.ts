@@ -97,14 +97,22 @@ describe('api', () => {
     expect(plain(test.stdout)).toMatch(/Tests\s+6 passed \(6\)/)
   }, 120_000)
 
-  it('npm run build --env production says npm kept the flag and how to pass it on; after -- it builds the environment', async () => {
+  it('npm run build --env production says npm kept the flag and how to pass it on; the README\'s commands build the environment and invoke a function', async () => {
     const toml = join(dir, 'wrangler.toml')
     writeFileSync(toml, readFileSync(toml, 'utf8') + '\n[env.production]\nvars = { STAGE = "prod" }\n')
     const swallowed = await npm(['run', 'build', '--env', 'production'])
     expect(swallowed.code).not.toBe(0)
     expect(swallowed.stderr).toContain('npm run build took --env for itself and passed on only "production": put the script\'s flags after --, as in `npm run build -- --env production`')
-    const built = await npm(['run', 'build', '--', '--env', 'production'])
-    expect(built.code, built.stdout + built.stderr).toBe(0)
+    // the project's README, as written
+    const commands = readFileSync(join(dir, 'README.md'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('npm run build -- ') || l.startsWith('npx edgeware invoke '))
+      .map((l) => l.replace(/#.*$/, '').trim().split(/\s+/))
+    expect(commands.map((c) => c.slice(0, 3).join(' '))).toEqual(['npm run build', 'npx edgeware invoke'])
+    for (const [tool, ...args] of commands) {
+      const r = await npm(tool === 'npm' ? args : ['exec', '--', ...args]) // npx X … is npm exec -- X …
+      expect(r.code, `${tool} ${args.join(' ')}\n${r.stdout}${r.stderr}`).toBe(0)
+    }
     expect(existsSync(join(dir, '.edgeware', 'build-production', 'cloudformation.json'))).toBe(true)
   }, 120_000)
 })
