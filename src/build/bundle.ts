@@ -243,6 +243,8 @@ function linkOnTheWay(root: string, importer: string, spec: string, realFile: st
 /**
  * A warning per symlink inside `root` through which files outside it were bundled: their code is inlined into the
  * function though it is not part of the project (a shared folder, a linked package). Names the link and its target.
+ * edgeware's own code is in every bundle however it is installed (`edgeware init` in a checkout links it with
+ * `file:`), so a link to it says nothing.
  */
 function symlinkedInputs(metafile: Metafile, root: string): string[] {
   const links = new Map<string, { files: Set<string>; importer: string }>()
@@ -251,7 +253,7 @@ function symlinkedInputs(metafile: Metafile, root: string): string[] {
     for (const imp of input.imports) {
       if (imp.external || imp.path.includes(':') || imp.original === undefined) continue
       const real = resolve(root, imp.path)
-      if (inside(root, real)) continue
+      if (inside(root, real) || EDGEWARE_OWN.some((p) => real.startsWith(p))) continue
       const link = linkOnTheWay(root, resolve(root, key), imp.original, real)
       if (link === undefined) continue
       const entry = links.get(link) ?? { files: new Set<string>(), importer: key }

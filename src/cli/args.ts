@@ -40,13 +40,35 @@ export function parseCommand<O extends CommandOptions>(
     const config: CommandConfig<O> = { args, options: { ...options, ...HELP }, allowPositionals, strict: true }
     parsed = parseArgs(config)
   } catch (err) {
-    return usageError(command, usage, (err as Error).message)
+    return usageError(command, usage, (err as Error).message + npmSwallowedFlag(options, args))
   }
   if ((parsed.values as { help?: boolean }).help === true) {
     console.log(usage)
     return 0
   }
   return parsed
+}
+
+/**
+ * Under `npm run <script> --flag value`, npm keeps `--flag` for itself (it sets `npm_config_flag=true`) and hands
+ * the script only `value`: the hint that says so, and how to pass the flag on; '' otherwise.
+ *
+ * @example
+ * ```ts
+ * // npm run build --env production → edgeware build production, with npm_config_env=true
+ * npmSwallowedFlag({ env: { type: 'string' } }, ['production'])
+ * // "\n(npm run build took --env for itself and passed on only \"production\": put the script's flags after --, as in `npm run build -- --env production`)"
+ * ```
+ */
+export function npmSwallowedFlag(options: CommandOptions, args: readonly string[]): string {
+  const script = process.env.npm_lifecycle_event
+  if (script === undefined) return ''
+  const taken = Object.keys(options).filter((name) => options[name]!.type === 'string' && process.env[`npm_config_${name.replace(/-/g, '_')}`] === 'true')
+  const values = args.filter((a) => !a.startsWith('-'))
+  if (taken.length === 0 || values.length < taken.length) return ''
+  const flags = taken.map((name, i) => `--${name} ${values[values.length - taken.length + i]}`).join(' ')
+  const passed = values.map((v) => JSON.stringify(v)).join(', ')
+  return `\n(npm run ${script} took ${taken.map((n) => `--${n}`).join(', ')} for itself and passed on only ${passed}: put the script's flags after --, as in \`npm run ${script} -- ${flags}\`)`
 }
 
 /**

@@ -4,7 +4,7 @@
  * handler is made for), or a built zip; loaded in a Lambda-like container of its own (only Lambda's reserved
  * environment variables, source maps on), against the local DynamoDB the config names when asked.
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, extname, isAbsolute, join, normalize, relative, resolve } from 'node:path'
 import { bundleFunction, EDGEWARE_OWN } from '../build/bundle.js'
@@ -12,7 +12,8 @@ import { envProblem, functionSettings } from '../build/checks.js'
 import { secretProblems } from '../build/secrets.js'
 import { BuildError } from '../build/errors.js'
 import { stageProblem } from '../build/stage-check.js'
-import type { EdgeConfig } from '../simulator/config.js'
+import { loadEnvConfig, loadLocalSecrets } from '../build/environment.js'
+import { ConfigError, type EdgeConfig } from '../simulator/config.js'
 import { SingleContainer } from '../simulator/lambda.js'
 import type { SourceDirs } from '../simulator/verdict.js'
 
@@ -26,6 +27,43 @@ import type { SourceDirs } from '../simulator/verdict.js'
  */
 export class InvokeError extends Error {
   override name = 'InvokeError'
+}
+
+/**
+ * `--config`, else ./wrangler.toml when there is one: loaded (with `env`), or undefined.
+ *
+ * @example
+ * ```ts
+ * const config = await readInvokeConfig(values.config, values.env) // undefined: no wrangler.toml here
+ * ```
+ */
+export async function readInvokeConfig(given: string | undefined, env: string | undefined): Promise<EdgeConfig | undefined> {
+  const file = resolve(given ?? 'wrangler.toml')
+  if (given === undefined && !existsSync(file)) {
+    if (env !== undefined) throw new InvokeError(`--env ${env}: there is no wrangler.toml here to take [env.${env}] from (--config FILE)`)
+    return undefined
+  }
+  try {
+    return await loadEnvConfig(file, env)
+  } catch (e) {
+    if (e instanceof ConfigError) throw new InvokeError(`invalid config: ${e.message}`)
+    throw e
+  }
+}
+
+/**
+ * What `secret()` (edgeware/secrets) reads in an invoked function: `.dev.vars` next to the config (or
+ * ./wrangler.toml), as under `edgeware dev`; a notice (a fresh clone's `.dev.vars.example`) goes to stderr.
+ *
+ * @example
+ * ```ts
+ * loadFunction(file, { localSecrets: invokeSecrets(config) })
+ * ```
+ */
+export function invokeSecrets(config: EdgeConfig | undefined): { values: Record<string, string>; source: string } {
+  const local = loadLocalSecrets(config?.path ?? resolve('wrangler.toml'), config?.env)
+  if (local.notice) console.error(`edgeware invoke: ${local.notice}`)
+  return { values: local.values, source: local.file ? basename(local.file) : '.dev.vars' }
 }
 
 /** Options of {@link loadFunction}. */

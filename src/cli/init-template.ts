@@ -169,9 +169,12 @@ function readme(name: string): string {
 CloudFront Lambda@Edge functions with [edgeware](https://www.npmjs.com/package/edgeware).
 
 \`\`\`sh
-npm run dev     # the local edge on http://127.0.0.1:8787 (the distribution in wrangler.toml)
-npm test        # type-check and run test/
-npm run build   # one zip per function, a CloudFormation template and the CloudFront API JSON in .edgeware/build
+npm run dev                         # the local edge on http://127.0.0.1:8787 (the distribution in wrangler.toml)
+npm run dev -- --port 8790          # flags go after --: npm keeps the ones before it for itself
+npm test                            # type-check and run test/
+npm run build                       # one zip per function, a CloudFormation template and the CloudFront API JSON in .edgeware/build
+npm run build -- --env production   # with the [env.production] overrides, in .edgeware/build-production
+npx edgeware invoke edge-functions/site/viewer-request.ts --event viewer-request   # one function, run as Lambda runs it
 \`\`\`
 
 \`edge-functions/site/\` holds one file per stage a function serves; \`wrangler.toml\` associates them with the

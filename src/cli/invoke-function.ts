@@ -6,6 +6,7 @@
  * `edgeware event cff-viewer-request` prints a CloudFront Functions event.
  */
 import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { FUNCTION_RUNTIMES, type CffEvent, type FunctionEventType, type FunctionRuntime } from '../cloudfront/functions-types.js'
 import type { Violation } from '../core/errors.js'
 import { FunctionError } from '../cloudfront-functions/errors.js'
@@ -13,6 +14,7 @@ import { KvsError } from '../cloudfront-functions/kvs.js'
 import type { FunctionOutcome } from '../cloudfront-functions/engine.js'
 import { createFunctionEvent, loadFunction, runFunctionOutcome } from '../testing/functions.js'
 import { parseCommand, usageError } from './args.js'
+import { InvokeError, readInvokeConfig } from './edge-function.js'
 import { flagValue, readEventFile } from './request-flags.js'
 
 const USAGE = `usage: edgeware invoke <function.js|function.ts> --event <event.json|cff-viewer-request|cff-viewer-response> [options]
@@ -23,6 +25,9 @@ const USAGE = `usage: edgeware invoke <function.js|function.ts> --event <event.j
   --event E          an event JSON file, or cff-viewer-request / cff-viewer-response for the sample event
   --runtime R        cloudfront-js-2.0 (default) | cloudfront-js-1.0
   --kvs FILE         the associated key value store (CloudFront's import format)
+  --config FILE      the wrangler.toml (default ./wrangler.toml, if any): a function a behavior associates runs with
+                     its runtime and its [[edge.key_value_stores]] data, unless --runtime / --kvs say otherwise
+  --env NAME         use the environment [env.NAME] of the config
   --json             print one JSON object { eventType, valid, status, …, testResult } (testResult: TestFunction's fields)`
 
 /**
@@ -93,6 +98,15 @@ function print(out: FunctionOutcome, runtime: FunctionRuntime): void {
   for (const w of out.warnings) console.log(`warning:${line(w).slice(1)}`)
 }
 
+/** The runtime and the store's data file the config gives the CloudFront Function in `file`, if it names it. */
+async function configuredFunction(file: string, config: string | undefined, env: string | undefined): Promise<{ runtime: FunctionRuntime; kvs?: string } | undefined> {
+  const c = await readInvokeConfig(config, env)
+  const fn = c?.cloudfrontFunctions.find((f) => f.entry === resolve(file))
+  if (!c || !fn) return undefined
+  const store = c.edge.keyValueStores.find((s) => s.id === fn.keyValueStore)
+  return { runtime: fn.runtime, ...(store ? { kvs: store.data } : {}) }
+}
+
 /**
  * Runs `edgeware invoke` for a CloudFront Function and resolves to the exit code.
  *
@@ -102,21 +116,30 @@ function print(out: FunctionOutcome, runtime: FunctionRuntime): void {
  * ```
  */
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseCommand('invoke', USAGE, args, { event: { type: 'string', short: 'e' }, runtime: { type: 'string' }, kvs: { type: 'string' }, json: { type: 'boolean' } }, true)
+  const parsed = parseCommand(
+    'invoke',
+    USAGE,
+    args,
+    { event: { type: 'string', short: 'e' }, runtime: { type: 'string' }, kvs: { type: 'string' }, config: { type: 'string', short: 'c' }, env: { type: 'string' }, json: { type: 'boolean' } },
+    true,
+  )
   if (typeof parsed === 'number') return parsed
   const { values, positionals } = parsed
   if (positionals.length !== 1 || values.event === undefined) return usageError('invoke', USAGE, 'expected one function file and --event')
-  const runtime = (values.runtime ?? 'cloudfront-js-2.0') as FunctionRuntime
-  if (!FUNCTION_RUNTIMES.includes(runtime)) return usageError('invoke', USAGE, `--runtime must be cloudfront-js-1.0 or cloudfront-js-2.0, got ${JSON.stringify(values.runtime)}`)
+  if (values.runtime !== undefined && !FUNCTION_RUNTIMES.includes(values.runtime as FunctionRuntime)) return usageError('invoke', USAGE, `--runtime must be cloudfront-js-1.0 or cloudfront-js-2.0, got ${JSON.stringify(values.runtime)}`)
   if (!existsSync(positionals[0]!)) {
     console.error(`edgeware invoke: no such file: ${positionals[0]}`)
     return 1
   }
   let out: FunctionOutcome
+  let runtime: FunctionRuntime
   try {
+    const configured = await configuredFunction(positionals[0]!, values.config, values.env)
+    runtime = (values.runtime as FunctionRuntime | undefined) ?? configured?.runtime ?? 'cloudfront-js-2.0'
+    const kvs = values.kvs ?? configured?.kvs
     const fn = await loadFunction(positionals[0]!, { runtime })
     const event = readEvent(values.event)
-    const options = { runtime, ...(values.kvs !== undefined ? { kvs: values.kvs } : {}) }
+    const options = { runtime, ...(kvs !== undefined ? { kvs } : {}) }
     // A first run warms V8 up (its lazy compilation alone is several times a small function's work), so the
     // compute utilization printed is a warm run's, as at the local edge, comparable with TestFunction's.
     await runFunctionOutcome(fn, event, options)
@@ -126,7 +149,7 @@ export async function run(args: string[]): Promise<number> {
       console.log(JSON.stringify({ valid: false, error: { name: err.name, code: err.code, message: err.message, problems: err.problems } }, null, 2))
       return 1
     }
-    if (err instanceof FunctionError || err instanceof KvsError || (err instanceof Error && err.name === 'EdgeValidationError') || (err instanceof Error && err.message.startsWith('--event'))) {
+    if (err instanceof FunctionError || err instanceof KvsError || err instanceof InvokeError || (err instanceof Error && err.name === 'EdgeValidationError') || (err instanceof Error && err.message.startsWith('--event'))) {
       console.error(`edgeware invoke: ${err.message}`)
       return 1
     }

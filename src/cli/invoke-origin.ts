@@ -27,6 +27,9 @@ const INVOKE_USAGE = `usage: edgeware invoke <handler.ts|handler.js> --event <${
   --multi-value-headers  ALB: the target group has multi-value headers enabled (with an event name)
   --memory MB            the function's memory, 128-10240 (default 128)
   --timeout MS           the function's timeout, 1000-900000 (default 3000)
+  --config FILE          the wrangler.toml whose [vars] and runtime it is built with (default ./wrangler.toml, if any);
+                         a configured Lambda origin's handler also runs with its memory, timeout and region
+  --env NAME             use the environment [env.NAME] of the config (and .dev.vars.NAME when there is one)
   --json                 print one JSON object { StatusCode, ExecutedVersion, FunctionError, result, response, verdict }`
 
 const EVENT_USAGE = `usage: edgeware event <${KINDS.join('|')}> [options]
@@ -118,6 +121,8 @@ export async function run(args: string[]): Promise<number> {
       'multi-value-headers': { type: 'boolean' },
       memory: { type: 'string' },
       timeout: { type: 'string' },
+      config: { type: 'string', short: 'c' },
+      env: { type: 'string' },
       json: { type: 'boolean' },
     },
     true,
@@ -147,19 +152,28 @@ export async function run(args: string[]): Promise<number> {
   }
   const { functionSettings, bundleHandler } = await import('../lambda-origin/origin.js')
   const { RegionalFunction } = await import('../simulator/regional.js')
+  const { invokeSecrets, readInvokeConfig } = await import('./edge-function.js')
   let fn: InstanceType<typeof RegionalFunction>
   try {
     const ms = values.timeout === undefined ? undefined : Number(values.timeout)
     // Lambda's timeout is 1 to 900 seconds [LAMBDA-LIMITS].
     if (ms !== undefined && !(ms >= 1000 && ms <= 900_000)) throw new Error(`--timeout must be from 1000 to 900000 ms (Lambda's 1 to 900 seconds), got ${JSON.stringify(values.timeout)}`)
-    const timeout = ms === undefined ? undefined : ms / 1000
-    const settings = functionSettings({ handler: file, ...(values.memory !== undefined ? { memory: Number(values.memory) } : {}), ...(timeout !== undefined ? { timeout } : {}) })
     const entry = resolve(file)
+    // Built as `edgeware build` builds it: the config's [vars] and runtime; secret() reads .dev.vars.
+    const config = await readInvokeConfig(values.config, values.env)
+    const origin = config?.edge.origins.find((o) => o.kind === 'lambda' && resolve(o.handler) === entry)
+    const configured = origin?.kind === 'lambda' ? origin : undefined
+    const timeout = ms === undefined ? configured?.timeoutS : ms / 1000
+    const memory = values.memory !== undefined ? Number(values.memory) : configured?.memoryMb
+    const settings = functionSettings({ handler: file, ...(memory !== undefined ? { memory } : {}), ...(timeout !== undefined ? { timeout } : {}) })
+    const root = config?.root ?? dirname(entry)
     fn = new RegionalFunction({
       ...settings,
-      code: (await bundleHandler(entry, dirname(entry), undefined)).code,
+      code: (await bundleHandler(entry, root, config?.edge.runtime, config?.vars)).code,
       filename: entry.replace(/\.[^./\\]+$/, '.js'),
-      region: 'us-east-1',
+      region: configured?.region ?? 'us-east-1',
+      ...(config?.edge.runtime !== undefined ? { runtime: config.edge.runtime } : {}),
+      localSecrets: invokeSecrets(config),
       maxContainers: 1,
       onOutput: (_fn, line, stream) => (stream === 'stderr' ? console.error(line) : console.log(line)),
     })

@@ -5,20 +5,16 @@
  * build` builds it; the function runs in a container of its own with only Lambda's reserved environment variables.
  * Exit code 0: valid result; 1: invalid result (502), a throw or timeout (503), or a function the build refuses; 2: usage.
  */
-import { existsSync } from 'node:fs'
-import { basename, resolve } from 'node:path'
 import { resolveLimits, triggerLimits } from '../cloudfront/limits.js'
 import { STAGES, type CfEvent, type Stage } from '../cloudfront/types.js'
 import { checkResult } from '../cloudfront/validate.js'
 import type { Violation } from '../core/errors.js'
-import { loadEnvConfig, loadLocalSecrets } from '../build/environment.js'
-import { ConfigError, type EdgeConfig } from '../simulator/config.js'
 import { formatFunctionLine, isRethrownErrorLine, paint } from '../simulator/log.js'
 import { thrownDetail } from '../simulator/verdict.js'
 import { createEvent } from '../testing/index.js'
 import { parseCommand, usageError } from './args.js'
 import { isOriginInvocation, run as runOrigin } from './invoke-origin.js'
-import { InvokeError, loadFunction, type LoadedFunction } from './edge-function.js'
+import { InvokeError, invokeSecrets, loadFunction, readInvokeConfig, type LoadedFunction } from './edge-function.js'
 import { readEventFile } from './request-flags.js'
 
 const USAGE = `usage: edgeware invoke <file.ts|file.js|function.zip> --event <event.json|stage> [options]
@@ -55,21 +51,6 @@ function eventStage(event: CfEvent, spec: string): Stage {
   const t = (event as { Records?: { cf?: { config?: { eventType?: unknown } } }[] } | undefined)?.Records?.[0]?.cf?.config?.eventType
   if (typeof t === 'string' && STAGES.includes(t as Stage)) return t as Stage
   throw new InvokeError(`--event: ${spec} is not a Lambda@Edge event: Records[0].cf.config.eventType must be a stage name (${STAGES.join(', ')}), got ${JSON.stringify(t) ?? 'undefined'}`)
-}
-
-/** `--config`, else ./wrangler.toml when there is one: loaded (for `env`), or undefined. */
-async function readConfig(given: string | undefined, env: string | undefined): Promise<EdgeConfig | undefined> {
-  const file = resolve(given ?? 'wrangler.toml')
-  if (given === undefined && !existsSync(file)) {
-    if (env !== undefined) throw new InvokeError(`--env ${env}: there is no wrangler.toml here to take [env.${env}] from (--config FILE)`)
-    return undefined
-  }
-  try {
-    return await loadEnvConfig(file, env)
-  } catch (e) {
-    if (e instanceof ConfigError) throw new InvokeError(`invalid config: ${e.message}`)
-    throw e
-  }
 }
 
 /** How one invocation ended. */
@@ -181,17 +162,14 @@ export async function run(args: string[]): Promise<number> {
   }
   let f: LoadedFunction | undefined
   try {
-    const config = await readConfig(values.config, values.env)
+    const config = await readInvokeConfig(values.config, values.env)
     const limitsName = values.limits ?? config?.edge.limitsName ?? 'classic'
     const limits = resolveLimits(limitsName)
     const event = readEvent(values.event, values.s3 === true)
     const stage = eventStage(event, values.event)
     const p = paint(false)
-    // secret() (edgeware/secrets) reads .dev.vars next to the config, as under `edgeware dev`.
-    const local = loadLocalSecrets(config?.path ?? resolve('wrangler.toml'), config?.env)
-    if (local.notice) console.error(`edgeware invoke: ${local.notice}`)
     f = await loadFunction(positionals[0]!, {
-      localSecrets: { values: local.values, source: local.file ? basename(local.file) : '.dev.vars' },
+      localSecrets: invokeSecrets(config),
       ...(config ? { config } : {}),
       local: values.local === true,
       onTable: (l) => console.error(`edgeware invoke: ${l}`),

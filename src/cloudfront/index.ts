@@ -1,6 +1,8 @@
+/// <reference path="../functions/cloudfront-module.d.ts" preserve="true" />
 /**
  * `edgeware/cloudfront`: CloudFront's event types, header rules, limits profiles, the result validator,
- * invalidation paths and Fetch API interop; the same for CloudFront Functions (`functions-*`).
+ * invalidation paths and Fetch API interop; the same for CloudFront Functions (`functions-*`). Its types bring
+ * the `cloudfront` module's too, so a CloudFront Function typed with `CffEvent` can `import cf from 'cloudfront'`.
  */
 export * from './types.js'
 export * from './limits.js'

@@ -56,6 +56,8 @@ export interface BehaviorContext {
   origins: ReadonlyMap<string, OriginConfig>
   groups: ReadonlyMap<string, OriginGroupConfig>
   policies: Policies
+  /** The environment whose `[[env.<name>.edge.origins]]` replaced the top-level origins (`--env`), for messages. */
+  originsFromEnv?: string
 }
 
 /** One of a fixed list of method sets, in any order. */
@@ -86,7 +88,9 @@ function readTarget(r: Reader, t: Table, key: string, ctx: BehaviorContext): Tar
   const origin = ctx.origins.get(id)
   if (origin) return { originId: id, reaches: [origin] }
   const groups = ctx.groups.size ? `; groups: ${[...ctx.groups.keys()].join(', ')}` : ''
-  return r.fail(`${key}.origin`, `no [[edge.origins]] with id ${show(id)} (known: ${[...ctx.origins.keys()].join(', ') || 'none'}${groups})`, id)
+  const env = ctx.originsFromEnv
+  const why = env === undefined ? '' : `; [[env.${env}.edge.origins]] replaces the whole top-level [[edge.origins]] array: repeat every origin there, or give the top-level origin a domain for the build instead`
+  return r.fail(`${key}.origin`, `no [[edge.origins]] with id ${show(id)} (known: ${[...ctx.origins.keys()].join(', ') || 'none'}${groups}${why})`, id)
 }
 
 function readFunctions(r: Reader, t: Table, key: string) {

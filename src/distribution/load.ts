@@ -121,6 +121,7 @@ export function parseConfig(source: string, file: string, opts: LoadOptions = {}
     origins: new Map(origins.map((o) => [o.id, o])),
     groups: new Map(originGroups.map((g) => [g.id, g])),
     policies,
+    ...(opts.env !== undefined && fromEnv.includes('edge.origins') ? { originsFromEnv: opts.env } : {}),
   })
   warnings.push(...lambdaHostWarnings(behaviors, origins, originGroups))
   const functions = readFunctions(r, edge, root, behaviors, basics.limits)

@@ -39,6 +39,10 @@ export interface LambdaOriginOptions extends Omit<IntegrationSettings, 'integrat
   environment?: Readonly<Record<string, string>>
   /** The directory `handler` is relative to (default: the current directory). */
   root?: string
+  /** `[vars]`: each key K baked into the bundle as `process.env.K`, as `edgeware build` bakes them. */
+  vars?: Readonly<Record<string, string | number | boolean>>
+  /** What `secret()` (edgeware/secrets) reads instead of AWS (`.dev.vars`), and where it came from. */
+  localSecrets?: { values: Record<string, string>; source: string }
   /** Containers at most (more concurrent requests wait). Default: the machine's cores, between 2 and 4. */
   maxContainers?: number
   /** Each line the function writes (default: printed as `[name] line`). */
@@ -138,9 +142,9 @@ export function functionSettings(o: Pick<LambdaOriginOptions, 'name' | 'handler'
  * @internal The handler bundled as `edgeware build` bundles a function, unminified, its source map inlined; and
  * the project's source files it was built from.
  */
-export async function bundleHandler(entry: string, root: string, runtime: string | undefined): Promise<{ code: string; files: Set<string> }> {
+export async function bundleHandler(entry: string, root: string, runtime: string | undefined, vars?: Readonly<Record<string, string | number | boolean>>): Promise<{ code: string; files: Set<string> }> {
   const { bundleFunction, ownSources } = await import('../build/bundle.js')
-  const r = await bundleFunction({ entry, minify: false, sourcemap: true, absWorkingDir: root, ...(runtime !== undefined ? { runtime } : {}) })
+  const r = await bundleFunction({ entry, minify: false, sourcemap: true, absWorkingDir: root, ...(runtime !== undefined ? { runtime } : {}), ...(vars !== undefined ? { vars: { ...vars } } : {}) })
   let code = r.code.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '\n')
   if (r.map) code += `//# sourceMappingURL=data:application/json;base64,${Buffer.from(r.map).toString('base64')}\n`
   return { code, files: ownSources(r.metafile, root) }
@@ -183,14 +187,14 @@ async function fetchThrough(handle: (r: OriginRequest) => Promise<OriginCall>, r
 export async function startLambdaOrigin(opts: LambdaOriginOptions): Promise<LambdaOrigin> {
   if (opts === null || typeof opts !== 'object' || typeof opts.handler !== 'string') fail('Handler', `handler must be the path of the handler's entry file, got ${JSON.stringify(opts?.handler)}`)
   const { name, memoryMb, timeoutMs } = functionSettings(opts)
-  const { handler, integrationTimeout, runtime, environment, maxContainers, onOutput, onContainer } = opts
+  const { handler, integrationTimeout, runtime, environment, maxContainers, onOutput, onContainer, vars, localSecrets } = opts
   const settings: IntegrationSettings = { integration: opts.integration, name }
   for (const k of SETTINGS) if (opts[k] !== undefined) (settings as unknown as Record<string, unknown>)[k] = opts[k]
   if (integrationTimeout !== undefined) settings.integrationTimeoutMs = integrationTimeout * 1000
   const api = createIntegration(settings)
   const root = resolve(opts.root ?? '.')
   const entry = isAbsolute(handler) ? handler : join(root, handler)
-  let bundle = await bundleHandler(entry, root, runtime)
+  let bundle = await bundleHandler(entry, root, runtime, vars)
   let reloads = 0
   const fn = new RegionalFunction({
     name,
@@ -201,6 +205,7 @@ export async function startLambdaOrigin(opts: LambdaOriginOptions): Promise<Lamb
     region: api.settings.region,
     ...(runtime !== undefined ? { runtime } : {}),
     ...(environment !== undefined ? { environment } : {}),
+    ...(localSecrets !== undefined ? { localSecrets } : {}),
     ...(maxContainers !== undefined ? { maxContainers } : {}),
     onOutput: (_fn, line, stream) => (onOutput ? onOutput(line, stream) : (stream === 'stderr' ? process.stderr : process.stdout).write(`[${name}] ${line}\n`)),
     ...(onContainer ? { onContainer: (_fn: string, ev: 'start' | 'exit', detail: string) => onContainer(ev, detail) } : {}),
@@ -238,7 +243,7 @@ export async function startLambdaOrigin(opts: LambdaOriginOptions): Promise<Lamb
     async reload() {
       // Saves can overlap: only the newest reload started swaps in (a slower older bundle never replaces it).
       const mine = ++reloads
-      const next = await bundleHandler(entry, root, runtime)
+      const next = await bundleHandler(entry, root, runtime, vars)
       if (mine !== reloads) return
       bundle = next
       fn.swap(next.code)

@@ -178,7 +178,7 @@ function credentials(name: string, store: SecretStore): AwsCredentials {
 /** One read from AWS, with the deadline and the caller's signal. */
 async function readFromAws(name: string, store: SecretStore, options: SecretOptions): Promise<string> {
   const prefix = process.env.EDGEWARE_SECRETS_PREFIX
-  if (prefix === undefined) fail('SecretUnavailable', name, store, 'no secret prefix was baked in: build the function with `edgeware build`, or call setLocalSecrets() in tests')
+  if (prefix === undefined) fail('SecretUnavailable', name, store, "no secret prefix was baked in: `edgeware build` bakes it in, `edgeware dev` and `edgeware invoke` read .dev.vars instead, and a test calls setLocalSecrets({ NAME: 'value' }) from edgeware/secrets")
   const ssm = store === 'ssm'
   const id = ssm ? prefix + name : prefix.replace(/^\//, '') + name
   const where = ssm ? `SSM parameter ${id}` : `Secrets Manager secret ${id}`

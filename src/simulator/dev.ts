@@ -224,10 +224,12 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     await checkPortFree(ip, port)
     // Example origins and the local DynamoDB first: functions may bake the endpoint in.
     const examples: ExampleOrigin[] = []
+    // Where viewers reach the edge (known once it listens): the example pages' links and commands name it.
+    let edgeHost: string | undefined
     for (const o of config.edge.origins) {
       if (o.kind !== 'custom' || !o.example) continue
       const u = new URL(o.url)
-      const ex = await startExampleOrigin({ id: o.id, port: u.port ? Number(u.port) : 80, kind: o.example })
+      const ex = await startExampleOrigin({ id: o.id, port: u.port ? Number(u.port) : 80, kind: o.example, edgeHost: () => edgeHost })
       examples.push(ex)
       cleanups.push(() => ex.close())
     }
@@ -393,7 +395,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
     // CloudFront Functions (run in this process) and Lambda origins (their own containers); a reload of
     // wrangler.toml that changes them starts them anew.
     const startFunctions = (c: EdgeConfig): Promise<LocalCloudFrontFunctions> => startCloudFrontFunctions({ config: c, origins: originDirectory(c), logger, paint: p, verbose })
-    const startOrigins = (c: EdgeConfig): Promise<LocalLambdaOrigins> => startLambdaOrigins({ config: c, logger, paint: p, verbose, ...(opts.maxContainers !== undefined ? { maxContainers: opts.maxContainers } : {}) })
+    const startOrigins = (c: EdgeConfig): Promise<LocalLambdaOrigins> => startLambdaOrigins({ config: c, logger, paint: p, verbose, localSecrets, ...(opts.maxContainers !== undefined ? { maxContainers: opts.maxContainers } : {}) })
     /** Puts a kind's units (`cff`, `origin`) in place of the ones it had. */
     const setUnits = (kind: string, list: readonly Unit[]): void => {
       for (const k of [...units.keys()]) if (k.startsWith(`${kind}:`)) units.delete(k)
@@ -539,6 +541,7 @@ export async function startDev(opts: DevOptions): Promise<DevServer> {
       const edgePort = Number((await mf.unsafeGetDirectURL()).port)
       if (tlsListener) httpsTarget = Number((await mf.unsafeGetDirectURL(undefined, 'https')).port)
       front = await startFront({ ...frontOptions, ip, port, upstreamPort: () => edgePort })
+      edgeHost = `localhost:${front.port}`
     } catch (e) {
       await staged
       throw new Error(`could not start the edge on ${ip}:${port}: ${(e as Error).message}`)

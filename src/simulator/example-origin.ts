@@ -29,13 +29,13 @@ const first = (v: string | string[] | undefined): string | undefined => (Array.i
 export type ExampleKind = 'starter' | 'tour'
 
 /** Status, headers and body of one answer. */
-function answer(id: string, port: number, kind: ExampleKind, req: http.IncomingMessage): { status: number; type: string; cache: string; body: string; served: string } {
+function answer(id: string, port: number, kind: ExampleKind, req: http.IncomingMessage, edgeHost: string | undefined): { status: number; type: string; cache: string; body: string; served: string } {
   const url = new URL(req.url ?? '/', 'http://origin')
   const served = new Date().toISOString()
   const site = id === 'blog' ? blogSite : appSite
   const asset = kind === 'tour' && site === appSite ? APP_ASSETS[url.pathname] : undefined
   if (asset) return { status: 200, type: asset.type, cache: 'public, max-age=86400', body: asset.body, served }
-  const host = first(req.headers['x-forwarded-host'])
+  const host = first(req.headers['x-forwarded-host']) ?? edgeHost
   const ctx: PageContext = {
     origin: { id, port },
     method: req.method ?? 'GET',
@@ -54,7 +54,8 @@ function answer(id: string, port: number, kind: ExampleKind, req: http.IncomingM
 
 /**
  * Starts an example origin on 127.0.0.1:`port` (0 = any free port), serving the guided tour unless `kind` is
- * `starter`.
+ * `starter`. `edgeHost` gives the host and port viewers reach the edge at (`localhost:8797`), for the pages' links
+ * and commands when a request doesn't say it (`X-Forwarded-Host`); else `localhost:8787`.
  *
  * @example
  * ```ts
@@ -63,13 +64,13 @@ function answer(id: string, port: number, kind: ExampleKind, req: http.IncomingM
  * await o.close()
  * ```
  */
-export async function startExampleOrigin(opts: { id: string; port: number; kind?: ExampleKind }): Promise<ExampleOrigin> {
+export async function startExampleOrigin(opts: { id: string; port: number; kind?: ExampleKind; edgeHost?: () => string | undefined }): Promise<ExampleOrigin> {
   const kind = opts.kind ?? 'tour'
   let hits = 0
   let port = opts.port
   const server = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
     hits++
-    const a = answer(opts.id, port, kind, req)
+    const a = answer(opts.id, port, kind, req, opts.edgeHost?.())
     res.writeHead(a.status, {
       'Content-Type': a.type,
       'Cache-Control': a.cache,

@@ -86,7 +86,9 @@ export function createHostHandler(opts: HostOptions): {
   setBuckets: (buckets: readonly LocalBucket[]) => void
 } {
   const { functions, limits, logger, paint: p, verbose } = opts
-  let s3 = localS3(opts.buckets ?? [])
+  /** A bucket's 403 for a key it lacks, explained once per key in the log. */
+  const s3Note = (line: string): void => logger.info(`${p.dim('[s3]')} ${p.yellow('⚠')} ${line}`)
+  let s3 = localS3(opts.buckets ?? [], s3Note)
   const verdict = { limits, verbose, paint: p }
   /** A container that failed to start, when no request's log line will tell it (no call took the answer). */
   const startFailed = (fnName: string, out: InvokeOutcome): void =>
@@ -323,7 +325,7 @@ export function createHostHandler(opts: HostOptions): {
   }
 
   const setBuckets = (buckets: readonly LocalBucket[]): void => {
-    s3 = localS3(buckets)
+    s3 = localS3(buckets, s3Note)
   }
 
   return { http, message, lines, directEnded, swapped, setBuckets }

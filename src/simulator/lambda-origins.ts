@@ -46,6 +46,8 @@ export interface LambdaOriginsOptions {
   paint: Paint
   verbose: boolean
   maxContainers?: number
+  /** What `secret()` reads in the functions instead of AWS (`.dev.vars`), as for the edge functions. */
+  localSecrets?: { values: Record<string, string>; source: string }
 }
 
 /** The running Lambda origins. */
@@ -106,6 +108,8 @@ export async function startLambdaOrigins(o: LambdaOriginsOptions): Promise<Local
         memory: c.memoryMb,
         timeout: c.timeoutS,
         root: config.root,
+        vars: config.vars,
+        ...(o.localSecrets ? { localSecrets: o.localSecrets } : {}),
         ...(c.multiValueHeaders ? { multiValueHeaders: true } : {}),
         ...(o.maxContainers !== undefined ? { maxContainers: o.maxContainers } : {}),
         onOutput: (line, stream) => {

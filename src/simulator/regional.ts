@@ -129,6 +129,7 @@ export class RegionalFunction {
       region: o.region,
       ...(o.runtime !== undefined ? { runtime: o.runtime } : {}),
       ...(o.environment !== undefined ? { environment: o.environment } : {}),
+      ...(o.localSecrets ? { localSecrets: o.localSecrets } : {}),
       onOutput: (line, stream) => o.onOutput?.(o.name, line, stream),
     })
     const t: Thread = { worker, code: this.code, createdAt: Date.now(), used: false, dead: false }

@@ -20,7 +20,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { open, stat } from 'node:fs/promises'
-import { extname, join, sep } from 'node:path'
+import { existsSync, statSync } from 'node:fs'
+import { extname, join, relative, sep } from 'node:path'
 import { statusText } from '../cloudfront/rules.js'
 import type { CfHeaders } from '../cloudfront/types.js'
 import type { OriginResult } from './origin-fetch.js'
@@ -145,7 +146,7 @@ function preconditions(h: (n: string) => string | undefined, etag: string, mtime
  * r.ok && r.status // 200, or 403 AccessDenied for a missing key
  * ```
  */
-export async function serveS3(b: LocalBucket, req: { method: string; path: string; headers: CfHeaders }): Promise<OriginResult> {
+export async function serveS3(b: LocalBucket, req: { method: string; path: string; headers: CfHeaders; onMissing?: (key: string) => void }): Promise<OriginResult> {
   const t0 = performance.now()
   const done = (r: OriginResult): OriginResult => ({ ...r, ms: performance.now() - t0 })
   if (req.method !== 'GET' && req.method !== 'HEAD') return done(accessDenied(req.method))
@@ -157,7 +158,10 @@ export async function serveS3(b: LocalBucket, req: { method: string; path: strin
   }
   const file = fileOf(b.dir, key)
   const obj = file === undefined ? undefined : await readObject(file)
-  if (!obj) return done(accessDenied(req.method))
+  if (!obj) {
+    req.onMissing?.(key)
+    return done(accessDenied(req.method))
+  }
   const h = (n: string): string | undefined => req.headers[n]?.[0]?.value
   const { requestId, hostId } = ids()
   const headers = head(requestId, hostId)
@@ -197,8 +201,10 @@ export async function serveS3(b: LocalBucket, req: { method: string; path: strin
  * await s3.fetch('GET', 'https://assets.s3.us-east-1.amazonaws.com/index.html', {})
  * ```
  */
-export function localS3(buckets: readonly LocalBucket[]): { fetch(method: string, url: string, headers: CfHeaders): Promise<OriginResult> } {
+export function localS3(buckets: readonly LocalBucket[], onNote?: (line: string) => void): { fetch(method: string, url: string, headers: CfHeaders): Promise<OriginResult> } {
   const byName = new Map(buckets.map((b) => [b.bucket.toLowerCase(), b]))
+  /** Keys already explained (each once, a bounded number). */
+  const noted = new Set<string>()
   return {
     async fetch(method, url, headers) {
       const u = new URL(url)
@@ -208,7 +214,39 @@ export function localS3(buckets: readonly LocalBucket[]): { fetch(method: string
         const known = [...byName.keys()].join(', ') || 'none'
         return { ok: false, status: 502, code: 'OriginDnsError', message: `CloudFront couldn't resolve the S3 origin ${u.hostname}: no [[edge.origins]] S3 origin has ${name === undefined ? 'that domain' : `bucket "${name}"`} (local buckets: ${known}).`, ms: 0 }
       }
-      return serveS3(b, { method, path: u.pathname, headers })
+      const onMissing = onNote
+        ? (key: string): void => {
+            if (noted.has(`${b.bucket}/${key}`) || noted.size >= 1000) return
+            noted.add(`${b.bucket}/${key}`)
+            onNote(missingKeyNote(b, key))
+          }
+        : undefined
+      return serveS3(b, { method, path: u.pathname, headers, ...(onMissing ? { onMissing } : {}) })
     },
   }
+}
+
+/**
+ * Why a bucket answered 403 for `key`, for the dev log: the file the key would be, and — when the key without its
+ * first segment names a file — that the whole path is the key (a behavior's path pattern is not removed from it).
+ *
+ * @example
+ * ```ts
+ * missingKeyNote({ bucket: 'assets', region: 'us-east-1', dir: '/app/public' }, 'public/style.css')
+ * // 'bucket assets has no object "public/style.css" (no file public/public/style.css): S3 answers 403 AccessDenied
+ * // (…). public/style.css is the object "style.css": the object key is the request's whole path, …'
+ * ```
+ */
+export function missingKeyNote(b: LocalBucket, key: string): string {
+  const shown = (file: string): string => {
+    const r = relative(process.cwd(), file)
+    return r.startsWith('..') ? file : r.split(sep).join('/')
+  }
+  const file = fileOf(b.dir, key)
+  let note = `bucket ${b.bucket} has no object ${JSON.stringify(key)}${file === undefined ? '' : ` (no file ${shown(file)})`}: S3 answers 403 AccessDenied (without s3:ListBucket it never says 404)`
+  const shorter = key.includes('/') ? fileOf(b.dir, key.slice(key.indexOf('/') + 1)) : undefined
+  if (shorter !== undefined && existsSync(shorter) && statSync(shorter).isFile()) {
+    note += `. ${shown(shorter)} is the object ${JSON.stringify(key.slice(key.indexOf('/') + 1))}: the object key is the request's whole path, the behavior's path pattern included`
+  }
+  return note
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bundleFunction, BuildError, runtimeTarget } from '../../src/build/index.js'
 import { cleanTempDirs, FIXTURES, runDir, runFresh, sampleEvent, tempDir, writeTree } from './helpers.js'
+import { linkEdgeware } from '../cli/child.js'
 
 afterAll(cleanTempDirs)
 
@@ -90,6 +91,11 @@ describe('bundleFunction', () => {
     const plain = await tempDir()
     writeTree(plain, { 'fn.ts': "import { inside } from './inside.js'\nexport const handler = async () => ({ status: '200', body: String(inside) })\n", 'inside.ts': 'export const inside = 0\n' })
     expect((await bundleFunction({ entry: 'fn.ts', absWorkingDir: plain })).warnings).toEqual([])
+    // nor one that links edgeware itself, as \`edgeware init\` in a checkout does (file:): it is in every bundle
+    const linked = await tempDir()
+    writeTree(linked, { 'fn.ts': "import { viewerRequest } from 'edgeware'\nexport const handler = viewerRequest(async (c, next) => next())\n" })
+    linkEdgeware(linked)
+    expect((await bundleFunction({ entry: 'fn.ts', absWorkingDir: linked })).warnings).toEqual([])
   })
 
   it('accepts ESM re-exports and CommonJS object exports, and rejects a default export', async () => {

@@ -47,6 +47,26 @@ describe('edgeware invoke with a CloudFront Function', () => {
     expect(r.code).toBe(0)
     expect(r.out).toMatch(/"uri": "\/from-kvs"/)
   })
+  it('--config: a function a behavior associates runs with its configured store and runtime; --kvs / --runtime still win', async () => {
+    writeFileSync(join(dir, 'other.json'), JSON.stringify({ data: [{ key: 'target', value: '/from-the-other-store' }] }))
+    writeFileSync(
+      join(dir, 'cff.toml'),
+      `name = "cff"\n[[edge.origins]]\nid = "app"\nurl = "http://localhost:3000"\n[edge.default_behavior]\norigin = "app"\nviewer_request_function = "typed.ts"\n[edge.cloudfront_functions.typed]\nkey_value_store = "routes"\n[[edge.key_value_stores]]\nid = "routes"\ndata = "store.json"\n`,
+    )
+    const r = await cli('invoke', join(dir, 'typed.ts'), '--event', 'cff-viewer-request', '--config', join(dir, 'cff.toml'))
+    expect(r.code, r.err).toBe(0)
+    expect(r.out).toMatch(/"uri": "\/from-kvs"/)
+    expect(r.out).toContain('cloudfront-js-2.0')
+    const other = await cli('invoke', join(dir, 'typed.ts'), '--event', 'cff-viewer-request', '--config', join(dir, 'cff.toml'), '--kvs', join(dir, 'other.json'))
+    expect(other.out).toMatch(/"uri": "\/from-the-other-store"/)
+    // without that config (./wrangler.toml doesn't name the file), cf.kvs() has no store: CloudFront's 503
+    const alone = await cli('invoke', join(dir, 'typed.ts'), '--event', 'cff-viewer-request')
+    expect(alone.code).toBe(1)
+    expect(alone.out).toContain('ERROR: CloudFront would answer 503')
+    const unknownEnv = await cli('invoke', join(dir, 'typed.ts'), '--event', 'cff-viewer-request', '--config', join(dir, 'cff.toml'), '--env', 'nope')
+    expect(unknownEnv.code).toBe(1)
+    expect(unknownEnv.err).toContain('env: no [env.nope] in the config')
+  })
   it('--json prints the outcome and TestFunction’s fields', async () => {
     const r = await cli('invoke', join(examples, 'true-client-ip.js'), '--event', 'cff-viewer-request', '--runtime', 'cloudfront-js-1.0', '--json')
     const out = JSON.parse(r.out)

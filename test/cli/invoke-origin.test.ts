@@ -1,14 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { cleanTempDirs, writeProject } from '../build/helpers.js'
 import { runCli } from './run-cli.js'
 
 const PLAIN = fileURLToPath(new URL('../lambda-origin/fixtures/plain.mjs', import.meta.url))
 const HONO = fileURLToPath(new URL('../lambda-origin/fixtures/hono-app.ts', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'edgeware-cli-origin-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
+afterAll(cleanTempDirs)
 
 /** An event file from `edgeware event`, with its path changed. */
 async function eventFile(kind: string, path: string, ...args: string[]): Promise<string> {
@@ -90,6 +92,23 @@ describe('edgeware invoke <handler> --event <origin event>', () => {
     const { code, err } = await runCli('invoke', PLAIN, '--event', unknown, '--integration', 'rest')
     expect(code).toBe(1)
     expect(err).toMatch(/not a valid rest event:\n {2}requestContext: requestContext must be an object, got nothing/)
+  })
+
+  it('--config: built with the config\'s [vars], secret() reads .dev.vars, a configured origin runs with its memory and region', async () => {
+    const config = await writeProject(
+      {
+        'wrangler.toml': `name = "o"\n[vars]\nSTAGE = "local"\n[[edge.origins]]\nid = "api"\nlambda = { handler = "api/index.ts", integration = "http", memory = 256, region = "eu-west-1" }\n[edge.default_behavior]\norigin = "api"\n`,
+        'api/index.ts': `import { secret } from 'edgeware/secrets'
+export const handler = async () => ({ statusCode: 200, body: JSON.stringify({ stage: process.env.STAGE, key: await secret('API_KEY'), memory: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE, region: process.env.AWS_REGION }) })
+`,
+        '.dev.vars': 'API_KEY=from dev vars\n',
+      },
+      'invoke-origin-config-',
+    )
+    const { code, out, err } = await runCli('invoke', join(dirname(config), 'api/index.ts'), '--event', 'apigateway-http', '--config', config, '--json')
+    expect(code, err).toBe(0)
+    expect(JSON.parse((JSON.parse(out) as { response: { body: string } }).response.body)).toEqual({ stage: 'local', key: 'from dev vars', memory: '256', region: 'eu-west-1' })
+    expect((await runCli('invoke', join(dirname(config), 'api/index.ts'), '--event', 'apigateway-http', '--config', config, '--env', 'nope')).err).toContain('env: no [env.nope] in the config')
   })
 
   it('refuses bad options with the usage', async () => {

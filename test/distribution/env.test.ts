@@ -57,6 +57,13 @@ describe('[env.<name>] overlays', () => {
     expectProblem(SITE_OK.replace('region = "eu-west-1"', 'region = "mars"'), 'env.production.edge.region', /not an AWS region name: "mars"/, { env: 'production' })
   })
 
+  it('a behavior whose origin the environment\'s origins array dropped says the array replaced the top-level one, and the ways out', () => {
+    const toml = `name = "site"${BASE}[[edge.origins]]\nid = "assets"\ns3 = { dir = ".", bucket = "site-assets", region = "us-east-1" }\n[[edge.behaviors]]\npath_pattern = "/assets/*"\norigin = "assets"\n[env.production]\n[[env.production.edge.origins]]\nid = "app"\ndomain = "app.example.com"\n`
+    expectProblem(toml, 'edge.behaviors[0].origin', /no \[\[edge\.origins\]\] with id "assets" \(known: app; \[\[env\.production\.edge\.origins\]\] replaces the whole top-level \[\[edge\.origins\]\] array: repeat every origin there, or give the top-level origin a domain for the build instead\)/, { env: 'production' })
+    // without the environment, the same origin is there
+    expect(parse(toml).behaviors[0]).toMatchObject({ originId: 'assets' })
+  })
+
   it('keeps an environment\'s own name', () => {
     expect(parse(SITE, { env: 'staging' }).name).toBe('site-stage')
   })

@@ -57,6 +57,23 @@ describe('edgeware dev', () => {
     }
   })
 
+  it('a Lambda origin reads .dev.vars with secret() and gets [vars] baked in, as the edge functions do', async () => {
+    const api = `import { secret } from 'edgeware/secrets'
+export const handler = async () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: await secret('API_KEY'), stage: process.env.STAGE }) })
+`
+    const toml = `name = "s"\n[vars]\nSTAGE = "dev"\n[[edge.origins]]\nid = "api"\nlambda = { handler = "api/index.ts", integration = "http" }\n[edge.default_behavior]\norigin = "api"\ncache_policy = "CachingDisabled"\norigin_request_policy = "AllViewerExceptHostHeader"\n`
+    const config = await project({ 'wrangler.toml': toml, 'api/index.ts': api, '.dev.vars': 'API_KEY=origin key\n' })
+    const logs: string[] = []
+    const dev = await startDev({ config, port: 0, watch: false, logger: { info: (l) => logs.push(l), error: (l) => logs.push(l) } })
+    try {
+      const res = await fetch(`${dev.url}/items`)
+      expect(res.status, logs.join('\n')).toBe(200)
+      expect(await res.json()).toEqual({ key: 'origin key', stage: 'dev' })
+    } finally {
+      await dev.close()
+    }
+  })
+
   it('a malformed .dev.vars stops dev with the file and the line', async () => {
     const config = await project({ '.dev.vars': 'API_KEY=ok\nthis line is wrong\n' })
     const err = await startDev({ config, port: 0, watch: false, logger: { info: () => {}, error: () => {} } }).then(() => undefined, (e: unknown) => e)

@@ -165,6 +165,8 @@ describe('secret() from SSM Parameter Store', () => {
     const e = await failure(secret('X'))
     expect(e.code).toBe('SecretUnavailable')
     expect(e.message).toContain('no secret prefix was baked in')
+    // what to do in a test, and where the helper comes from
+    expect(e.message).toContain("a test calls setLocalSecrets({ NAME: 'value' }) from edgeware/secrets")
   })
 })
 

@@ -107,6 +107,8 @@ describe('example origins and the local DynamoDB', () => {
       expect(body).toContain('Your distribution is up')
       expect(body).toContain('example origin <b>site</b>')
       expect(body).not.toMatch(/<link |<script |<img /) // style inline, nothing fetched from paths the distribution may lack
+      // the commands it shows reach this edge, on the port it listens on (here not 8787)
+      expect(body).toContain(`curl -i http://localhost:${new URL(d2.url).port}/ `)
       const seen = new Set<string>()
       const queue = ['/']
       while (queue.length) {

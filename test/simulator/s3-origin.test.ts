@@ -250,6 +250,19 @@ describe('an S3 origin through the local edge', () => {
     expect(await res.text()).toContain('<Code>AccessDenied</Code>')
   })
 
+  it('says in the log, once per key, which object the bucket lacks, and that the path pattern stays in the key', async () => {
+    const notes = (key: string): string[] => h.logs.filter((l) => l.includes(`bucket site-assets has no object "${key}"`))
+    expect((await h.get('/missing/page.html')).status).toBe(403)
+    await expect.poll(() => notes('missing/page.html')).toHaveLength(1)
+    expect(notes('missing/page.html')[0]).toContain('S3 answers 403 AccessDenied')
+    expect(notes('missing/page.html')[0]).not.toContain('is the object')
+    // a folder named like the behavior's path: the object is there without the prefix; said once for two requests
+    expect((await h.get('/public/index.html')).status).toBe(403)
+    expect((await h.get('/public/index.html')).status).toBe(403)
+    await expect.poll(() => notes('public/index.html')).toHaveLength(1)
+    expect(notes('public/index.html')[0]).toMatch(/ \(no file .*site\/public\/index\.html\).*site\/index\.html is the object "index\.html": the object key is the request's whole path, the behavior's path pattern included/)
+  })
+
   it('serves the default root object for / only (not for /assets/)', async () => {
     const root = await h.get('/')
     expect(root.status).toBe(200)
