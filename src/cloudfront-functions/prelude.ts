@@ -285,7 +285,7 @@ export const PRELUDE = String.raw`(function (g, host, cfg) {
   function trackAll() {
     track(g);
     getOwnPropertyNames(g).forEach(function (name) { var d = getDescriptor(g, name); if ('value' in d) trackTree(d.value); });
-    [getProto(Int8Array), getProto(Int8Array.prototype), RealDate, RealDate.prototype, crypto, querystring, cf, kvsHandle, modules, modules.buffer, g.console].forEach(trackTree);
+    [getProto(Int8Array), getProto(Int8Array.prototype), RealDate, RealDate.prototype, crypto, querystring, cf, kvsHandle, modules, modules.buffer, g.console, tick].forEach(trackTree);
   }
   // The calls that can turn a data property into an accessor or change a prototype: each marks its target when
   // that is a tracked object, so the check after a run reads data properties directly (no descriptor to allocate).

@@ -69,6 +69,7 @@ describe('no state outlives a run', () => {
     ['a module’s function replaced', "require('crypto').createHash = function () { return { update: function () { return this }, digest: function () { return 'pwned' } } }"],
     ['JSON replaced', "JSON.stringify = function () { return 'pwned' }"],
     ['a built-in frozen', 'Object.freeze(Array.prototype)'],
+    ['a property on the compute check the sandbox inserts', "if (__edgewareTick.seen) seen = 'leaked'; __edgewareTick.seen = true"],
   ])('%s is gone in the next run', async (_, attack) => {
     const fn = compileFunction(`function handler(event) {
       var seen = [[1, 2].join('-'), ' x '.trim(), require('crypto').createHash('md5').update('a').digest('hex').slice(0, 4), JSON.stringify([1]), String(Object.isFrozen(Array.prototype))].join('|')
