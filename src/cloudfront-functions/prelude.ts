@@ -10,7 +10,7 @@ export const PRELUDE = String.raw`(function (g, host, cfg) {
   'use strict';
   var v2 = cfg.runtime === 'cloudfront-js-2.0';
   var O = Object, defineProperty = O.defineProperty, getOwnPropertyNames = O.getOwnPropertyNames, getProto = O.getPrototypeOf;
-  var getDescriptor = O.getOwnPropertyDescriptor, hasOwn = O.prototype.hasOwnProperty;
+  var getDescriptor = O.getOwnPropertyDescriptor, hasOwn = O.prototype.hasOwnProperty, keys = O.keys;
   var apply = Reflect.apply, construct = Reflect.construct, RealDate = Date, RProxy = Proxy, RWeakSet = WeakSet;
   var JSONparse = JSON.parse, P = Promise, U8 = Uint8Array, isView = ArrayBuffer.isView;
   var fromCharCode = String.fromCharCode, strSlice = String.prototype.slice, charCodeAt = String.prototype.charCodeAt;
@@ -261,14 +261,16 @@ export const PRELUDE = String.raw`(function (g, host, cfg) {
   hide(g, '__edgewareRun', run);
 
   // What a run may change that outlives it: the global object, the built-ins and their prototypes, the modules.
-  // A run that adds or removes a property of one of them, replaces a function or an accessor on it, or changes
-  // its prototype or extensibility leaves a mark (checked with descriptors: reading never runs the code's getters).
+  // A run that assigns a new property to one of them (counted by Object.keys: assignment makes it enumerable),
+  // replaces or deletes a function or an accessor on it, defines a property on it or changes its prototype or
+  // extensibility (the marking calls below) leaves a mark. Data properties are read directly: none of them can
+  // have become a getter without a marking call, so reading never runs the code's getters.
   var tracked = [], isExtensible = O.isExtensible;
   function track(o) {
     if (o === null || (typeof o !== 'object' && typeof o !== 'function')) return;
     for (var i = 0; i < tracked.length; i++) if (tracked[i].o === o) return;
     var names = getOwnPropertyNames(o), fns = [];
-    tracked[tracked.length] = { o: o, proto: getProto(o), n: getOwnPropertyNames(o).length, ext: isExtensible(o), fns: fns };
+    tracked[tracked.length] = { o: o, proto: getProto(o), n: keys(o).length, ext: isExtensible(o), fns: fns };
     for (var j = 0; j < names.length; j++) {
       var d = getDescriptor(o, names[j]);
       if (d.get || d.set) fns[fns.length] = [names[j], d.get, d.set, true];
@@ -301,7 +303,7 @@ export const PRELUDE = String.raw`(function (g, host, cfg) {
   }
   function marked(t) {
     var o = t.o;
-    if (getProto(o) !== t.proto || isExtensible(o) !== t.ext || getOwnPropertyNames(o).length !== t.n) return true;
+    if (getProto(o) !== t.proto || isExtensible(o) !== t.ext || keys(o).length !== t.n) return true;
     for (var i = 0; i < t.fns.length; i++) {
       var f = t.fns[i];
       if (f[3]) {
