@@ -195,11 +195,13 @@ function failure(base: OutcomeBase, status: 502 | 503, code: string, message: st
   return { ...base, ok: false, status, errorType: status === 502 ? 'FunctionValidationError' : 'FunctionExecutionError', code, message, violations, ...(error !== undefined ? { error } : {}) }
 }
 
+function killed(fn: Compiled, call: Call, base: OutcomeBase): FunctionOutcome {
+  const what = call.killed === 'ComputeLimitExceeded' ? `used more than ${call.limits.timeoutMs} ms of CPU (compute limit)` : `allocated more than ${call.limits.memoryBytes} bytes (memory limit)`
+  return failure(base, 503, call.killed!, `${fn.name} ${what} and was stopped`)
+}
+
 function judge(fn: Compiled, call: Call, state: RunState, event: CffEvent, heapGrowth: number, base: OutcomeBase, options: RunOptions): FunctionOutcome {
-  if (call.killed !== undefined) {
-    const what = call.killed === 'ComputeLimitExceeded' ? `used more than ${call.limits.timeoutMs} ms of CPU (compute limit)` : `allocated more than ${call.limits.memoryBytes} bytes (memory limit)`
-    return failure(base, 503, call.killed, `${fn.name} ${what} and was stopped`)
-  }
+  if (call.killed !== undefined) return killed(fn, call, base)
   if (heapGrowth > call.limits.memoryBytes) {
     return failure(base, 503, 'MemoryLimitExceeded', `${fn.name} allocated about ${heapGrowth} bytes, over the memory limit of ${call.limits.memoryBytes} bytes`)
   }
@@ -261,17 +263,20 @@ export function runFunction(fn: CompiledFunction, event: CffEvent, options: RunO
     originChanges: [],
   }
   call.wall0 = performance.now()
-  const state = compiled.sandbox.run(call)
-  const cpuMs = elapsedMs(call)
-  const heapGrowth = heapUsed() - call.heap0
-  const base: OutcomeBase = {
-    eventType,
-    computeUtilization: Math.round((cpuMs / limits.computeBudgetMs) * 100),
-    cpuMs,
-    logs: call.logs,
-    logsTruncated: call.logsTruncated,
-    originChanges: call.originChanges,
-    warnings: [],
-  }
-  return judge(compiled, call, state, ev, heapGrowth, base, options)
+  return compiled.sandbox.run(call, (state) => {
+    const cpuMs = elapsedMs(call)
+    const heapGrowth = heapUsed() - call.heap0
+    const base: OutcomeBase = {
+      eventType,
+      computeUtilization: Math.round((cpuMs / limits.computeBudgetMs) * 100),
+      cpuMs,
+      logs: call.logs,
+      logsTruncated: call.logsTruncated,
+      originChanges: call.originChanges,
+      warnings: [],
+    }
+    const outcome = judge(compiled, call, state, ev, heapGrowth, base, options)
+    // reading the result ran the function's code again (a getter, a toJSON) and that code hit a limit
+    return call.killed !== undefined && (outcome.ok || outcome.status === 502) ? killed(compiled, call, base) : outcome
+  })
 }

@@ -297,15 +297,56 @@ export interface KeyValueStoreFile {
   close(): void
 }
 
-async function readStoreFile(path: string): Promise<{ text: string; created: Date; updated: Date }> {
-  let text: string
+/**
+ * The text of an import file: its size checked before it is read (a huge file is refused, not loaded), its bytes
+ * decoded as UTF-8 strictly (a byte that isn't UTF-8 is an error naming its offset, never a silent U+FFFD).
+ */
+async function readStoreFile(path: string, maxBytes: number): Promise<{ text: string; created: Date; updated: Date }> {
+  let bytes: Buffer
+  let st: Awaited<ReturnType<typeof stat>>
   try {
-    text = await readFile(path, 'utf8')
+    st = await stat(path)
+    if (st.isFile() && st.size > maxBytes) throw new KvsError('FileTooLarge', `${path}: the import file is ${st.size} bytes, over the limit of ${maxBytes}`)
+    bytes = await readFile(path)
   } catch (err) {
+    if (err instanceof KvsError) throw err
     throw new KvsError('InvalidImportFile', `can't read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
-  const st = await stat(path)
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+  } catch {
+    const at = firstInvalidUtf8(bytes)
+    throw new KvsError('InvalidImportFile', `${path}: the import file is not UTF-8: byte ${at} (0x${bytes[at]!.toString(16).padStart(2, '0')}) starts no valid UTF-8 sequence`)
+  }
   return { text, created: st.birthtime.getTime() > 0 ? st.birthtime : st.mtime, updated: st.mtime }
+}
+
+/** The offset of the first byte that doesn't decode as UTF-8 (only called once decoding failed). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let lo = 0
+  let hi = bytes.length
+  // the longest valid prefix: a prefix decodes unless it holds an invalid byte (or cuts a sequence at its end)
+  const valid = (n: number): boolean => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, n), { stream: true })
+      return true
+    } catch {
+      return false
+    }
+  }
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (valid(mid)) lo = mid
+    else hi = mid - 1
+  }
+  // the bad byte may end a sequence begun before it: the sequence's first byte is the one to name
+  for (let k = 1; k <= 3 && lo - k >= 0; k++) {
+    const b = bytes[lo - k]!
+    if (b >= 0xc0) return k < (b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2) ? lo - k : lo
+    if (b < 0x80) break
+  }
+  return Math.min(lo, bytes.length - 1)
 }
 
 /**
@@ -318,7 +359,8 @@ async function readStoreFile(path: string): Promise<{ text: string; created: Dat
  * ```
  */
 export async function loadKeyValueStore(path: string, options: LoadKeyValueStoreOptions = {}): Promise<KeyValueStoreFile> {
-  const first = await readStoreFile(path)
+  const maxBytes = resolveFunctionLimits(options.limits).kvsFileBytes
+  const first = await readStoreFile(path, maxBytes)
   let store: KeyValueStore
   try {
     store = KeyValueStore.fromImport(first.text, options)
@@ -328,7 +370,7 @@ export async function loadKeyValueStore(path: string, options: LoadKeyValueStore
   }
   store._times(first.created, first.updated)
   const reload = async (): Promise<void> => {
-    const next = await readStoreFile(path)
+    const next = await readStoreFile(path, maxBytes)
     store.replaceWith(next.text)
     store._times(first.created, next.updated)
     options.onReload?.(store)

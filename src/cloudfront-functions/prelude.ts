@@ -10,16 +10,39 @@ export const PRELUDE = String.raw`(function (g, host, cfg) {
   'use strict';
   var v2 = cfg.runtime === 'cloudfront-js-2.0';
   var O = Object, defineProperty = O.defineProperty, getOwnPropertyNames = O.getOwnPropertyNames, getProto = O.getPrototypeOf;
-  var getDescriptor = O.getOwnPropertyDescriptor, hasOwn = O.prototype.hasOwnProperty;
-  var apply = Reflect.apply, construct = Reflect.construct, RealDate = Date, RProxy = Proxy;
+  var getDescriptor = O.getOwnPropertyDescriptor, hasOwn = O.prototype.hasOwnProperty, keys = O.keys;
+  var apply = Reflect.apply, construct = Reflect.construct, RealDate = Date, RProxy = Proxy, RWeakSet = WeakSet;
   var JSONparse = JSON.parse, P = Promise, U8 = Uint8Array, isView = ArrayBuffer.isView;
   var fromCharCode = String.fromCharCode, strSlice = String.prototype.slice, charCodeAt = String.prototype.charCodeAt;
+  function latin1Bytes(s) {
+    var out = new U8(s.length);
+    for (var i = 0; i < s.length; i++) out[i] = apply(charCodeAt, s, [i]);
+    return out;
+  }
   var resolved = function (v) { return apply(P.resolve, P, [v]); };
   var rejected = function (e) { return apply(P.reject, P, [e]); };
 
   function hide(obj, name, value) {
     defineProperty(obj, name, { value: value, writable: true, configurable: true, enumerable: false });
   }
+
+  // The host's functions, called so that nothing of the host's realm reaches the code: what one throws becomes
+  // an error of this realm with the same name and message (a host error's constructor is the host's Function).
+  var ERRORS = { Error: Error, TypeError: TypeError, RangeError: RangeError, SyntaxError: SyntaxError, ReferenceError: ReferenceError, URIError: URIError, EvalError: EvalError };
+  function ownError(e) {
+    if (e === null || (typeof e !== 'object' && typeof e !== 'function') || e instanceof O) return e;
+    var name = 'Error', message = '';
+    try { name = String(e.name); message = String(e.message); } catch (e2) { /* unreadable: a plain Error */ }
+    return new (apply(hasOwn, ERRORS, [name]) ? ERRORS[name] : Error)(message);
+  }
+  var rawHost = host;
+  host = {};
+  getOwnPropertyNames(rawHost).forEach(function (name) {
+    var fn = rawHost[name];
+    host[name] = function () {
+      try { return apply(fn, rawHost, arguments); } catch (e) { throw ownError(e); }
+    };
+  });
 
   // The runtime's error types V8 doesn't have.
   function errorType(name) {
@@ -63,7 +86,8 @@ export const PRELUDE = String.raw`(function (g, host, cfg) {
         if (done) throw new Error('Digest already called');
         if (encoding !== undefined && !apply(hasOwn, ENCODINGS, [encoding])) throw new Error('Digest encoding not supported: ' + String(encoding) + ' (hex, base64 or base64url)');
         done = true;
-        return host.digest(kind, alg, key, parts, encoding === undefined ? (v2 ? 'buffer' : 'latin1') : encoding);
+        var out = host.digest(kind, alg, key, parts, encoding === undefined ? (v2 ? 'buffer' : 'latin1') : encoding);
+        return encoding === undefined && v2 ? cfg.Buffer.from(out, 'hex') : out;
       }
     };
   }
@@ -91,7 +115,7 @@ export const PRELUDE = String.raw`(function (g, host, cfg) {
         if (format !== 'string' && format !== 'json' && format !== 'bytes') throw new TypeError('format must be string, json or bytes, got ' + String(format));
         var v = host.kvsGet(key);
         if (v === undefined) throw new Error('the key ' + JSON.stringify(key) + ' was not found in the key value store');
-        return resolved(format === 'json' ? JSONparse(v) : format === 'bytes' ? new U8(host.utf8(v)) : v);
+        return resolved(format === 'json' ? JSONparse(v) : format === 'bytes' ? latin1Bytes(host.utf8(v)) : v);
       } catch (e) { return rejected(e); }
     },
     exists: function exists(key) {
@@ -114,11 +138,30 @@ export const PRELUDE = String.raw`(function (g, host, cfg) {
     edgeLocation: {}
   };
 
+  // The buffer package's Buffer knows base64url by another name: it decodes - and _ as base64, encodes with + and /.
+  function withBase64url(B) {
+    var from = B.from, toString = B.prototype.toString, byteLength = B.byteLength, isEncoding = B.isEncoding;
+    var replace = String.prototype.replace, lower = String.prototype.toLowerCase;
+    function url(enc) { return typeof enc === 'string' && apply(lower, enc, []) === 'base64url'; }
+    hide(B, 'from', function from_(value, enc, length) {
+      return apply(from, B, url(enc) ? [value, 'base64', length] : arguments);
+    });
+    hide(B, 'byteLength', function byteLength_(value, enc) { return apply(byteLength, B, url(enc) ? [value, 'base64'] : arguments); });
+    hide(B, 'isEncoding', function isEncoding_(enc) { return url(enc) || apply(isEncoding, B, [enc]); });
+    hide(B.prototype, 'toString', function toString_(enc, start, end) {
+      if (!url(enc)) return apply(toString, this, arguments);
+      var s = apply(toString, this, ['base64', start, end]);
+      return apply(replace, apply(replace, apply(replace, s, [/\+/g, '-']), [/\//g, '_']), [/=+$/, '']);
+    });
+    return B;
+  }
+
   var modules = { crypto: crypto, querystring: querystring };
   if (v2) {
-    modules.buffer = { Buffer: host.Buffer };
+    cfg.Buffer = withBase64url(cfg.Buffer);
+    modules.buffer = { Buffer: cfg.Buffer };
     modules.cloudfront = cf;
-    hide(g, 'Buffer', host.Buffer);
+    hide(g, 'Buffer', cfg.Buffer);
   }
   function require(name) {
     if (typeof name === 'string' && name !== 'cloudfront' && apply(hasOwn, modules, [name])) return modules[name];
@@ -217,20 +260,71 @@ export const PRELUDE = String.raw`(function (g, host, cfg) {
   }
   hide(g, '__edgewareRun', run);
 
-  // Enumerable properties on the global object and the common prototypes: a run that adds one leaves a mark.
-  function marks() {
-    var n = 0, k;
-    for (k in g) n++;
-    for (k in {}) n++;
-    for (k in []) n++;
-    for (k in '') n++;
-    for (k in tick) n++;
-    return n;
+  // What a run may change that outlives it: the global object, the built-ins and their prototypes, the modules.
+  // A run that assigns a new property to one of them (counted by Object.keys: assignment makes it enumerable),
+  // replaces or deletes a function or an accessor on it, defines a property on it or changes its prototype or
+  // extensibility (the marking calls below) leaves a mark. Data properties are read directly: none of them can
+  // have become a getter without a marking call, so reading never runs the code's getters.
+  var tracked = [], isExtensible = O.isExtensible;
+  function track(o) {
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function')) return;
+    for (var i = 0; i < tracked.length; i++) if (tracked[i].o === o) return;
+    var names = getOwnPropertyNames(o), fns = [];
+    tracked[tracked.length] = { o: o, proto: getProto(o), n: keys(o).length, ext: isExtensible(o), fns: fns };
+    for (var j = 0; j < names.length; j++) {
+      var d = getDescriptor(o, names[j]);
+      if (d.get || d.set) fns[fns.length] = [names[j], d.get, d.set, true];
+      else if (typeof d.value === 'function') fns[fns.length] = [names[j], d.value, undefined, false];
+    }
   }
-  var baseline = marks();
+  function trackTree(o) {
+    track(o);
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function')) return;
+    var p = getProto(o);
+    if (p !== null) track(p);
+    if (typeof o === 'function' && hasOwn.call(o, 'prototype')) track(o.prototype);
+  }
+  function trackAll() {
+    track(g);
+    getOwnPropertyNames(g).forEach(function (name) { var d = getDescriptor(g, name); if ('value' in d) trackTree(d.value); });
+    [getProto(Int8Array), getProto(Int8Array.prototype), RealDate, RealDate.prototype, crypto, querystring, cf, kvsHandle, modules, modules.buffer, g.console, tick].forEach(trackTree);
+  }
+  // The calls that can turn a data property into an accessor or change a prototype: each marks its target when
+  // that is a tracked object, so the check after a run reads data properties directly (no descriptor to allocate).
+  var touched = false, trackedSet = new RWeakSet(), setHas = RWeakSet.prototype.has;
+  function marking(owner, name) {
+    var fn = owner[name];
+    if (typeof fn !== 'function') return;
+    hide(owner, name, function () {
+      var t = arguments[0];
+      if (t !== null && (typeof t === 'object' || typeof t === 'function') && apply(setHas, trackedSet, [t])) touched = true;
+      return apply(fn, this, arguments);
+    });
+  }
+  function marked(t) {
+    var o = t.o;
+    if (getProto(o) !== t.proto || isExtensible(o) !== t.ext || keys(o).length !== t.n) return true;
+    for (var i = 0; i < t.fns.length; i++) {
+      var f = t.fns[i];
+      if (f[3]) {
+        var d = getDescriptor(o, f[0]);
+        if (d === undefined || d.get !== f[1] || d.set !== f[2]) return true;
+      } else if (o[f[0]] !== f[1]) return true;
+    }
+    return false;
+  }
+  function dirty() {
+    if (touched) return true;
+    for (var i = 0; i < tracked.length; i++) if (marked(tracked[i])) return true;
+    return false;
+  }
+  ['defineProperty', 'defineProperties', 'setPrototypeOf', 'preventExtensions', 'freeze', 'seal'].forEach(function (n) { marking(O, n); });
+  if (typeof g.Reflect === 'object') ['defineProperty', 'setPrototypeOf', 'preventExtensions'].forEach(function (n) { marking(g.Reflect, n); });
+  trackAll();
+  for (var ti = 0; ti < tracked.length; ti++) apply(RWeakSet.prototype.add, trackedSet, [tracked[ti].o]);
 
   return {
     setFactory: function (f, names) { factory = f; moduleNames = names; },
-    dirty: function () { return marks() !== baseline; }
+    dirty: dirty
   };
 })`

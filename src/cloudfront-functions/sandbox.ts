@@ -3,10 +3,14 @@
  * from strings, no WebAssembly, its own microtask queue drained before each run returns), and the host side of
  * the bridge the prelude calls (logs, hashing, query strings, the key value store, origin changes, the compute
  * and memory guards). The code runs wrapped in a function, so every run starts from its own top-level state.
+ * Nothing of the host's realm reaches the code: `Buffer` is the context's own (the `buffer` package, run inside
+ * it), the bridge returns only primitives, and the prelude turns what a host function throws into its own errors.
  */
 import { createHash, createHmac } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import querystring from 'node:querystring'
-import { format } from 'node:util'
+import { formatWithOptions } from 'node:util'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import type { FunctionLimits } from '../cloudfront/functions-limits.js'
@@ -58,7 +62,8 @@ interface PreludeApi {
 }
 
 /**
- * Bytes of V8 heap in use (what the memory guard compares).
+ * Bytes of V8 heap in use plus the memory outside it V8 accounts for (typed arrays' and Buffers' bytes): what the
+ * memory guard compares.
  *
  * @example
  * ```ts
@@ -66,7 +71,8 @@ interface PreludeApi {
  * ```
  */
 export function heapUsed(): number {
-  return v8.getHeapStatistics().used_heap_size
+  const s = v8.getHeapStatistics()
+  return s.used_heap_size + s.external_memory
 }
 
 /**
@@ -84,17 +90,19 @@ export function elapsedMs(call: Pick<Call, 'wall0' | 'cpu0'>): number {
   return Math.min(cpu, performance.now() - call.wall0)
 }
 
-function snapshot(v: unknown): unknown {
+/** A JSON copy of what the function passed (never its live object, which a getter could change later). */
+function snapshot(v: unknown, helper: string): unknown {
   try {
     return JSON.parse(JSON.stringify(v) ?? 'null')
-  } catch {
-    return v
+  } catch (e) {
+    throw new TypeError(`${helper}(): the argument can't be read as JSON: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`)
   }
 }
 
 function log(call: Call, args: ArrayLike<unknown>): void {
   if (call.logsTruncated) return
-  let line = format(...Array.from(args))
+  // customInspect off: the function's objects are printed, never called with the host's inspect options
+  let line = formatWithOptions({ customInspect: false }, ...Array.from(args))
   const room = call.limits.logBytes - call.logBytes
   const bytes = Buffer.byteLength(line, 'utf8')
   if (bytes > room) {
@@ -135,14 +143,13 @@ function kvsOpen(call: Call, id: unknown): string | undefined {
 /** The host functions the prelude calls; `current()` is the run in progress. */
 function bridge(current: () => Call): Record<string, unknown> {
   return {
-    Buffer,
     args: () => current(),
     log: (args: ArrayLike<unknown>) => log(current(), args),
     overtime: () => overtime(current()),
     digest(kind: 'hash' | 'hmac', alg: string, key: string | Uint8Array, parts: (string | Uint8Array)[], enc: 'hex' | 'base64' | 'base64url' | 'latin1' | 'buffer') {
       const h = kind === 'hash' ? createHash(alg) : createHmac(alg, key)
       for (const p of Array.from(parts)) h.update(p)
-      return enc === 'buffer' ? h.digest() : h.digest(enc as 'hex') // latin1 too: 1.0's byte string
+      return h.digest(enc === 'buffer' ? 'hex' : (enc as 'hex')) // 'buffer': hex the prelude makes its Buffer of; latin1: 1.0's byte string
     },
     qsParse: (str: unknown, sep?: string, eq?: string, options?: querystring.ParseOptions) => JSON.stringify(querystring.parse(String(str ?? ''), sep, eq, options)),
     qsStringify: (obj: querystring.ParsedUrlQueryInput, sep?: string, eq?: string, options?: querystring.StringifyOptions) => querystring.stringify(obj, sep, eq, options),
@@ -151,11 +158,11 @@ function bridge(current: () => Call): Record<string, unknown> {
     kvsOpen: (id: unknown) => kvsOpen(current(), id),
     kvsGet: (key: string) => current().kvs?.get(key),
     kvsMeta: () => JSON.stringify(current().kvs?.meta() ?? {}),
-    utf8: (s: string) => Buffer.from(s, 'utf8'),
+    utf8: (s: string) => Buffer.from(s, 'utf8').toString('latin1'),
     origin(helper: FunctionOriginChange['helper'], arg: unknown) {
       const call = current()
-      if (helper === 'selectRequestOriginById') call.originChanges.push({ helper, originId: arg as string })
-      else call.originChanges.push({ helper, params: snapshot(arg) as Record<string, unknown> })
+      if (helper === 'selectRequestOriginById') call.originChanges.push({ helper, originId: typeof arg === 'string' ? arg : (snapshot(arg, helper) as string) })
+      else call.originChanges.push({ helper, params: snapshot(arg, helper) as Record<string, unknown> })
     },
     bytesFrom(src: string, encoding: unknown) {
       if (encoding !== 'hex' && encoding !== 'base64' && encoding !== 'base64url') throw new TypeError(`String.bytesFrom: encoding must be hex, base64 or base64url, got ${String(encoding)}`)
@@ -170,6 +177,24 @@ function bridge(current: () => Call): Record<string, unknown> {
     },
     toUTF8: (s: string) => Buffer.from(s, 'utf8').toString('latin1'),
   }
+}
+
+const requireHere = createRequire(import.meta.url)
+let bufferScript: vm.Script | undefined
+
+/**
+ * The `buffer` package (Node's `Buffer` API in plain JavaScript, with its two helpers) as one script that
+ * evaluates to its `Buffer`: compiled once, run in each context, so each context's `Buffer` is of its own realm.
+ */
+function bufferModule(): vm.Script {
+  if (bufferScript !== undefined) return bufferScript
+  const files: Record<string, string> = { 'base64-js': 'base64-js/index.js', ieee754: 'ieee754/index.js', buffer: 'buffer/index.js' }
+  const defs = Object.entries(files).map(([name, file]) => `${JSON.stringify(name)}: function (module, exports, require) {\n${readFileSync(requireHere.resolve(file), 'utf8')}\n}`)
+  const source = `(function () { 'use strict'; var defs = {${defs.join(',\n')}}, cache = {};
+  function load(name) { if (!cache[name]) { cache[name] = { exports: {} }; defs[name](cache[name], cache[name].exports, load); } return cache[name].exports; }
+  return load('buffer').Buffer; })()`
+  bufferScript = new vm.Script(source, { filename: 'edgeware:buffer' })
+  return bufferScript
 }
 
 /**
@@ -214,7 +239,8 @@ export class Sandbox {
     const p = runtimeProfile(this.#runtime)
     const members: Record<string, string[]> = {}
     for (const [k, v] of Object.entries(p.members)) members[k] = [...v]
-    const cfg = { runtime: this.#runtime, globals: [...p.globals], members, removed: p.removed, ticks: TICKS_PER_CHECK, requirable: requirable(this.#runtime) }
+    const Buffer = this.#runtime === 'cloudfront-js-2.0' ? bufferModule().runInContext(ctx) : undefined
+    const cfg = { runtime: this.#runtime, globals: [...p.globals], members, removed: p.removed, ticks: TICKS_PER_CHECK, requirable: requirable(this.#runtime), Buffer }
     const prelude = vm.runInContext(PRELUDE, ctx, { filename: 'edgeware:prelude' }) as (g: unknown, host: unknown, cfg: unknown) => PreludeApi
     const api = prelude(vm.runInContext('globalThis', ctx), bridge(() => this.#call!), cfg)
     api.setFactory(this.#script.runInContext(ctx), this.#modules)
@@ -227,12 +253,16 @@ export class Sandbox {
     if (this.#ctx === undefined) this.#create()
   }
 
-  /** Runs the function once for `call` (synchronously: there is nothing a CloudFront Function can wait for). */
-  run(call: Call): RunState {
+  /**
+   * Runs the function once for `call` (synchronously: there is nothing a CloudFront Function can wait for) and
+   * hands what it returned to `settle` while the run's guards still hold: reading the result may run the
+   * function's code too (a getter, a `toJSON`), and that code gets the same limits, logs and bridge.
+   */
+  run<T>(call: Call, settle: (state: RunState) => T): T {
     this.prepare()
     this.#call = call
     try {
-      return Sandbox.#runner.runInContext(this.#ctx!) as RunState
+      return settle(Sandbox.#runner.runInContext(this.#ctx!) as RunState)
     } finally {
       this.#call = undefined
       if (this.#api!.dirty()) this.#ctx = undefined

@@ -114,7 +114,7 @@ function readFunctions(r: Reader, t: Table, key: string) {
   }
   const includeBody: Stage[] = []
   ;(r.stringList(t.include_body, `${key}.include_body`) ?? []).forEach((s, i) => {
-    const stage = STAGE_NAMES[s]
+    const stage = Object.hasOwn(STAGE_NAMES, s) ? STAGE_NAMES[s] : undefined
     if (!stage) r.fail(`${key}.include_body[${i}]`, `unknown stage ${show(s)} (expected viewer_request or origin_request)`, s)
     else if (stage !== 'viewer-request' && stage !== 'origin-request') {
       // [ISS-IB] "The IncludeBody option can only be used with viewer-request or origin-request events."

@@ -19,9 +19,11 @@ function merge(base: Table, over: Table, path: string, fromEnv: string[]): Table
   const out: Table = { ...base }
   for (const [k, v] of Object.entries(over)) {
     const p = path ? `${path}.${k}` : k
-    if (isTable(v) && isTable(out[k]) && p !== 'vars') out[k] = merge(out[k] as Table, v, p, fromEnv)
+    const own = Object.hasOwn(out, k) ? out[k] : undefined
+    // defineProperty keeps a key such as `__proto__` an own key (reported as unknown), never the table's prototype
+    if (isTable(v) && isTable(own) && p !== 'vars') Object.defineProperty(out, k, { value: merge(own, v, p, fromEnv), enumerable: true, writable: true, configurable: true })
     else {
-      out[k] = v
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true })
       fromEnv.push(p)
     }
   }
@@ -56,7 +58,7 @@ export function overlayEnv(doc: Table, env: string | undefined, file: string): O
       }
     }
   }
-  if (env !== undefined && !(env in all)) {
+  if (env !== undefined && !Object.hasOwn(all, env)) {
     const known = Object.keys(all)
     problems.push({ key: 'env', message: `no [env.${env}] in the config (known environments: ${known.length ? known.join(', ') : 'none'})`, value: env })
   }

@@ -78,6 +78,7 @@ function readTop(r: Reader, doc: Table) {
   const vars: EdgeConfig['vars'] = {}
   for (const [k, v] of Object.entries(r.table(doc.vars, 'vars') ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) r.fail(`vars.${k}`, `not a valid variable name: ${show(k)}`, k)
+    else if (k === '__proto__') r.fail(`vars.${k}`, `not a valid variable name: ${show(k)} is the prototype of process.env, not a variable`, k)
     else if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') r.fail(`vars.${k}`, `expected a string, number or boolean, got ${show(v)}`, v)
     else vars[k] = v
   }

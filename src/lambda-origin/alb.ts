@@ -3,7 +3,7 @@
  * function's response [ELB-LAMBDA].
  */
 import { group, lastHeader, queryPairs, type IncomingRequest } from './request.js'
-import { bodyBytes, describe, isObject, mapped, noContentType, readBase64Flag, readBody, readHeaders, readMultiHeaders, readStatus, setHeaders, type Mapped } from './result.js'
+import { bodyBytes, describe, isObject, mapped, noContentType, readBase64Flag, readBody, readHeaders, readMultiHeaders, readStatus, setHeaders, wireValue, type Mapped } from './result.js'
 import { isTextBody, LIMITS, violation, warning } from './rules.js'
 import type { Resolved } from './settings.js'
 import type { JsonObject } from './types.js'
@@ -51,7 +51,10 @@ export function albResult(event: JsonObject, result: unknown, json: string): Map
     return m
   }
   readStatus(m, result.statusCode, 'AlbStatusCode', SRC)
-  if (typeof result.statusDescription === 'string') m.statusText = result.statusDescription.replace(/^\d{3}\s*/, '')
+  if (typeof result.statusDescription === 'string') {
+    const text = wireValue(m, result.statusDescription, 'statusDescription', 'AlbInvalidResponse', 'ELB-TROUBLE')
+    if (text !== undefined) m.statusText = text.replace(/^\d{3}\s*/, '')
+  }
   const multi = 'multiValueHeaders' in event
   const [use, skip] = multi ? (['multiValueHeaders', 'headers'] as const) : (['headers', 'multiValueHeaders'] as const)
   if (result[skip] !== undefined && result[skip] !== null) {

@@ -45,12 +45,40 @@ export function readStatus(m: Mapped, v: unknown, code: string, source: string):
   m.status = n
 }
 
+/** RFC 9110 token characters: what a header name is made of. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** Control characters other than tab (CR, LF and NUL among them): never in a header value on the wire. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/
+// eslint-disable-next-line no-control-regex
+const WIDE = /[^\u0000-\u00ff]/
+
+/**
+ * A header value as text HTTP can carry (`undefined`, with the rule `code` broken, when it can't): control
+ * characters can't be sent (edgeware's reading: what the integration does with them is not documented, so it is
+ * the malformed result's answer); characters past U+00FF go out as their UTF-8 bytes.
+ */
+export function wireValue(m: Mapped, v: string, path: string, code: string, source: string): string | undefined {
+  if (CONTROL.test(v)) {
+    m.violations.push(violation('malformed', code, `${path} holds a control character (CR, LF, NUL…), which an HTTP header can't carry: ${describe(v)}`, source, path))
+    return undefined
+  }
+  return WIDE.test(v) ? Buffer.from(v, 'utf8').toString('latin1') : v
+}
+
 /** A header value: a string, or a number or boolean written as text; anything else breaks `code`. */
 function scalar(m: Mapped, v: unknown, path: string, code: string, source: string): string | undefined {
-  if (typeof v === 'string') return v
+  if (typeof v === 'string') return wireValue(m, v, path, code, source)
   if (typeof v === 'number' || typeof v === 'boolean') return String(v)
   m.violations.push(violation('malformed', code, `${path} must be a string, got ${describe(v)}`, source, path))
   return undefined
+}
+
+/** A header name HTTP can carry (RFC 9110 token characters); anything else breaks `code`. */
+function headerName(m: Mapped, k: string, field: string, code: string, source: string): boolean {
+  if (HEADER_NAME.test(k)) return true
+  m.violations.push(violation('malformed', code, `${field} has ${describe(k)} as a header name, which is not one (letters, digits and !#$%&'*+-.^_\`|~ only)`, source, `${field}.${k}`))
+  return false
 }
 
 /** `headers` ({ name: value }): appended to `out`; not an object (or a bad value) breaks `code`. */
@@ -62,7 +90,7 @@ export function readHeaders(m: Mapped, v: unknown, field: string, code: string, 
   }
   for (const k in v) {
     const s = scalar(m, v[k], `${field}.${k}`, code, source)
-    if (s !== undefined) out.push([k, s])
+    if (s !== undefined && headerName(m, k, field, code, source)) out.push([k, s])
   }
 }
 
@@ -75,6 +103,7 @@ export function readMultiHeaders(m: Mapped, v: unknown, field: string, code: str
   }
   for (const k in v) {
     const list = v[k]
+    if (!headerName(m, k, field, code, source)) continue
     if (!Array.isArray(list)) {
       m.violations.push(violation('malformed', code, `${field}.${k} must be an array of strings, got ${describe(list)}`, source, `${field}.${k}`))
       continue

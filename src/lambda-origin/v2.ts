@@ -4,7 +4,7 @@
  * responses) the integration decides.
  */
 import { gatewayId, group, lastHeader, queryPairs, requestTime, type IncomingRequest } from './request.js'
-import { bodyBytes, describe, isObject, mapped, noContentType, readBase64Flag, readBody, readHeaders, readStatus, setHeaders, type Mapped } from './result.js'
+import { bodyBytes, describe, isObject, mapped, noContentType, readBase64Flag, readBody, readHeaders, readStatus, setHeaders, wireValue, type Mapped } from './result.js'
 import { isTextBody, violation, warning } from './rules.js'
 import type { Resolved } from './settings.js'
 import type { JsonObject } from './types.js'
@@ -89,7 +89,10 @@ export function v2Result(s: Resolved, result: unknown, json: string): Mapped {
   readHeaders(m, result.headers, 'headers', 'Headers', src, headers)
   if (result.cookies !== undefined && result.cookies !== null) {
     if (Array.isArray(result.cookies) && result.cookies.every((c) => typeof c === 'string')) {
-      for (const c of result.cookies as string[]) headers.push(['set-cookie', c])
+      ;(result.cookies as string[]).forEach((c, i) => {
+        const v = wireValue(m, c, `cookies[${i}]`, 'Cookies', src)
+        if (v !== undefined) headers.push(['set-cookie', v])
+      })
     } else m.violations.push(violation('malformed', 'Cookies', `cookies must be an array of strings (each becomes a set-cookie header), got ${describe(result.cookies)}`, src, 'cookies'))
   }
   if (result.multiValueHeaders !== undefined) {

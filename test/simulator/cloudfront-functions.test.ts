@@ -267,6 +267,15 @@ describe('key value stores', () => {
     await h.get(`/kvs/${id}`)
     expect(originSaw(`/v3-kvs/${id}`)).toHaveLength(1)
   })
+
+  it('a store file saved in another encoding than UTF-8 is reported naming the byte, and the previous content stays', async () => {
+    writeFileSync(kvsFile(), Buffer.concat([Buffer.from('{"data":[{"key":"kvs","value":"caf'), Buffer.from([0xe9]), Buffer.from('"}]}')]))
+    for (let i = 0; i < 200 && !h.logs.some((l) => l.includes('not UTF-8')); i++) await new Promise((r) => setTimeout(r, 20))
+    expect(h.logs.find((l) => l.includes('not UTF-8'))).toMatch(/key value store routes: .*byte 34 \(0xe9\).*still serving the previous content/)
+    const id = u()
+    await h.get(`/kvs/${id}`)
+    expect(originSaw(`/v3-kvs/${id}`)).toHaveLength(1)
+  })
 })
 
 describe('the origin helpers', () => {
@@ -371,11 +380,14 @@ describe('at start', () => {
     try {
       writeFileSync(join(bad, 'old.js'), 'const a = 1\nfunction handler(event) { return event.request }\n')
       writeFileSync(join(bad, 'store.json'), '{"data":[{"key":"a"}]}')
+      writeFileSync(join(bad, 'latin1.json'), Buffer.from([0x7b, 0xff, 0x7d]))
       writeFileSync(join(bad, 'reader.js'), 'import cf from "cloudfront"\nasync function handler(event) { return event.request }\n')
-      const toml = `name = "bad"\n[[edge.origins]]\nid = "app"\nurl = "${origin.url}"\n[edge.default_behavior]\norigin = "app"\nviewer_request_function = "old.js"\n[[edge.behaviors]]\npath_pattern = "/r/*"\norigin = "app"\nviewer_request_function = "reader.js"\n[edge.cloudfront_functions.old]\nruntime = "cloudfront-js-1.0"\n[edge.cloudfront_functions.reader]\nkey_value_store = "s"\n[[edge.key_value_stores]]\nid = "s"\ndata = "store.json"\n`
+      writeFileSync(join(bad, 'latin.js'), 'import cf from "cloudfront"\nasync function handler(event) { return event.request }\n')
+      const toml = `name = "bad"\n[[edge.origins]]\nid = "app"\nurl = "${origin.url}"\n[edge.default_behavior]\norigin = "app"\nviewer_request_function = "old.js"\n[[edge.behaviors]]\npath_pattern = "/r/*"\norigin = "app"\nviewer_request_function = "reader.js"\n[edge.cloudfront_functions.old]\nruntime = "cloudfront-js-1.0"\n[edge.cloudfront_functions.reader]\nkey_value_store = "s"\n[[edge.key_value_stores]]\nid = "s"\ndata = "store.json"\n[[edge.behaviors]]\npath_pattern = "/l/*"\norigin = "app"\nviewer_request_function = "latin.js"\n[edge.cloudfront_functions.latin]\nkey_value_store = "l"\n[[edge.key_value_stores]]\nid = "l"\ndata = "latin1.json"\n`
       const err = await startDev({ config: parseConfig(toml, join(bad, 'wrangler.toml')), port: 0, watch: false, logger: { info: () => {}, error: () => {} } }).catch((e: unknown) => e as Error)
       expect(err).toBeInstanceOf(Error)
       expect((err as Error).message).toMatch(/^key value store s: .*InvalidValue: .*data\[0\]: the value of "a" must be a string/m)
+      expect((err as Error).message).toMatch(/^key value store l: InvalidImportFile: .*latin1\.json: the import file is not UTF-8: byte 1 \(0xff\)/m)
       expect((err as Error).message).toMatch(/^CloudFront Function old: .*old\.js:1:0 UnsupportedSyntax: .*const/m)
     } finally {
       rmSync(bad, { recursive: true, force: true })
