@@ -1,6 +1,13 @@
 import type { Stage } from './types.js'
 
-/** Per-trigger quotas (function configuration). */
+/**
+ * Per-trigger quotas (function configuration).
+ *
+ * @example
+ * ```ts
+ * const t: TriggerLimits = triggerLimits('viewer-request') // { timeoutMs: 5000, memoryMb: 128, zipBytes: 1048576 }
+ * ```
+ */
 export interface TriggerLimits {
   /** Function timeout in milliseconds. */
   timeoutMs: number
@@ -13,6 +20,12 @@ export interface TriggerLimits {
 /**
  * A limits profile. CloudFront's docs disagree between editions (reference §4.1); `classic` holds the strict,
  * well-attested values and is the default, `current` the late-2025 docs.
+ *
+ * @example
+ * ```ts
+ * const strict: LimitsProfile = { ...limits.classic, name: 'strict', maxUrlChars: 4096 }
+ * export const handler = viewerRequest({ limits: strict }, async (c, next) => { await next() })
+ * ```
  */
 export interface LimitsProfile {
   name: 'classic' | 'current' | (string & {})

@@ -4,12 +4,33 @@
  * and DefinitelyTyped `aws-lambda` cloudfront types [DT].
  */
 
-/** The four CloudFront events a Lambda@Edge function can be associated with. */
+/**
+ * The four CloudFront events a Lambda@Edge function can be associated with.
+ *
+ * @example
+ * ```ts
+ * const stage: Stage = 'origin-response'
+ * ```
+ */
 export type Stage = 'viewer-request' | 'origin-request' | 'origin-response' | 'viewer-response'
 
-/** The two stages that see a request and may answer it (generated response). */
+/**
+ * The two stages that see a request and may answer it (generated response).
+ *
+ * @example
+ * ```ts
+ * const stage: RequestStage = 'viewer-request' // 'viewer-response' does not type-check
+ * ```
+ */
 export type RequestStage = 'viewer-request' | 'origin-request'
-/** The two stages that see a response. */
+/**
+ * The two stages that see a response.
+ *
+ * @example
+ * ```ts
+ * const stage: ResponseStage = 'viewer-response'
+ * ```
+ */
 export type ResponseStage = 'origin-response' | 'viewer-response'
 
 /**
@@ -22,16 +43,40 @@ export type ResponseStage = 'origin-response' | 'viewer-response'
  */
 export const STAGES: readonly Stage[] = ['viewer-request', 'origin-request', 'origin-response', 'viewer-response']
 
-/** One header instance: `key` is the original-case name (optional on write), `value` the raw value. */
+/**
+ * One header instance: `key` is the original-case name (optional on write), `value` the raw value.
+ *
+ * @example
+ * ```ts
+ * const h: CfHeader = { key: 'Cache-Control', value: 'max-age=60' }
+ * ```
+ */
 export interface CfHeader {
   key?: string
   value: string
 }
 
-/** CloudFront's header map: lowercase name → one entry per header instance. */
+/**
+ * CloudFront's header map: lowercase name → one entry per header instance.
+ *
+ * @example
+ * ```ts
+ * const h: CfHeaders = { host: [{ key: 'Host', value: 'example.org' }], vary: [{ key: 'Vary', value: 'Accept' }] }
+ * ```
+ */
 export type CfHeaders = Record<string, CfHeader[]>
 
-/** `request.origin.custom` [EVT]. */
+/**
+ * `request.origin.custom` [EVT].
+ *
+ * @example
+ * ```ts
+ * const origin: CfCustomOrigin = {
+ *   customHeaders: {}, domainName: 'api.example.com', keepaliveTimeout: 5, path: '', port: 443,
+ *   protocol: 'https', readTimeout: 30, sslProtocols: ['TLSv1.2'],
+ * }
+ * ```
+ */
 export interface CfCustomOrigin {
   customHeaders: CfHeaders
   domainName: string
@@ -44,7 +89,16 @@ export interface CfCustomOrigin {
   sslProtocols: string[]
 }
 
-/** `request.origin.s3` [EVT]. */
+/**
+ * `request.origin.s3` [EVT].
+ *
+ * @example
+ * ```ts
+ * const origin: CfS3Origin = {
+ *   authMethod: 'origin-access-identity', customHeaders: {}, domainName: 'assets.s3.amazonaws.com', path: '', region: 'us-east-1',
+ * }
+ * ```
+ */
 export interface CfS3Origin {
   authMethod: 'origin-access-identity' | 'none'
   customHeaders: CfHeaders
@@ -55,10 +109,26 @@ export interface CfS3Origin {
   responseCompletionTimeout?: number
 }
 
-/** `request.origin`: exactly one of `custom` or `s3`. */
+/**
+ * `request.origin`: exactly one of `custom` or `s3`.
+ *
+ * @example
+ * ```ts
+ * const origin: CfOrigin = {
+ *   custom: { customHeaders: {}, domainName: 'api.example.com', keepaliveTimeout: 5, path: '', port: 443, protocol: 'https', readTimeout: 30, sslProtocols: ['TLSv1.2'] },
+ * }
+ * ```
+ */
 export type CfOrigin = { custom: CfCustomOrigin; s3?: undefined } | { s3: CfS3Origin; custom?: undefined }
 
-/** `request.body`, present only with IncludeBody on viewer-request / origin-request [EVT], [RLE]. */
+/**
+ * `request.body`, present only with IncludeBody on viewer-request / origin-request [EVT], [RLE].
+ *
+ * @example
+ * ```ts
+ * const body: CfRequestBody = { inputTruncated: false, action: 'replace', encoding: 'text', data: '{"ok":true}' }
+ * ```
+ */
 export interface CfRequestBody {
   inputTruncated: boolean
   action: 'read-only' | 'replace'
@@ -66,7 +136,14 @@ export interface CfRequestBody {
   data: string
 }
 
-/** `Records[0].cf.request`. */
+/**
+ * `Records[0].cf.request`.
+ *
+ * @example
+ * ```ts
+ * const request: CfRequest = { clientIp: '203.0.113.178', method: 'GET', uri: '/index.html', querystring: 'v=2', headers: { host: [{ key: 'Host', value: 'example.org' }] } }
+ * ```
+ */
 export interface CfRequest {
   clientIp: string
   headers: CfHeaders
@@ -77,7 +154,14 @@ export interface CfRequest {
   body?: CfRequestBody
 }
 
-/** `Records[0].cf.response` in response events, and the shape a function returns from them. */
+/**
+ * `Records[0].cf.response` in response events, and the shape a function returns from them.
+ *
+ * @example
+ * ```ts
+ * const response: CfResponse = { status: '200', statusDescription: 'OK', headers: { 'content-type': [{ key: 'Content-Type', value: 'text/html' }] } }
+ * ```
+ */
 export interface CfResponse {
   status: string
   statusDescription?: string
@@ -87,7 +171,14 @@ export interface CfResponse {
   bodyEncoding?: 'text' | 'base64'
 }
 
-/** A response generated by a viewer-request or origin-request function [GEN]. Only `status` is required. */
+/**
+ * A response generated by a viewer-request or origin-request function [GEN]. Only `status` is required.
+ *
+ * @example
+ * ```ts
+ * const generated: CfResultResponse = { status: '301', headers: { location: [{ key: 'Location', value: '/new' }] } }
+ * ```
+ */
 export interface CfResultResponse {
   status: string
   statusDescription?: string
@@ -96,7 +187,14 @@ export interface CfResultResponse {
   body?: string
 }
 
-/** `Records[0].cf.config`. All fields are read-only. */
+/**
+ * `Records[0].cf.config`. All fields are read-only.
+ *
+ * @example
+ * ```ts
+ * const config: CfConfig = { distributionDomainName: 'd111111abcdef8.cloudfront.net', distributionId: 'EDFDVBD6EXAMPLE', eventType: 'viewer-request', requestId: 'abc==' }
+ * ```
+ */
 export interface CfConfig {
   distributionDomainName: string
   distributionId: string
@@ -105,7 +203,19 @@ export interface CfConfig {
   requestId?: string
 }
 
-/** One CloudFront record. `response` is present in response events only. */
+/**
+ * One CloudFront record. `response` is present in response events only.
+ *
+ * @example
+ * ```ts
+ * const record: CfRecord = {
+ *   cf: {
+ *     config: { distributionDomainName: 'd111111abcdef8.cloudfront.net', distributionId: 'EDFDVBD6EXAMPLE', eventType: 'viewer-request' },
+ *     request: { clientIp: '203.0.113.178', method: 'GET', uri: '/', querystring: '', headers: {} },
+ *   },
+ * }
+ * ```
+ */
 export interface CfRecord {
   cf: {
     config: CfConfig
@@ -114,17 +224,45 @@ export interface CfRecord {
   }
 }
 
-/** A Lambda@Edge event as CloudFront sends it. */
+/**
+ * A Lambda@Edge event as CloudFront sends it.
+ *
+ * @example
+ * ```ts
+ * export const handler = async (event: CfEvent) => event.Records[0]!.cf.request // a raw viewer-request function
+ * ```
+ */
 export interface CfEvent {
   Records: CfRecord[]
 }
 
-/** What a viewer-request or origin-request handler returns: the (modified) request, or a generated response. */
+/**
+ * What a viewer-request or origin-request handler returns: the (modified) request, or a generated response.
+ *
+ * @example
+ * ```ts
+ * const result: CfRequestResult = { status: '403', statusDescription: 'Forbidden' } // or the request itself
+ * ```
+ */
 export type CfRequestResult = CfRequest | CfResultResponse
-/** What an origin-response or viewer-response handler returns. */
+/**
+ * What an origin-response or viewer-response handler returns.
+ *
+ * @example
+ * ```ts
+ * export const handler = async (event: CfEvent): Promise<CfResponseResult> => event.Records[0]!.cf.response!
+ * ```
+ */
 export type CfResponseResult = CfResponse
 
-/** The subset of the Lambda context object edgeware reads. */
+/**
+ * The subset of the Lambda context object edgeware reads.
+ *
+ * @example
+ * ```ts
+ * const context: LambdaContext = { functionName: 'us-east-1.auth', getRemainingTimeInMillis: () => 5000 }
+ * ```
+ */
 export interface LambdaContext {
   functionName?: string
   functionVersion?: string
@@ -137,8 +275,22 @@ export interface LambdaContext {
   getRemainingTimeInMillis?: () => number
 }
 
-/** Node.js Lambda callback. */
+/**
+ * Node.js Lambda callback.
+ *
+ * @example
+ * ```ts
+ * export const handler = (event: CfEvent, _context: LambdaContext, callback: LambdaCallback) => callback(null, event.Records[0]!.cf.request)
+ * ```
+ */
 export type LambdaCallback = (error?: unknown, result?: unknown) => void
 
-/** Any Lambda@Edge handler, async or callback style. */
+/**
+ * Any Lambda@Edge handler, async or callback style.
+ *
+ * @example
+ * ```ts
+ * const handler: RawHandler = (event) => Promise.resolve(event.Records[0]!.cf.request)
+ * ```
+ */
 export type RawHandler = (event: CfEvent, context: LambdaContext, callback: LambdaCallback) => unknown

@@ -29,7 +29,17 @@ export class EdgeRuleError extends Error {
   }
 }
 
-/** One way a result breaks CloudFront's validation, with CloudFront's wording where it is known. */
+/**
+ * One way a result breaks CloudFront's validation, with CloudFront's wording where it is known.
+ *
+ * @example
+ * ```ts
+ * import { createEvent } from 'edgeware/testing'
+ * const event = createEvent('viewer-request')
+ * const violations: Violation[] = validateResult('viewer-request', event, { status: '200', headers: { via: [{ value: 'x' }] } })
+ * for (const v of violations) console.log(v.code, v.path, v.message)
+ * ```
+ */
 export interface Violation {
   /** Stable code, e.g. `ReadOnlyHeader`, `DisallowedHeader`, `ResponseTooLarge`. */
   code: string
