@@ -20,7 +20,15 @@ import { buildCloudFrontFunctions, keyValueStoreFile } from './cloudfront-functi
 import { buildLambdaOrigins, lambdaOriginProblems } from './lambda-origins.js'
 import { deterministicZip, digest } from './zip.js'
 
-/** Options of {@link build}. */
+/**
+ * Options of {@link build}.
+ *
+ * @example
+ * ```ts
+ * const options: BuildOptions = { config: 'wrangler.toml', env: 'staging', sourcemap: true, log: console.log }
+ * await build(options)
+ * ```
+ */
 export interface BuildOptions {
   /** Path of the `wrangler.toml`, or an already loaded config. */
   config: string | EdgeConfig
@@ -37,7 +45,15 @@ export interface BuildOptions {
   log?: (line: string) => void
 }
 
-/** One built function. */
+/**
+ * One built function.
+ *
+ * @example
+ * ```ts
+ * const { functions } = await build({ config: 'wrangler.toml' })
+ * for (const f of functions) console.log(f.functionName, f.zipBytes, `${Math.round(f.share * 100)}% of ${f.limitBytes}`)
+ * ```
+ */
 export interface BuiltFunction {
   name: string
   /** The deployed Lambda function name (`<config name>-<name>`). */
@@ -54,7 +70,16 @@ export interface BuiltFunction {
   share: number
 }
 
-/** What {@link build} produced. */
+/**
+ * What {@link build} produced.
+ *
+ * @example
+ * ```ts
+ * const result: BuildResult = await build({ config: 'wrangler.toml' })
+ * for (const w of result.warnings) console.warn(w.code, w.message)
+ * console.log(result.outDir, result.files.length, 'files')
+ * ```
+ */
 export interface BuildResult {
   outDir: string
   functions: BuiltFunction[]

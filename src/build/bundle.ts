@@ -14,7 +14,15 @@ import { mentionsSecrets, secretCalls } from './secret-scan.js'
 import { mentionsDynamoOrigin, replicaRegions } from './origin-table.js'
 import { parseModule, type ParsedModule, type SourceLoader } from './parse-module.js'
 
-/** Options of {@link bundleFunction}. */
+/**
+ * Options of {@link bundleFunction}.
+ *
+ * @example
+ * ```ts
+ * const options: BundleOptions = { entry: 'src/auth.ts', vars: { API_HOST: 'api.example.com' }, runtime: 'nodejs22.x' }
+ * const { code } = await bundleFunction(options)
+ * ```
+ */
 export interface BundleOptions {
   /** The function's entry file (TypeScript or JavaScript, ESM or CommonJS), absolute or relative to `absWorkingDir`. */
   entry: string
@@ -37,7 +45,15 @@ export interface BundleOptions {
   secretsPrefix?: string
 }
 
-/** A non-reserved `process.env` read left in the function's own code. */
+/**
+ * A non-reserved `process.env` read left in the function's own code.
+ *
+ * @example
+ * ```ts
+ * const { envReads } = await bundleFunction({ entry: 'src/auth.ts' })
+ * for (const r of envReads) console.warn(`${r.file}: reads process.env.${r.name}, which Lambda@Edge does not set`)
+ * ```
+ */
 export interface EnvReadReport {
   /** The variable's name (or `process.env[…]` / `process.env` for a dynamic read). */
   name: string
@@ -53,7 +69,15 @@ export interface EnvReadReport {
   viaAlias?: true
 }
 
-/** What {@link bundleFunction} produces. */
+/**
+ * What {@link bundleFunction} produces.
+ *
+ * @example
+ * ```ts
+ * const result: BundleResult = await bundleFunction({ entry: 'src/auth.ts' })
+ * console.log(result.code.length, 'bytes;', result.warnings.length, 'warnings')
+ * ```
+ */
 export interface BundleResult {
   /** The bundle: CommonJS, exports `handler`. */
   code: string

@@ -10,7 +10,15 @@ import { runtimeTarget, type EnvReadReport } from './bundle.js'
 import { BuildError } from './errors.js'
 import { describeEnvRead } from './env-scan.js'
 
-/** One problem found by a check (the build fails) or a warning (the build goes on). */
+/**
+ * One problem found by a check (the build fails) or a warning (the build goes on).
+ *
+ * @example
+ * ```ts
+ * const problems: Problem[] = runtimeWarnings('nodejs20.x')
+ * for (const p of problems) console.warn(`${p.code}: ${p.message}`) // DeprecatedRuntime: …
+ * ```
+ */
 export interface Problem {
   /** Stable code, e.g. `FunctionCodeSize`, `IncludeBodyEventType`. */
   code: string

@@ -24,7 +24,15 @@ const MAX_NAME = 64
 /** The `cloudfront` module's helpers that change the request's origin: viewer-request only [ORIG]. */
 const ORIGIN_HELPERS = new Set(['updateRequestOrigin', 'selectRequestOriginById', 'createRequestOriginGroup'])
 
-/** A compiled CloudFront Function. */
+/**
+ * A compiled CloudFront Function.
+ *
+ * @example
+ * ```ts
+ * const { functions, problems } = await buildCloudFrontFunctions(await loadConfig('wrangler.toml'))
+ * for (const f of functions) console.log(f.fn.name, `${f.bytes} of ${f.limit} bytes`, f.sha256)
+ * ```
+ */
 export interface BuiltCloudFrontFunction {
   fn: CloudFrontFunctionConfig
   /** `FunctionCode`: the compiled code. */
@@ -36,7 +44,15 @@ export interface BuiltCloudFrontFunction {
   sha256: string
 }
 
-/** A KeyValueStore's data, validated, in the import format the build writes and `edgeware deploy` uploads. */
+/**
+ * A KeyValueStore's data, validated, in the import format the build writes and `edgeware deploy` uploads.
+ *
+ * @example
+ * ```ts
+ * const { stores } = await buildCloudFrontFunctions(await loadConfig('wrangler.toml'))
+ * for (const s of stores) console.log(s.store.id, s.keys, 'keys, used by', s.functions.join(', '))
+ * ```
+ */
 export interface BuiltKeyValueStore {
   store: KeyValueStoreConfig
   /** `{"data":[…]}` as written (`<id>.kvs.json`) and imported. */
@@ -310,7 +326,15 @@ export function apiFunctionAssociations(b: BehaviorConfig, plan: FunctionsPlan):
   return rows.length ? { Quantity: rows.length, Items: rows.map((r) => ({ EventType: r.eventType, FunctionARN: `arn:aws:cloudfront::<account>:function/${r.name}` })) } : undefined
 }
 
-/** What manifest.json says about a CloudFront Function. */
+/**
+ * What manifest.json says about a CloudFront Function.
+ *
+ * @example
+ * ```ts
+ * const built = (await build({ config: 'wrangler.toml' })).manifest
+ * for (const f of built.cloudfrontFunctions) console.log(f.functionName, f.eventTypes, f.limits.share)
+ * ```
+ */
 export interface CloudFrontFunctionManifest {
   name: string
   /** The deployed `Name`. */
@@ -325,7 +349,15 @@ export interface CloudFrontFunctionManifest {
   limits: { bytes: number; share: number }
 }
 
-/** What manifest.json says about a KeyValueStore: its data file, where `edgeware deploy` uploads it, its name. */
+/**
+ * What manifest.json says about a KeyValueStore: its data file, where `edgeware deploy` uploads it, its name.
+ *
+ * @example
+ * ```ts
+ * const built = (await build({ config: 'wrangler.toml' })).manifest
+ * for (const s of built.keyValueStores) console.log(s.name, s.file, '→', s.s3Key)
+ * ```
+ */
 export interface KeyValueStoreManifest {
   id: string
   /** The deployed `Name` (it holds the data's hash: new data, new store). */

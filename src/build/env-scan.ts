@@ -56,6 +56,12 @@ export const RESERVED_ENV_VARS: ReadonlySet<string> = new Set([
  * it: `process.env[…]` (a computed key), `...rest of process.env`, `process.env` (the whole object used as a
  * value), `process[…]`, `process` (the object used as a value), `globalThis[…]`, `globalThis`,
  * `import('process')`, `eval`, `Function`.
+ *
+ * @example
+ * ```ts
+ * const reads: EnvRead[] = findEnvReads('const host = process.env.API_HOST')
+ * // [{ name: 'API_HOST', line: 1, dynamic: false }]
+ * ```
  */
 export interface EnvRead {
   /** The variable name, or the form of a dynamic read (see above). */
@@ -102,7 +108,15 @@ export function describeEnvRead(r: { name: string; dynamic?: boolean; viaAlias?:
   return `reads the environment variable ${r.name}`
 }
 
-/** Options of {@link findEnvReads}. */
+/**
+ * Options of {@link findEnvReads}.
+ *
+ * @example
+ * ```ts
+ * const options: FindEnvReadsOptions = { loader: 'js' }
+ * findEnvReads('module.exports = process.env.KEY', options)
+ * ```
+ */
 export interface FindEnvReadsOptions {
   /** How to read the source (default `ts`, which also reads plain JavaScript). */
   loader?: SourceLoader

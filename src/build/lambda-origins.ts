@@ -52,7 +52,15 @@ export interface PlannedLambdaOrigin {
   accessControl?: { logicalId: string; name: string }
 }
 
-/** A Lambda origin's function, bundled and zipped. */
+/**
+ * A Lambda origin's function, bundled and zipped.
+ *
+ * @example
+ * ```ts
+ * const { built } = await buildLambdaOrigins(await loadConfig('wrangler.toml'))
+ * for (const o of built) console.log(o.origin.id, o.zipBytes, o.codeSha256)
+ * ```
+ */
 export interface BuiltLambdaOrigin {
   origin: LambdaOriginConfig
   zip: Uint8Array
@@ -352,7 +360,15 @@ export function lambdaOriginTarget(p: PlannedLambdaOrigin): CustomTarget {
   }
 }
 
-/** What manifest.json says about a Lambda origin (its `s3Key` is in the code bucket of `region`). */
+/**
+ * What manifest.json says about a Lambda origin (its `s3Key` is in the code bucket of `region`).
+ *
+ * @example
+ * ```ts
+ * const built = (await build({ config: 'wrangler.toml' })).manifest
+ * for (const o of built.lambdaOrigins) console.log(o.id, o.integration, o.region, o.template)
+ * ```
+ */
 export interface LambdaOriginManifest extends FunctionZipManifest {
   id: string
   integration: LambdaOriginConfig['integration']

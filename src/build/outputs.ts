@@ -16,7 +16,18 @@ import { lambdaOriginsManifest, lambdaOriginTemplates, originTemplateFile, type 
 
 export { logicalId }
 
-/** A built function, as the outputs need it. */
+/**
+ * A built function, as the outputs need it.
+ *
+ * @example
+ * ```ts
+ * const config = await loadConfig('wrangler.toml')
+ * const packages: BuiltPackage[] = config.functions.map((fn) => ({
+ *   fn, zipFile: `${fn.name}.zip`, zipBytes: 1024, bundleBytes: 4096, sha256: '…', codeSha256: '…', sourcemap: false,
+ * }))
+ * const json = manifest(config, packages)
+ * ```
+ */
 export interface BuiltPackage {
   fn: FunctionConfig
   /** `<name>.zip` */
@@ -116,7 +127,15 @@ function behaviorAssociations(b: BehaviorConfig, byEntry: Map<string, FunctionCo
   return rows
 }
 
-/** CloudFront API `LambdaFunctionAssociations` (`{ Quantity, Items }`) for one behavior. */
+/**
+ * CloudFront API `LambdaFunctionAssociations` (`{ Quantity, Items }`) for one behavior.
+ *
+ * @example
+ * ```ts
+ * const a: ApiAssociations = cloudfrontAssociations(await loadConfig('wrangler.toml')).DefaultCacheBehavior.LambdaFunctionAssociations
+ * for (const item of a.Items ?? []) console.log(item.EventType, item.LambdaFunctionARN, item.IncludeBody)
+ * ```
+ */
 export interface ApiAssociations {
   Quantity: number
   Items?: { LambdaFunctionARN: string; EventType: Stage; IncludeBody: boolean }[]
@@ -129,7 +148,15 @@ export interface ApiAssociations {
  */
 export type ApiCacheBehavior = { LambdaFunctionAssociations: ApiAssociations } & { [field: string]: Json | ApiAssociations }
 
-/** The CloudFront API JSON: each cache behavior of the distribution, as `DistributionConfig` holds it. */
+/**
+ * The CloudFront API JSON: each cache behavior of the distribution, as `DistributionConfig` holds it.
+ *
+ * @example
+ * ```ts
+ * const json: CloudFrontAssociationsJson = cloudfrontAssociations(await loadConfig('wrangler.toml'))
+ * console.log(json.CacheBehaviors.Items.map((b) => b.PathPattern))
+ * ```
+ */
 export interface CloudFrontAssociationsJson {
   Comment: string
   DefaultCacheBehavior: ApiCacheBehavior
@@ -335,7 +362,15 @@ export function originTemplates(config: EdgeConfig, artifacts?: BuildArtifacts):
   return new Map([...regional].map(([region, t]) => [originTemplateFile(region), t]))
 }
 
-/** The manifest written next to the zips. */
+/**
+ * The manifest written next to the zips.
+ *
+ * @example
+ * ```ts
+ * const built: Manifest = (await build({ config: 'wrangler.toml' })).manifest
+ * console.log(built.name, built.region, built.functions.map((f) => f.functionName))
+ * ```
+ */
 export interface Manifest {
   name: string
   runtime: string
@@ -354,7 +389,16 @@ export interface Manifest {
   functions: EdgeFunctionManifest[]
 }
 
-/** What manifest.json says about any function the build zips: its deployed name, source, zip and settings. */
+/**
+ * What manifest.json says about any function the build zips: its deployed name, source, zip and settings.
+ *
+ * @example
+ * ```ts
+ * const built = (await build({ config: 'wrangler.toml' })).manifest
+ * const zips: FunctionZipManifest[] = [...built.functions, ...built.lambdaOrigins]
+ * for (const z of zips) console.log(z.zip, '→', z.s3Key, z.codeSha256)
+ * ```
+ */
 export interface FunctionZipManifest {
   functionName: string
   /** The entry file, relative to the config. */
@@ -373,7 +417,15 @@ export interface FunctionZipManifest {
   secrets: (SecretRef & { id: string })[]
 }
 
-/** What manifest.json says about a Lambda@Edge function: besides its zip, where it runs and the limits it was checked against. */
+/**
+ * What manifest.json says about a Lambda@Edge function: besides its zip, where it runs and the limits it was checked against.
+ *
+ * @example
+ * ```ts
+ * const built = (await build({ config: 'wrangler.toml' })).manifest
+ * const viewer: EdgeFunctionManifest[] = built.functions.filter((f) => f.stages.includes('viewer-request'))
+ * ```
+ */
 export interface EdgeFunctionManifest extends FunctionZipManifest {
   name: string
   stages: Stage[]

@@ -4,7 +4,15 @@
 import { createHash } from 'node:crypto'
 import { zipSync, type Zippable } from 'fflate'
 
-/** One file of a zip. */
+/**
+ * One file of a zip.
+ *
+ * @example
+ * ```ts
+ * const entries: ZipEntry[] = [{ name: 'index.js', data: 'exports.handler = async (e) => e.Records[0].cf.request' }]
+ * const zip = deterministicZip(entries) // the same bytes for the same entries, every time
+ * ```
+ */
 export interface ZipEntry {
   /** Path inside the archive (`index.js`). */
   name: string

@@ -18,7 +18,15 @@ import { lambdaHostWarnings, readOriginGroups, readOrigins } from './origins.js'
 import { readPolicies } from './policies.js'
 import { ConfigError, isTable, Reader, show, type Table } from './problems.js'
 
-/** Options of {@link loadConfig} / {@link parseConfig}. */
+/**
+ * Options of {@link loadConfig} / {@link parseConfig}.
+ *
+ * @example
+ * ```ts
+ * const options: LoadOptions = { env: 'staging' }
+ * const config = await loadConfig('wrangler.toml', options) // [env.staging] applied over the top-level keys
+ * ```
+ */
 export interface LoadOptions {
   /** Apply `[env.<name>]` over the top-level keys (`--env <name>`). */
   env?: string

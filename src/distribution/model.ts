@@ -134,7 +134,19 @@ export interface LambdaOriginConfig extends OriginBase {
   keepaliveTimeout?: number
 }
 
-/** An origin of the distribution. */
+/**
+ * An origin of the distribution.
+ *
+ * @example
+ * ```ts
+ * const config = await loadConfig('wrangler.toml')
+ * for (const o of config.edge.origins) {
+ *   if (o.kind === 's3') console.log(o.id, 'bucket', o.bucket)
+ *   else if (o.kind === 'lambda') console.log(o.id, 'lambda', o.integration)
+ *   else console.log(o.id, 'http', o.url)
+ * }
+ * ```
+ */
 export type OriginConfig = CustomOriginConfig | S3OriginConfig | LambdaOriginConfig
 
 /** `[[edge.origin_groups]]`: failover from a primary to a secondary origin. */
@@ -163,7 +175,15 @@ interface PolicyBase {
   comment?: string
 }
 
-/** A cache policy (`CachePolicyConfig`). */
+/**
+ * A cache policy (`CachePolicyConfig`).
+ *
+ * @example
+ * ```ts
+ * const optimized: CachePolicy | undefined = MANAGED_CACHE_POLICIES.find((p) => p.id === 'CachingOptimized')
+ * optimized?.defaultTtl // 86400
+ * ```
+ */
 export interface CachePolicy extends PolicyBase {
   minTtl: number
   defaultTtl: number
@@ -184,7 +204,15 @@ export type OriginRequestHeaders =
   /** `allViewerAndWhitelistCloudFront`: every viewer header plus the listed `CloudFront-*` headers. */
   | { kind: 'allViewerAndCloudFront'; names: string[] }
 
-/** An origin request policy (`OriginRequestPolicyConfig`). Values it adds are forwarded, never keyed on. */
+/**
+ * An origin request policy (`OriginRequestPolicyConfig`). Values it adds are forwarded, never keyed on.
+ *
+ * @example
+ * ```ts
+ * const allViewer: OriginRequestPolicy | undefined = MANAGED_ORIGIN_REQUEST_POLICIES.find((p) => p.id === 'AllViewer')
+ * allViewer?.headers // { kind: 'all' }
+ * ```
+ */
 export interface OriginRequestPolicy extends PolicyBase {
   headers: OriginRequestHeaders
   cookies: NameSelection
@@ -231,7 +259,15 @@ export interface SecuritySettings {
   xssProtection?: SecurityHeader & { protection: boolean; modeBlock: boolean; reportUri?: string }
 }
 
-/** A response headers policy (`ResponseHeadersPolicyConfig`). */
+/**
+ * A response headers policy (`ResponseHeadersPolicyConfig`).
+ *
+ * @example
+ * ```ts
+ * const security: ResponseHeadersPolicy | undefined = MANAGED_RESPONSE_HEADERS_POLICIES.find((p) => p.id === 'SecurityHeadersPolicy')
+ * security?.security?.hsts?.value // 'max-age=31536000'
+ * ```
+ */
 export interface ResponseHeadersPolicy extends PolicyBase {
   cors?: CorsSettings
   security?: SecuritySettings
@@ -257,6 +293,13 @@ export type ViewerProtocolPolicy = 'allow-all' | 'redirect-to-https' | 'https-on
  * What CloudFront does for a behavior, resolved from its cache policy + origin request policy, or from the legacy
  * `cache = { … }` (which gives the local edge's behaviour: key and forwarded values equal, no Accept-Encoding
  * normalisation).
+ *
+ * @example
+ * ```ts
+ * const config = await loadConfig('wrangler.toml')
+ * const { ttl, cacheKey, forward } = config.behaviors[0]!.effective
+ * console.log(ttl.default, cacheKey.headers, forward.queryStrings.kind)
+ * ```
  */
 export interface EffectiveSettings {
   /** TTL bounds and default (seconds). */
@@ -290,7 +333,16 @@ export interface EffectiveSettings {
   compress: boolean
 }
 
-/** One cache behavior, in CloudFront precedence order. */
+/**
+ * One cache behavior, in CloudFront precedence order.
+ *
+ * @example
+ * ```ts
+ * const config = await loadConfig('wrangler.toml')
+ * const behaviors: BehaviorConfig[] = config.behaviors // precedence order, the default last
+ * for (const b of behaviors) console.log(b.pathPattern, '→', b.originId, Object.keys(b.functions))
+ * ```
+ */
 export interface BehaviorConfig {
   /** CloudFront path pattern (`*`, `?`), `'*'` for the default behavior. */
   pathPattern: string
@@ -439,7 +491,15 @@ export interface DynamoDbConfig {
   region?: string
 }
 
-/** A parsed, validated `wrangler.toml` (after the `[env.<name>]` overlay, if any). Paths are absolute. */
+/**
+ * A parsed, validated `wrangler.toml` (after the `[env.<name>]` overlay, if any). Paths are absolute.
+ *
+ * @example
+ * ```ts
+ * const config: EdgeConfig = await loadConfig('wrangler.toml', { env: 'production' })
+ * console.log(config.name, config.edge.runtime, config.behaviors.length, 'behaviors')
+ * ```
+ */
 export interface EdgeConfig {
   /** Absolute path of the config file (or a label for in-memory configs). */
   path: string

@@ -5,7 +5,18 @@
 import { statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 
-/** One problem in a config file: the dotted key, what is wrong, and the value. */
+/**
+ * One problem in a config file: the dotted key, what is wrong, and the value.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await loadConfig('wrangler.toml')
+ * } catch (e) {
+ *   if (e instanceof ConfigError) for (const p of e.problems) console.error(p.key, p.message, p.value)
+ * }
+ * ```
+ */
 export interface ConfigProblem {
   /** The dotted key, e.g. `edge.behaviors[0].path_pattern`. */
   key: string

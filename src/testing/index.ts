@@ -32,6 +32,17 @@ import {
 
 export { EdgeExecutionError, EdgeTimeoutError } from '../core/runtime-errors.js'
 export { EdgeValidationError } from '../core/errors.js'
+/**
+ * The AWS sample events verbatim (one per stage, and an S3 origin-request with a body), as `createEvent` starts from.
+ * They are shared objects: copy one before changing it.
+ *
+ * @example
+ * ```ts
+ * import { samples } from 'edgeware/testing'
+ * const event = structuredClone(samples.originResponseSample)
+ * event.Records[0]!.cf.response!.status = '404'
+ * ```
+ */
 export * as samples from './samples.js'
 export { runHandler, type AnyHandler, type InvokeOptions, type RunOutcome } from './run.js'
 export {
