@@ -90,8 +90,8 @@ export interface EdgeCookies {
  * @example
  * ```ts
  * export const handler = viewerRequest(async (c, next) => {
- *   const body = c.request.body // with IncludeBody on the association
- *   if (body && !body.inputTruncated && body.json<{ name?: string }>().name === undefined) return void c.text('name is required', 400)
+ *   const body = c.request.body // undefined unless IncludeBody is on for the association
+ *   if (body && !body.inputTruncated && body.text().includes('<script')) return void c.text('Rejected', 400)
  *   await next()
  * })
  * ```
@@ -383,7 +383,10 @@ export type AnyContext = ViewerRequestContext | OriginRequestContext | OriginRes
  *
  * @example
  * ```ts
- * function stageName<S extends Stage>(c: ContextFor<S>): S { return c.stage as S }
+ * const tagOrigin = (c: ContextFor<'origin-request'>) => {
+ *   c.request.headers.set('x-origin', c.request.origin.custom?.domainName ?? 's3')
+ * }
+ * export const handler = originRequest(async (c, next) => { tagOrigin(c); await next() })
  * ```
  */
 export type ContextFor<S extends Stage> = S extends 'viewer-request'
