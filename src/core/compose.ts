@@ -20,7 +20,7 @@ export const RESOLVED: Promise<void> = Promise.resolve()
  *
  * @example
  * ```ts
- * const both = compose<ViewerRequestContext>(auth, rewrite)
+ * const both = compose<ViewerRequestContext>([auth, rewrite])
  * export const handler = viewerRequest(both, logger)
  * ```
  */
