@@ -1,6 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { BASE, expectProblem, FIXTURES, parse } from './helpers.js'
+import { BASE, expectProblem, FIXTURES, parse, problemsWithFiles } from './helpers.js'
 
 const KVS = '[[edge.key_value_stores]]\nid = "routes"\ndata = "routes.kvs.json"\n'
 
@@ -50,6 +52,33 @@ viewer_response_function = "cff/headers.js"
     ['a duplicate store', `${KVS}${KVS}`, 'edge.key_value_stores[1].id', /duplicate key value store id "routes"/],
   ])('rejects %s', (_, lines, key, re) => {
     expectProblem(`${BASE}${lines}`, key, re)
+  })
+})
+
+describe('CloudFront Function names (the file stem: 1-64 letters, digits, - and _, unique)', () => {
+  const behavior = (pattern: string, file: string): string => `[[edge.behaviors]]\npath_pattern = "${pattern}"\norigin = "app"\nviewer_request_function = "${file}"\n`
+  it.each([
+    ['a stem with a space', behavior('/a/*', 'cff/my router.js'), /file stem, 1-64 letters, digits, "-" and "_", got "my router"/],
+    ['a stem with a dot', behavior('/a/*', 'cff/router.v2.js'), /got "router\.v2"/],
+    ['a stem of 65 characters', behavior('/a/*', `cff/${'r'.repeat(65)}.js`), new RegExp(`got "${'r'.repeat(65)}"`)],
+    ['two files with the same stem', behavior('/a/*', 'a/router.js') + behavior('/b/*', 'b/router.js'), /two CloudFront Function files have the same name "router": .*a\/router\.js and .*b\/router\.js/],
+  ])('refuses %s', (_, lines, re) => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeware-cff-names-'))
+    try {
+      const found = problemsWithFiles(`${BASE}${lines}`, dir)
+      expect(found.map((p) => `${p.key}: ${p.message}`)).toEqual([expect.stringMatching(new RegExp(`^edge: .*${re.source}`))])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('a stem of 64 letters, digits, - and _ is a name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeware-cff-names-'))
+    try {
+      expect(problemsWithFiles(`${BASE}${behavior('/a/*', `cff/${'r_-9'.repeat(16)}.js`)}`, dir)).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
