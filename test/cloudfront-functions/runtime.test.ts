@@ -116,6 +116,13 @@ describe('modules and globals at run time', () => {
       expect(out.message, expr).toMatch(message)
     }
   })
+  it('Object.create takes no properties list, in either runtime (a TypeError naming it); without one it works', async () => {
+    for (const runtime of [V1, V2]) {
+      const out = failed(await outcome("function handler(event) { Object.create({}, { a: { value: 1 } }); return event.request }", runtime))
+      expect(out.message).toMatch(new RegExp(`TypeError: Object\\.create with a properties list is not available in ${runtime.replace('.', '\\.')}`))
+      expect(await evaluate("[Object.getPrototypeOf(Object.create(Array.prototype)) === Array.prototype, Object.getPrototypeOf(Object.create(null, undefined))]", runtime)).toEqual([true, null])
+    }
+  })
   it('what is listed works: Object.entries, padStart, Array.prototype.includes, Promise.all in 2.0 (not in 1.0)', async () => {
     expect(await evaluate("[Object.entries({ a: 1 }), '7'.padStart(3, '0'), [1, 2].includes(2), typeof Promise.all]", V2)).toEqual([[['a', 1]], '007', true, 'function'])
     expect(failed(await outcome('function handler(event) { Promise.all([]); return event.request }', V1)).message).toMatch(/Promise\.all is not available in cloudfront-js-1\.0/)
