@@ -67,6 +67,12 @@ const multi = `function handler(event) {
   return r
 }
 `
+// A 403 the function generates, on a behavior with a viewer-response function and a custom error response for 403.
+const deny = `function handler(event) {
+  if (event.request.uri.indexOf('/deny/no') === 0) return { statusCode: 403, statusDescription: 'Forbidden', headers: { 'content-type': { value: 'text/plain' } }, body: 'denied by function' }
+  return event.request
+}
+`
 // A file rewritten during the run (live reload).
 const versioned = (v: string): string => `function handler(event) {
   return { statusCode: 200, statusDescription: 'OK', headers: { 'x-version': { value: '${v}' } }, body: '${v}' }
@@ -95,6 +101,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'broken.js'), broken)
   writeFileSync(join(dir, 'versioned.js'), versioned('v1'))
   writeFileSync(join(dir, 'multi.js'), multi)
+  writeFileSync(join(dir, 'deny.js'), deny)
   writeFileSync(kvsFile(), JSON.stringify({ data: [{ key: 'kvs', value: 'v2-kvs' }] }))
   for (const region of ['us-east-1', 'eu-central-1']) {
     mkdirSync(join(dir, region, 'assets'), { recursive: true })
@@ -153,6 +160,11 @@ ${behavior('/order/*', 'viewer_request_function = "order-vreq.js"\norigin_reques
 ${behavior('/select/*', 'viewer_request_function = "select.js"')}
 ${behavior('/broken/*', 'viewer_request_function = "broken.js"\nviewer_response_function = "cache-control.js"')}
 ${behavior('/versioned', 'viewer_request_function = "versioned.js"')}
+${behavior('/deny/*', 'viewer_request_function = "deny.js"\nviewer_response_function = "security-headers.js"')}
+[[edge.custom_error_responses]]
+error_code = 403
+response_page_path = "/errors/403.html"
+response_code = 200
 [[edge.behaviors]]
 path_pattern = "/assets/*"
 origin = "us"
@@ -331,6 +343,24 @@ describe('failures', () => {
     expect(res.status).toBe(503)
     const rec = await h.record(res.headers.get('x-amz-cf-id')!)
     expect(rec.error!.detail).toMatch(/^ComputeLimitExceeded:/)
+  })
+
+  it('a 4xx the function generates reaches the viewer as it is: no custom error page, no viewer-response function', async () => {
+    const res = await h.get(`/deny/no/${u()}`)
+    expect(res.status).toBe(403)
+    expect(await res.text()).toBe('denied by function')
+    expect(res.headers.get('x-cache')).toBe('FunctionGeneratedResponse from cloudfront')
+    expect(res.headers.get('strict-transport-security')).toBeNull()
+    expect(originSaw('/errors/403.html')).toHaveLength(0)
+    // The behavior's viewer-response function runs on what the origin answers, and the custom error page on its 403.
+    const ok = await h.get(`/deny/yes/${u()}`)
+    expect(ok.status).toBe(200)
+    expect(ok.headers.get('strict-transport-security')).toBe('max-age=63072000; includeSubdomains; preload')
+    const fromOrigin = await h.get(`/deny/status/403/${u()}`)
+    expect(fromOrigin.status).toBe(200)
+    await fromOrigin.text()
+    expect(originSaw('/errors/403.html')).toHaveLength(1)
+    expect(fromOrigin.headers.get('strict-transport-security')).toBeNull()
   })
 
   it('viewer-response does not run on an origin error status', async () => {
