@@ -233,6 +233,18 @@ describe('events', () => {
     expect(checkFunctionEvent(null).violations[0]!.code).toBe('InvalidEvent')
     expect(checkFunctionEvent(vres(), 'viewer-request').violations[0]!.path).toBe('context.eventType')
   })
+  it('Cookie and Set-Cookie are never in an event\'s headers (CloudFront parses them into cookies): InvalidEvent', () => {
+    const req = vreq() as unknown as Record<string, any>
+    req.request.headers.cookie = { value: 'session=abc' }
+    expect(checkFunctionEvent(req).violations).toEqual([
+      { code: 'InvalidEvent', message: "request.headers.cookie: CloudFront parses Cookie into request.cookies, so the event's headers never hold it", path: 'request.headers.cookie' },
+    ])
+    const res = vres() as unknown as Record<string, any>
+    res.response.headers['set-cookie'] = { value: 'a=1' }
+    expect(checkFunctionEvent(res).violations.map((v) => [v.path, v.message])).toEqual([
+      ['response.headers.set-cookie', "response.headers.set-cookie: CloudFront parses Set-Cookie into response.cookies, so the event's headers never hold it"],
+    ])
+  })
 })
 
 describe('origin modification helpers (2.0, viewer-request only)', () => {
