@@ -73,6 +73,17 @@ const deny = `function handler(event) {
   return event.request
 }
 `
+// The event each function receives, as the body it answers with.
+const echoRequest = `function handler(event) {
+  return { statusCode: 200, statusDescription: 'OK', headers: { 'content-type': { value: 'application/json' } }, body: JSON.stringify(event) }
+}
+`
+const echoResponse = `function handler(event) {
+  var r = event.response
+  r.body = JSON.stringify(event)
+  return r
+}
+`
 // A file rewritten during the run (live reload).
 const versioned = (v: string): string => `function handler(event) {
   return { statusCode: 200, statusDescription: 'OK', headers: { 'x-version': { value: '${v}' } }, body: '${v}' }
@@ -102,6 +113,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'versioned.js'), versioned('v1'))
   writeFileSync(join(dir, 'multi.js'), multi)
   writeFileSync(join(dir, 'deny.js'), deny)
+  writeFileSync(join(dir, 'echo-request.js'), echoRequest)
+  writeFileSync(join(dir, 'echo-response.js'), echoResponse)
   writeFileSync(kvsFile(), JSON.stringify({ data: [{ key: 'kvs', value: 'v2-kvs' }] }))
   for (const region of ['us-east-1', 'eu-central-1']) {
     mkdirSync(join(dir, region, 'assets'), { recursive: true })
@@ -160,6 +173,8 @@ ${behavior('/order/*', 'viewer_request_function = "order-vreq.js"\norigin_reques
 ${behavior('/select/*', 'viewer_request_function = "select.js"')}
 ${behavior('/broken/*', 'viewer_request_function = "broken.js"\nviewer_response_function = "cache-control.js"')}
 ${behavior('/versioned', 'viewer_request_function = "versioned.js"')}
+${behavior('/echo/*', 'viewer_request_function = "echo-request.js"')}
+${behavior('/echo-response/*', 'viewer_response_function = "echo-response.js"')}
 ${behavior('/deny/*', 'viewer_request_function = "deny.js"\nviewer_response_function = "security-headers.js"')}
 [[edge.custom_error_responses]]
 error_code = 403
@@ -235,6 +250,29 @@ describe('AWS-form CloudFront Functions on behaviors', () => {
     const seen = originSaw(path)[0]!
     expect(seen.headers.cookie).toBe('theme=dark; session=abc')
     expect(seen.rawHeaders.filter((_, i, a) => i % 2 === 1 && a[i - 1]!.toLowerCase() === 'x-multi')).toEqual(['a', 'b'])
+  })
+
+  it('the event is CloudFront\'s: version 1.0, context without functionArn, viewer.ip, lowercase headers, Cookie and Set-Cookie parsed into cookies, integer statusCode', async () => {
+    const path = `/echo/${u()}`
+    const res = await h.get(`${path}?x=1&x=2&y`, { headers: { 'X-Mixed-Case': 'v', cookie: 'a=1; b=2' } })
+    const event = (await res.json()) as Record<string, any>
+    expect(event.version).toBe('1.0')
+    expect(Object.keys(event.context).sort()).toEqual(['distributionDomainName', 'distributionId', 'eventType', 'requestId'])
+    expect(event.context).toMatchObject({ eventType: 'viewer-request', requestId: res.headers.get('x-amz-cf-id'), distributionDomainName: expect.stringMatching(/\.cloudfront\.net$/) })
+    expect(event.viewer).toEqual({ ip: '127.0.0.1' })
+    expect(event.request).toMatchObject({ method: 'GET', uri: path, cookies: { a: { value: '1' }, b: { value: '2' } } })
+    expect(event.request.querystring).toEqual({ x: { value: '1', multiValue: [{ value: '1' }, { value: '2' }] }, y: { value: '' } })
+    expect(event.request.headers['x-mixed-case']).toEqual({ value: 'v' })
+    expect(Object.keys(event.request.headers).filter((n) => n !== n.toLowerCase() || n === 'cookie')).toEqual([])
+    expect('response' in event).toBe(false)
+
+    const back = await h.get(`/echo-response/hdr/set-cookie/${encodeURIComponent('s=1; Path=/')}/${u()}`)
+    const seen = JSON.parse(await back.text()) as Record<string, any>
+    expect(seen.context.eventType).toBe('viewer-response')
+    expect(seen.response.statusCode).toBe(200)
+    expect(seen.response.headers['set-cookie']).toBeUndefined()
+    expect(seen.response.cookies).toEqual({ s: { value: '1', attributes: 'Path=/' } })
+    expect('body' in seen.response).toBe(false)
   })
 
   it('the log line shows the compute utilization; console.log lines appear under the function name', async () => {
