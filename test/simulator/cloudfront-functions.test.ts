@@ -252,9 +252,9 @@ describe('AWS-form CloudFront Functions on behaviors', () => {
     expect(seen.rawHeaders.filter((_, i, a) => i % 2 === 1 && a[i - 1]!.toLowerCase() === 'x-multi')).toEqual(['a', 'b'])
   })
 
-  it('the event is CloudFront\'s: version 1.0, context without functionArn, viewer.ip, lowercase headers, Cookie and Set-Cookie parsed into cookies, integer statusCode', async () => {
+  it('the event is CloudFront\'s: version 1.0, context without functionArn, viewer.ip, lowercase headers without disallowed ones, Cookie and Set-Cookie parsed into cookies, integer statusCode', async () => {
     const path = `/echo/${u()}`
-    const res = await h.get(`${path}?x=1&x=2&y`, { headers: { 'X-Mixed-Case': 'v', cookie: 'a=1; b=2' } })
+    const res = await h.get(`${path}?x=1&x=2&y`, { headers: { 'X-Mixed-Case': 'v', cookie: 'a=1; b=2', 'x-forwarded-proto': 'http', 'x-real-ip': '192.0.2.1' } })
     const event = (await res.json()) as Record<string, any>
     expect(event.version).toBe('1.0')
     expect(Object.keys(event.context).sort()).toEqual(['distributionDomainName', 'distributionId', 'eventType', 'requestId'])
@@ -264,6 +264,9 @@ describe('AWS-form CloudFront Functions on behaviors', () => {
     expect(event.request.querystring).toEqual({ x: { value: '1', multiValue: [{ value: '1' }, { value: '2' }] }, y: { value: '' } })
     expect(event.request.headers['x-mixed-case']).toEqual({ value: 'v' })
     expect(Object.keys(event.request.headers).filter((n) => n !== n.toLowerCase() || n === 'cookie')).toEqual([])
+    // Disallowed headers can't be read either [RALL].
+    expect(event.request.headers['x-forwarded-proto']).toBeUndefined()
+    expect(event.request.headers['x-real-ip']).toBeUndefined()
     expect('response' in event).toBe(false)
 
     const back = await h.get(`/echo-response/hdr/set-cookie/${encodeURIComponent('s=1; Path=/')}/${u()}`)
