@@ -175,6 +175,7 @@ ${behavior('/broken/*', 'viewer_request_function = "broken.js"\nviewer_response_
 ${behavior('/versioned', 'viewer_request_function = "versioned.js"')}
 ${behavior('/echo/*', 'viewer_request_function = "echo-request.js"')}
 ${behavior('/echo-response/*', 'viewer_response_function = "echo-response.js"')}
+${behavior('/errors/*', 'viewer_request_function = "echo-request.js"')}
 ${behavior('/deny/*', 'viewer_request_function = "deny.js"\nviewer_response_function = "security-headers.js"')}
 [[edge.custom_error_responses]]
 error_code = 403
@@ -386,7 +387,7 @@ describe('failures', () => {
     expect(rec.error!.detail).toMatch(/^ComputeLimitExceeded:/)
   })
 
-  it('a 4xx the function generates reaches the viewer as it is: no custom error page, no viewer-response function', async () => {
+  it('a 4xx the function generates reaches the viewer as it is: no custom error page, no viewer-response function; an error page is fetched without viewer functions', async () => {
     const res = await h.get(`/deny/no/${u()}`)
     expect(res.status).toBe(403)
     expect(await res.text()).toBe('denied by function')
@@ -399,7 +400,8 @@ describe('failures', () => {
     expect(ok.headers.get('strict-transport-security')).toBe('max-age=63072000; includeSubdomains; preload')
     const fromOrigin = await h.get(`/deny/status/403/${u()}`)
     expect(fromOrigin.status).toBe(200)
-    await fromOrigin.text()
+    // The page is fetched through its own behavior without running that behavior's viewer-request function.
+    expect(await fromOrigin.json()).toMatchObject({ origin: 'main', url: '/errors/403.html' })
     expect(originSaw('/errors/403.html')).toHaveLength(1)
     expect(fromOrigin.headers.get('strict-transport-security')).toBeNull()
   })
