@@ -357,7 +357,10 @@ describe('the origin helpers', () => {
     const res = await h.get(`/select/group/${u()}`)
     expect(res.status).toBe(200)
     expect(await res.json()).toMatchObject({ origin: 'backup' })
-    expect((await h.record(res.headers.get('x-amz-cf-id')!)).failover).toEqual(['down', 'backup'])
+    const rec = await h.record(res.headers.get('x-amz-cf-id')!)
+    expect(rec.failover).toEqual(['down', 'backup'])
+    // The function is not run again for the failover [GEN].
+    expect(rec.stages.map((s) => s.stage)).toEqual(['viewer-request'])
     const path = `/select/host/${u()}`
     await h.get(path)
     expect(originSaw(path)[0]!.headers).toMatchObject({ host: 'api.example.com', 'x-from-function': 'yes' })
