@@ -255,14 +255,15 @@ describe('AWS-form CloudFront Functions on behaviors', () => {
 
   it('the event is CloudFront\'s: version 1.0, context without functionArn, viewer.ip, lowercase headers without disallowed ones, Cookie and Set-Cookie parsed into cookies, integer statusCode', async () => {
     const path = `/echo/${u()}`
-    const res = await h.get(`${path}?x=1&x=2&y`, { headers: { 'X-Mixed-Case': 'v', cookie: 'a=1; b=2', 'x-forwarded-proto': 'http', 'x-real-ip': '192.0.2.1' } })
+    const res = await h.get(`${path}?x=1&x=2&y&ID=42`, { headers: { 'X-Mixed-Case': 'v', cookie: 'a=1; b=2; Cookie1=v', 'x-forwarded-proto': 'http', 'x-real-ip': '192.0.2.1' } })
     const event = (await res.json()) as Record<string, any>
     expect(event.version).toBe('1.0')
     expect(Object.keys(event.context).sort()).toEqual(['distributionDomainName', 'distributionId', 'eventType', 'requestId'])
     expect(event.context).toMatchObject({ eventType: 'viewer-request', requestId: res.headers.get('x-amz-cf-id'), distributionDomainName: expect.stringMatching(/\.cloudfront\.net$/) })
     expect(event.viewer).toEqual({ ip: '127.0.0.1' })
-    expect(event.request).toMatchObject({ method: 'GET', uri: path, cookies: { a: { value: '1' }, b: { value: '2' } } })
-    expect(event.request.querystring).toEqual({ x: { value: '1', multiValue: [{ value: '1' }, { value: '2' }] }, y: { value: '' } })
+    expect(event.request).toMatchObject({ method: 'GET', uri: path, cookies: { a: { value: '1' }, b: { value: '2' }, Cookie1: { value: 'v' } } })
+    // Only header names are lowercased: query and cookie names keep their case (AWS's example event).
+    expect(event.request.querystring).toEqual({ x: { value: '1', multiValue: [{ value: '1' }, { value: '2' }] }, y: { value: '' }, ID: { value: '42' } })
     expect(event.request.headers['x-mixed-case']).toEqual({ value: 'v' })
     expect(Object.keys(event.request.headers).filter((n) => n !== n.toLowerCase() || n === 'cookie')).toEqual([])
     // Disallowed headers can't be read either [RALL].
