@@ -225,6 +225,20 @@ describe('edgeware build: CloudFront Functions in the template', () => {
     expect(existsSync(join(dir, 'spare.kvs.json'))).toBe(false)
   })
 
+  it('warns about a store id written into the code: deployed, cf.kvs("<id>") names a store CloudFront never made', async () => {
+    const withId = ROUTER.replace('cf.kvs()', "cf.kvs('routes')")
+    const dir = join(await tempDir('cff-kvs-id-'), 'out')
+    const r = await build({ config: await project(TOML, { 'cff/router.ts': withId }), outDir: dir })
+    expect(r.warnings).toEqual([
+      {
+        code: 'KeyValueStoreIdInCode',
+        message: 'CloudFront Function router calls cf.kvs("routes"): deployed, its store\'s id is the one CloudFront assigns (a new one with each change of its data), so the call fails there; call cf.kvs() without an id to read the associated store',
+      },
+    ])
+    // cf.kvs() without an id (the shared project's router): no warning.
+    expect(result.warnings).toEqual([])
+  })
+
   it('a rebuild without a store removes its data file from the output', async () => {
     const dir = join(await tempDir('cff-rebuild-'), 'out')
     const cfg = await project(TOML)
