@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { relative, sep } from 'node:path'
-import { parse } from 'acorn'
+import { parse, type AnyNode, type Identifier, type MemberExpression } from 'acorn'
 import { simple } from 'acorn-walk'
 import { KeyValueStore, KvsError } from '../cloudfront-functions/kvs.js'
 import { FunctionError } from '../cloudfront-functions/errors.js'
@@ -128,23 +128,37 @@ export function keyValueStoreKey(s: Pick<BuiltKeyValueStore, 'store' | 'sha256'>
   return `edgeware/kvs/${s.store.id}/${s.sha256.slice(0, 16)}.json`
 }
 
-/** What the code calls on the `cloudfront` module (`cf.kvs`, `cf.updateRequestOrigin`, …). */
-function cloudfrontCalls(code: string, fn: CloudFrontFunctionConfig): Set<string> {
+/** What the code uses of the `cloudfront` module (`kvs`, `updateRequestOrigin`, …) and the string ids it passes to `cf.kvs()`. */
+function cloudfrontCalls(code: string, fn: CloudFrontFunctionConfig): { used: Set<string>; kvsIds: string[] } {
   const locals = new Set(checkFunctionSyntax(code, fn.runtime).imports.filter((i) => i.module === 'cloudfront').map((i) => i.local))
   const used = new Set<string>()
-  if (locals.size === 0) return used
+  const kvsIds: string[] = []
+  if (locals.size === 0) return { used, kvsIds }
+  const isCf = (n: AnyNode): n is MemberExpression => n.type === 'MemberExpression' && n.object.type === 'Identifier' && locals.has(n.object.name) && n.property.type === 'Identifier'
   simple(parse(code, { ecmaVersion: 'latest', sourceType: 'module' }), {
     MemberExpression(node) {
-      if (node.object.type === 'Identifier' && locals.has(node.object.name) && node.property.type === 'Identifier') used.add(node.property.name)
+      if (isCf(node)) used.add((node.property as Identifier).name)
+    },
+    CallExpression(node) {
+      const id = node.arguments[0]
+      if (isCf(node.callee) && (node.callee.property as Identifier).name === 'kvs' && id?.type === 'Literal' && typeof id.value === 'string') kvsIds.push(id.value)
     },
   })
-  return used
+  return { used, kvsIds }
 }
 
-/** The rules between a function's code and its associations: a store to read, origin helpers on viewer-request only. */
-function codeProblems(fn: CloudFrontFunctionConfig, code: string): Problem[] {
-  const calls = cloudfrontCalls(code, fn)
+/**
+ * The rules between a function's code and its associations: a store to read, origin helpers on viewer-request
+ * only (problems); a store id written into the code (a warning: deployed, the id is CloudFront's own).
+ */
+function codeProblems(fn: CloudFrontFunctionConfig, code: string): { problems: Problem[]; warnings: Problem[] } {
+  const { used: calls, kvsIds } = cloudfrontCalls(code, fn)
   const problems: Problem[] = []
+  // [KVSH], §8.2: cf.kvs(id) takes the store's Id attribute, which CloudFront assigns (and a new store gets with new data).
+  const warnings = kvsIds.map((id) => ({
+    code: 'KeyValueStoreIdInCode',
+    message: `CloudFront Function ${fn.name} calls cf.kvs(${JSON.stringify(id)}): deployed, its store's id is the one CloudFront assigns (a new one with each change of its data), so the call fails there; call cf.kvs() without an id to read the associated store`,
+  }))
   if (calls.has('kvs') && fn.keyValueStore === undefined) {
     // [KVSH]: "Before it can be used, the KVS must be associated with the function"; cf.kvs() fails without one.
     problems.push({ code: 'KeyValueStoreNotAssociated', message: `CloudFront Function ${fn.name} calls cf.kvs(), but no key value store is associated with it: set [edge.cloudfront_functions.${fn.name}] key_value_store` })
@@ -154,16 +168,16 @@ function codeProblems(fn: CloudFrontFunctionConfig, code: string): Problem[] {
     // [ORIG]: the origin modification helpers work in viewer-request functions only.
     problems.push({ code: 'OriginChangeNotAllowed', message: `CloudFront Function ${fn.name} calls cf.${helper}(), which works in viewer-request functions only, but it is associated with viewer-response on ${fn.behaviors.join(', ')}` })
   }
-  return problems
+  return { problems, warnings }
 }
 
-/** Compiles one function; its problems instead when CloudFront would refuse it. */
-async function compile(fn: CloudFrontFunctionConfig, root: string): Promise<BuiltCloudFrontFunction | Problem[]> {
+/** Compiles one function (with its warnings); its problems instead when CloudFront would refuse it. */
+async function compile(fn: CloudFrontFunctionConfig, root: string): Promise<{ built: BuiltCloudFrontFunction; warnings: Problem[] } | Problem[]> {
   const rel = relative(root, fn.entry).split(sep).join('/')
   try {
     const c = await compileCloudFrontFunction(fn.entry, { runtime: fn.runtime })
-    const problems = codeProblems(fn, c.code)
-    return problems.length ? problems : { fn, code: c.code, bytes: c.bytes, limit: c.limit, sha256: sha256(c.code) }
+    const { problems, warnings } = codeProblems(fn, c.code)
+    return problems.length ? problems : { built: { fn, code: c.code, bytes: c.bytes, limit: c.limit, sha256: sha256(c.code) }, warnings }
   } catch (e) {
     if (!(e instanceof FunctionError)) throw e
     return e.problems.map((p) => ({ code: p.code, message: `CloudFront Function ${fn.name}: ${p.file ? relative(root, p.file).split(sep).join('/') || p.file : rel}:${p.line}:${p.column}: ${p.message}` }))
@@ -205,10 +219,14 @@ async function loadStore(store: KeyValueStoreConfig, config: EdgeConfig, key: st
  */
 export async function buildCloudFrontFunctions(config: EdgeConfig): Promise<{ functions: BuiltCloudFrontFunction[]; stores: BuiltKeyValueStore[]; problems: Problem[]; warnings: Problem[] }> {
   const problems: Problem[] = []
+  const warnings: Problem[] = []
   const functions: BuiltCloudFrontFunction[] = []
   for (const r of await Promise.all(config.cloudfrontFunctions.map((f) => compile(f, config.root)))) {
     if (Array.isArray(r)) problems.push(...r)
-    else functions.push(r)
+    else {
+      functions.push(r.built)
+      warnings.push(...r.warnings)
+    }
   }
   const stores: BuiltKeyValueStore[] = []
   const used = usedStores(config)
@@ -218,9 +236,9 @@ export async function buildCloudFrontFunctions(config: EdgeConfig): Promise<{ fu
     if ('store' in r) stores.push(r)
     else problems.push(r)
   }
-  const warnings = config.edge.keyValueStores
-    .filter((s) => !used.includes(s))
-    .map((s) => ({ code: 'UnusedKeyValueStore', message: `edge.key_value_stores: ${JSON.stringify(s.id)} is not associated with any CloudFront Function, so the template leaves it out` }))
+  for (const s of config.edge.keyValueStores) {
+    if (!used.includes(s)) warnings.push({ code: 'UnusedKeyValueStore', message: `edge.key_value_stores: ${JSON.stringify(s.id)} is not associated with any CloudFront Function, so the template leaves it out` })
+  }
   return { functions, stores, problems, warnings }
 }
 

@@ -206,6 +206,12 @@ export const PRELUDE = String.raw`(function (g, host, cfg) {
       if (d && typeof d.value === 'function') hide(t, name, stub(path + '.' + name + ' is not available in ' + cfg.runtime));
     });
   });
+  // Object.create is listed without its properties list [RT10].
+  var realCreate = O.create;
+  hide(O, 'create', function create(proto, properties) {
+    if (properties !== undefined) throw new TypeError('Object.create with a properties list is not available in ' + cfg.runtime + ' (create the object, then assign its properties)');
+    return apply(realCreate, O, [proto]);
+  });
   cfg.removed.forEach(function (name) {
     var why = 'String.prototype.' + name + ' was removed in cloudfront-js-2.0 (use Buffer)';
     hide(String.prototype, name, stub(why));

@@ -41,6 +41,11 @@ function intIn(v: unknown, min: number, max: number): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
 }
 
+/** A value for a message; a list with its items (`show` alone says "an array"). */
+function shown(v: unknown): string {
+  return Array.isArray(v) && v.length <= 10 ? `[${v.map(show).join(', ')}]` : show(v)
+}
+
 function oneOf(v: unknown, allowed: readonly string[], path: string, push: Push): void {
   if (typeof v !== 'string' || !allowed.includes(v)) push(path, `must be one of ${allowed.join(', ')}, got ${show(v)}`)
 }
@@ -97,20 +102,20 @@ function checkUpdate(p: Record<string, unknown>, push: Push): void {
     oneOf(c.protocol, ['http', 'https'], 'customOriginConfig.protocol', push)
     const ssl = c.sslProtocols
     if (!Array.isArray(ssl) || ssl.length === 0 || !ssl.every((s) => typeof s === 'string' && SSL.has(s))) {
-      push('customOriginConfig.sslProtocols', `must be a non-empty list of ${[...SSL].join(', ')}, got ${show(ssl)}`)
+      push('customOriginConfig.sslProtocols', `must be a non-empty list of ${[...SSL].join(', ')}, got ${shown(ssl)}`)
     }
   }
 }
 
 function checkGroup(p: Record<string, unknown>, known: ReadonlySet<string> | undefined, push: Push): void {
   const ids = p.originIds
-  if (!Array.isArray(ids) || ids.length !== 2 || !ids.every((i) => typeof i === 'string' && i !== '')) push('originIds', `must be two origin ids [primary, secondary], got ${show(ids)}`)
+  if (!Array.isArray(ids) || ids.length !== 2 || !ids.every((i) => typeof i === 'string' && i !== '')) push('originIds', `must be two origin ids [primary, secondary], got ${shown(ids)}`)
   else if (known !== undefined) for (const id of ids as string[]) if (!known.has(id)) push('originIds', `${show(id)} is not an origin of the distribution`)
   if (p.selectionCriteria !== undefined) oneOf(p.selectionCriteria, ['default', 'media-quality-score'], 'selectionCriteria', push)
   const fc = p.failoverCriteria
   const codes = isObject(fc) ? fc.statusCodes : undefined
   if (!Array.isArray(codes) || codes.length === 0 || !codes.every((s) => typeof s === 'number' && FAILOVER_STATUS_CODES.has(s))) {
-    push('failoverCriteria.statusCodes', `must be a non-empty list of ${[...FAILOVER_STATUS_CODES].join(', ')}, got ${show(codes)}`)
+    push('failoverCriteria.statusCodes', `must be a non-empty list of ${[...FAILOVER_STATUS_CODES].join(', ')}, got ${shown(codes)}`)
   }
 }
 

@@ -393,6 +393,12 @@ function evMap(kind: MapKind, map: unknown, path: string, st: State): void {
   for (const v of inner.out) st.out.push({ ...v, code: 'InvalidEvent' })
 }
 
+/** [EVT-2023]: CloudFront parses `Cookie` / `Set-Cookie` into the `cookies` map; the event's headers never hold them. */
+function evCookieHeader(headers: unknown, name: 'cookie' | 'set-cookie', path: string, st: State): void {
+  if (!isObject(headers) || !hasOwn.call(headers, name)) return
+  st.out.push({ code: 'InvalidEvent', message: `${path}.${name}: CloudFront parses ${name === 'cookie' ? 'Cookie' : 'Set-Cookie'} into ${path.replace(/headers$/, 'cookies')}, so the event's headers never hold it`, path: `${path}.${name}` })
+}
+
 function evString(o: Record<string, unknown>, k: string, path: string, st: State, optional = false): void {
   const v = o[k]
   if ((optional && v === undefined) || typeof v === 'string') return
@@ -424,6 +430,7 @@ function checkEvent(event: unknown, eventType: FunctionEventType | undefined, st
     if (typeof req.uri !== 'string' || req.uri[0] !== '/') st.out.push({ code: 'InvalidEvent', message: `request.uri must be a string starting with /, got ${show(req.uri)}`, path: 'request.uri' })
     evMap('querystring', req.querystring, 'request.querystring', st)
     evMap('header', req.headers, 'request.headers', st)
+    evCookieHeader(req.headers, 'cookie', 'request.headers', st)
     evMap('cookie', req.cookies, 'request.cookies', st)
   }
   const res = event.response
@@ -433,6 +440,7 @@ function checkEvent(event: unknown, eventType: FunctionEventType | undefined, st
       if (typeof res.statusCode !== 'number' || !Number.isInteger(res.statusCode)) st.out.push({ code: 'InvalidEvent', message: `response.statusCode must be an integer, got ${show(res.statusCode)}`, path: 'response.statusCode' })
       evString(res, 'statusDescription', 'response', st, true)
       evMap('header', res.headers, 'response.headers', st)
+      evCookieHeader(res.headers, 'set-cookie', 'response.headers', st)
       evMap('set-cookie', res.cookies, 'response.cookies', st)
     }
   } else if (res !== undefined && type !== undefined) {

@@ -196,6 +196,16 @@ describe('edgeware build: CloudFront Functions in the template', () => {
     expect(r.manifest.keyValueStores).toEqual([])
   })
 
+  it('a comment made up for a function on many behaviors is cut to CloudFront’s 128 characters', async () => {
+    const behaviors = Array.from({ length: 8 }, (_, i) => `[[edge.behaviors]]\npath_pattern = "/section-number-${i}/*"\norigin = "app"\nviewer_response_function = "cff/headers.js"\n`).join('')
+    const toml = `name = "many"\n[[edge.origins]]\nid = "app"\ndomain = "app.example.com"\n[edge.default_behavior]\norigin = "app"\n${behaviors}`
+    const dir = join(await tempDir('cff-comment-'), 'out')
+    await build({ config: await project(toml), outDir: dir })
+    const comment = ((read(dir, 'cloudformation.json') as Template).Resources.HeadersCloudFrontFunction!.Properties.FunctionConfig as { Comment: string }).Comment
+    expect(comment).toHaveLength(128)
+    expect(comment).toMatch(/^edgeware many: viewer-response on \/section-number-0\/\*, \/section-number-1\/\*, .*…$/)
+  })
+
   it('names keep environments apart and stay within 64 characters', async () => {
     const toml = TOML.replace('name = "shop"', `name = "${'s'.repeat(60)}"`).replace('origin_request = "origin.js"\n', '') + '[env.staging]\n'
     const dir = join(await tempDir('cff-names-'), 'out')
@@ -213,6 +223,20 @@ describe('edgeware build: CloudFront Functions in the template', () => {
     expect(r.warnings).toContainEqual({ code: 'UnusedKeyValueStore', message: 'edge.key_value_stores: "spare" is not associated with any CloudFront Function, so the template leaves it out' })
     expect(r.manifest.keyValueStores.map((s) => s.id)).toEqual(['routes'])
     expect(existsSync(join(dir, 'spare.kvs.json'))).toBe(false)
+  })
+
+  it('warns about a store id written into the code: deployed, cf.kvs("<id>") names a store CloudFront never made', async () => {
+    const withId = ROUTER.replace('cf.kvs()', "cf.kvs('routes')")
+    const dir = join(await tempDir('cff-kvs-id-'), 'out')
+    const r = await build({ config: await project(TOML, { 'cff/router.ts': withId }), outDir: dir })
+    expect(r.warnings).toEqual([
+      {
+        code: 'KeyValueStoreIdInCode',
+        message: 'CloudFront Function router calls cf.kvs("routes"): deployed, its store\'s id is the one CloudFront assigns (a new one with each change of its data), so the call fails there; call cf.kvs() without an id to read the associated store',
+      },
+    ])
+    // cf.kvs() without an id (the shared project's router): no warning.
+    expect(result.warnings).toEqual([])
   })
 
   it('a rebuild without a store removes its data file from the output', async () => {

@@ -80,6 +80,16 @@ describe('the querystring module', () => {
     const expr = `(function () { var qs = require('querystring'); var p = qs.parse('name=value&abc=xyz&abc=123'); return [p, p.hasOwnProperty('abc'), qs.stringify({ name: 'value', abc: ['xyz', '123'], anotherName: '' }), qs.escape('a b'), qs.unescape('a%20b'), qs.decode === qs.parse] })()`
     expect(await evaluate(expr, V1)).toEqual([{ name: 'value', abc: ['xyz', '123'] }, true, 'name=value&abc=xyz&abc=123&anotherName=', 'a%20b', 'a b', true])
   })
+  it('parse reads at most maxKeys keys, 1,000 by default, 0 for no limit; sep, eq and decodeURIComponent as given', async () => {
+    const expr = `(function () {
+      var qs = require('querystring'), parts = []
+      for (var i = 0; i < 1001; i++) parts.push('k' + i + '=' + i)
+      var s = parts.join('&')
+      return [Object.keys(qs.parse(s)).length, Object.keys(qs.parse(s, '&', '=', { maxKeys: 0 })).length, Object.keys(qs.parse(s, null, null, { maxKeys: 2 })),
+        qs.parse('a:1;b:2', ';', ':'), qs.parse('a=x', null, null, { decodeURIComponent: function (v) { return v.toUpperCase() } })]
+    })()`
+    expect(await evaluate(expr, V1)).toEqual([1000, 1001, ['k0', 'k1'], { a: '1', b: '2' }, { A: 'X' }])
+  })
   it('invalid UTF-8 becomes U+FFFD', async () => {
     expect(await evaluate(`require('querystring').parse('a=%E0%A4%A').a`, V1)).toContain('\uFFFD')
   })
@@ -114,6 +124,13 @@ describe('modules and globals at run time', () => {
     ] as const) {
       const out = failed(await outcome(`function handler(event) { ${expr}; return event.request }`))
       expect(out.message, expr).toMatch(message)
+    }
+  })
+  it('Object.create takes no properties list, in either runtime (a TypeError naming it); without one it works', async () => {
+    for (const runtime of [V1, V2]) {
+      const out = failed(await outcome("function handler(event) { Object.create({}, { a: { value: 1 } }); return event.request }", runtime))
+      expect(out.message).toMatch(new RegExp(`TypeError: Object\\.create with a properties list is not available in ${runtime.replace('.', '\\.')}`))
+      expect(await evaluate("[Object.getPrototypeOf(Object.create(Array.prototype)) === Array.prototype, Object.getPrototypeOf(Object.create(null, undefined))]", runtime)).toEqual([true, null])
     }
   })
   it('what is listed works: Object.entries, padStart, Array.prototype.includes, Promise.all in 2.0 (not in 1.0)', async () => {

@@ -233,6 +233,18 @@ describe('events', () => {
     expect(checkFunctionEvent(null).violations[0]!.code).toBe('InvalidEvent')
     expect(checkFunctionEvent(vres(), 'viewer-request').violations[0]!.path).toBe('context.eventType')
   })
+  it('Cookie and Set-Cookie are never in an event\'s headers (CloudFront parses them into cookies): InvalidEvent', () => {
+    const req = vreq() as unknown as Record<string, any>
+    req.request.headers.cookie = { value: 'session=abc' }
+    expect(checkFunctionEvent(req).violations).toEqual([
+      { code: 'InvalidEvent', message: "request.headers.cookie: CloudFront parses Cookie into request.cookies, so the event's headers never hold it", path: 'request.headers.cookie' },
+    ])
+    const res = vres() as unknown as Record<string, any>
+    res.response.headers['set-cookie'] = { value: 'a=1' }
+    expect(checkFunctionEvent(res).violations.map((v) => [v.path, v.message])).toEqual([
+      ['response.headers.set-cookie', "response.headers.set-cookie: CloudFront parses Set-Cookie into response.cookies, so the event's headers never hold it"],
+    ])
+  })
 })
 
 describe('origin modification helpers (2.0, viewer-request only)', () => {
@@ -254,6 +266,16 @@ describe('origin modification helpers (2.0, viewer-request only)', () => {
       [{ connectionAttempts: 5 }, /connectionAttempts must be an integer from 1 to 3/],
       [{ timeouts: { readTimeout: 61 } }, /timeouts\.readTimeout must be an integer from 1 to 60/],
       [{ timeouts: { connectionTimeout: 11 } }, /timeouts\.connectionTimeout must be an integer from 1 to 10/],
+      [{ timeouts: { keepAliveTimeout: 0 } }, /timeouts\.keepAliveTimeout must be an integer from 1 to 60/],
+      [{ connectionAttempts: 1.5 }, /connectionAttempts must be an integer from 1 to 3, got 1\.5/],
+      [{ originShield: { enabled: true } }, /originShield\.region is required when Origin Shield is enabled/],
+      [{ originShield: 'on' }, /originShield must be \{ enabled: boolean, region \}, got "on"/],
+      [{ originAccessControlConfig: { enabled: true, signingBehavior: 'always', signingProtocol: 'sigv2', originType: 's3' } }, /signingProtocol must be one of sigv4, got "sigv2"/],
+      [{ originAccessControlConfig: { enabled: true, signingBehavior: 'always', signingProtocol: 'sigv4', originType: 'ec2' } }, /originType must be one of s3, mediapackagev2, mediastore, lambda, got "ec2"/],
+      [{ customOriginConfig: { port: 70000, protocol: 'https', sslProtocols: ['TLSv1.2'] } }, /customOriginConfig\.port must be a port number, got 70000/],
+      [{ customOriginConfig: { port: 443, protocol: 'https', sslProtocols: ['TLSv1.3'] } }, /sslProtocols must be a non-empty list of SSLv3, TLSv1, TLSv1\.1, TLSv1\.2, got \["TLSv1\.3"\]/],
+      [{ customHeaders: { 'x-ok': 'a\r\nb' } }, /customHeaders\.x-ok must be a string without control characters/],
+      [{ originPath: '/trailing/' }, /originPath must be "" or a path starting with \/ and not ending with \//],
       [{ domainName: 'not a host' }, /domainName must be a domain name/],
       [{ originPath: 'no-slash' }, /originPath must be/],
       [{ customHeaders: { host: 'x' } }, /host can't be sent as an origin custom header/],
@@ -271,6 +293,15 @@ describe('origin modification helpers (2.0, viewer-request only)', () => {
   it('origin ids are checked against the distribution’s when given', () => {
     expect(originChangeViolations('viewer-request', [{ helper: 'selectRequestOriginById', originId: 'nope' }], ['eu', 'us'])[0]!.message).toMatch(/"nope" is not an origin of the distribution/)
     expect(originChangeViolations('viewer-request', [{ helper: 'createRequestOriginGroup', params: { originIds: ['eu'], failoverCriteria: { statusCodes: [418] } } }]).length).toBe(2)
+  })
+  it('an origin group: two ids, a known selection criterion, failover statuses CloudFront fails over on', () => {
+    const group = (params: Record<string, unknown>) => originChangeViolations('viewer-request', [{ helper: 'createRequestOriginGroup', params }]).map((v) => v.message)
+    const failover = { statusCodes: [500] }
+    expect(group({ originIds: ['eu', 'us'], failoverCriteria: failover, selectionCriteria: 'media-quality-score' })).toEqual([])
+    expect(group({ originIds: ['eu', 'us', 'ap'], failoverCriteria: failover })).toEqual([expect.stringMatching(/originIds must be two origin ids \[primary, secondary\], got \["eu", "us", "ap"\]/)])
+    expect(group({ originIds: ['eu', 'us'], failoverCriteria: failover, selectionCriteria: 'fastest' })).toEqual([expect.stringMatching(/selectionCriteria must be one of default, media-quality-score, got "fastest"/)])
+    expect(group({ originIds: ['eu', 'us'], failoverCriteria: { statusCodes: [] } })).toEqual([expect.stringMatching(/failoverCriteria\.statusCodes must be a non-empty list of 400, 403, 404, 416, 500, 502, 503, 504, got \[\]/)])
+    expect(originChangeViolations('viewer-request', [{ helper: 'selectRequestOriginById', originId: '' }])[0]!.message).toMatch(/originId must be a non-empty string/)
   })
   it('every code the validator reports is listed in FUNCTION_VIOLATION_CODES', () => {
     expect(FUNCTION_VIOLATION_CODES).toContain('InvalidOriginChange')

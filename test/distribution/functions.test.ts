@@ -1,6 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { BASE, expectProblem, FIXTURES, parse } from './helpers.js'
+import { BASE, expectProblem, FIXTURES, parse, problemsWithFiles } from './helpers.js'
 
 const KVS = '[[edge.key_value_stores]]\nid = "routes"\ndata = "routes.kvs.json"\n'
 
@@ -32,6 +34,9 @@ viewer_response_function = "cff/headers.js"
   it.each([
     ['a CloudFront Function and Lambda@Edge on viewer-request', 'viewer_request_function = "cff/router.js"\nviewer_request = "functions/vreq.mjs"', 'edge.default_behavior.viewer_request_function', /can't be combined on the viewer events of one behavior \(viewer_request_function and viewer_request\)/],
     ['a CloudFront Function on viewer-request beside Lambda@Edge on viewer-response', 'viewer_request_function = "cff/router.js"\nviewer_response = "functions/vresp.mjs"', 'edge.default_behavior.viewer_request_function', /can't be combined on the viewer events/],
+    ['a CloudFront Function and Lambda@Edge on viewer-response', 'viewer_response_function = "cff/headers.js"\nviewer_response = "functions/vresp.mjs"', 'edge.default_behavior.viewer_response_function', /can't be combined on the viewer events of one behavior \(viewer_response_function and viewer_response\)/],
+    ['a CloudFront Function on viewer-response beside Lambda@Edge on viewer-request', 'viewer_response_function = "cff/headers.js"\nviewer_request = "functions/vreq.mjs"', 'edge.default_behavior.viewer_response_function', /\(viewer_response_function and viewer_request\)/],
+    ['the mix on a path behavior', '[[edge.behaviors]]\npath_pattern = "/a/*"\norigin = "app"\nviewer_request_function = "cff/router.js"\nviewer_request = "functions/vreq.mjs"', 'edge.behaviors[0].viewer_request_function', /can't be combined on the viewer events/],
     ['a missing function file', 'viewer_response_function = "cff/nope.js"', 'edge.default_behavior.viewer_response_function', /file not found: "cff\/nope.js"/],
     ['settings for a function no behavior uses', '[edge.cloudfront_functions.ghost]\nruntime = "cloudfront-js-1.0"', 'edge.cloudfront_functions.ghost', /no CloudFront Function named "ghost" is associated/],
     ['an unknown runtime', 'viewer_request_function = "cff/router.js"\n[edge.cloudfront_functions.router]\nruntime = "cloudfront-js-3.0"', 'edge.cloudfront_functions.router.runtime', /"cloudfront-js-1.0" or "cloudfront-js-2.0", got "cloudfront-js-3.0"/],
@@ -50,6 +55,33 @@ viewer_response_function = "cff/headers.js"
     ['a duplicate store', `${KVS}${KVS}`, 'edge.key_value_stores[1].id', /duplicate key value store id "routes"/],
   ])('rejects %s', (_, lines, key, re) => {
     expectProblem(`${BASE}${lines}`, key, re)
+  })
+})
+
+describe('CloudFront Function names (the file stem: 1-64 letters, digits, - and _, unique)', () => {
+  const behavior = (pattern: string, file: string): string => `[[edge.behaviors]]\npath_pattern = "${pattern}"\norigin = "app"\nviewer_request_function = "${file}"\n`
+  it.each([
+    ['a stem with a space', behavior('/a/*', 'cff/my router.js'), /file stem, 1-64 letters, digits, "-" and "_", got "my router"/],
+    ['a stem with a dot', behavior('/a/*', 'cff/router.v2.js'), /got "router\.v2"/],
+    ['a stem of 65 characters', behavior('/a/*', `cff/${'r'.repeat(65)}.js`), new RegExp(`got "${'r'.repeat(65)}"`)],
+    ['two files with the same stem', behavior('/a/*', 'a/router.js') + behavior('/b/*', 'b/router.js'), /two CloudFront Function files have the same name "router": .*a\/router\.js and .*b\/router\.js/],
+  ])('refuses %s', (_, lines, re) => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeware-cff-names-'))
+    try {
+      const found = problemsWithFiles(`${BASE}${lines}`, dir)
+      expect(found.map((p) => `${p.key}: ${p.message}`)).toEqual([expect.stringMatching(new RegExp(`^edge: .*${re.source}`))])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('a stem of 64 letters, digits, - and _ is a name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeware-cff-names-'))
+    try {
+      expect(problemsWithFiles(`${BASE}${behavior('/a/*', `cff/${'r_-9'.repeat(16)}.js`)}`, dir)).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

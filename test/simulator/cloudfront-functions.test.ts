@@ -67,6 +67,23 @@ const multi = `function handler(event) {
   return r
 }
 `
+// A 403 the function generates, on a behavior with a viewer-response function and a custom error response for 403.
+const deny = `function handler(event) {
+  if (event.request.uri.indexOf('/deny/no') === 0) return { statusCode: 403, statusDescription: 'Forbidden', headers: { 'content-type': { value: 'text/plain' } }, body: 'denied by function' }
+  return event.request
+}
+`
+// The event each function receives, as the body it answers with.
+const echoRequest = `function handler(event) {
+  return { statusCode: 200, statusDescription: 'OK', headers: { 'content-type': { value: 'application/json' } }, body: JSON.stringify(event) }
+}
+`
+const echoResponse = `function handler(event) {
+  var r = event.response
+  r.body = JSON.stringify(event)
+  return r
+}
+`
 // A file rewritten during the run (live reload).
 const versioned = (v: string): string => `function handler(event) {
   return { statusCode: 200, statusDescription: 'OK', headers: { 'x-version': { value: '${v}' } }, body: '${v}' }
@@ -95,6 +112,9 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'broken.js'), broken)
   writeFileSync(join(dir, 'versioned.js'), versioned('v1'))
   writeFileSync(join(dir, 'multi.js'), multi)
+  writeFileSync(join(dir, 'deny.js'), deny)
+  writeFileSync(join(dir, 'echo-request.js'), echoRequest)
+  writeFileSync(join(dir, 'echo-response.js'), echoResponse)
   writeFileSync(kvsFile(), JSON.stringify({ data: [{ key: 'kvs', value: 'v2-kvs' }] }))
   for (const region of ['us-east-1', 'eu-central-1']) {
     mkdirSync(join(dir, region, 'assets'), { recursive: true })
@@ -153,6 +173,14 @@ ${behavior('/order/*', 'viewer_request_function = "order-vreq.js"\norigin_reques
 ${behavior('/select/*', 'viewer_request_function = "select.js"')}
 ${behavior('/broken/*', 'viewer_request_function = "broken.js"\nviewer_response_function = "cache-control.js"')}
 ${behavior('/versioned', 'viewer_request_function = "versioned.js"')}
+${behavior('/echo/*', 'viewer_request_function = "echo-request.js"')}
+${behavior('/echo-response/*', 'viewer_response_function = "echo-response.js"')}
+${behavior('/errors/*', 'viewer_request_function = "echo-request.js"')}
+${behavior('/deny/*', 'viewer_request_function = "deny.js"\nviewer_response_function = "security-headers.js"')}
+[[edge.custom_error_responses]]
+error_code = 403
+response_page_path = "/errors/403.html"
+response_code = 200
 [[edge.behaviors]]
 path_pattern = "/assets/*"
 origin = "us"
@@ -223,6 +251,33 @@ describe('AWS-form CloudFront Functions on behaviors', () => {
     const seen = originSaw(path)[0]!
     expect(seen.headers.cookie).toBe('theme=dark; session=abc')
     expect(seen.rawHeaders.filter((_, i, a) => i % 2 === 1 && a[i - 1]!.toLowerCase() === 'x-multi')).toEqual(['a', 'b'])
+  })
+
+  it('the event is CloudFront\'s: version 1.0, context without functionArn, viewer.ip, lowercase headers without disallowed ones, Cookie and Set-Cookie parsed into cookies, integer statusCode', async () => {
+    const path = `/echo/${u()}`
+    const res = await h.get(`${path}?x=1&x=2&y&ID=42`, { headers: { 'X-Mixed-Case': 'v', cookie: 'a=1; b=2; Cookie1=v', 'x-forwarded-proto': 'http', 'x-real-ip': '192.0.2.1' } })
+    const event = (await res.json()) as Record<string, any>
+    expect(event.version).toBe('1.0')
+    expect(Object.keys(event.context).sort()).toEqual(['distributionDomainName', 'distributionId', 'eventType', 'requestId'])
+    expect(event.context).toMatchObject({ eventType: 'viewer-request', requestId: res.headers.get('x-amz-cf-id'), distributionDomainName: expect.stringMatching(/\.cloudfront\.net$/) })
+    expect(event.viewer).toEqual({ ip: '127.0.0.1' })
+    expect(event.request).toMatchObject({ method: 'GET', uri: path, cookies: { a: { value: '1' }, b: { value: '2' }, Cookie1: { value: 'v' } } })
+    // Only header names are lowercased: query and cookie names keep their case (AWS's example event).
+    expect(event.request.querystring).toEqual({ x: { value: '1', multiValue: [{ value: '1' }, { value: '2' }] }, y: { value: '' }, ID: { value: '42' } })
+    expect(event.request.headers['x-mixed-case']).toEqual({ value: 'v' })
+    expect(Object.keys(event.request.headers).filter((n) => n !== n.toLowerCase() || n === 'cookie')).toEqual([])
+    // Disallowed headers can't be read either [RALL].
+    expect(event.request.headers['x-forwarded-proto']).toBeUndefined()
+    expect(event.request.headers['x-real-ip']).toBeUndefined()
+    expect('response' in event).toBe(false)
+
+    const back = await h.get(`/echo-response/hdr/set-cookie/${encodeURIComponent('s=1; Path=/')}/${u()}`)
+    const seen = JSON.parse(await back.text()) as Record<string, any>
+    expect(seen.context.eventType).toBe('viewer-response')
+    expect(seen.response.statusCode).toBe(200)
+    expect(seen.response.headers['set-cookie']).toBeUndefined()
+    expect(seen.response.cookies).toEqual({ s: { value: '1', attributes: 'Path=/' } })
+    expect('body' in seen.response).toBe(false)
   })
 
   it('the log line shows the compute utilization; console.log lines appear under the function name', async () => {
@@ -303,7 +358,10 @@ describe('the origin helpers', () => {
     const res = await h.get(`/select/group/${u()}`)
     expect(res.status).toBe(200)
     expect(await res.json()).toMatchObject({ origin: 'backup' })
-    expect((await h.record(res.headers.get('x-amz-cf-id')!)).failover).toEqual(['down', 'backup'])
+    const rec = await h.record(res.headers.get('x-amz-cf-id')!)
+    expect(rec.failover).toEqual(['down', 'backup'])
+    // The function is not run again for the failover [GEN].
+    expect(rec.stages.map((s) => s.stage)).toEqual(['viewer-request'])
     const path = `/select/host/${u()}`
     await h.get(path)
     expect(originSaw(path)[0]!.headers).toMatchObject({ host: 'api.example.com', 'x-from-function': 'yes' })
@@ -331,6 +389,25 @@ describe('failures', () => {
     expect(res.status).toBe(503)
     const rec = await h.record(res.headers.get('x-amz-cf-id')!)
     expect(rec.error!.detail).toMatch(/^ComputeLimitExceeded:/)
+  })
+
+  it('a 4xx the function generates reaches the viewer as it is: no custom error page, no viewer-response function; an error page is fetched without viewer functions', async () => {
+    const res = await h.get(`/deny/no/${u()}`)
+    expect(res.status).toBe(403)
+    expect(await res.text()).toBe('denied by function')
+    expect(res.headers.get('x-cache')).toBe('FunctionGeneratedResponse from cloudfront')
+    expect(res.headers.get('strict-transport-security')).toBeNull()
+    expect(originSaw('/errors/403.html')).toHaveLength(0)
+    // The behavior's viewer-response function runs on what the origin answers, and the custom error page on its 403.
+    const ok = await h.get(`/deny/yes/${u()}`)
+    expect(ok.status).toBe(200)
+    expect(ok.headers.get('strict-transport-security')).toBe('max-age=63072000; includeSubdomains; preload')
+    const fromOrigin = await h.get(`/deny/status/403/${u()}`)
+    expect(fromOrigin.status).toBe(200)
+    // The page is fetched through its own behavior without running that behavior's viewer-request function.
+    expect(await fromOrigin.json()).toMatchObject({ origin: 'main', url: '/errors/403.html' })
+    expect(originSaw('/errors/403.html')).toHaveLength(1)
+    expect(fromOrigin.headers.get('strict-transport-security')).toBeNull()
   })
 
   it('viewer-response does not run on an origin error status', async () => {
