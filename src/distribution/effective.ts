@@ -16,23 +16,14 @@ const viewerOnly = (s: NameSelection): NameSelection => {
 }
 const namesOf = (s: NameSelection): string[] => (s.kind === 'list' ? s.names : [])
 
-/** A selection without some names. */
-function without(s: NameSelection, names: readonly string[]): NameSelection {
-  if (s.kind === 'all') return { kind: 'allExcept', names: [...names] }
-  if (s.kind === 'allExcept') return { kind: 'allExcept', names: [...new Set([...s.names, ...names])] }
-  if (s.kind === 'none') return s
-  const kept = s.names.filter((n) => !names.includes(n))
-  return kept.length ? { kind: 'list', names: kept } : { kind: 'none' }
-}
-
 /**
  * What reaches an S3 origin when a managed AllViewer-like origin request policy withholds S3's response overrides
- * [MORP-cur]: the cache policy's query strings (always forwarded; a local choice, the page is SILENT on the pair)
- * plus the origin request policy's without those parameters.
+ * [MORP-cur]: every query string but those (what each of these policies forwards), plus the cache policy's (always
+ * forwarded; a local choice, the page is SILENT on the pair).
  */
 function s3QueryStrings(cp: CachePolicy, orp: OriginRequestPolicy | undefined): NameSelection | undefined {
   if (orp?.kind !== 'managed' || !S3_OVERRIDES_WITHHELD.policies.has(orp.awsId ?? '')) return undefined
-  return unionSelection(cp.queryStrings, without(orp.queryStrings, S3_OVERRIDES_WITHHELD.params))
+  return unionSelection(cp.queryStrings, { kind: 'allExcept', names: [...S3_OVERRIDES_WITHHELD.params] })
 }
 
 /**

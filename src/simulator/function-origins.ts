@@ -7,9 +7,9 @@
  */
 import type { CfHeaders } from '../cloudfront/types.js'
 import type { FunctionOriginChange } from '../cloudfront/functions-origin.js'
+import { isS3WebsiteEndpoint } from '../cloudfront/origin-rules.js'
 import type { EdgeOrigin, OriginChoice } from './protocol.js'
 import { bucketOfDomain } from './s3-origin.js'
-import { isS3WebsiteEndpoint } from '../cloudfront/origin-rules.js'
 
 /** The distribution's origins by id and by every domain that names them. */
 export interface OriginDirectory {
