@@ -158,6 +158,21 @@ export function customDomainNameProblem(d: string): string | undefined {
   return undefined
 }
 
+/**
+ * Whether a domain is an S3 website endpoint (`bucket.s3-website-us-east-1.amazonaws.com`, or
+ * `bucket.s3-website.eu-central-1.amazonaws.com` in newer regions): CloudFront reaches it as a custom origin, over
+ * HTTP only, since website endpoints don't serve HTTPS [S3O], [OAC] (cloudfront-distribution.md §9).
+ *
+ * @example
+ * ```ts
+ * isS3WebsiteEndpoint('site.s3-website-us-east-1.amazonaws.com') // true
+ * isS3WebsiteEndpoint('site.s3.us-east-1.amazonaws.com') // false: the REST endpoint
+ * ```
+ */
+export function isS3WebsiteEndpoint(domain: string): boolean {
+  return /\.s3-website[.-][a-z0-9-]+\.amazonaws\.com(\.cn)?\.?$/i.test(domain)
+}
+
 function pathViolations(v: unknown, at: string, out: Violation[]): void {
   if (typeof v !== 'string') {
     out.push({ code: INVALID, message: `${at} must be a string ("" or starting with /), got ${show(v)}`, path: at })

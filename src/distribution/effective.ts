@@ -2,6 +2,7 @@
  * A behavior's effective settings: what goes in the cache key and what reaches the origin, from its cache policy
  * and origin request policy (reference §1.2, §1.3, §2.2, §6.1), or from the legacy `cache = { … }`.
  */
+import { S3_OVERRIDES_WITHHELD } from './managed.js'
 import type { CachePolicy, CacheSettings, EffectiveSettings, NameSelection, OriginRequestPolicy } from './model.js'
 import { show, type Reader } from './problems.js'
 import { readHeaderName, unionSelection } from './selection.js'
@@ -14,6 +15,16 @@ const viewerOnly = (s: NameSelection): NameSelection => {
   return names.length ? { kind: 'list', names } : { kind: 'none' }
 }
 const namesOf = (s: NameSelection): string[] => (s.kind === 'list' ? s.names : [])
+
+/**
+ * What reaches an S3 origin when a managed AllViewer-like origin request policy withholds S3's response overrides
+ * [MORP-cur]: every query string but those (what each of these policies forwards), plus the cache policy's (always
+ * forwarded; a local choice, the page is SILENT on the pair).
+ */
+function s3QueryStrings(cp: CachePolicy, orp: OriginRequestPolicy | undefined): NameSelection | undefined {
+  if (orp?.kind !== 'managed' || !S3_OVERRIDES_WITHHELD.policies.has(orp.awsId ?? '')) return undefined
+  return unionSelection(cp.queryStrings, { kind: 'allExcept', names: [...S3_OVERRIDES_WITHHELD.params] })
+}
 
 /**
  * The legacy `cache = { … }` settings a behavior gets without `cache` and without `cache_policy`: one day
@@ -96,11 +107,12 @@ export function policyEffective(cp: CachePolicy, orp: OriginRequestPolicy | unde
     cookies = unionSelection(cookies, orp.cookies)
     queryStrings = unionSelection(queryStrings, orp.queryStrings)
   }
+  const s3Query = s3QueryStrings(cp, orp)
   return {
     ttl: { min: cp.minTtl, default: cp.defaultTtl, max: cp.maxTtl },
     cacheKey: { headers: keyHeaders, cookies: structuredClone(cp.cookies), queryStrings: structuredClone(cp.queryStrings) },
     acceptEncoding: { gzip: cp.gzip, brotli: cp.brotli },
-    forward: { headers: fwdHeaders, cookies, queryStrings },
+    forward: { headers: fwdHeaders, cookies, queryStrings, ...(s3Query ? { s3QueryStrings: s3Query } : {}) },
     cloudfrontHeaders: [...cloudfront],
     compress: compress && (cp.gzip || cp.brotli) && cp.maxTtl > 0 && !keyHeaders.includes('accept-encoding'),
   }

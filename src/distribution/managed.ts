@@ -167,6 +167,25 @@ export const MANAGED_ORIGIN_REQUEST_POLICIES: readonly OriginRequestPolicy[] = [
   orp('HostHeaderOnly', 'bf0718e1-ba1e-49d1-88b1-f726733018ae', list('host'), NONE, NONE),
 ]
 
+/**
+ * Query parameters S3 reads as overrides of its response headers, and the managed origin request policies (by
+ * their AWS IDs) that don't forward them to S3 origins, though they forward every other query string; custom
+ * policies do [MORP-cur].
+ *
+ * @example
+ * ```ts
+ * S3_OVERRIDES_WITHHELD.policies.has('216adef6-5c7f-47e4-b989-5492eafa07d3') // true: AllViewer
+ * ```
+ */
+export const S3_OVERRIDES_WITHHELD: { readonly params: readonly string[]; readonly policies: ReadonlySet<string> } = {
+  params: ['response-content-type', 'response-content-disposition', 'response-content-encoding'],
+  policies: new Set(
+    ['AllViewer', 'AllViewerAndCloudFrontHeaders-2022-06', 'AllViewerExceptHostHeader', 'Elemental-MediaTailor-PersonalizedManifests'].map(
+      (id) => MANAGED_ORIGIN_REQUEST_POLICIES.find((p) => p.id === id)!.awsId!,
+    ),
+  ),
+}
+
 /** SimpleCORS: `Access-Control-Allow-Origin: *`, the origin's value wins [MRHP]. */
 const SIMPLE_CORS = { allowOrigins: ['*'], allowMethods: [], allowHeaders: [], exposeHeaders: [], allowCredentials: false, override: false }
 /**

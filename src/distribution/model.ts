@@ -323,6 +323,11 @@ export interface EffectiveSettings {
     headers: NameSelection
     cookies: NameSelection
     queryStrings: NameSelection
+    /**
+     * The query strings that reach an S3 origin, when they differ from `queryStrings`: the managed AllViewer
+     * policies withhold S3's `response-content-*` overrides (reference §2.2).
+     */
+    s3QueryStrings?: NameSelection
   }
   /** `cloudfront-*` headers CloudFront generates for this behavior (named in the key or the origin request policy). */
   cloudfrontHeaders: string[]

@@ -2,7 +2,7 @@
  * `[[edge.origins]]` (custom, S3 and Lambda origins) and `[[edge.origin_groups]]`.
  */
 import type { LimitsProfile } from '../cloudfront/limits.js'
-import { customDomainNameProblem, customHeaderNameProblem, originPathProblems, ORIGIN_SSL_PROTOCOLS } from '../cloudfront/origin-rules.js'
+import { customDomainNameProblem, customHeaderNameProblem, isS3WebsiteEndpoint, originPathProblems, ORIGIN_SSL_PROTOCOLS } from '../cloudfront/origin-rules.js'
 import { hasInvalidHeaderValueChar, isValidHeaderName } from '../cloudfront/rules.js'
 import type { BehaviorConfig, CustomOriginConfig, LambdaIntegration, LambdaOriginConfig, OriginConfig, OriginCustomHeader, OriginGroupConfig, S3OriginConfig } from './model.js'
 import { AWS_REGION, bucketNameProblem } from './names.js'
@@ -103,9 +103,14 @@ function readCustom(r: Reader, t: Table, key: string, limits: LimitsProfile): Cu
     if (m) r.fail(`${key}.domain`, `the origin's domain name ${m}`, domain)
   }
   const scheme = u?.protocol === 'https:' ? 'https' : u ? 'http' : undefined
+  // [S3O], [OAC]: an S3 website endpoint is reached over HTTP only.
+  const website = domain !== undefined && isS3WebsiteEndpoint(domain)
   const protocolPolicy =
     r.oneOf(t.protocol_policy, `${key}.protocol_policy`, ['http-only', 'match-viewer', 'https-only'] as const, ' (OriginProtocolPolicy)') ??
-    (scheme === 'http' ? 'http-only' : 'https-only')
+    (scheme === 'http' || website ? 'http-only' : 'https-only')
+  if (website && protocolPolicy !== 'http-only') {
+    r.fail(`${key}.protocol_policy`, `${domain} is an S3 website endpoint, which CloudFront reaches over HTTP only: use "http-only" (or the bucket's REST endpoint as an s3 origin), got ${show(protocolPolicy)}`, protocolPolicy)
+  }
   const urlPort = u?.port ? Number(u.port) : undefined
   const port = (k: 'http_port' | 'https_port', fromUrl: boolean, dflt: number): number => {
     const given = r.int(t[k], `${key}.${k}`, 1, 65_535)

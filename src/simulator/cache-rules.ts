@@ -115,6 +115,19 @@ export function cacheTtl(status: number, headers: CfHeaders, settings: TtlSettin
 }
 
 /**
+ * Whether a response says `Vary: *` and the behavior's MinTTL is 0: CloudFront caches it, but every request for it
+ * still goes to the origin, without conditional headers [CUST].
+ *
+ * @example
+ * ```ts
+ * asksOriginEachTime({ vary: [{ key: 'Vary', value: '*' }] }, 0) // true
+ * ```
+ */
+export function asksOriginEachTime(headers: CfHeaders, minTtl: number): boolean {
+  return minTtl === 0 && (headers['vary'] ?? []).some((e) => e.value.split(',').some((v) => v.trim() === '*'))
+}
+
+/**
  * The query string a selection lets through (into the cache key, or to the origin), parameters in their order.
  *
  * @example

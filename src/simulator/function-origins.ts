@@ -7,6 +7,7 @@
  */
 import type { CfHeaders } from '../cloudfront/types.js'
 import type { FunctionOriginChange } from '../cloudfront/functions-origin.js'
+import { isS3WebsiteEndpoint } from '../cloudfront/origin-rules.js'
 import type { EdgeOrigin, OriginChoice } from './protocol.js'
 import { bucketOfDomain } from './s3-origin.js'
 
@@ -39,7 +40,7 @@ function newOrigin(base: EdgeOrigin, domain: string, p: UpdateParams): EdgeOrigi
   const common = { id: base.id, path: base.path, customHeaders: base.customHeaders, connectionAttempts: base.connectionAttempts, connectionTimeout: base.connectionTimeout }
   const oac = p.originAccessControlConfig?.enabled ? p.originAccessControlConfig.originType : undefined
   // An S3 REST endpoint is an S3 origin; a website endpoint (`s3-website`) is a custom one [S3O].
-  if (!/\.s3-website[.-]/i.test(domain) && bucketOfDomain(domain) !== undefined && (oac === undefined || oac === 's3')) {
+  if (!isS3WebsiteEndpoint(domain) && bucketOfDomain(domain) !== undefined && (oac === undefined || oac === 's3')) {
     const region = /\.s3[.-]([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com\.?$/i.exec(domain)?.[1] ?? 'us-east-1'
     return { kind: 's3', ...common, domainName: domain, region }
   }

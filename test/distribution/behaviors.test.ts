@@ -98,6 +98,20 @@ describe('effective settings', () => {
     expect(b.cache).toMatchObject({ maxTtl: 0, headers: [], cookies: [], queryStrings: 'none' })
   })
 
+  it("the managed AllViewer policies withhold S3's response-content-* overrides from S3 origins; the cache key's and custom policies' reach S3", () => {
+    const s3Query = (lines: string, extra = '') => effective(lines, extra).effective.forward.s3QueryStrings
+    const withheld = ['response-content-type', 'response-content-disposition', 'response-content-encoding']
+    for (const orp of ['AllViewer', 'AllViewerAndCloudFrontHeaders-2022-06', 'AllViewerExceptHostHeader', 'Elemental-MediaTailor-PersonalizedManifests']) {
+      expect(s3Query(`cache_policy = "CachingDisabled"\norigin_request_policy = "${orp}"`)).toEqual({ kind: 'allExcept', names: withheld })
+    }
+    expect(s3Query('cache_policy = "keyed"\norigin_request_policy = "Managed-AllViewer"', '[[edge.cache_policies]]\nid = "keyed"\nquery_strings = ["response-content-type", "v"]')).toEqual({
+      kind: 'allExcept',
+      names: ['response-content-disposition', 'response-content-encoding'],
+    })
+    expect(s3Query('cache_policy = "CachingDisabled"\norigin_request_policy = "every-query"', '[[edge.origin_request_policies]]\nid = "every-query"\nquery_strings = "all"')).toBeUndefined()
+    expect(s3Query('cache_policy = "CachingDisabled"\norigin_request_policy = "CORS-S3Origin"')).toBeUndefined()
+  })
+
   it('a custom key plus an origin request policy: the origin gets the union, the key stays the cache policy\'s', () => {
     const b = parse(`${BASE}cache_policy = "key"\norigin_request_policy = "fwd"
 [[edge.cache_policies]]

@@ -92,8 +92,16 @@ custom_headers = { "X-Origin-Token" = "abc", "X-Env" = "" }`),
     ['a custom header value over 1,783 characters', `url = "http://a.test"\ncustom_headers = { "X-A" = "${'v'.repeat(1784)}" }`, 'edge.origins[0].custom_headers.X-A', /at most 1783 characters, got 1784/],
     ['origin custom headers over 10,240 characters', `url = "http://a.test"\ncustom_headers = { ${Array.from({ length: 7 }, (_, i) => `"X-${i}" = "${'v'.repeat(1500)}"`).join(', ')} }`, 'edge.origins[0].custom_headers', /at most 10240 characters in total, got 10521/],
     ['two kinds at once', 'url = "http://a.test"\ns3 = { dir = "public", bucket = "b-b-b", region = "us-east-1" }', 'edge.origins[0]', /exactly one of .*got url\/domain and s3/],
+    ['HTTPS to an S3 website endpoint', 'domain = "site.s3-website-us-east-1.amazonaws.com"\nprotocol_policy = "https-only"', 'edge.origins[0].protocol_policy', /site.s3-website-us-east-1.amazonaws.com is an S3 website endpoint, .* over HTTP only: use "http-only" .*got "https-only"/],
+    ['match-viewer to an S3 website endpoint', 'url = "https://a.test"\ndomain = "site.s3-website.eu-central-1.amazonaws.com"\nprotocol_policy = "match-viewer"', 'edge.origins[0].protocol_policy', /S3 website endpoint.*got "match-viewer"/],
   ])('rejects %s', (_, fields, key, re) => {
     expectProblem(origin(fields), key, re)
+  })
+
+  it('reaches an S3 website endpoint over HTTP unless told otherwise, and a REST endpoint over HTTPS', () => {
+    expect(custom(origin('domain = "site.s3-website-us-east-1.amazonaws.com"'))).toMatchObject({ protocolPolicy: 'http-only', url: 'http://site.s3-website-us-east-1.amazonaws.com' })
+    expect(custom(origin('url = "https://127.0.0.1:8443"\ndomain = "site.s3-website.eu-central-1.amazonaws.com"')).protocolPolicy).toBe('http-only')
+    expect(custom(origin('domain = "site.s3.us-east-1.amazonaws.com"')).protocolPolicy).toBe('https-only')
   })
 
   it('accepts the current profile ranges', () => {

@@ -30,6 +30,13 @@ describe('custom cache policies', () => {
     })
   })
 
+  it('raises the default max_ttl to a default_ttl above one year, as CloudFront does', () => {
+    const ttls = (body: string) => parse(withPolicy('cache_policies', `id = "p"\n${body}`, 'cache_policy = "p"')).behaviors[0]!.cachePolicy
+    expect(ttls('default_ttl = 63072000')).toMatchObject({ minTtl: 0, defaultTtl: 63_072_000, maxTtl: 63_072_000 })
+    expect(ttls('min_ttl = 40000000')).toMatchObject({ minTtl: 40_000_000, defaultTtl: 40_000_000, maxTtl: 40_000_000 })
+    expect(ttls('default_ttl = 600')).toMatchObject({ defaultTtl: 600, maxTtl: 31_536_000 })
+  })
+
   it.each([
     ['default above max', 'id = "p"\ndefault_ttl = 10\nmax_ttl = 5', 'edge.cache_policies[0].default_ttl', /between min_ttl \(0\) and max_ttl \(5\), got 10/],
     ['min above max', 'id = "p"\nmin_ttl = 10\nmax_ttl = 5', 'edge.cache_policies[0].min_ttl', /must be <= max_ttl \(5\), got 10/],

@@ -96,6 +96,10 @@ cache_policy = "by-query"
 [[edge.cache_policies]]
 id = "by-query"
 query_strings = "all"
+[[edge.custom_error_responses]]
+error_code = 405
+response_page_path = "/errors/405.html"
+response_code = 200
 `,
     { logFile },
   )
@@ -175,6 +179,13 @@ describe('the access log', () => {
     const part = await site.h.get(p, { headers: { range: 'bytes=2-5' } })
     const r = await lineOf(part)
     expect([r['sc-status'], r['sc-range-start'], r['sc-range-end'], r['sc-content-len']]).toEqual(['206', '2', '5', '4'])
+  })
+
+  it('a custom error response: sc-status is the code the viewer got, the result type stays Error', async () => {
+    const res = await site.h.get(`/status/405/${u()}`)
+    expect(res.status).toBe(200)
+    const l = await lineOf(res)
+    expect([l['sc-status'], l['x-edge-result-type'], l['x-edge-response-result-type']]).toEqual(['200', 'Error', 'Error'])
   })
 
   it('a request over the size limits is not logged (CloudFront cannot parse it); the console still says it', async () => {

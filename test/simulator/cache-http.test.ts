@@ -22,7 +22,7 @@ const count = (path: string): number => seen.filter((r) => r.url === path).lengt
  * The origin, by path segment: `/size/<n>/` bytes of text/html; `/type/<type>/`; `/cc/<cache-control>/`;
  * `/etag/<etag>/`; `/encoded/` (Content-Encoding: identity); `/chunked/` (no Content-Length); `/status/<code>/`;
  * `/revalidate/<etag|lm>/` (max-age=1; a matching conditional gets 304, counted in X-Refreshes); `/fails-later/`
- * (a conditional request gets 503); `/slow/<ms>/`; `/changes/` (a new ETag each time).
+ * (a conditional request gets 503); `/slow/<ms>/`; `/changes/` (a new ETag each time); `/vary/<value>/`.
  */
 const origin = http.createServer((req, res) => {
   const url = req.url ?? '/'
@@ -49,6 +49,7 @@ const origin = http.createServer((req, res) => {
     }
   }
   if (url.includes('/changes/')) headers['etag'] = `"c${n}"`
+  if (seg('vary')) headers['vary'] = decodeURIComponent(seg('vary')!)
   const status = Number(seg('status') ?? 200)
   const answer = (): void => {
     if (url.includes('/chunked/')) {
@@ -353,6 +354,17 @@ describe('revalidation of expired objects', () => {
 })
 
 describe('collapsed forwarding', () => {
+  it('Vary: * under MinTTL 0 sends every request to the origin, unconditionally; under MinTTL > 0 the copy is served', async () => {
+    const p = `/legacy/${u()}/vary/*/etag/%22v1%22/`
+    expect((await get(p)).headers['x-cache']).toBe('Miss from cloudfront')
+    expect((await get(p)).headers['x-cache']).toBe('Miss from cloudfront')
+    expect(seen.filter((r) => r.url === p).map((r) => r.headers['if-none-match'] ?? 'none')).toEqual(['none', 'none'])
+    const q = `/${u()}/vary/*/` // CachingOptimized: MinTTL 1
+    await get(q)
+    expect((await get(q)).headers['x-cache']).toBe('Hit from cloudfront')
+    expect(count(q)).toBe(1)
+  })
+
   it('simultaneous misses for one key make one origin request; every viewer gets the same object', async () => {
     const p = `/slow/300/${u()}`
     const all = await Promise.all(Array.from({ length: 10 }, () => get(p)))

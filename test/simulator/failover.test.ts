@@ -47,7 +47,8 @@ beforeAll(async () => {
   primary = await startTestOrigin('primary')
   const backup = await serve((req, res) => {
     backupHits++
-    res.writeHead(req.url?.includes('/backup-fails/') ? 503 : 200, { 'content-type': 'application/json', 'x-origin': 'backup', 'cache-control': 'no-store' })
+    const status = /\/backup-status\/(\d{3})\//.exec(req.url ?? '')?.[1]
+    res.writeHead(status ? Number(status) : req.url?.includes('/backup-fails/') ? 503 : 200, { 'content-type': 'application/json', 'x-origin': 'backup', 'cache-control': 'no-store' })
     res.end(JSON.stringify({ origin: 'backup', url: req.url, oreq: req.headers['x-oreq-origin'] }))
   })
   const resetter = await serve((req) => req.socket.destroy())
@@ -100,6 +101,19 @@ members = ["slow", "backup"]
 [[edge.origin_groups]]
 id = "all-down"
 members = ["refused", "refused2"]
+[[edge.origin_groups]]
+id = "on-400"
+members = ["primary", "backup"]
+failover_status_codes = [400]
+
+[[edge.custom_error_responses]]
+error_code = 405
+response_page_path = "/errors/405.html"
+response_code = 200
+[[edge.custom_error_responses]]
+error_code = 400
+response_page_path = "/errors/400.html"
+response_code = 200
 
 [edge.default_behavior]
 origin = "main"
@@ -124,6 +138,9 @@ origin = "all-down"
 [[edge.behaviors]]
 path_pattern = "/slow/*"
 origin = "slow"
+[[edge.behaviors]]
+path_pattern = "/paged/*"
+origin = "on-400"
 `,
       join(dir, 'wrangler.toml'),
     ),
@@ -202,6 +219,17 @@ describe('an origin group', () => {
     const both = await h.get(`/status/500/backup-fails/${u()}`)
     expect(both.status).toBe(503)
     expect(both.headers.get('x-origin')).toBe('backup')
+  })
+
+  it("gives the primary's status that is not a failover status, and the secondary's failure status, their custom error pages", async () => {
+    const own = await h.get(`/paged/status/405/${u()}`)
+    expect(own.status).toBe(200)
+    expect(((await own.json()) as { url: string }).url).toBe('/errors/405.html')
+    expect((await h.record(own.headers.get('x-amz-cf-id')!)).failover).toBeUndefined()
+    const second = await h.get(`/paged/status/400/backup-status/400/${u()}`)
+    expect(second.status).toBe(200)
+    expect(((await second.json()) as { url: string }).url).toBe('/errors/400.html')
+    expect((await h.record(second.headers.get('x-amz-cf-id')!)).failover).toEqual(['primary', 'backup'])
   })
 })
 

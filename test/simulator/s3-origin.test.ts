@@ -215,6 +215,21 @@ origin_request_policy = "geo"
 path_pattern = "/event/*"
 origin = "assets"
 origin_request = "echo-event.js"
+[[edge.behaviors]]
+path_pattern = "/event-all/*"
+origin = "assets"
+origin_request = "echo-event.js"
+cache_policy = "CachingDisabled"
+origin_request_policy = "AllViewer"
+[[edge.behaviors]]
+path_pattern = "/event-custom/*"
+origin = "assets"
+origin_request = "echo-event.js"
+cache_policy = "CachingDisabled"
+origin_request_policy = "every-query"
+[[edge.origin_request_policies]]
+id = "every-query"
+query_strings = "all"
 [[edge.origin_request_policies]]
 id = "geo"
 headers = ["cloudfront-viewer-country"]
@@ -278,6 +293,13 @@ describe('an S3 origin through the local edge', () => {
     expect(req.origin).toEqual({ s3: { authMethod: 'none', customHeaders: {}, domainName: 'site-assets.s3.us-east-1.amazonaws.com', path: '', region: 'us-east-1' } })
     expect(req.headers['host']).toEqual([{ key: 'Host', value: 'site-assets.s3.us-east-1.amazonaws.com' }])
     expect(req.headers['user-agent']).toEqual([{ key: 'User-Agent', value: 'Amazon CloudFront' }])
+  })
+
+  it("withholds S3's response-content-* overrides under the managed AllViewer policy, not under a custom one", async () => {
+    const query = '?a=1&response-content-type=text/html&response-content-disposition=attachment&response-content-encoding=gzip&b=2'
+    const seen = async (path: string): Promise<string> => ((await (await h.get(`${path}${query}`)).json()) as CfEvent).Records[0]!.cf.request.querystring
+    expect(await seen('/event-all/x')).toBe('a=1&b=2')
+    expect(await seen('/event-custom/x')).toBe(query.slice(1))
   })
 
   it('resolves an origin-request switch from a custom origin to a configured bucket to its folder', async () => {

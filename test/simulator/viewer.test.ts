@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CfEvent } from '../../src/cloudfront/types.js'
 import { deviceOf } from '../../src/simulator/edge/viewer.js'
 import { parseConfig, startDev } from '../../src/simulator/index.js'
-import { startHarness, startTestOrigin, type Harness, type TestOrigin } from './helpers.js'
+import { rawExchange, startHarness, startTestOrigin, type Harness, type TestOrigin } from './helpers.js'
 
 let dir: string
 let origin: TestOrigin
@@ -183,6 +183,14 @@ describe('the viewer protocol policy', () => {
     const secure = await viaHttps('/redirect/b')
     expect(secure.status).toBe(200)
     expect(secure.headers['x-cache']).toBe('Miss from cloudfront')
+  })
+
+  it('redirect-to-https: 403 for a POST over HTTP/1.0, 301 for its GET', async () => {
+    const post = await rawExchange(h.dev.url, [`POST /redirect/${u()} HTTP/1.0\r\nHost: x\r\nContent-Length: 1\r\n\r\nx`])
+    expect(post.text).toMatch(/^HTTP\/1\.1 403 /)
+    expect(post.text).toMatch(/POST over HTTP\/1\.0/)
+    const get = await rawExchange(h.dev.url, [`GET /redirect/${u()} HTTP/1.0\r\nHost: x\r\n\r\n`])
+    expect(get.text).toMatch(/^HTTP\/1\.1 301 /)
   })
 
   it('https-only: 403 over HTTP, served over HTTPS', async () => {

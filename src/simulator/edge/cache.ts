@@ -22,6 +22,8 @@ export interface CacheEntry extends EdgeResponse {
   path: string
   /** The origin's own `ETag` / `Last-Modified`, for revalidation (the stored ETag may be a compressed copy's). */
   validators: Validators
+  /** Never served without asking the origin, which is asked without conditional headers (`Vary: *`, MinTTL 0 [CUST]). */
+  asksOrigin?: boolean
 }
 
 /** What an expired object is revalidated with. */
@@ -76,7 +78,7 @@ export function isFresh(e: CacheEntry, now: number): boolean {
  * cachePut(cfg, key, res, 60, Date.now(), { path: '/a', validators: {} })
  * ```
  */
-export function cachePut(cfg: EdgeWorkerConfig, key: string, res: EdgeResponse, ttl: number, now: number, about: Pick<CacheEntry, 'path' | 'validators'>): void {
+export function cachePut(cfg: EdgeWorkerConfig, key: string, res: EdgeResponse, ttl: number, now: number, about: Pick<CacheEntry, 'path' | 'validators' | 'asksOrigin'>): void {
   const old = cache.get(key)
   if (old) {
     cache.delete(key)

@@ -1,12 +1,13 @@
 /**
  * An object for a request under a behavior: from the cache when fresh; else from the origin — one request for all
  * the viewers missing the same key at once (collapsed forwarding, reference §1.2), a conditional one when the
- * expired copy has an `ETag` or `Last-Modified` (a 304 refreshes it: `RefreshHit`, §7.2) — compressed when
+ * expired copy has an `ETag` or `Last-Modified` (a 304 refreshes it: `RefreshHit`, §7.2; never for a `Vary: *`
+ * copy under MinTTL 0, which is fetched anew each time [CUST]) — compressed when
  * CloudFront would (§6) and stored when it may be cached; else, when the origin fails with a 5xx or doesn't answer,
  * the expired copy (§4.3).
  */
 import type { CfHeaders, CfRequest } from '../../cloudfront/types.js'
-import { cacheKey, filterQueryString } from '../cache-rules.js'
+import { asksOriginEachTime, cacheKey, filterQueryString } from '../cache-rules.js'
 import { cacheGet, cachePut, isFresh, serveStale, storeTtl, type CacheEntry, type Validators } from './cache.js'
 import { codingFor, compressed } from './compress.js'
 import { first, type Ctx, type EdgeResponse, type Failure } from './context.js'
@@ -44,7 +45,7 @@ function validatorsOf(h: CfHeaders, fallback: Validators = {}): Validators {
 
 /** The conditional headers that revalidate an expired copy, if it has validators (an error status is fetched anew). */
 function revalidation(entry: CacheEntry | undefined): CfHeaders | undefined {
-  if (!entry || entry.status >= 400) return undefined
+  if (!entry || entry.status >= 400 || entry.asksOrigin) return undefined
   const { etag, lastModified } = entry.validators
   if (etag === undefined && lastModified === undefined) return undefined
   const h: CfHeaders = {}
@@ -79,6 +80,7 @@ async function fromOrigin(ctx: Ctx, plan: BehaviorPlan, req: CfRequest, key: str
   const stale = serveStale(ctx.cfg, entry, status, now)
   if (stale) return { got: { res: aged(stale, now), source: 'Hit' }, stored: true }
   if (got.failed) return { got, stored: false }
+  const asksOrigin = got.source === 'Miss' && asksOriginEachTime(got.res.headers, plan.ttl.minTtl)
   let res = got.source === 'Miss' ? { ...got.res, headers: filterVary(plan, got.res.headers) } : got.res
   const validators = validatorsOf(res.headers)
   const coding = got.source === 'Miss' ? codingFor(ctx, plan, req, res) : undefined
@@ -87,7 +89,7 @@ async function fromOrigin(ctx: Ctx, plan: BehaviorPlan, req: CfRequest, key: str
   if (key !== undefined) {
     const ttl = storeTtl(ctx.cfg, plan, ctx.method, res, now)
     const qs = filterQueryString(req.querystring, plan.key.queryStrings)
-    if (ttl > 0) cachePut(ctx.cfg, key, res, ttl, now, { path: qs ? `${req.uri}?${qs}` : req.uri, validators })
+    if (ttl > 0) cachePut(ctx.cfg, key, res, ttl, now, { path: qs ? `${req.uri}?${qs}` : req.uri, validators, ...(asksOrigin ? { asksOrigin } : {}) })
     stored = ttl > 0
   }
   return { got: { res, source: got.source }, stored }
@@ -108,7 +110,7 @@ export async function getObject(ctx: Ctx, plan: BehaviorPlan, req: CfRequest): P
   const now = Date.now()
   const key = plan.cached.has(ctx.method) ? cacheKey(ctx.method === 'OPTIONS' ? `${plan.index}:OPTIONS` : String(plan.index), req, plan.key) : undefined
   const entry = key === undefined ? undefined : cacheGet(key)
-  if (entry && isFresh(entry, now)) return { res: aged(entry, now), source: 'Hit' }
+  if (entry && !entry.asksOrigin && isFresh(entry, now)) return { res: aged(entry, now), source: 'Hit' }
   if (key === undefined) return (await fromOrigin(ctx, plan, req, undefined, undefined)).got
   const id = `${ctx.method}\u0000${key}`
   const under = flights.get(id)

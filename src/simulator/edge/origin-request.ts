@@ -112,7 +112,7 @@ export function originRequest(ctx: Ctx, plan: BehaviorPlan, viewerReq: CfRequest
     headers: originHeaders(ctx, plan, viewerReq.headers, origin),
     method: ctx.method,
     origin: eventOrigin(origin, ctx.proto),
-    querystring: filterQueryString(viewerReq.querystring, plan.forwardQuery),
+    querystring: filterQueryString(viewerReq.querystring, origin.kind === 's3' ? plan.forwardQueryS3 : plan.forwardQuery),
     uri: viewerReq.uri,
   }
   const body = requestBody(ctx, plan, 'origin-request')

@@ -21,6 +21,8 @@ export interface BehaviorPlan {
   forwards: (name: string) => boolean
   forwardCookies: NameSelection
   forwardQuery: NameSelection
+  /** The query strings an S3 origin gets (reference §2.2: some managed policies withhold S3's overrides). */
+  forwardQueryS3: NameSelection
   /** `cloudfront-*` headers CloudFront generates for this behavior (after viewer-request). */
   cloudfrontHeaders: readonly string[]
   ttl: TtlSettings
@@ -51,6 +53,7 @@ function compile(b: EdgeBehavior, index: number): BehaviorPlan {
     forwards,
     forwardCookies: e.forward.cookies,
     forwardQuery: e.forward.queryStrings,
+    forwardQueryS3: e.forward.s3QueryStrings ?? e.forward.queryStrings,
     cloudfrontHeaders: e.cloudfrontHeaders,
     ttl: { minTtl: e.ttl.min, defaultTtl: e.ttl.default, maxTtl: e.ttl.max },
     allowed: new Set(b.allowedMethods),

@@ -97,9 +97,9 @@ export type Gate = { redirect: string; status: 301 | 307 } | { failed: Failure }
 
 /**
  * CloudFront's checks before any function runs: the viewer protocol policy over plain HTTP (§8.2: `https-only` →
- * 403; `redirect-to-https` → 301 for GET/HEAD, 307 otherwise; the local listener speaks HTTP/1.1, so the 403 for
- * older HTTP versions doesn't arise), then the allowed methods (§8.3: the status is SILENT; CloudFront's 403
- * with `InvalidRequestMethod` is the local choice) and a GET with a body (403 [CUST], [S3O]).
+ * 403; `redirect-to-https` → 301 for GET/HEAD, 307 for other methods over HTTP/1.1 and later, 403 for them over
+ * HTTP/1.0), then the allowed methods (§8.3: the status is SILENT; CloudFront's 403 with `InvalidRequestMethod` is
+ * the local choice) and a GET with a body (403 [CUST], [S3O]).
  *
  * @example
  * ```ts
@@ -112,7 +112,12 @@ export function viewerGate(ctx: Ctx, plan: BehaviorPlan, url: URL, request: Requ
     return { failed: { status: 403, code: 'ViewerProtocolPolicy', message: 'This distribution accepts only HTTPS requests for this path (viewer protocol policy https-only).' } }
   }
   if (ctx.proto === 'http' && policy === 'redirect-to-https') {
-    return { redirect: httpsLocation(ctx, url), status: ctx.method === 'GET' || ctx.method === 'HEAD' ? 301 : 307 }
+    if (ctx.method === 'GET' || ctx.method === 'HEAD') return { redirect: httpsLocation(ctx, url), status: 301 }
+    // A 307 keeps the method and body, which clients older than HTTP/1.1 may not do: CloudFront refuses instead.
+    if (ctx.wire?.httpVersion === '1.0' || ctx.wire?.httpVersion === '0.9') {
+      return { failed: { status: 403, code: 'ViewerProtocolPolicy', message: `This distribution redirects HTTP to HTTPS for this path, which CloudFront does not do for a ${ctx.method} over HTTP/${ctx.wire.httpVersion}.` } }
+    }
+    return { redirect: httpsLocation(ctx, url), status: 307 }
   }
   if (!plan.allowed.has(ctx.method)) {
     return {
