@@ -13,6 +13,7 @@ import { checkEvent, detectIntegration } from '../lambda-origin/detect.js'
 import { createIntegration } from '../lambda-origin/integration.js'
 import { INTEGRATIONS, type FunctionOutcome, type Integration, type JsonObject, type OriginResponse, type OriginVerdict } from '../lambda-origin/types.js'
 import { createOriginEvent, ORIGIN_EVENTS, type OriginEventKind, type OriginEventOverrides } from '../testing/origin.js'
+import type { LambdaOriginConfig } from '../distribution/model.js'
 import { parseCommand, usageError } from './args.js'
 import { flagValue, readEventFile, REQUEST_FLAGS, requestOverrides } from './request-flags.js'
 
@@ -161,8 +162,7 @@ export async function run(args: string[]): Promise<number> {
     const entry = resolve(file)
     // Built as `edgeware build` builds it: the config's [vars] and runtime; secret() reads .dev.vars.
     const config = await readInvokeConfig(values.config, values.env)
-    const origin = config?.edge.origins.find((o) => o.kind === 'lambda' && resolve(o.handler) === entry)
-    const configured = origin?.kind === 'lambda' ? origin : undefined
+    const configured = config?.edge.origins.find((o): o is LambdaOriginConfig => o.kind === 'lambda' && resolve(o.handler) === entry)
     const timeout = ms === undefined ? configured?.timeoutS : ms / 1000
     const memory = values.memory !== undefined ? Number(values.memory) : configured?.memoryMb
     const settings = functionSettings({ handler: file, ...(memory !== undefined ? { memory } : {}), ...(timeout !== undefined ? { timeout } : {}) })
